@@ -1,0 +1,138 @@
+import type { Readable } from 'node:stream';
+
+/** Which of the two repositories a thing belongs to (SPEC §1: exactly these two words). */
+export type Side = 'onprem' | 'cloud';
+/** The two sides, in the order a pass reports them. */
+export const SIDES: readonly Side[] = ['onprem', 'cloud'];
+/** The side opposite to `side`. */
+export function otherSide(side: Side): Side {
+  return side === 'onprem' ? 'cloud' : 'onprem';
+}
+
+export type NodeKind = 'file' | 'folder';
+
+/**
+ * Synced metadata (SPEC §3): `cm:title`, `cm:description`, `cm:author`, `cm:latitude`, `cm:longitude`
+ * and `exif:*`. Nothing else ever appears here.
+ */
+export type SyncedProps = Record<string, string | number | boolean | null>;
+
+/** One node as a connector sees it right now. `id` is the node identity (local: dev:ino; alfresco: node id). */
+export interface RemoteNode {
+  id: string;
+  name: string;
+  kind: NodeKind;
+  /** The parent folder's id; null for a node whose parent is outside what the connector can address. */
+  parentId: string | null;
+  /** Bytes of content (0 for folders). */
+  size: number;
+  /** Last content modification, ms since epoch. */
+  mtimeMs: number;
+  /**
+   * Opaque token that changes whenever the content changes (local: size + mtime in ns + ctime; alfresco:
+   * modifiedAt + version label + size). Equal tokens mean equal content; unequal tokens mean "maybe changed".
+   */
+  token: string;
+  /** Synced metadata, only from connectors with `capabilities.properties`. */
+  props?: SyncedProps;
+  /** Locked by anyone (alfresco lock, local: write bits removed). */
+  locked?: boolean;
+}
+
+/** A node a listing passed over, and why (symlink, unreadable, excluded...). Shown as a warning. */
+export interface SkippedEntry {
+  path: string;
+  reason: string;
+  /**
+   * Set for a folder whose content could not be read: the engine must treat everything it knew below this
+   * folder as unknown (never as deleted).
+   */
+  unreadableFolderId?: string;
+}
+
+/** All nodes below a folder, each with its parent id so the engine can rebuild the tree. */
+export interface Listing {
+  root: RemoteNode;
+  nodes: RemoteNode[];
+  skipped: SkippedEntry[];
+}
+
+/** What a connector can do beyond the required core. The engine asks these; it never checks `kind`. */
+export interface Capabilities {
+  /** Holds synced metadata (`props`). */
+  properties: boolean;
+  /** Real locks (`lock`/`unlock`). */
+  locks: boolean;
+  /** Overwriting content keeps the previous bytes as a prior version (conflict losers need no backup). */
+  versions: boolean;
+  /** Change events for `watch` (`watch`). */
+  events: boolean;
+  /** Resolution of `mtimeMs`. */
+  mtimePrecisionMs: number;
+}
+
+/** Options for writing file content. */
+export interface WriteOptions {
+  /** Expected size in bytes, for progress and limits. */
+  size: number;
+  /** Modification time to set where the connector can (local: utimes). */
+  mtimeMs?: number;
+  /** Comment for the version the write creates, where versions exist. */
+  comment?: string;
+}
+
+/** Callback for `watch`: something under the folder changed (paths are advisory). */
+export type ChangeListener = (path: string) => void;
+
+/**
+ * A repository reached by one connection. Small required core plus optional capabilities.
+ * Every method addresses nodes by id; names from the other side are validated by the connector
+ * (`NodeError('INVALID_NAME')`) and can never escape the folder they are written into.
+ */
+export interface Connector {
+  readonly kind: 'local' | 'alfresco';
+  readonly capabilities: Capabilities;
+  /** The connection's address for display (folder path or URL). */
+  readonly address: string;
+
+  /** Check the connection: resolves the user name, throws UnreachableError/AuthError. */
+  whoami(): Promise<{ user: string; address: string }>;
+  /** Resolve a path in SPEC §2 syntax for this connector to a node, or null when nothing is there. */
+  resolvePath(path: string): Promise<RemoteNode | null>;
+  /** The node's path relative to the connection root, SPEC §2 syntax, or null if unknown. */
+  pathOf(id: string): Promise<string | null>;
+  /** Whether `path` may be a sync member (alfresco: not the document library, nothing outside a site). */
+  checkMemberPath?(path: string): Promise<string | null>;
+  /** The node as it is now, or null when it no longer exists anywhere the connector can see. */
+  getNode(id: string): Promise<RemoteNode | null>;
+  /** Every node below `folderId` (only its direct children unless `recursive`). */
+  listTree(folderId: string, opts: { recursive: boolean }): Promise<Listing>;
+  /** Stream a file's content. */
+  readContent(id: string): Promise<Readable>;
+  /** Create a folder; NodeError TARGET_FOLDER_NAME_CLASH when the name is taken. */
+  createFolder(parentId: string, name: string, props?: SyncedProps): Promise<RemoteNode>;
+  /** Create a file from a stream, atomically (no partial file is ever visible under `name`). */
+  createFile(
+    parentId: string,
+    name: string,
+    content: Readable,
+    opts: WriteOptions,
+    props?: SyncedProps,
+  ): Promise<RemoteNode>;
+  /** Replace a file's content atomically. May return a node with a new id (local temp+rename). */
+  updateContent(id: string, content: Readable, opts: WriteOptions): Promise<RemoteNode>;
+  /** Move and/or rename. */
+  move(id: string, newParentId: string, newName: string): Promise<RemoteNode>;
+  /** Delete a node and everything below it. */
+  delete(id: string): Promise<void>;
+  /** Set synced metadata (capabilities.properties). Merges: keys absent from `props` are left alone. */
+  setProps?(id: string, props: SyncedProps): Promise<RemoteNode>;
+  /** Lock (capabilities.locks or local write bits). Returns false when it was already locked. */
+  lock?(id: string): Promise<boolean>;
+  /** Release a lock this tool made. */
+  unlock?(id: string): Promise<void>;
+  /** Watch a folder tree for changes; returns a function that stops watching. */
+  watch?(folderId: string, onChange: ChangeListener): Promise<() => void>;
+  /** Release sockets, watchers and file handles. */
+  close(): Promise<void>;
+}

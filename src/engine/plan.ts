@@ -1,0 +1,77 @@
+import type { Side, SyncedProps } from '../connectors/types.js';
+import type { MemberErrorCode } from '../errors.js';
+import type { MemberState } from '../store/schema.js';
+
+/**
+ * Where a new or moved node goes on the destination side: under another member of the set (whose id on
+ * that side is known only once earlier actions have run) or under a fixed folder id (the set's target).
+ */
+export type ParentRef = { member: string } | { id: string };
+
+/** Why a file's content travels: a plain change, or the winning side of a conflict. */
+export interface ConflictInfo {
+  policy: string;
+  /** The side whose bytes lose and must be kept (backup or prior version). */
+  loser: Side;
+}
+
+/**
+ * One step of a plan. The plan is plain data (`sync --dry-run --json` prints exactly this) and a closed
+ * union: every consumer switches over `type` exhaustively.
+ */
+export type Action =
+  /** Create a folder on `to` for a member that exists only on the other side. */
+  | { type: 'mkdir'; setId: string; member: string; to: Side; parent: ParentRef; name: string; path: string }
+  /** Create a file on `to` with the content of the member's node on `from`. */
+  | {
+      type: 'copy';
+      setId: string;
+      member: string;
+      from: Side;
+      to: Side;
+      parent: ParentRef;
+      name: string;
+      size: number;
+      path: string;
+    }
+  /** Overwrite the content on `to` with the content on `from`. */
+  | {
+      type: 'update';
+      setId: string;
+      member: string;
+      from: Side;
+      to: Side;
+      size: number;
+      path: string;
+      conflict?: ConflictInfo;
+    }
+  /** Move and/or rename the member's node on `to`. */
+  | { type: 'move'; setId: string; member: string; to: Side; parent: ParentRef; name: string; path: string; fromPath: string }
+  /** Delete the member's node on `to` (and its subtree; `covers` lists member keys removed with it). */
+  | { type: 'delete'; setId: string; member: string; to: Side; path: string; covers: string[] }
+  /** Copy synced metadata to `to`. */
+  | { type: 'props'; setId: string; member: string; to: Side; props: SyncedProps; path: string }
+  /** Record a pairing whose two sides already agree (equal content found on both sides). */
+  | { type: 'adopt'; setId: string; member: string; path: string }
+  /** Forget a member without touching either side (detached, moved out, or unsynced). */
+  | { type: 'forget'; setId: string; member: string; path: string; reason: string }
+  /** Mark a member FAILED with a code (nothing is changed on either side). */
+  | { type: 'fail'; setId: string; member: string; path: string; code: MemberErrorCode; details: string }
+  /** Lock the on-prem node (lock-onprem option). */
+  | { type: 'lock'; setId: string; member: string; path: string }
+  /** Keep both on a conflict: rename the loser on its side to `name`, then the winner travels. */
+  | { type: 'rename-loser'; setId: string; member: string; on: Side; name: string; path: string };
+
+export type ActionType = Action['type'];
+
+/** What a pass intends to do for one sync set. */
+export interface SetPlan {
+  setId: string;
+  actions: Action[];
+  /** Members seen for the first time this pass (their keys appear in actions). */
+  added: MemberState[];
+  /** Non-fatal notes: symlinks skipped, excluded files, moves out of the set... */
+  warnings: string[];
+  /** How many members the set had at the start of the pass (for the max-delete guard). */
+  memberCount: number;
+}

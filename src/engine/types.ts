@@ -1,0 +1,79 @@
+import type { Connector, Side } from '../connectors/types.js';
+import type { MemberErrorCode } from '../errors.js';
+import type { ConflictPolicy, SetOptions } from '../store/schema.js';
+import type { Action } from './plan.js';
+import type { StateStore } from '../store/state-store.js';
+
+/** Everything the engine needs, injected so tests need no monkey-patching (STYLE 11). */
+export interface EngineContext {
+  connectors: Record<Side, Connector>;
+  store: StateStore;
+  /** `<home>`: conflict backups go to `<home>/backups/`. */
+  home: string;
+  /** Clock, for member times and backup names. */
+  now?: () => Date;
+  /** Progress and log events; the engine never prints. */
+  onEvent?: (event: EngineEvent) => void;
+}
+
+/** What the engine reports while it works; commands render these (human, NDJSON, progress). */
+export type EngineEvent =
+  | { event: 'pass-start'; sets: string[] }
+  | { event: 'plan'; setId: string; actions: number; bytes: number }
+  | { event: 'action-start'; setId: string; action: Action }
+  | { event: 'action-done'; setId: string; action: Action; bytes: number }
+  | { event: 'action-failed'; setId: string; action: Action; code: MemberErrorCode; message: string }
+  | { event: 'warning'; setId?: string; message: string }
+  | { event: 'pass-end'; exitCode: number };
+
+/** `cloudsync create`. */
+export interface CreateSetRequest {
+  /** On-prem member paths (SPEC §2 syntax): one folder, or one or more files. */
+  paths: string[];
+  /** Cloud target folder path. */
+  target: string;
+  mkdir: boolean;
+  name?: string;
+  options: Partial<SetOptions>;
+  excludes: string[];
+}
+
+/** `cloudsync sync` / one pass of `watch`. */
+export interface PassOptions {
+  /** Set ids (already resolved); all sets of the profile when empty. */
+  setIds?: string[];
+  dryRun?: boolean;
+  /** Override the max-delete guard. */
+  force?: boolean;
+  /** Abort when a set would lose more than this percent of its members (default 50). */
+  maxDeletePercent?: number;
+  /** Concurrent transfers (default 4). */
+  transfers?: number;
+  /** Stops the pass after the action in flight; state stays consistent. */
+  signal?: AbortSignal;
+}
+
+/** The result of a pass for one set (SPEC §6 `sync`). */
+export interface SetResult {
+  id: string;
+  name: string;
+  pushed: number;
+  pulled: number;
+  deleted: number;
+  moved: number;
+  conflicts: number;
+  failed: number;
+  actions: Action[];
+  warnings: string[];
+  /** Set when a guard stopped this set (exit 5). */
+  aborted?: { code: string; message: string };
+}
+
+/** The result of a whole pass (SPEC §6 `sync`: `{"sets", "exitCode"}`). */
+export interface PassResult {
+  sets: SetResult[];
+  exitCode: number;
+  dryRun: boolean;
+}
+
+export type { ConflictPolicy };

@@ -1,0 +1,99 @@
+/** Exit codes of SPEC §5: the only meanings a process exit may carry. */
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  syncedWithErrors: 3,
+  auth: 4,
+  safety: 5,
+  locked: 6,
+  unreachable: 7,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A typed, expected failure: carries the exit code, a stable code for `--json`, and an actionable hint. */
+export class CloudsyncError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue,
+    readonly code: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'CloudsyncError';
+  }
+}
+
+/** Bad flag, unknown set, missing login, corrupt state: exit 2. */
+export class UsageError extends CloudsyncError {
+  constructor(message: string, hint?: string, code = 'USAGE') {
+    super(message, ExitCode.usage, code, hint);
+  }
+}
+
+/** Credentials missing, refused or expired: exit 4. */
+export class AuthError extends CloudsyncError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.auth, 'AUTHENTICATION_ERROR', hint);
+  }
+}
+
+/** A safety guard refused the pass before anything was changed: exit 5. */
+export class SafetyError extends CloudsyncError {
+  constructor(message: string, hint?: string, code = 'SAFETY_GUARD') {
+    super(message, ExitCode.safety, code, hint);
+  }
+}
+
+/** Another pass holds the profile lock: exit 6. */
+export class LockedError extends CloudsyncError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.locked, 'LOCKED', hint);
+  }
+}
+
+/** A side could not be reached (SPEC: COMMUNICATIONS_ERROR, temporary): exit 7. */
+export class UnreachableError extends CloudsyncError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.unreachable, 'COMMUNICATIONS_ERROR', hint ?? 'This is temporary; retry later.');
+  }
+}
+
+/** Member-level failure codes of SPEC §3 (`inspect`, `list --errors`). */
+export const MemberErrorCodes = [
+  'TARGET_FOLDER_NAME_CLASH',
+  'TARGET_FOLDER_NOT_FOUND',
+  'TARGET_NODE_ALREADY_SYNCED',
+  'TARGET_NODE_OTHER_SYNC_SET',
+  'TARGET_NODE_NO_LONGER_EXISTS',
+  'TARGET_NODE_ACCESS_DENIED',
+  'SOURCE_NODE_ACCESS_DENIED',
+  'CONTENT_LIMIT_VIOLATION',
+  'QUOTA_LIMIT_VIOLATION',
+  'AUTHENTICATION_ERROR',
+  'OWNER_NOT_FOUND',
+  'DELETED_ON_CLOUD',
+  'INVALID_NAME',
+  'UNKNOWN',
+] as const;
+export type MemberErrorCode = (typeof MemberErrorCodes)[number];
+
+/**
+ * A failure of one operation on one node, thrown by connectors. The engine records it on the member
+ * (status FAILED) and goes on with the others. `code` says which side-neutral problem it was; the engine
+ * maps TARGET_/SOURCE_ from the direction of the action.
+ */
+export class NodeError extends Error {
+  constructor(
+    readonly code: MemberErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NodeError';
+  }
+}
+
+/** True for errors that mean "the other side is unreachable right now", which abort a pass with exit 7. */
+export function isUnreachable(err: unknown): err is UnreachableError {
+  return err instanceof UnreachableError;
+}

@@ -1,0 +1,103 @@
+import type { NodeKind, Side, SyncedProps } from '../connectors/types.js';
+import type { MemberErrorCode } from '../errors.js';
+
+/** Version of the state file layout. A file with a higher number is refused, never overwritten. */
+export const STATE_SCHEMA = 1;
+
+/** Conflict policies of SPEC §3. */
+export type ConflictPolicy = 'cloud-wins' | 'onprem-wins' | 'newer-wins' | 'keep-both';
+export const CONFLICT_POLICIES: readonly ConflictPolicy[] = ['cloud-wins', 'onprem-wins', 'newer-wins', 'keep-both'];
+
+/** Sync-set options with the original product's defaults (SPEC §3). */
+export interface SetOptions {
+  lockOnPrem: boolean;
+  deleteOnCloud: boolean;
+  deleteOnPrem: boolean;
+  includeSubfolders: boolean;
+  conflict: ConflictPolicy;
+}
+
+/** The defaults of the original product. */
+export const DEFAULT_OPTIONS: SetOptions = {
+  lockOnPrem: false,
+  deleteOnCloud: true,
+  deleteOnPrem: false,
+  includeSubfolders: true,
+  conflict: 'cloud-wins',
+};
+
+/** Definition of a sync set: what it syncs, where to, and how. */
+export interface SetDefinition {
+  id: string;
+  name: string;
+  kind: 'documents' | 'folder';
+  createdAt: string;
+  options: SetOptions;
+  /** The cloud target folder the set's direct members are created in. */
+  target: { id: string; path: string };
+  /** User globs on top of the default excludes. */
+  excludes: string[];
+}
+
+/** What one side looked like when the member was last in sync. */
+export interface SideState {
+  id: string;
+  parentId: string | null;
+  name: string;
+  token: string;
+  size: number;
+  mtimeMs: number;
+  props?: SyncedProps;
+  /** Path relative to the connection root, for display; refreshed every pass. */
+  path: string;
+}
+
+export type MemberStatus = 'SYNCED' | 'PENDING' | 'FAILED';
+
+/** One node of the set, paired across both sides. `key` is stable for the member's life. */
+export interface MemberState {
+  key: string;
+  kind: NodeKind;
+  direct: boolean;
+  /** Key of the member's parent folder within the set (null for direct members). */
+  parentKey: string | null;
+  /** Last synced snapshot per side; null when the node does not exist (yet) on that side. */
+  onprem: SideState | null;
+  cloud: SideState | null;
+  /** sha256 of the content at the last sync (files), used to tell equal content from a conflict. */
+  hash?: string;
+  /** Merged synced metadata at the last sync, so a side that cannot hold it never removes it. */
+  props?: SyncedProps;
+  status: MemberStatus;
+  errorCode?: MemberErrorCode;
+  errorDetails?: string;
+  errorTime?: string;
+  lastSyncAt: string | null;
+  /** request-sync asked for a full re-push. */
+  requested?: boolean;
+  /** cloudsync locked the on-prem node (released on unsync only then). */
+  lockedByUs?: boolean;
+}
+
+/** A conflict loser's bytes kept under `<home>/backups/` (connectors without versions). */
+export interface BackupRecord {
+  memberKey: string;
+  side: Side;
+  /** Member path at the time of the conflict. */
+  memberPath: string;
+  /** Absolute path of the kept bytes. */
+  file: string;
+  time: string;
+  reason: string;
+}
+
+/** Everything cloudsync knows about one sync set: one JSON file `state/<profile>/<id>.json`. */
+export interface SetState {
+  schema: number;
+  set: SetDefinition;
+  members: MemberState[];
+  backups: BackupRecord[];
+  lastSyncAt: string | null;
+  /** Counter for member keys, so keys are never reused. */
+  nextKey: number;
+}
