@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root, from the compiled location of this file (dist/test/support → ../../..). */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The shipped binary, run exactly as a user would run it. */
+export const BIN = path.join(PROJECT_ROOT, 'bin', 'cloudsync.js');
+
+/** What one CLI run produced. */
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as one JSON document; throws with both streams in the message when it is not JSON. */
+  json<T = unknown>(): T;
+  /** stdout parsed as NDJSON (one object per non-empty line). */
+  ndjson<T = unknown>(): T[];
+}
+
+/** Options for `runCli`. */
+export interface RunCliOptions {
+  /** `--home` for the run (passed as CLOUDSYNC_HOME so argv stays exactly what the test wrote). */
+  home?: string;
+  /** Extra environment; `undefined` values remove a variable. */
+  env?: Record<string, string | undefined>;
+  /** Written to stdin, then stdin is closed (stdin is never a TTY here, so `--yes` is implied). */
+  input?: string;
+  cwd?: string;
+  /** Kill the process after this many ms (the result then has `signal`). Default 30 s. */
+  timeoutMs?: number;
+  /** Called once the process is spawned, e.g. to signal it later. */
+  onSpawn?: (pid: number) => void;
+}
+
+/** Make a fresh temp directory (for a --home or a local connector folder). */
+export async function tempDir(prefix = 'cloudsync-test-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/**
+ * Run `node bin/cloudsync.js ...args` with a clean environment: no colour forcing, no CI leak from the
+ * runner, no CLOUDSYNC_* variables except those given, so each test states everything it depends on.
+ */
+export function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (
+      v === undefined ||
+      k.startsWith('CLOUDSYNC_') ||
+      k === 'FORCE_COLOR' ||
+      k === 'NO_COLOR' ||
+      k === 'CI'
+    )
+      continue;
+    env[k] = v;
+  }
+  if (opts.home) env.CLOUDSYNC_HOME = opts.home;
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? PROJECT_ROOT, env });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr,
+        json<T>(): T {
+          try {
+            return JSON.parse(stdout) as T;
+          } catch {
+            throw new Error(`stdout is not JSON (exit ${code}).\nstdout: ${stdout}\nstderr: ${stderr}`);
+          }
+        },
+        ndjson<T>(): T[] {
+          return stdout
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .map((l) => JSON.parse(l) as T);
+        },
+      });
+    });
+    child.stdin.on('error', () => {}); // the CLI may exit before reading stdin
+    child.stdin.end(opts.input ?? '');
+  });
+}
