@@ -46,7 +46,16 @@ export type Action =
       conflict?: ConflictInfo;
     }
   /** Move and/or rename the member's node on `to`. */
-  | { type: 'move'; setId: string; member: string; to: Side; parent: ParentRef; name: string; path: string; fromPath: string }
+  | {
+      type: 'move';
+      setId: string;
+      member: string;
+      to: Side;
+      parent: ParentRef;
+      name: string;
+      path: string;
+      fromPath: string;
+    }
   /** Delete the member's node on `to` (and its subtree; `covers` lists member keys removed with it). */
   | { type: 'delete'; setId: string; member: string; to: Side; path: string; covers: string[] }
   /** Copy synced metadata to `to`. */
@@ -55,8 +64,18 @@ export type Action =
   | { type: 'adopt'; setId: string; member: string; path: string }
   /** Forget a member without touching either side (detached, moved out, or unsynced). */
   | { type: 'forget'; setId: string; member: string; path: string; reason: string }
-  /** Mark a member FAILED with a code (nothing is changed on either side). */
-  | { type: 'fail'; setId: string; member: string; path: string; code: MemberErrorCode; details: string }
+  /** Mark a member FAILED with a code (nothing is changed on either side); `clearSide`: that copy is gone. */
+  | {
+      type: 'fail';
+      setId: string;
+      member: string;
+      path: string;
+      code: MemberErrorCode;
+      details: string;
+      clearSide?: Side;
+    }
+  /** Deleted on-prem with delete-on-cloud off: keep the cloud copy, stop syncing it, never pull it back. */
+  | { type: 'detach'; setId: string; member: string; path: string }
   /** Lock the on-prem node (lock-onprem option). */
   | { type: 'lock'; setId: string; member: string; path: string }
   /** Keep both on a conflict: rename the loser on its side to `name`, then the winner travels. */

@@ -6,7 +6,12 @@ export const STATE_SCHEMA = 1;
 
 /** Conflict policies of SPEC §3. */
 export type ConflictPolicy = 'cloud-wins' | 'onprem-wins' | 'newer-wins' | 'keep-both';
-export const CONFLICT_POLICIES: readonly ConflictPolicy[] = ['cloud-wins', 'onprem-wins', 'newer-wins', 'keep-both'];
+export const CONFLICT_POLICIES: readonly ConflictPolicy[] = [
+  'cloud-wins',
+  'onprem-wins',
+  'newer-wins',
+  'keep-both',
+];
 
 /** Sync-set options with the original product's defaults (SPEC §3). */
 export interface SetOptions {
@@ -77,6 +82,11 @@ export interface MemberState {
   requested?: boolean;
   /** cloudsync locked the on-prem node (released on unsync only then). */
   lockedByUs?: boolean;
+  /**
+   * Deleted on-prem with delete-on-cloud off: the cloud copy stays, no longer synced and never pulled
+   * back. The record is kept so the cloud node (and anything later put under it) is recognised and ignored.
+   */
+  detached?: boolean;
 }
 
 /** A conflict loser's bytes kept under `<home>/backups/` (connectors without versions). */

@@ -1,0 +1,425 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { pipeline as pipelineCb, type Readable } from 'node:stream';
+import { otherSide, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
+import { NodeError, type MemberErrorCode } from '../errors.js';
+import type { StateStore } from '../store/state-store.js';
+import type { MemberState, SetState } from '../store/schema.js';
+import { HashingStream, hashStream } from './hash.js';
+import type { Action, ParentRef, SetPlan } from './plan.js';
+import { snapshotOf } from './reconcile.js';
+import type { EngineEvent } from './types.js';
+import { runPool } from './pool.js';
+
+/** What apply needs besides the plan. */
+export interface ApplyDeps {
+  connectors: Record<Side, Connector>;
+  store: StateStore;
+  home: string;
+  now: () => Date;
+  transfers: number;
+  onEvent?: (e: EngineEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** The outcome of applying one set's plan. */
+export interface ApplyOutcome {
+  done: Action[];
+  failed: { action: Action; code: MemberErrorCode; message: string }[];
+  bytes: number;
+  interrupted: boolean;
+}
+
+/** The order actions run in: state-only first, deletes of files, folders top-down, moves, transfers, folder deletes last. */
+function phaseOf(a: Action, kindOf: (key: string) => string | undefined): number {
+  switch (a.type) {
+    case 'adopt':
+    case 'forget':
+    case 'fail':
+    case 'detach':
+      return 0;
+    case 'rename-loser':
+      return 1;
+    case 'delete':
+      return kindOf(a.member) === 'folder' ? 7 : 2;
+    case 'mkdir':
+      return 3;
+    case 'move':
+      return 4;
+    case 'copy':
+    case 'update':
+      return 5;
+    case 'props':
+    case 'lock':
+      return 6;
+  }
+}
+
+const depth = (p: string) => p.split('/').length;
+
+/**
+ * Run a plan: each action's result is committed to the state journal as soon as it succeeds, so a pass killed
+ * at any point leaves a state the next pass can trust. A member whose action fails is marked FAILED and the
+ * others go on; an unreachable side or lost authentication stops the pass (rethrown).
+ */
+export async function applyPlan(
+  state: SetState,
+  plan: SetPlan,
+  current: Record<Side, Map<string, RemoteNode>>,
+  deps: ApplyDeps,
+): Promise<ApplyOutcome> {
+  return new Applier(state, plan, current, deps).run();
+}
+
+class Applier {
+  private readonly byKey = new Map<string, MemberState>();
+  private readonly remaining = new Map<string, number>();
+  private readonly failedKeys = new Set<string>();
+  private readonly latest: Record<Side, Map<string, RemoteNode>> = { onprem: new Map(), cloud: new Map() };
+  private readonly hashes = new Map<string, string>();
+  private readonly outcome: ApplyOutcome = { done: [], failed: [], bytes: 0, interrupted: false };
+  private fatal: unknown;
+
+  constructor(
+    private readonly state: SetState,
+    private readonly plan: SetPlan,
+    private readonly current: Record<Side, Map<string, RemoteNode>>,
+    private readonly deps: ApplyDeps,
+  ) {}
+
+  async run(): Promise<ApplyOutcome> {
+    const referenced = new Set(this.plan.actions.map((a) => a.member));
+    for (const m of this.plan.added) {
+      if (referenced.has(m.key)) this.state.members.push(m);
+    }
+    for (const m of this.state.members) this.byKey.set(m.key, m);
+    for (const a of this.plan.actions) this.remaining.set(a.member, (this.remaining.get(a.member) ?? 0) + 1);
+    await this.deps.store.append(this.state.set.id, { op: 'meta', nextKey: this.state.nextKey });
+    for (const m of this.plan.added) {
+      if (referenced.has(m.key)) await this.commit(m);
+    }
+    const phases = new Map<number, Action[]>();
+    for (const a of this.plan.actions) {
+      const p = phaseOf(a, (k) => this.byKey.get(k)?.kind);
+      if (!phases.has(p)) phases.set(p, []);
+      phases.get(p)!.push(a);
+    }
+    for (const p of [...phases.keys()].sort((a, b) => a - b)) {
+      const list = phases.get(p)!;
+      if (p === 3) {
+        // Parents before children: one depth level at a time, each level in parallel.
+        const levels = new Map<number, Action[]>();
+        for (const a of list) {
+          const d = depth(a.path);
+          if (!levels.has(d)) levels.set(d, []);
+          levels.get(d)!.push(a);
+        }
+        for (const d of [...levels.keys()].sort((a, b) => a - b))
+          await this.runAll(levels.get(d)!, this.deps.transfers);
+      } else if (p === 7) {
+        list.sort((a, b) => depth(b.path) - depth(a.path));
+        await this.runAll(list, 1);
+      } else {
+        await this.runAll(list, p === 5 || p === 2 || p === 6 ? this.deps.transfers : 1);
+      }
+      if (this.fatal) throw this.fatal;
+      if (this.outcome.interrupted) break;
+    }
+    return this.outcome;
+  }
+
+  private async runAll(actions: Action[], concurrency: number): Promise<void> {
+    await runPool(actions, Math.max(1, concurrency), async (a) => {
+      if (this.fatal || this.deps.signal?.aborted) {
+        this.outcome.interrupted = this.outcome.interrupted || Boolean(this.deps.signal?.aborted);
+        return;
+      }
+      await this.runOne(a);
+    });
+  }
+
+  private async runOne(a: Action): Promise<void> {
+    const m = this.byKey.get(a.member);
+    if (!m) return;
+    this.deps.onEvent?.({ event: 'action-start', setId: a.setId, action: a });
+    try {
+      const bytes = await this.execute(a, m);
+      this.outcome.bytes += bytes;
+      this.outcome.done.push(a);
+      this.deps.onEvent?.({ event: 'action-done', setId: a.setId, action: a, bytes });
+      await this.finish(a, m);
+    } catch (err) {
+      if (err instanceof NodeError) {
+        await this.failMember(m, err.code, err.message);
+        this.outcome.failed.push({ action: a, code: err.code, message: err.message });
+        this.deps.onEvent?.({
+          event: 'action-failed',
+          setId: a.setId,
+          action: a,
+          code: err.code,
+          message: err.message,
+        });
+      } else {
+        this.fatal ??= err;
+      }
+    }
+  }
+
+  private idOf(m: MemberState, side: Side): string {
+    const id = this.latest[side].get(m.key)?.id ?? this.current[side].get(m.key)?.id ?? m[side]?.id;
+    if (!id) throw new NodeError('TARGET_NODE_NO_LONGER_EXISTS', `no ${side} copy of ${m.key}`);
+    return id;
+  }
+
+  private parentId(ref: ParentRef, side: Side): string {
+    if ('id' in ref) return ref.id;
+    const parent = this.byKey.get(ref.member);
+    const id = parent && (this.latest[side].get(parent.key)?.id ?? parent[side]?.id);
+    if (!id || this.failedKeys.has(ref.member)) {
+      throw new NodeError('TARGET_FOLDER_NOT_FOUND', `the ${side} folder to put it in does not exist`);
+    }
+    return id;
+  }
+
+  /** Run one action against the connectors; returns bytes transferred. */
+  private async execute(a: Action, m: MemberState): Promise<number> {
+    const c = this.deps.connectors;
+    switch (a.type) {
+      case 'adopt':
+      case 'forget':
+      case 'detach':
+      case 'fail':
+        return 0;
+      case 'rename-loser': {
+        const id = this.idOf(m, a.on);
+        const node = this.current[a.on].get(m.key);
+        await c[a.on].move(id, node?.parentId ?? m[a.on]!.parentId!, a.name);
+        return 0;
+      }
+      case 'delete':
+        await c[a.to].delete(this.idOf(m, a.to));
+        return 0;
+      case 'mkdir': {
+        const parentId = this.parentId(a.parent, a.to);
+        let node: RemoteNode;
+        try {
+          node = await c[a.to].createFolder(parentId, a.name, m.props);
+        } catch (err) {
+          // A folder of that name is already there (our own from a killed pass, or the user's): merge into it.
+          const existing = await this.existingChild(err, a.to, parentId, a.name);
+          if (!existing || existing.kind !== 'folder') throw err;
+          node = existing;
+        }
+        this.latest[a.to].set(m.key, node);
+        return 0;
+      }
+      case 'copy': {
+        const parentId = this.parentId(a.parent, a.to);
+        const { node, hash, bytes } = await this.transfer(m, a.from, a.to, (src) =>
+          c[a.to].createFile(
+            parentId,
+            a.name,
+            src,
+            { size: a.size, mtimeMs: this.sourceNode(m, a.from)?.mtimeMs },
+            m.props,
+          ),
+        ).catch(async (err) => {
+          // A retried create must adopt what the killed pass already made, never make a twin.
+          const existing = await this.existingChild(err, a.to, parentId, a.name);
+          if (!existing || existing.kind !== 'file') throw err;
+          const [theirs, ours] = await Promise.all([
+            hashStream(await c[a.to].readContent(existing.id)),
+            hashStream(await c[a.from].readContent(this.idOf(m, a.from))),
+          ]);
+          if (theirs !== ours) throw err;
+          return { node: existing, hash: ours, bytes: 0 };
+        });
+        this.latest[a.to].set(m.key, node);
+        this.hashes.set(m.key, hash);
+        return bytes;
+      }
+      case 'update': {
+        if (a.conflict && !c[a.conflict.loser].capabilities.versions) await this.backup(m, a.conflict.loser);
+        const targetId = this.idOf(m, a.to);
+        const { node, hash, bytes } = await this.transfer(m, a.from, a.to, (src) =>
+          c[a.to].updateContent(targetId, src, {
+            size: a.size,
+            mtimeMs: this.sourceNode(m, a.from)?.mtimeMs,
+            comment: a.conflict ? `synced with conflict (${a.conflict.policy})` : 'synced by cloudsync',
+          }),
+        );
+        this.latest[a.to].set(m.key, node);
+        this.hashes.set(m.key, hash);
+        return bytes;
+      }
+      case 'move': {
+        const parentId = this.parentId(a.parent, a.to);
+        const node = await c[a.to].move(this.idOf(m, a.to), parentId, a.name);
+        this.latest[a.to].set(m.key, node);
+        return 0;
+      }
+      case 'props': {
+        const setProps = c[a.to].setProps;
+        if (setProps) this.latest[a.to].set(m.key, await setProps.call(c[a.to], this.idOf(m, a.to), a.props));
+        return 0;
+      }
+      case 'lock': {
+        const lock = c.onprem.lock;
+        if (lock && (await lock.call(c.onprem, this.idOf(m, 'onprem')))) m.lockedByUs = true;
+        return 0;
+      }
+    }
+  }
+
+  private sourceNode(m: MemberState, side: Side): RemoteNode | undefined {
+    return this.latest[side].get(m.key) ?? this.current[side].get(m.key);
+  }
+
+  /** Stream `from` → `to` through a hasher, so the recorded hash is of exactly the bytes written. */
+  private async transfer(
+    m: MemberState,
+    from: Side,
+    _to: Side,
+    write: (src: Readable) => Promise<RemoteNode>,
+  ): Promise<{ node: RemoteNode; hash: string; bytes: number }> {
+    const src = await this.deps.connectors[from].readContent(this.idOf(m, from));
+    const hasher = new HashingStream();
+    pipelineCb(src, hasher, () => {});
+    try {
+      const node = await write(hasher);
+      return { node, hash: hasher.digest(), bytes: hasher.bytes };
+    } finally {
+      src.destroy();
+    }
+  }
+
+  /** After a name clash, the node that holds the name (to adopt it when it is ours). */
+  private async existingChild(
+    err: unknown,
+    side: Side,
+    parentId: string,
+    name: string,
+  ): Promise<RemoteNode | null> {
+    if (!(err instanceof NodeError) || err.code !== 'TARGET_FOLDER_NAME_CLASH') return null;
+    const listing = await this.deps.connectors[side].listTree(parentId, { recursive: false });
+    return listing.nodes.find((n) => n.parentId === parentId && n.name === name) ?? null;
+  }
+
+  /** Keep the losing bytes of a conflict under `<home>/backups/` before they are overwritten (never skipped). */
+  private async backup(m: MemberState, loser: Side): Promise<void> {
+    const when = this.deps.now();
+    const memberPath = m[loser]?.path || m[loser]?.name || m.key;
+    const file = join(
+      this.deps.home,
+      'backups',
+      this.state.set.id,
+      when.toISOString().replace(/[:.]/g, '-'),
+      loser,
+      memberPath,
+    );
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      await pipeline(
+        await this.deps.connectors[loser].readContent(this.idOf(m, loser)),
+        createWriteStream(file, { flags: 'wx' }),
+      );
+    } catch (err) {
+      throw new NodeError(
+        'UNKNOWN',
+        `could not keep the losing ${loser} copy before overwriting it: ${(err as Error).message}`,
+      );
+    }
+    const record = {
+      memberKey: m.key,
+      side: loser,
+      memberPath,
+      file,
+      time: when.toISOString(),
+      reason: `conflict: ${otherSide(loser)} won`,
+    };
+    this.state.backups.push(record);
+    await this.deps.store.append(this.state.set.id, { op: 'backup', backup: record });
+  }
+
+  /** Record what one successful action changed, and settle the member once all its actions are done. */
+  private async finish(a: Action, m: MemberState): Promise<void> {
+    const setId = this.state.set.id;
+    switch (a.type) {
+      case 'delete':
+      case 'forget': {
+        const gone = a.type === 'delete' ? [a.member, ...a.covers] : [a.member];
+        this.state.members = this.state.members.filter((x) => !gone.includes(x.key));
+        for (const key of gone) {
+          this.byKey.delete(key);
+          await this.deps.store.append(setId, { op: 'del', key });
+        }
+        return;
+      }
+      case 'detach':
+        m.detached = true;
+        await this.commit(m);
+        return;
+      case 'fail':
+        if (a.clearSide) m[a.clearSide] = null;
+        await this.failMember(m, a.code, a.details);
+        return;
+      case 'rename-loser':
+        // The loser now lives under its conflict name as an unpaired node; the next pass syncs it as new.
+        m[a.on] = null;
+        this.latest[a.on].delete(m.key);
+        this.current[a.on].delete(m.key);
+        await this.commit(m);
+        break;
+      case 'mkdir':
+      case 'copy': {
+        // A created node is recorded at once, even if a later action of the member fails: no orphan twins.
+        const to = a.to;
+        m[to] = snapshotOf(this.latest[to].get(m.key)!, m[to]?.path ?? m[otherSide(to)]?.path ?? a.path);
+        const hash = this.hashes.get(m.key);
+        if (hash) m.hash = hash;
+        break;
+      }
+      default:
+        break;
+    }
+    const left = (this.remaining.get(m.key) ?? 1) - 1;
+    this.remaining.set(m.key, left);
+    if (left > 0) {
+      if (a.type === 'mkdir' || a.type === 'copy' || a.type === 'rename-loser') await this.commit(m);
+      return;
+    }
+    if (this.failedKeys.has(m.key)) return;
+    for (const side of ['onprem', 'cloud'] as const) {
+      const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
+      if (node && m[side]) m[side] = snapshotOf(node, m[side]!.path);
+    }
+    const hash = this.hashes.get(m.key);
+    if (hash) m.hash = hash;
+    const props = this.latest.cloud.get(m.key)?.props ?? this.latest.onprem.get(m.key)?.props;
+    if (props) m.props = props;
+    else if (this.current.cloud.get(m.key)?.props) m.props = this.current.cloud.get(m.key)!.props;
+    m.status = 'SYNCED';
+    delete m.errorCode;
+    delete m.errorDetails;
+    delete m.errorTime;
+    delete m.requested;
+    m.lastSyncAt = this.deps.now().toISOString();
+    await this.commit(m);
+  }
+
+  private async failMember(m: MemberState, code: MemberErrorCode, details: string): Promise<void> {
+    this.failedKeys.add(m.key);
+    m.status = 'FAILED';
+    m.errorCode = code;
+    m.errorDetails = details;
+    m.errorTime = this.deps.now().toISOString();
+    delete m.requested;
+    await this.commit(m);
+  }
+
+  private async commit(m: MemberState): Promise<void> {
+    if (this.byKey.has(m.key)) await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
+  }
+}

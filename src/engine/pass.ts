@@ -1,0 +1,183 @@
+import { SIDES, type Connector, type Side } from '../connectors/types.js';
+import { ExitCode } from '../errors.js';
+import type { MemberState, SetState } from '../store/schema.js';
+import { applyPlan, type ApplyOutcome } from './apply.js';
+import { detectChanges, type SideChanges } from './detect.js';
+import { hashStream } from './hash.js';
+import type { SetPlan } from './plan.js';
+import { reconcile, type ReconcileResult } from './reconcile.js';
+import { checkGuards } from './safety.js';
+import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
+import { buildView, type SideView } from './view.js';
+import { refreshPaths } from './paths.js';
+
+interface SetWork {
+  state: SetState;
+  views: Record<Side, SideView>;
+  changes: Record<Side, SideChanges>;
+  result?: ReconcileResult;
+}
+
+/**
+ * One pass: detect → reconcile → plan → guards → apply, over the chosen sets. Guards for every set run before
+ * anything is applied anywhere; `dryRun` stops after the plan and writes nothing, not even state.
+ */
+export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<PassResult> {
+  const now = ctx.now ?? (() => new Date());
+  const emit = ctx.onEvent ?? (() => {});
+  // A missing local root throws SafetyError here; an unreachable server UnreachableError: nothing is touched.
+  await Promise.all(SIDES.map((s) => ctx.connectors[s].whoami()));
+  const ids = opts.setIds && opts.setIds.length > 0 ? opts.setIds : await ctx.store.listIds();
+  emit({ event: 'pass-start', sets: ids });
+  const states: SetState[] = [];
+  for (const id of ids) states.push(await ctx.store.load(id));
+  const work: SetWork[] = [];
+  for (const state of states) {
+    const byKey = new Map(state.members.map((m) => [m.key, m]));
+    const views = {} as Record<Side, SideView>;
+    const changes = {} as Record<Side, SideChanges>;
+    for (const side of SIDES) {
+      views[side] = await buildView(state, side, ctx.connectors[side]);
+      changes[side] = detectChanges(
+        state,
+        side,
+        views[side],
+        ctx.connectors[side].capabilities.properties,
+        byKey,
+      );
+    }
+    work.push({ state, views, changes });
+  }
+  const { incoming, outgoing } = crossSetMoves(work);
+  const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id);
+  for (const w of work) {
+    w.result = await reconcile({
+      state: w.state,
+      changes: w.changes,
+      views: w.views,
+      properties: {
+        onprem: ctx.connectors.onprem.capabilities.properties,
+        cloud: ctx.connectors.cloud.capabilities.properties,
+      },
+      hashOf,
+      now: now(),
+      incoming: incoming.get(w.state.set.id),
+      outgoing: outgoing.get(w.state.set.id),
+    });
+    for (const warning of w.result.plan.warnings)
+      emit({ event: 'warning', setId: w.state.set.id, message: warning });
+    emit({
+      event: 'plan',
+      setId: w.state.set.id,
+      actions: w.result.plan.actions.length,
+      bytes: w.result.plan.actions.reduce(
+        (n, a) => n + (a.type === 'copy' || a.type === 'update' ? a.size : 0),
+        0,
+      ),
+    });
+  }
+  const guard = { force: opts.force ?? false, maxDeletePercent: opts.maxDeletePercent ?? 50 };
+  for (const w of work) checkGuards(w.state, w.result!.plan, w.views, guard);
+  const results: SetResult[] = [];
+  if (opts.dryRun) {
+    for (const w of work) results.push(summarize(w.state, w.result!.plan, null, w.state.members));
+    return finish(results, true, emit);
+  }
+  for (const w of work) {
+    if (opts.signal?.aborted) break;
+    const { plan, current } = w.result!;
+    let outcome: ApplyOutcome | null = null;
+    try {
+      outcome = await applyPlan(w.state, plan, current, {
+        connectors: ctx.connectors,
+        store: ctx.store,
+        home: ctx.home,
+        now,
+        transfers: opts.transfers ?? 4,
+        onEvent: ctx.onEvent,
+        signal: opts.signal,
+      });
+      if (!outcome.interrupted) w.state.lastSyncAt = now().toISOString();
+      await refreshPaths(w.state, ctx.connectors, w.views);
+    } finally {
+      // Compact the journal into the snapshot; on a fatal error the journal already holds every success.
+      await ctx.store.save(w.state);
+    }
+    results.push(summarize(w.state, plan, outcome, w.state.members));
+  }
+  return finish(results, false, emit);
+}
+
+function finish(sets: SetResult[], dryRun: boolean, emit: NonNullable<EngineContext['onEvent']>): PassResult {
+  const exitCode = sets.some((s) => s.failed > 0) ? ExitCode.syncedWithErrors : ExitCode.ok;
+  emit({ event: 'pass-end', exitCode });
+  return { sets, exitCode, dryRun };
+}
+
+async function hashContent(connector: Connector, id: string): Promise<string> {
+  return hashStream(await connector.readContent(id));
+}
+
+/** Count what a set's pass did (or, on a dry run, would do). */
+function summarize(
+  state: SetState,
+  plan: SetPlan,
+  outcome: ApplyOutcome | null,
+  members: MemberState[],
+): SetResult {
+  const actions = outcome ? outcome.done : plan.actions;
+  const count = (pred: (a: (typeof actions)[number]) => boolean) => actions.filter(pred).length;
+  const transfer = (to: Side) => (a: (typeof actions)[number]) =>
+    (a.type === 'mkdir' || a.type === 'copy' || a.type === 'update' || a.type === 'props') && a.to === to;
+  const failedNow = outcome ? new Set(outcome.failed.map((f) => f.action.member)) : new Set<string>();
+  const plannedFails = plan.actions.filter((a) => a.type === 'fail').map((a) => a.member);
+  return {
+    id: state.set.id,
+    name: state.set.name,
+    pushed: count(transfer('cloud')),
+    pulled: count(transfer('onprem')),
+    deleted: actions.reduce((n, a) => (a.type === 'delete' ? n + 1 + a.covers.length : n), 0),
+    moved: count((a) => a.type === 'move'),
+    conflicts: count((a) => (a.type === 'update' && a.conflict !== undefined) || a.type === 'rename-loser'),
+    failed: outcome
+      ? members.filter((m) => m.status === 'FAILED' && !m.detached).length
+      : new Set([
+          ...plannedFails,
+          ...members.filter((m) => m.status === 'FAILED' && !m.detached).map((m) => m.key),
+          ...failedNow,
+        ]).size,
+    actions: plan.actions,
+    warnings: plan.warnings,
+  };
+}
+
+/**
+ * A node that left one set and appeared in another on the same side moved between two synced folders: the
+ * old set forgets it (no delete) and the new set takes it over with its copy on the other side (moved, not re-sent).
+ */
+function crossSetMoves(work: SetWork[]) {
+  const incoming = new Map<string, Map<string, MemberState>>();
+  const outgoing = new Map<string, Set<string>>();
+  if (work.length < 2) return { incoming, outgoing };
+  const freshOwner = new Map<string, string>();
+  for (const w of work) {
+    for (const side of SIDES)
+      for (const n of w.changes[side].fresh) freshOwner.set(`${side}:${n.id}`, w.state.set.id);
+  }
+  for (const w of work) {
+    for (const side of SIDES) {
+      for (const [key, ch] of w.changes[side].byMember) {
+        if (ch.kind !== 'gone') continue;
+        const m = w.state.members.find((x) => x.key === key)!;
+        const slot = `${side}:${m[side]!.id}`;
+        const to = freshOwner.get(slot);
+        if (!to || to === w.state.set.id) continue;
+        if (!incoming.has(to)) incoming.set(to, new Map());
+        incoming.get(to)!.set(slot, m);
+        if (!outgoing.has(w.state.set.id)) outgoing.set(w.state.set.id, new Set());
+        outgoing.get(w.state.set.id)!.add(slot);
+      }
+    }
+  }
+  return { incoming, outgoing };
+}

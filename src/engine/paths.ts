@@ -1,0 +1,33 @@
+import type { Connector, Side } from '../connectors/types.js';
+import type { MemberState, SetState } from '../store/schema.js';
+import type { SideView } from './view.js';
+
+/**
+ * Recompute each member's display path on both sides (relative to the connection root, as `inspect` shows
+ * it): direct members ask the connector when they moved or were renamed, indirect ones hang off their parent.
+ */
+export async function refreshPaths(
+  state: SetState,
+  connectors: Record<Side, Connector>,
+  views: Record<Side, SideView>,
+): Promise<void> {
+  const byKey = new Map(state.members.map((m) => [m.key, m]));
+  const done = new Set<string>();
+  const visit = async (m: MemberState): Promise<void> => {
+    if (done.has(m.key)) return;
+    done.add(m.key);
+    const parent = m.parentKey ? byKey.get(m.parentKey) : undefined;
+    if (parent) await visit(parent);
+    for (const side of ['onprem', 'cloud'] as const) {
+      const s = m[side];
+      if (!s) continue;
+      if (parent?.[side]) {
+        s.path = parent[side]!.path ? `${parent[side]!.path}/${s.name}` : s.name;
+      } else if (m.direct || !parent) {
+        // Direct members may have moved anywhere on their side; only the connector knows where.
+        if (views[side].nodes.has(s.id) || !s.path) s.path = (await connectors[side].pathOf(s.id)) ?? s.path;
+      }
+    }
+  };
+  for (const m of state.members) await visit(m);
+}

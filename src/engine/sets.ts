@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { SIDES, type Connector, type RemoteNode } from '../connectors/types.js';
+import { UsageError } from '../errors.js';
+import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../store/schema.js';
+import { snapshotOf } from './reconcile.js';
+import type { CreateSetRequest, EngineContext } from './types.js';
+
+/** `a//b/` → `a/b`: the one spelling of a path that state and output use. */
+export function normalizePath(p: string): string {
+  return p
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
+}
+
+const isUnder = (p: string, root: string) => root === '' || p === root || p.startsWith(`${root}/`);
+
+/** `cloudsync create`: validate, refuse members of other sets, record the set with PENDING members. */
+export async function createSyncSet(ctx: EngineContext, req: CreateSetRequest): Promise<SetState> {
+  const { onprem, cloud } = ctx.connectors;
+  await Promise.all(SIDES.map((s) => ctx.connectors[s].whoami()));
+  if (req.paths.length === 0) throw new UsageError('name at least one on-prem folder or document to sync');
+  const paths = req.paths.map(normalizePath);
+  const nodes: RemoteNode[] = [];
+  for (const p of paths) {
+    const reason = onprem.checkMemberPath ? await onprem.checkMemberPath(p) : null;
+    if (reason)
+      throw new UsageError(`${p}: ${reason}`, 'pick a folder or documents inside a site document library');
+    const node = await onprem.resolvePath(p);
+    if (!node)
+      throw new UsageError(
+        `no such on-prem folder or document: ${p}`,
+        'check the path with `cloudsync whoami onprem`',
+        'NOT_FOUND',
+      );
+    if (node.parentId === null)
+      throw new UsageError(
+        `${p || '.'}: the on-prem root itself cannot be synced`,
+        'pick a folder inside it',
+      );
+    nodes.push(node);
+  }
+  const folders = nodes.filter((n) => n.kind === 'folder').length;
+  if (folders > 0 && nodes.length > 1) {
+    throw new UsageError(
+      'a sync set is either one folder or one or more documents, not a mix',
+      'create one set per folder',
+    );
+  }
+  if (new Set(nodes.map((n) => n.id)).size !== nodes.length)
+    throw new UsageError('the same document is named twice');
+  await refuseOtherSets(ctx, nodes, paths);
+  const target = await resolveTarget(cloud, normalizePath(req.target), req.mkdir);
+  const existing = new Set(await ctx.store.listIds());
+  let id: string;
+  do id = randomBytes(4).toString('hex');
+  while (existing.has(id));
+  const now = (ctx.now ?? (() => new Date()))().toISOString();
+  const members: MemberState[] = nodes.map((n, i) => ({
+    key: `m${i + 1}`,
+    kind: n.kind,
+    direct: true,
+    parentKey: null,
+    // An empty token: never synced, so the first pass pushes it whatever it finds.
+    onprem: { ...snapshotOf(n, paths[i]!), token: '' },
+    cloud: null,
+    status: 'PENDING',
+    lastSyncAt: null,
+  }));
+  const state: SetState = {
+    schema: STATE_SCHEMA,
+    set: {
+      id,
+      name: req.name ?? (nodes.length === 1 ? nodes[0]!.name : `${nodes.length} documents`),
+      kind: folders === 1 ? 'folder' : 'documents',
+      createdAt: now,
+      options: { ...DEFAULT_OPTIONS, ...definedOnly(req.options) },
+      target: { id: target.id, path: normalizePath(req.target) },
+      excludes: req.excludes,
+    },
+    members,
+    backups: [],
+    lastSyncAt: null,
+    nextKey: members.length + 1,
+  };
+  await ctx.store.save(state);
+  return state;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** SPEC: a node already in another set (directly, or inside a synced folder) is refused, exit 2. */
+async function refuseOtherSets(ctx: EngineContext, nodes: RemoteNode[], paths: string[]): Promise<void> {
+  const ids = new Set(nodes.map((n) => n.id));
+  for (const other of await ctx.store.loadAll()) {
+    for (const m of other.members) {
+      if (m.detached || !m.onprem) continue;
+      const clash =
+        ids.has(m.onprem.id) ||
+        (m.direct &&
+          m.kind === 'folder' &&
+          paths.some((p) => isUnder(p, m.onprem!.path) || isUnder(m.onprem!.path, p)));
+      if (clash) {
+        throw new UsageError(
+          `${m.onprem.path} is already synced by sync set ${other.set.id} (${other.set.name})`,
+          `unsync it first: cloudsync unsync ${other.set.id}`,
+          'TARGET_NODE_OTHER_SYNC_SET',
+        );
+      }
+    }
+  }
+}
+
+/** The cloud target folder; with `mkdir`, created (with its missing parents). */
+async function resolveTarget(cloud: Connector, path: string, mkdir: boolean): Promise<RemoteNode> {
+  const found = await cloud.resolvePath(path);
+  if (found) {
+    if (found.kind !== 'folder') throw new UsageError(`cloud target ${path} is a document, not a folder`);
+    return found;
+  }
+  if (!mkdir) {
+    throw new UsageError(
+      `cloud target folder not found: ${path}`,
+      'create it, or pass --mkdir',
+      'TARGET_FOLDER_NOT_FOUND',
+    );
+  }
+  const parts = path.split('/');
+  let parent: RemoteNode | null = null;
+  for (let i = parts.length; i >= 0 && !parent; i--) {
+    parent = await cloud.resolvePath(parts.slice(0, i).join('/'));
+    if (parent) {
+      for (const name of parts.slice(i)) parent = await cloud.createFolder(parent.id, name);
+    }
+  }
+  if (!parent) throw new UsageError(`cannot create cloud target folder ${path}`);
+  return parent;
+}
+
+/** The member whose on-prem path is `path`, or exit 2. */
+function findMember(state: SetState, path: string): MemberState {
+  const p = normalizePath(path);
+  const m = state.members.find((x) => !x.detached && (x.onprem?.path === p || x.cloud?.path === p));
+  if (!m)
+    throw new UsageError(
+      `sync set ${state.set.id} has no member ${p}`,
+      `see the members with: cloudsync inspect ${state.set.id}`,
+    );
+  return m;
+}
+
+/** `request-sync`: clear failures and ask the next pass for a full re-push (re-creating vanished cloud copies). */
+export async function requestSync(
+  ctx: EngineContext,
+  setId: string,
+  memberPaths: string[],
+): Promise<{ requested: number }> {
+  const state = await ctx.store.load(setId);
+  const chosen =
+    memberPaths.length > 0
+      ? memberPaths.map((p) => findMember(state, p))
+      : state.members.filter((m) => m.direct && !m.detached);
+  const marked = new Set<string>();
+  const mark = (m: MemberState, all: boolean) => {
+    if (marked.has(m.key) || m.detached) return;
+    if (all || m.status === 'FAILED' || !m.cloud) {
+      marked.add(m.key);
+      m.requested = true;
+      m.status = 'PENDING';
+      delete m.errorCode;
+      delete m.errorDetails;
+      delete m.errorTime;
+    }
+    // For folders: only children that failed or lost their cloud copy (as the original product did).
+    for (const c of state.members) if (c.parentKey === m.key) mark(c, false);
+  };
+  for (const m of chosen) mark(m, true);
+  await ctx.store.save(state);
+  return { requested: marked.size };
+}
+
+/**
+ * `unsync`: stop syncing a set, or one direct member of a documents set. On-prem content is never deleted;
+ * cloud copies go only with `removeFromCloud`; locks cloudsync made are released.
+ */
+export async function unsync(
+  ctx: EngineContext,
+  setId: string,
+  memberPath: string | undefined,
+  opts: { removeFromCloud: boolean },
+): Promise<{ removedMembers: number; setRemoved: boolean }> {
+  const state = await ctx.store.load(setId);
+  let chosen: MemberState[];
+  if (memberPath !== undefined) {
+    const m = findMember(state, memberPath);
+    if (!m.direct) {
+      throw new UsageError(
+        `${normalizePath(memberPath)} is inside a synced folder and cannot be unsynced alone`,
+        `unsync the folder: cloudsync unsync ${state.set.id}`,
+        'INDIRECT_MEMBER',
+      );
+    }
+    chosen = state.set.kind === 'folder' ? state.members : [m];
+  } else {
+    chosen = state.members;
+  }
+  const { onprem, cloud } = ctx.connectors;
+  for (const m of chosen) {
+    if (m.lockedByUs && m.onprem && onprem.unlock) await onprem.unlock(m.onprem.id).catch(() => undefined);
+  }
+  if (opts.removeFromCloud) {
+    for (const m of chosen) {
+      if (m.direct && m.cloud && !m.detached) await cloud.delete(m.cloud.id);
+    }
+  }
+  const gone = new Set(chosen.map((m) => m.key));
+  state.members = state.members.filter((m) => !gone.has(m.key));
+  const setRemoved = state.members.filter((m) => m.direct).length === 0;
+  if (setRemoved) await ctx.store.remove(setId);
+  else await ctx.store.save(state);
+  return { removedMembers: gone.size, setRemoved };
+}

@@ -1,0 +1,103 @@
+import type { Connector, RemoteNode, Side, SkippedEntry } from '../connectors/types.js';
+import type { SetState } from '../store/schema.js';
+import { compileExcludes } from './excludes.js';
+
+/** What one side of one set looks like right now, restricted to the set's scope. */
+export interface SideView {
+  side: Side;
+  /** Nodes in scope by id: the direct members and, for folder sets, everything below the folder. */
+  nodes: Map<string, RemoteNode>;
+  /** Child ids by parent id, for name-clash checks and subtree walks. */
+  children: Map<string, string[]>;
+  /** Set-relative path of each node in scope ('' for a folder set's root). */
+  rel: Map<string, string>;
+  /** Folders whose content could not be read: nothing known below them may be taken as deleted. */
+  unreadable: Set<string>;
+  skipped: SkippedEntry[];
+  /** The folder set's root could not be found on this side (although the state knows its id). */
+  rootGone: boolean;
+}
+
+/** An empty view, for a side where the set has nothing yet. */
+export function emptyView(side: Side): SideView {
+  return {
+    side,
+    nodes: new Map(),
+    children: new Map(),
+    rel: new Map(),
+    unreadable: new Set(),
+    skipped: [],
+    rootGone: false,
+  };
+}
+
+/** The set's root folder member (folder sets only). */
+export function rootMember(state: SetState) {
+  return state.set.kind === 'folder' ? state.members.find((m) => m.direct) : undefined;
+}
+
+/** Read one side of a set through its connector: fetch the direct members, list a folder set's tree. */
+export async function buildView(state: SetState, side: Side, connector: Connector): Promise<SideView> {
+  const view = emptyView(side);
+  const detachedIds = new Set<string>();
+  for (const m of state.members) {
+    const s = m[side];
+    if (m.detached && s) detachedIds.add(s.id);
+  }
+  if (state.set.kind === 'documents') {
+    await Promise.all(
+      state.members
+        .filter((m) => m.direct && !m.detached && m[side])
+        .map(async (m) => {
+          const node = await connector.getNode(m[side]!.id);
+          if (node) {
+            view.nodes.set(node.id, node);
+            view.rel.set(node.id, node.name);
+          }
+        }),
+    );
+    return view;
+  }
+  const root = rootMember(state);
+  const rootState = root?.[side];
+  if (!root || !rootState || root.detached) return view;
+  const rootNode = await connector.getNode(rootState.id);
+  if (!rootNode || rootNode.kind !== 'folder') {
+    view.rootGone = true;
+    return view;
+  }
+  const listing = await connector.listTree(rootNode.id, { recursive: state.set.options.includeSubfolders });
+  view.skipped.push(...listing.skipped);
+  for (const s of listing.skipped) if (s.unreadableFolderId) view.unreadable.add(s.unreadableFolderId);
+  const byParent = new Map<string, RemoteNode[]>();
+  for (const n of listing.nodes) {
+    if (n.parentId === null) continue;
+    let list = byParent.get(n.parentId);
+    if (!list) byParent.set(n.parentId, (list = []));
+    list.push(n);
+  }
+  const excluded = compileExcludes(state.set.excludes);
+  const includeFolders = state.set.options.includeSubfolders;
+  view.nodes.set(rootNode.id, rootNode);
+  view.rel.set(rootNode.id, '');
+  // Walk down from the root so exclusions and detached folders drop whole subtrees.
+  const stack: RemoteNode[] = [rootNode];
+  while (stack.length > 0) {
+    const parent = stack.pop()!;
+    const kids = byParent.get(parent.id);
+    if (!kids) continue;
+    const parentRel = view.rel.get(parent.id)!;
+    const ids: string[] = [];
+    for (const n of kids) {
+      const rel = parentRel === '' ? n.name : `${parentRel}/${n.name}`;
+      if (detachedIds.has(n.id) || excluded(rel, n.name)) continue;
+      if (n.kind === 'folder' && !includeFolders) continue;
+      view.nodes.set(n.id, n);
+      view.rel.set(n.id, rel);
+      ids.push(n.id);
+      if (n.kind === 'folder') stack.push(n);
+    }
+    view.children.set(parent.id, ids);
+  }
+  return view;
+}
