@@ -1,0 +1,327 @@
+// The HTTP layer: one got instance with keep-alive agents, auth headers, retries and redacted logging.
+// It returns HTTP error statuses to the caller (errors.ts maps them); it throws only for what no caller
+// can handle per node: lost connectivity (UnreachableError), bad certificates and rejected credentials.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { rootCertificates } from 'node:tls';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import got, { RequestError, type Got, type Response } from 'got';
+import { UnreachableError, UsageError } from '../../errors.js';
+import { resolveEndpoint, type Endpoint } from './endpoint.js';
+import type { AlfrescoConnectionOptions } from './options.js';
+import { redact } from './redact.js';
+import {
+  AMBIGUOUS_STATUSES,
+  DEFAULT_RETRY,
+  RETRYABLE_STATUSES,
+  backoffDelay,
+  isCertificateError,
+  isTransientNetworkCode,
+  mayHaveBeenSent,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry.js';
+
+/** A body that can be produced again for every attempt (a stream cannot be replayed). */
+export interface ReplayableBody {
+  open(): Readable;
+  length: number;
+  contentType: string;
+}
+
+/** One REST call, relative to the core or auth base. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  api?: 'core' | 'auth';
+  query?: Record<string, string | number | boolean | undefined>;
+  json?: unknown;
+  body?: ReplayableBody;
+  /** Send no credentials (ticket creation). */
+  anonymous?: boolean;
+  /** Use exactly this Authorization value, without renewal (logout of a given ticket). */
+  authorization?: string;
+}
+
+/** A response of any status except those handled here (401, retry-exhausted 5xx). */
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON; undefined when the body was empty or not JSON. */
+  body: unknown;
+  /** Start of a non-JSON body, redacted, for error messages. */
+  text?: string;
+  /** An earlier attempt may have reached the server and its response was lost. */
+  ambiguous: boolean;
+}
+
+/** A streaming response: the body is left unread for the caller. */
+export interface HttpStreamResponse extends Omit<HttpResponse, 'body'> {
+  stream: Readable;
+}
+
+/** Supplies and renews credentials; auth.ts implements it. */
+export interface Authenticator {
+  /** The Authorization header value for the next request. */
+  authorization(): Promise<string>;
+  /**
+   * After a 401 with `failed`: resolves when a retry may succeed, throws AuthError otherwise. `again` is
+   * true when this request was already retried after a renewal, so the credentials are plainly refused.
+   */
+  renew(failed: string, again: boolean): Promise<void>;
+}
+
+/** What one attempt came to. */
+type Outcome<T> =
+  | { kind: 'done'; value: T }
+  | { kind: 'retry'; problem: string; ambiguous: boolean; retryAfterMs?: number; fallback?: T }
+  | { kind: 'unauthorized' };
+
+/** REST client for one server; share one per connector so sockets are reused. */
+export class AlfrescoHttp {
+  readonly endpoint: Endpoint;
+  private readonly got: Got;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    readonly opts: AlfrescoConnectionOptions,
+    private readonly auth?: Authenticator,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    this.endpoint = resolveEndpoint(opts.url, opts.network, opts.allowHttp);
+    this.policy = { ...DEFAULT_RETRY, ...opts.retry };
+    this.agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets: 16 }),
+      https: new https.Agent({ keepAlive: true, maxSockets: 16 }),
+    };
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    this.got = got.extend({
+      agent: this.agents,
+      https: { certificateAuthority: loadCa(opts.caFile), rejectUnauthorized: true },
+      throwHttpErrors: false,
+      followRedirect: false,
+      retry: { limit: 0 },
+      timeout: {
+        lookup: 10_000,
+        connect: 10_000,
+        secureConnect: 10_000,
+        socket: timeoutMs,
+        response: timeoutMs,
+      },
+    });
+  }
+
+  /** Sends a request with a JSON (or empty) response, retrying transient failures. */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    return this.withRetries(req, async (headers) => {
+      const res = (await this.got(this.url(req), {
+        method: req.method,
+        headers,
+        responseType: 'buffer',
+        ...this.bodyOptions(req),
+      })) as Response<Buffer>;
+      return this.classify(req, res.statusCode, res.headers, res.body);
+    });
+  }
+
+  /** Sends a GET whose 2xx body is returned as a stream, never buffered. */
+  async stream(req: HttpRequest): Promise<HttpStreamResponse> {
+    return this.withRetries(req, async (headers) => {
+      const s = this.got.stream(this.url(req), { method: req.method, headers });
+      const res = await new Promise<Response>((resolve, reject) => {
+        s.once('response', resolve);
+        s.once('error', reject);
+      });
+      // From here on errors belong to whoever consumes the stream.
+      s.removeAllListeners('error');
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        const value = {
+          status: res.statusCode,
+          headers: res.headers,
+          stream: s as Readable,
+          ambiguous: false,
+        };
+        return { kind: 'done', value };
+      }
+      const chunks: Buffer[] = [];
+      for await (const c of s) chunks.push(c as Buffer);
+      const out = this.classify(req, res.statusCode, res.headers, Buffer.concat(chunks));
+      const withStream = (r: HttpResponse): HttpStreamResponse => {
+        const { body: _body, ...rest } = r;
+        return { ...rest, stream: s as Readable };
+      };
+      if (out.kind === 'done') return { kind: 'done', value: withStream(out.value) };
+      if (out.kind === 'retry' && out.fallback) return { ...out, fallback: withStream(out.fallback) };
+      return out as Outcome<HttpStreamResponse>;
+    });
+  }
+
+  /** Closes pooled sockets. */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private url(req: HttpRequest): URL {
+    const base = req.api === 'auth' ? this.endpoint.authBase : this.endpoint.coreBase;
+    const url = new URL(req.path, base);
+    for (const [k, v] of Object.entries(req.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  private bodyOptions(req: HttpRequest): { json?: unknown; body?: Readable } {
+    if (req.body) return { body: req.body.open() };
+    return req.json !== undefined ? { json: req.json } : {};
+  }
+
+  /** Decides what a complete response means: hand it back, retry, or renew the ticket. */
+  private classify(
+    req: HttpRequest,
+    status: number,
+    headers: IncomingHttpHeaders,
+    raw: Buffer,
+  ): Outcome<HttpResponse> {
+    if (status === 401 && this.renewable(req)) return { kind: 'unauthorized' };
+    if (RETRYABLE_STATUSES.has(status)) {
+      const retryAfterMs = parseRetryAfter(headers['retry-after'] as string | undefined);
+      return {
+        kind: 'retry',
+        problem: `HTTP ${status}`,
+        ambiguous: AMBIGUOUS_STATUSES.has(status),
+        retryAfterMs,
+      };
+    }
+    const parsed = parseJson(raw, headers['content-type']);
+    if (status === 500) {
+      // Often transient (a deadlock, a restarting subsystem), so worth retrying; but a 500 that persists is
+      // one node's problem, handed back as a member failure rather than "server unreachable".
+      const text = parsed === undefined ? redact(raw.subarray(0, 200).toString('utf8')) : undefined;
+      const fallback = { status, headers, body: parsed, text, ambiguous: true };
+      return { kind: 'retry', problem: 'HTTP 500', ambiguous: true, fallback };
+    }
+    if (status >= 200 && status < 300 && raw.length > 0 && parsed === undefined) {
+      throw new UnreachableError(
+        `${this.endpoint.origin} answered ${req.method} ${req.path} with ${headers['content-type'] ?? 'an untyped body'} instead of JSON`,
+        'check that the URL is the Alfresco server (https://host[:port] or …/alfresco); a proxy login page looks like this',
+      );
+    }
+    const text =
+      parsed === undefined && raw.length > 0 ? redact(raw.subarray(0, 200).toString('utf8')) : undefined;
+    return { kind: 'done', value: { status, headers, body: parsed, text, ambiguous: false } };
+  }
+
+  private renewable(req: HttpRequest): boolean {
+    return !req.anonymous && !req.authorization && this.auth !== undefined;
+  }
+
+  /** The attempt loop shared by both response modes: renew once on 401, back off on transient failures. */
+  private async withRetries<T extends { status: number; ambiguous: boolean }>(
+    req: HttpRequest,
+    send: (headers: Record<string, string>) => Promise<Outcome<T>>,
+  ): Promise<T> {
+    let ambiguous = false;
+    let waited = 0;
+    let renewed = false;
+    for (let attempt = 1; ; attempt++) {
+      const authorization = await this.authorizationFor(req);
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (authorization) headers.authorization = authorization;
+      if (req.body) {
+        headers['content-type'] = req.body.contentType;
+        headers['content-length'] = String(req.body.length);
+      }
+      const started = Date.now();
+      let outcome: Outcome<T>;
+      try {
+        outcome = await send(headers);
+      } catch (err) {
+        outcome = this.networkFailure(req, err);
+      }
+      this.logLine(
+        req,
+        outcome.kind === 'done'
+          ? String(outcome.value.status)
+          : outcome.kind === 'retry'
+            ? outcome.problem
+            : '401',
+        started,
+      );
+      if (outcome.kind === 'done')
+        return { ...outcome.value, ambiguous: ambiguous || outcome.value.ambiguous };
+      if (outcome.kind === 'unauthorized') {
+        await this.auth!.renew(authorization ?? '', renewed);
+        renewed = true;
+        attempt--; // a renewal is not a failed attempt
+        continue;
+      }
+      ambiguous ||= outcome.ambiguous;
+      const delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs);
+      if (attempt >= this.policy.attempts || waited + delay > this.policy.maxTotalMs) {
+        if (outcome.fallback) return { ...outcome.fallback, ambiguous: true };
+        throw new UnreachableError(
+          `${this.endpoint.origin} unreachable: ${req.method} ${req.path} failed ${attempt} times (last: ${outcome.problem})`,
+        );
+      }
+      waited += delay;
+      await this.sleep(delay);
+    }
+  }
+
+  private async authorizationFor(req: HttpRequest): Promise<string | undefined> {
+    if (req.authorization) return req.authorization;
+    if (req.anonymous || !this.auth) return undefined;
+    return this.auth.authorization();
+  }
+
+  /** A thrown error: retry it, or rethrow it as something the caller understands (never with headers). */
+  private networkFailure<T>(req: HttpRequest, err: unknown): Outcome<T> {
+    const e = err as { code?: string; message?: string };
+    if (!(err instanceof RequestError)) throw err; // ours (AuthError, UnreachableError...) or a bug
+    if (isCertificateError(e.code)) {
+      throw new UsageError(
+        `TLS certificate of ${this.endpoint.origin} not trusted (${e.code})`,
+        'if the server uses a private CA, pass --ca-file <pem> to `cloudsync login`',
+        'TLS_CERTIFICATE',
+      );
+    }
+    if (isTransientNetworkCode(e.code, e.message)) {
+      return { kind: 'retry', problem: e.code ?? 'socket hang up', ambiguous: mayHaveBeenSent(e.code) };
+    }
+    throw new UnreachableError(
+      `${this.endpoint.origin} unreachable: ${e.code ?? 'network error'} (${req.method} ${req.path})`,
+    );
+  }
+
+  private logLine(req: HttpRequest, status: string, started: number): void {
+    if (!this.opts.log) return;
+    const url = this.url(req);
+    this.opts.log(redact(`${req.method} ${url.pathname}${url.search} ${status} ${Date.now() - started}ms`));
+  }
+}
+
+function parseJson(raw: Buffer, contentType: string | undefined): unknown {
+  if (raw.length === 0) return undefined;
+  if (contentType && !/json/i.test(contentType)) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** System roots plus the private CA, so a CA file adds trust rather than replacing it. */
+function loadCa(caFile: string | undefined): string[] | undefined {
+  if (!caFile) return undefined;
+  try {
+    return [...rootCertificates, readFileSync(caFile, 'utf8')];
+  } catch (err) {
+    throw new UsageError(
+      `cannot read CA file ${caFile}: ${(err as Error).message}`,
+      'pass a PEM file to --ca-file',
+    );
+  }
+}

@@ -1,0 +1,94 @@
+// Folder listings: paged children requests, recursion with bounded parallelism, one request per folder.
+import { AuthError, NodeError, UnreachableError } from '../../errors.js';
+import type { Listing, RemoteNode, SkippedEntry } from '../types.js';
+import { toNodeError } from './errors.js';
+import type { AlfrescoHttp } from './http.js';
+import { isSyncable, toRemoteNode, type NodeEntry } from './nodes.js';
+
+/** Page size: the server's maximum useful page, so a typical folder costs one request. */
+const PAGE = 1000;
+
+interface ListPage {
+  list?: { pagination?: { count?: number; hasMoreItems?: boolean }; entries?: { entry: NodeEntry }[] };
+}
+
+/** Every child entry of a folder, following `hasMoreItems`; HTTP errors become NodeErrors. */
+export async function listChildren(http: AlfrescoHttp, folderId: string): Promise<NodeEntry[]> {
+  const out: NodeEntry[] = [];
+  for (let skip = 0; ;) {
+    const res = await http.request({
+      method: 'GET',
+      path: `nodes/${encodeURIComponent(folderId)}/children`,
+      query: { include: 'properties,aspectNames,isLocked', maxItems: PAGE, skipCount: skip },
+    });
+    if (res.status !== 200) {
+      throw toNodeError(res, { access: 'read', missing: 'node', subject: `folder ${folderId}` });
+    }
+    const list = (res.body as ListPage | undefined)?.list;
+    if (!list || !Array.isArray(list.entries)) {
+      throw new UnreachableError(`listing of ${folderId} came back without a list`);
+    }
+    out.push(...list.entries.map((e) => e.entry));
+    const count = list.pagination?.count ?? list.entries.length;
+    if (!list.pagination?.hasMoreItems || count === 0) return out;
+    skip += count;
+  }
+}
+
+/** Runs at most `n` tasks at once. */
+function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active >= n) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/**
+ * Lists below `root`. A subfolder that cannot be read (403, or gone mid-listing) is reported as skipped
+ * with `unreadableFolderId`, so the engine treats its content as unknown rather than deleted. Lost
+ * connectivity and auth failures abort the whole listing.
+ */
+export async function listTree(
+  http: AlfrescoHttp,
+  root: RemoteNode,
+  recursive: boolean,
+  concurrency = 8,
+): Promise<Listing> {
+  const nodes: RemoteNode[] = [];
+  const skipped: SkippedEntry[] = [];
+  const run = limiter(concurrency);
+
+  const visit = async (folderId: string, relPath: string): Promise<void> => {
+    let entries: NodeEntry[];
+    try {
+      entries = await run(() => listChildren(http, folderId));
+    } catch (err) {
+      if (relPath === '' || err instanceof AuthError || !(err instanceof NodeError)) throw err;
+      skipped.push({ path: relPath, reason: `cannot list: ${err.message}`, unreadableFolderId: folderId });
+      return;
+    }
+    const subfolders: Promise<void>[] = [];
+    for (const entry of entries) {
+      const path = relPath ? `${relPath}/${entry.name}` : entry.name;
+      if (!isSyncable(entry)) {
+        skipped.push({ path, reason: `unsupported node type ${entry.nodeType}` });
+        continue;
+      }
+      nodes.push(toRemoteNode(entry));
+      if (entry.isFolder && recursive) subfolders.push(visit(entry.id, path));
+    }
+    await Promise.all(subfolders);
+  };
+
+  if (root.kind !== 'folder') throw new NodeError('UNKNOWN', `${root.name} is not a folder`);
+  await visit(root.id, '');
+  return { root, nodes, skipped };
+}

@@ -1,0 +1,55 @@
+// Public option and credential shapes of the Alfresco connector (re-exported by index.ts).
+import type { Side } from '../types.js';
+
+/** Backoff bounds for transient failures (resets, timeouts, 429/502/503/504). */
+export interface RetryOptions {
+  /** Attempts in total, the first one included (default 5). */
+  attempts?: number;
+  /** First backoff step; doubles each attempt, with full jitter (default 300 ms). */
+  baseDelayMs?: number;
+  /** Cap for one wait, Retry-After included (default 4 s). */
+  maxDelayMs?: number;
+  /** Cap for all waits of one request together (default 10 s). */
+  maxTotalMs?: number;
+}
+
+/** How to reach an Alfresco server. */
+export interface AlfrescoConnectionOptions {
+  /** `https://host[:port]` or `https://host[:port]/alfresco`. */
+  url: string;
+  /** Tenant segment; default `-default-`. */
+  network?: string;
+  /** PEM file with a private CA, trusted in addition to the system roots. */
+  caFile?: string;
+  /** Permit plain `http://` to a non-loopback host. */
+  allowHttp?: boolean;
+  /** Verbose log sink (secrets already redacted). */
+  log?: (line: string) => void;
+  /** Which side this connection is, so auth hints can say `cloudsync login <side>`. */
+  side?: Side;
+  /** Transient-failure retry bounds (tests shrink them). */
+  retry?: RetryOptions;
+  /** Idle-socket and response timeout per request, ms (default 60 s). */
+  timeoutMs?: number;
+  /** Folder listings run at once during a recursive listTree (default 8). */
+  listConcurrency?: number;
+}
+
+/** Secrets for one side; any of them may be missing. */
+export interface AlfrescoCredentials {
+  ticket?: string;
+  token?: string;
+  username?: string;
+  password?: string;
+}
+
+/** Callbacks the CLI uses to persist what the connector learns. */
+export interface AlfrescoHooks {
+  /** A new ticket replaced an expired one (or the first one was made from username/password). */
+  onTicketRenewed?: (ticket: string) => void;
+}
+
+/** The hint every auth failure carries: which login command fixes it. */
+export function loginHint(side: Side | undefined): string {
+  return `run \`cloudsync login ${side ?? '<side>'}\``;
+}
