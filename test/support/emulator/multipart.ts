@@ -37,7 +37,8 @@ export function parseUpload(req: IncomingMessage, maxBytes?: number): Promise<Up
       bb = busboy({
         headers: req.headers,
         defParamCharset: 'utf8',
-        limits: maxBytes !== undefined ? { fileSize: maxBytes } : {},
+        // +1 so that a file of exactly maxBytes is not reported as truncated by busboy.
+        limits: maxBytes !== undefined ? { fileSize: maxBytes + 1 } : {},
       });
     } catch (e) {
       reject(err.invalid(`Malformed multipart request: ${(e as Error).message}`));
@@ -58,8 +59,12 @@ export function parseUpload(req: IncomingMessage, maxBytes?: number): Promise<Up
       };
       form.file = file;
       const chunks: Buffer[] = [];
+      let size = 0;
       stream.on('data', (c: Buffer) => {
-        if (!file.tooLarge) chunks.push(c);
+        size += c.length;
+        if (maxBytes !== undefined && size > maxBytes) file.tooLarge = true;
+        if (file.tooLarge) chunks.length = 0;
+        else chunks.push(c);
       });
       stream.on('limit', () => {
         file.tooLarge = true;
