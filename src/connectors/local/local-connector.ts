@@ -1,0 +1,376 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { NodeError, SafetyError } from '../../errors.js';
+import type { Capabilities, ChangeListener, Connector, Listing, RemoteNode, WriteOptions } from '../types.js';
+import { errnoOf, toReadError, toWriteError } from './errno.js';
+import { assertStrictlyInside, assertValidName, isInside, specSegments, toSpecPath } from './names.js';
+import { NodeIndex } from './node-index.js';
+import { idOf, nodeFromStat } from './node-stat.js';
+import { TempNames } from './temp-files.js';
+import { realReadDir, walkFolder, type ReadDir } from './walk.js';
+import { NO_LINK_ERRNOS, writeTempFile } from './write-temp.js';
+import { startWatch } from './watch.js';
+
+/** Options of a LocalConnector. */
+export interface LocalConnectorOptions {
+  /** Prefix of temp files (default `.cloudsync-`). */
+  tempPrefix?: string;
+  /** Directory reader, injectable so tests can simulate an unreadable folder while running as root. */
+  readDir?: ReadDir;
+}
+
+const lstatBig = (p: string): Promise<fs.BigIntStats> => fs.promises.lstat(p, { bigint: true });
+
+/** A folder on this machine acting as a repository (SPEC §1 `local`): identity by device + inode. */
+export class LocalConnector implements Connector {
+  readonly kind = 'local' as const;
+  readonly capabilities: Capabilities = {
+    properties: false,
+    locks: true,
+    versions: false,
+    events: true,
+    mtimePrecisionMs: 1,
+  };
+  readonly address: string;
+  readonly #root: string;
+  readonly #temps: TempNames;
+  readonly #readDir: ReadDir;
+  readonly #index = new NodeIndex();
+  readonly #watchers = new Set<() => void>();
+
+  constructor(rootDir: string, opts: LocalConnectorOptions = {}) {
+    this.#root = path.resolve(rootDir);
+    this.address = this.#root;
+    this.#temps = new TempNames(opts.tempPrefix);
+    this.#readDir = opts.readDir ?? realReadDir;
+  }
+
+  /** The vanished-root guard: a missing or unreadable root aborts the pass (exit 5) before anything is deleted. */
+  async whoami(): Promise<{ user: string; address: string }> {
+    await this.#assertRoot();
+    return { user: os.userInfo().username, address: this.#root };
+  }
+
+  async resolvePath(p: string): Promise<RemoteNode | null> {
+    const segments = specSegments(p);
+    // '..' is refused outright, even where it would stay inside: a path in SPEC syntax never needs it.
+    if (segments.includes('..'))
+      throw new NodeError('INVALID_NAME', `path ${JSON.stringify(p)} may not contain '..'`);
+    this.#index.generation++;
+    const root = await this.#rootNode();
+    let node = root;
+    let abs = this.#root;
+    for (const seg of segments) {
+      if (node.kind !== 'folder') return null;
+      abs = path.join(abs, seg);
+      const st = await lstatBig(abs).catch(() => null);
+      // Symlinks are never followed: a path through one is not something we can sync.
+      if (st === null || (!st.isFile() && !st.isDirectory())) return null;
+      node = nodeFromStat(st, seg, node.id);
+      this.#index.set(node.id, abs);
+    }
+    return node;
+  }
+
+  async pathOf(id: string): Promise<string | null> {
+    const abs = await this.#locate(id);
+    return abs === null ? null : toSpecPath(this.#root, abs);
+  }
+
+  async getNode(id: string): Promise<RemoteNode | null> {
+    const abs = await this.#locate(id);
+    return abs === null ? null : this.#nodeAt(abs);
+  }
+
+  async listTree(folderId: string, opts: { recursive: boolean }): Promise<Listing> {
+    this.#index.generation++;
+    const abs = await this.#locate(folderId);
+    const root = abs === null ? null : await this.#nodeAt(abs);
+    if (abs === null || root === null || root.kind !== 'folder') {
+      throw new NodeError(
+        'TARGET_NODE_NO_LONGER_EXISTS',
+        `folder ${folderId} no longer exists under ${this.#root}`,
+      );
+    }
+    const { nodes, skipped } = await walkFolder(this.#walkContext(), abs, root.id, opts.recursive);
+    return { root, nodes, skipped };
+  }
+
+  async readContent(id: string): Promise<Readable> {
+    const abs = await this.#mustLocate(id);
+    try {
+      const fh = await fs.promises.open(abs, 'r');
+      if (!(await fh.stat()).isFile()) {
+        await fh.close();
+        throw new NodeError('INVALID_NAME', `${toSpecPath(this.#root, abs)} is not a file`);
+      }
+      return fh.createReadStream();
+    } catch (err) {
+      throw toReadError(err, `cannot read ${toSpecPath(this.#root, abs)}`);
+    }
+  }
+
+  async createFolder(parentId: string, name: string): Promise<RemoteNode> {
+    const abs = await this.#childPath(parentId, name);
+    try {
+      await fs.promises.mkdir(abs);
+    } catch (err) {
+      throw toWriteError(err, `cannot create folder ${toSpecPath(this.#root, abs)}`);
+    }
+    return this.#indexedNode(abs);
+  }
+
+  async createFile(
+    parentId: string,
+    name: string,
+    content: Readable,
+    opts: WriteOptions,
+  ): Promise<RemoteNode> {
+    const abs = await this.#childPath(parentId, name);
+    const what = `cannot create ${toSpecPath(this.#root, abs)}`;
+    let tmp: string | undefined;
+    try {
+      tmp = await writeTempFile(path.dirname(abs), this.#temps, content, { mtimeMs: opts.mtimeMs });
+      await placeNoReplace(tmp, abs);
+    } catch (err) {
+      throw toWriteError(err, what);
+    } finally {
+      if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    }
+    return this.#indexedNode(abs);
+  }
+
+  async updateContent(id: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
+    const abs = await this.#mustLocate(id);
+    const what = `cannot update ${toSpecPath(this.#root, abs)}`;
+    let tmp: string | undefined;
+    try {
+      const old = await fs.promises.lstat(abs);
+      if (!old.isFile()) throw new NodeError('INVALID_NAME', `${what}: not a file`);
+      // Keep the old mode, so a file cloudsync locked (no write bits) stays locked with its new content.
+      tmp = await writeTempFile(path.dirname(abs), this.#temps, content, {
+        mtimeMs: opts.mtimeMs,
+        mode: old.mode & 0o7777,
+      });
+      await fs.promises.rename(tmp, abs);
+      tmp = undefined;
+    } catch (err) {
+      throw toWriteError(err, what);
+    } finally {
+      if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    }
+    this.#index.delete(id); // new inode, new id: the engine re-keys
+    return this.#indexedNode(abs);
+  }
+
+  async move(id: string, newParentId: string, newName: string): Promise<RemoteNode> {
+    const from = await this.#mustLocate(id);
+    if (from === this.#root) throw new NodeError('INVALID_NAME', 'cannot move the root folder');
+    const to = await this.#childPath(newParentId, newName);
+    if (to === from) return this.#indexedNode(from);
+    const what = `cannot move ${toSpecPath(this.#root, from)} to ${toSpecPath(this.#root, to)}`;
+    try {
+      const st = await fs.promises.lstat(from);
+      if (st.isFile()) await placeNoReplace(from, to);
+      else {
+        // Folders cannot be hard-linked: check, then rename (a tiny window, documented).
+        const existing = await lstatBig(to).catch(() => null);
+        if (existing !== null && idOf(existing) !== id)
+          throw new NodeError('TARGET_FOLDER_NAME_CLASH', `${to} exists`);
+        await fs.promises.rename(from, to);
+      }
+    } catch (err) {
+      throw toWriteError(err, what);
+    }
+    this.#index.moveTree(from, to);
+    return this.#indexedNode(to);
+  }
+
+  async delete(id: string): Promise<void> {
+    const abs = await this.#locate(id);
+    if (abs === null) return; // already gone: deleting is idempotent
+    if (abs === this.#root)
+      throw new NodeError('TARGET_NODE_ACCESS_DENIED', 'refusing to delete the root folder');
+    try {
+      // rm of a file ignores its mode, so locked (read-only) files go too
+      await fs.promises.rm(abs, { recursive: true, force: true });
+    } catch (err) {
+      throw toWriteError(err, `cannot delete ${toSpecPath(this.#root, abs)}`);
+    }
+    this.#index.forgetTree(abs);
+  }
+
+  /** Remove every write bit. True when the owner could write before, i.e. this call made the lock. */
+  async lock(id: string): Promise<boolean> {
+    const abs = await this.#mustLocate(id);
+    try {
+      const st = await fs.promises.lstat(abs);
+      if (!st.isFile()) return false;
+      if ((st.mode & 0o222) !== 0) await fs.promises.chmod(abs, st.mode & 0o7777 & ~0o222);
+      return (st.mode & 0o200) !== 0;
+    } catch (err) {
+      throw toWriteError(err, `cannot lock ${toSpecPath(this.#root, abs)}`);
+    }
+  }
+
+  /** Give back the write bits the umask allows (at least the owner's). */
+  async unlock(id: string): Promise<void> {
+    const abs = await this.#mustLocate(id);
+    try {
+      const st = await fs.promises.lstat(abs);
+      if (!st.isFile()) return;
+      const writeBits = (0o666 & ~process.umask() & 0o222) | 0o200;
+      await fs.promises.chmod(abs, (st.mode & 0o7777) | writeBits);
+    } catch (err) {
+      throw toWriteError(err, `cannot unlock ${toSpecPath(this.#root, abs)}`);
+    }
+  }
+
+  async watch(folderId: string, onChange: ChangeListener): Promise<() => void> {
+    const abs = await this.#mustLocate(folderId);
+    const stop = startWatch(abs, this.#root, this.#temps, onChange);
+    const stopOnce = (): void => {
+      if (this.#watchers.delete(stopOnce)) stop();
+    };
+    this.#watchers.add(stopOnce);
+    return stopOnce;
+  }
+
+  async close(): Promise<void> {
+    for (const stop of [...this.#watchers]) stop();
+  }
+
+  // ---- internals ----
+
+  async #assertRoot(): Promise<fs.Stats> {
+    const hint =
+      'check that the folder exists, is mounted and readable; nothing was changed. ' +
+      'To point this side at another folder, run `cloudsync login <side> <folder>`.';
+    const fail = (why: string): never => {
+      throw new SafetyError(
+        `on-prem/cloud root folder ${this.#root} is missing or unreadable (${why})`,
+        hint,
+        'ROOT_MISSING',
+      );
+    };
+    let st: fs.Stats | null = null;
+    try {
+      st = await fs.promises.stat(this.#root);
+    } catch (err) {
+      fail(errnoOf(err) ?? 'stat failed');
+    }
+    if (!st!.isDirectory()) fail('not a directory');
+    try {
+      await fs.promises.access(this.#root, fs.constants.R_OK | fs.constants.X_OK);
+      await this.#readDir(this.#root);
+    } catch (err) {
+      fail(errnoOf(err) ?? 'cannot list it');
+    }
+    return st!;
+  }
+
+  /** The root as a node; follows a symlinked root (the user chose it), never anything below. */
+  async #rootNode(): Promise<RemoteNode> {
+    await this.#assertRoot();
+    const st = await fs.promises.stat(this.#root, { bigint: true });
+    const node = nodeFromStat(st, path.basename(this.#root), null);
+    this.#index.set(node.id, this.#root);
+    return node;
+  }
+
+  /** Stat `abs` into a node with its parent id (null for the root); null when it is gone or not ours. */
+  async #nodeAt(abs: string): Promise<RemoteNode | null> {
+    if (abs === this.#root) return this.#rootNode();
+    const dir = path.dirname(abs);
+    // The root may itself be a symlink the user chose, so it is stat-ed, everything below lstat-ed.
+    const parentStat = dir === this.#root ? fs.promises.stat(dir, { bigint: true }) : lstatBig(dir);
+    const [st, parent] = await Promise.all([lstatBig(abs).catch(() => null), parentStat.catch(() => null)]);
+    if (st === null || parent === null || (!st.isFile() && !st.isDirectory())) return null;
+    return nodeFromStat(st, path.basename(abs), idOf(parent));
+  }
+
+  async #indexedNode(abs: string): Promise<RemoteNode> {
+    const node = await this.#nodeAt(abs);
+    if (node === null)
+      throw new NodeError('TARGET_NODE_NO_LONGER_EXISTS', `${abs} vanished right after writing it`);
+    this.#index.set(node.id, abs);
+    return node;
+  }
+
+  /** Where node `id` is now: the indexed path if it still has that inode, else one full walk of the root. */
+  async #locate(id: string): Promise<string | null> {
+    const hinted = this.#index.get(id);
+    if (hinted !== undefined && (await this.#hasId(hinted, id))) return hinted;
+    if (this.#index.walkedAt === this.#index.generation) return null; // nothing new listed since the last walk
+    this.#index.walkedAt = this.#index.generation;
+    const root = await this.#rootNode();
+    if (root.id === id) return this.#root;
+    await walkFolder(this.#walkContext(), this.#root, root.id, true);
+    const found = this.#index.get(id);
+    return found !== undefined && (await this.#hasId(found, id)) ? found : null;
+  }
+
+  async #mustLocate(id: string): Promise<string> {
+    const abs = await this.#locate(id);
+    if (abs === null)
+      throw new NodeError('TARGET_NODE_NO_LONGER_EXISTS', `node ${id} no longer exists under ${this.#root}`);
+    return abs;
+  }
+
+  async #hasId(abs: string, id: string): Promise<boolean> {
+    const st =
+      abs === this.#root
+        ? await fs.promises.stat(abs, { bigint: true }).catch(() => null)
+        : await lstatBig(abs).catch(() => null);
+    return st !== null && idOf(st) === id && isInside(this.#root, abs);
+  }
+
+  /** Validated absolute path for a new child `name` of folder `parentId`, guaranteed inside the root. */
+  async #childPath(parentId: string, name: string): Promise<string> {
+    assertValidName(name);
+    const parent = await this.#locate(parentId);
+    if (parent === null)
+      throw new NodeError(
+        'TARGET_FOLDER_NOT_FOUND',
+        `folder ${parentId} no longer exists under ${this.#root}`,
+      );
+    const abs = path.join(parent, name);
+    assertStrictlyInside(this.#root, abs);
+    return abs;
+  }
+
+  #walkContext() {
+    return {
+      root: this.#root,
+      temps: this.#temps,
+      readDir: this.#readDir,
+      remember: (id: string, abs: string) => this.#index.set(id, abs),
+    };
+  }
+}
+
+/**
+ * Put file `src` at `dest` without ever replacing something already there: link() is atomic and fails with
+ * EEXIST, then `src` is unlinked. File systems without hard links get lstat-then-rename. `dest` existing as
+ * the very same inode (a case-only rename on a case-insensitive file system) is not a clash.
+ */
+async function placeNoReplace(src: string, dest: string): Promise<void> {
+  const clash = async (): Promise<boolean> => {
+    const existing = await lstatBig(dest).catch(() => null);
+    return existing !== null && idOf(existing) !== idOf(await lstatBig(src));
+  };
+  try {
+    await fs.promises.link(src, dest);
+    await fs.promises.unlink(src);
+    return;
+  } catch (err) {
+    const errno = errnoOf(err) ?? '';
+    if (errno !== 'EEXIST' && !NO_LINK_ERRNOS.has(errno)) throw err;
+  }
+  if (await clash()) {
+    throw new NodeError('TARGET_FOLDER_NAME_CLASH', `${path.basename(dest)} already exists in that folder`);
+  }
+  await fs.promises.rename(src, dest);
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { NodeError } from '../../errors.js';
+
+/** Longest name in bytes most local file systems hold (ext4, APFS, NTFS all stop near 255). */
+const MAX_NAME_BYTES = 255;
+
+/**
+ * Refuse a name that came from the other side when it cannot be one plain entry of a folder here: empty,
+ * `.`/`..`, a separator or NUL inside, or too long. This is what keeps remote names from escaping the root.
+ */
+export function assertValidName(name: string): void {
+  let why: string | undefined;
+  if (name === '' || name === '.' || name === '..') why = 'is reserved';
+  else if (name.includes('/')) why = "contains '/'";
+  else if (name.includes('\0')) why = 'contains a NUL character';
+  else if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) why = `is longer than ${MAX_NAME_BYTES} bytes`;
+  if (why) throw new NodeError('INVALID_NAME', `name ${JSON.stringify(name)} ${why}`);
+}
+
+/** True when `abs` is `root` itself or below it (lexically; symlinks are never followed by the connector). */
+export function isInside(root: string, abs: string): boolean {
+  const rel = path.relative(root, abs);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Throw INVALID_NAME unless `abs` is strictly below `root`: the last line of defence for every write. */
+export function assertStrictlyInside(root: string, abs: string): void {
+  if (abs === root || !isInside(root, abs)) {
+    throw new NodeError('INVALID_NAME', `refusing to write ${abs}: it is outside ${root}`);
+  }
+}
+
+/** A path relative to the root in SPEC §2 syntax ('/'-separated, '' for the root). */
+export function toSpecPath(root: string, abs: string): string {
+  const rel = path.relative(root, abs);
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+}
+
+/** Split a SPEC §2 path into its segments; '', '.' and leading/trailing '/' mean the root. */
+export function specSegments(p: string): string[] {
+  return p.split('/').filter((s) => s !== '' && s !== '.');
+}
