@@ -1,0 +1,105 @@
+import { ConfigStore, resolveHome, type ConnectionConfig } from '../config/config.js';
+import { CredentialStore } from '../config/credentials.js';
+import { openConnector } from '../connectors/index.js';
+import { SIDES, type Connector, type Side } from '../connectors/types.js';
+import type { EngineContext, EngineEvent } from '../engine/types.js';
+import { UsageError } from '../errors.js';
+import { acquireProfileLock } from '../store/lock.js';
+import { StateStore } from '../store/state-store.js';
+import type { Globals } from './runtime.js';
+
+/** How long a command waits for another pass to release the profile lock before exit 6. */
+export const LOCK_WAIT_MS = 2000;
+
+/** `<home>` for this run: --home, CLOUDSYNC_HOME, or the platform default. */
+export function homeOf(g: Globals): string {
+  return resolveHome(g.homeFlag);
+}
+
+/** The state store of the selected profile (no connection needed: list and inspect work offline). */
+export function openStore(g: Globals): StateStore {
+  return new StateStore(homeOf(g), g.profile);
+}
+
+/** Parse a side argument; anything else is a usage error naming the two words. */
+export function parseSide(value: string): Side {
+  if (value === 'onprem' || value === 'cloud') return value;
+  throw new UsageError(`unknown side '${value}'`, 'a side is `onprem` or `cloud`');
+}
+
+/** The stored connection of a side, or exit 2 telling the user how to make one. */
+export async function requireConnection(g: Globals, side: Side): Promise<ConnectionConfig> {
+  const conn = await new ConfigStore(homeOf(g)).getConnection(g.profile, side);
+  if (!conn) {
+    throw new UsageError(
+      `not logged in to ${side}${g.profile === 'default' ? '' : ` (profile ${g.profile})`}`,
+      `run \`cloudsync login ${side} <folder|url>\``,
+      'NOT_LOGGED_IN',
+    );
+  }
+  return conn;
+}
+
+/** Open the connector of one side with its stored credentials; renewed tickets are saved back. */
+export async function openSide(g: Globals, side: Side, conn: ConnectionConfig): Promise<Connector> {
+  const credentials = new CredentialStore(homeOf(g));
+  const stored = (await credentials.get(g.profile, side)) ?? {};
+  return openConnector(side, conn, stored, {
+    log: (line) => g.out.debug(`[${side}] ${line}`),
+    onTicketRenewed: (ticket) => {
+      // Keep the username next to the new ticket; a failed save only costs a later re-login.
+      void Promise.resolve(credentials.set(g.profile, side, { ...stored, ticket })).catch((err: unknown) =>
+        g.out.warn(`could not save the renewed ${side} ticket: ${(err as Error).message}`),
+      );
+    },
+  });
+}
+
+/** An engine context over both sides of the profile, and a close() that releases the connectors. */
+export interface OpenedContext {
+  ctx: EngineContext;
+  close(): Promise<void>;
+}
+
+/** Build the EngineContext for a command: both connections (exit 2 when one is missing), the store, events. */
+export async function openContext(g: Globals, onEvent?: (e: EngineEvent) => void): Promise<OpenedContext> {
+  const conns = {} as Record<Side, ConnectionConfig>;
+  for (const side of SIDES) conns[side] = await requireConnection(g, side);
+  const connectors = {} as Record<Side, Connector>;
+  for (const side of SIDES) connectors[side] = await openSide(g, side, conns[side]);
+  const home = homeOf(g);
+  return {
+    ctx: { connectors, store: new StateStore(home, g.profile), home, onEvent },
+    close: async () => {
+      await Promise.allSettled(SIDES.map((s) => connectors[s].close()));
+    },
+  };
+}
+
+/** Run `fn` holding the profile lock (one pass per profile at a time); a held lock is exit 6. */
+export async function withProfileLock<T>(
+  g: Globals,
+  fn: () => Promise<T>,
+  waitMs = LOCK_WAIT_MS,
+): Promise<T> {
+  const lock = await acquireProfileLock(homeOf(g), g.profile, { waitMs });
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Open a context, hold the lock, run, and always release both: the shape of every state-changing command. */
+export async function withEngine<T>(
+  g: Globals,
+  onEvent: ((e: EngineEvent) => void) | undefined,
+  fn: (ctx: EngineContext) => Promise<T>,
+): Promise<T> {
+  const opened = await openContext(g, onEvent);
+  try {
+    return await withProfileLock(g, () => fn(opened.ctx));
+  } finally {
+    await opened.close();
+  }
+}

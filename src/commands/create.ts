@@ -1,0 +1,95 @@
+import { Option, type Command } from 'commander';
+import { createSyncSet, runPass } from '../engine/index.js';
+import type { PassResult } from '../engine/types.js';
+import { toSetRow } from '../engine/views.js';
+import { CONFLICT_POLICIES, type ConflictPolicy } from '../store/schema.js';
+import { passEventHandler, renderPassSummary } from '../ui/pass-view.js';
+import { Progress } from '../ui/progress.js';
+import { withEngine } from './context.js';
+import { commandAction, type Globals, type Runtime } from './runtime.js';
+
+interface CreateOptions {
+  target: string;
+  mkdir?: boolean;
+  sync: boolean;
+  name?: string;
+  lockOnprem?: boolean;
+  deleteOnCloud: boolean;
+  deleteOnprem?: boolean;
+  subfolders: boolean;
+  conflict: ConflictPolicy;
+  exclude?: string[];
+}
+
+/** `cloudsync create`: record the set, then push it at once unless --no-sync. Exit code is the pass's. */
+export async function runCreate(g: Globals, paths: string[], opts: CreateOptions): Promise<number> {
+  const progress = new Progress(g.out);
+  const onEvent = g.json ? undefined : passEventHandler(g.out, progress);
+  try {
+    const { state, pass } = await withEngine(g, onEvent, async (ctx) => {
+      const created = await createSyncSet(ctx, {
+        paths,
+        target: opts.target,
+        mkdir: Boolean(opts.mkdir),
+        name: opts.name,
+        options: {
+          lockOnPrem: Boolean(opts.lockOnprem),
+          deleteOnCloud: opts.deleteOnCloud,
+          deleteOnPrem: Boolean(opts.deleteOnprem),
+          includeSubfolders: opts.subfolders,
+          conflict: opts.conflict,
+        },
+        excludes: opts.exclude ?? [],
+      });
+      if (!opts.sync) return { state: created, pass: undefined as PassResult | undefined };
+      const result = await runPass(ctx, { setIds: [created.set.id] });
+      // Reload: the pass added members (a folder's content) and set times.
+      return { state: await ctx.store.load(created.set.id), pass: result };
+    });
+    const row = toSetRow(state);
+    g.out.result(pass ? { ...row, pass } : row, () => {
+      const head = `created ${row.kind} set ${row.id} (${row.name}) -> ${row.target || '/'}`;
+      return pass
+        ? `${head}\n${renderPassSummary(g.out, pass)}`
+        : `${head}\nnot synced yet; run \`cloudsync sync ${row.id.slice(0, 8)}\``;
+    });
+    return pass?.exitCode ?? 0;
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Register `create`. */
+export function registerCreate(program: Command, rt: Runtime): void {
+  program
+    .command('create')
+    .description('create a sync set: one folder, or one or more documents, synced into a cloud folder')
+    .argument('<path...>', 'on-prem paths: one folder, or one or more files')
+    .requiredOption('--target <path>', 'cloud folder the set is created in')
+    .option('--mkdir', 'create the target folder when it does not exist')
+    .option('--no-sync', 'only record the set; the first pass runs with `cloudsync sync`')
+    .option('--name <label>', 'a label for the set (default: the folder or first document name)')
+    .option('--lock-onprem', 'lock the on-prem copies while they are synced')
+    .option('--no-delete-on-cloud', 'keep the cloud copy when a member is deleted on-prem')
+    .option('--delete-onprem', 'delete the on-prem node when its cloud copy is deleted')
+    .option('--no-subfolders', 'folder sets: sync only the files directly in the folder')
+    .addOption(
+      new Option('--conflict <policy>', 'who wins when both sides changed')
+        .choices(CONFLICT_POLICIES)
+        .default('cloud-wins'),
+    )
+    .option('--exclude <glob...>', 'skip matching paths (repeatable; added to the default excludes)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cloudsync create Projects --target Shared
+  $ cloudsync create Plans/q3.docx Plans/q4.docx --target Partners/ACME --mkdir
+  $ cloudsync create Projects --target Shared --conflict keep-both --exclude '*.bak' --no-sync`,
+    )
+    .action(
+      commandAction(rt, (g, cmd) =>
+        runCreate(g, cmd.processedArgs[0] as string[], cmd.opts<CreateOptions>()),
+      ),
+    );
+}

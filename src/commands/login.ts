@@ -1,0 +1,213 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ConfigStore, type ConnectionConfig } from '../config/config.js';
+import { CredentialStore } from '../config/credentials.js';
+import { alfrescoLogin, AlfrescoConnector, type AlfrescoCredentials } from '../connectors/alfresco/index.js';
+import { LocalConnector } from '../connectors/local/index.js';
+import { otherSide, type Side } from '../connectors/types.js';
+import { UsageError } from '../errors.js';
+import { Progress } from '../ui/progress.js';
+import { promptSecret, promptText, readStdinSecret } from '../ui/prompts.js';
+import { homeOf, parseSide } from './context.js';
+import { commandAction, type Globals, type Runtime } from './runtime.js';
+
+interface LoginOptions {
+  username?: string;
+  passwordStdin?: boolean;
+  tokenStdin?: boolean;
+  network?: string;
+  caFile?: string;
+  allowHttp?: boolean;
+}
+
+/** True for an address that names a server rather than a folder. */
+export function isUrl(address: string): boolean {
+  return /^https?:\/\//i.test(address);
+}
+
+/** Two local roots must not overlap, or a pass would sync a folder into itself. */
+function overlaps(a: string, b: string): boolean {
+  const rel = path.relative(a, b);
+  const back = path.relative(b, a);
+  return rel === '' || !rel.startsWith('..') || !back.startsWith('..');
+}
+
+/** A folder connection: an absolute path to an existing directory. */
+async function loginLocal(
+  g: Globals,
+  side: Side,
+  folder: string,
+  opts: LoginOptions,
+): Promise<ConnectionConfig> {
+  for (const flag of ['username', 'passwordStdin', 'tokenStdin', 'network', 'caFile', 'allowHttp'] as const) {
+    if (opts[flag] !== undefined)
+      throw new UsageError(`--${kebab(flag)} applies to a server URL, not a folder`);
+  }
+  const address = path.resolve(folder);
+  const st = await stat(address).catch(() => null);
+  if (!st?.isDirectory()) {
+    throw new UsageError(
+      `${address} is not an existing folder`,
+      'create it first, or give a URL starting with https:// for an Alfresco server',
+    );
+  }
+  const other = await new ConfigStore(homeOf(g)).getConnection(g.profile, otherSide(side));
+  if (other?.kind === 'local' && overlaps(address, other.address)) {
+    throw new UsageError(
+      `${address} overlaps the ${otherSide(side)} folder ${other.address}`,
+      'the two sides must be separate folders, neither inside the other',
+    );
+  }
+  await new LocalConnector(address).whoami();
+  return { kind: 'local', address };
+}
+
+function kebab(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Where the secret comes from, in order: stdin flag, environment, prompt. Never argv. */
+async function gatherSecret(
+  g: Globals,
+  side: Side,
+  opts: LoginOptions,
+): Promise<{ password?: string; token?: string }> {
+  const env = g.rt.env;
+  const prefix = `CLOUDSYNC_${side.toUpperCase()}_`;
+  if (opts.passwordStdin) return { password: await readStdinSecret(g.rt.stdin) };
+  if (opts.tokenStdin) return { token: await readStdinSecret(g.rt.stdin) };
+  if (env[`${prefix}TOKEN`]) return { token: env[`${prefix}TOKEN`] };
+  if (env[`${prefix}PASSWORD`]) return { password: env[`${prefix}PASSWORD`] };
+  if (g.interactive) return { password: await promptSecret(g.rt, 'Password:') };
+  throw new UsageError(
+    'no password given and cannot prompt (not a terminal, --yes, --json or CI)',
+    `pipe it with --password-stdin (or --token-stdin), or set ${prefix}PASSWORD`,
+  );
+}
+
+/** A server connection: authenticate once, keep the ticket (never the password) and the connection. */
+async function loginAlfresco(
+  g: Globals,
+  side: Side,
+  url: string,
+  opts: LoginOptions,
+): Promise<{ conn: ConnectionConfig; user: string }> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`'${url}' is not a valid URL`);
+  }
+  if (parsed.username || parsed.password) {
+    throw new UsageError(
+      'credentials in the URL are refused (they would show in the process list and shell history)',
+      'use --username and --password-stdin, or CLOUDSYNC_<SIDE>_PASSWORD',
+    );
+  }
+  const caFile = opts.caFile ? path.resolve(opts.caFile) : undefined;
+  const conn: ConnectionConfig = { kind: 'alfresco', address: url.replace(/\/+$/, '') };
+  if (opts.network) conn.network = opts.network;
+  if (caFile) conn.caFile = caFile;
+  if (opts.allowHttp) conn.allowHttp = true;
+  const connOpts = { url: conn.address, network: conn.network, caFile, allowHttp: conn.allowHttp, side };
+  const secret = await gatherSecret(g, side, opts);
+  const progress = new Progress(g.out);
+  let creds: AlfrescoCredentials;
+  let user: string;
+  try {
+    progress.start(`logging in to ${conn.address}…`);
+    if (secret.token !== undefined) {
+      creds = { token: secret.token };
+      const connector = new AlfrescoConnector({ ...connOpts, log: (l) => g.out.debug(l) }, creds);
+      user = (await connector.whoami().finally(() => connector.close())).user;
+    } else {
+      const username =
+        opts.username ??
+        g.rt.env[`CLOUDSYNC_${side.toUpperCase()}_USERNAME`] ??
+        (g.interactive ? await promptText(g.rt, 'Username:') : undefined);
+      if (!username) {
+        throw new UsageError(
+          'no user name given',
+          `pass --username or set CLOUDSYNC_${side.toUpperCase()}_USERNAME`,
+        );
+      }
+      const res = await alfrescoLogin(
+        { ...connOpts, log: (l) => g.out.debug(l) },
+        username,
+        secret.password ?? '',
+      );
+      creds = { ticket: res.ticket, username };
+      user = res.user;
+    }
+  } finally {
+    progress.stop();
+  }
+  conn.username = user;
+  await new CredentialStore(homeOf(g)).set(g.profile, side, creds);
+  return { conn, user };
+}
+
+/** `cloudsync login <side> <url|folder>`. */
+export async function runLogin(
+  g: Globals,
+  sideArg: string,
+  address: string,
+  opts: LoginOptions,
+): Promise<number> {
+  const side = parseSide(sideArg);
+  const config = new ConfigStore(homeOf(g));
+  let conn: ConnectionConfig;
+  let user: string | undefined;
+  if (isUrl(address)) ({ conn, user } = await loginAlfresco(g, side, address, opts));
+  else {
+    conn = await loginLocal(g, side, address, opts);
+    // A folder needs no secret; drop any left from an earlier server login on this side.
+    await new CredentialStore(homeOf(g)).delete(g.profile, side);
+  }
+  await config.setConnection(g.profile, side, conn);
+  g.out.result(
+    { side, profile: g.profile, kind: conn.kind, address: conn.address, user: user ?? null },
+    () =>
+      conn.kind === 'local'
+        ? `${side}: local folder ${conn.address}`
+        : `${side}: logged in to ${conn.address} as ${user}`,
+  );
+  return 0;
+}
+
+/** Register `login`. */
+export function registerLogin(program: Command, rt: Runtime): void {
+  program
+    .command('login')
+    .description('connect a side to a local folder or an Alfresco server')
+    .argument('<side>', 'onprem or cloud')
+    .argument('<url|folder>', 'https://host[/alfresco] for a server, anything else is a folder')
+    .option('--username <user>', 'user name (or env CLOUDSYNC_<SIDE>_USERNAME)')
+    .option('--password-stdin', 'read the password from stdin')
+    .option('--token-stdin', 'read an access token from stdin instead of a password')
+    .option('--network <id>', 'tenant/network id (default -default-)')
+    .option('--ca-file <pem>', 'extra CA certificates to trust (PEM)')
+    .option('--allow-http', 'permit plain http:// to a non-loopback host')
+    .addHelpText(
+      'after',
+      `
+Credentials are never taken from the command line: use --password-stdin, --token-stdin,
+CLOUDSYNC_<SIDE>_USERNAME/_PASSWORD/_TOKEN, or the prompt. Only the ticket is stored (0600).
+
+Examples:
+  $ cloudsync login onprem ./repo
+  $ cloudsync login cloud https://acs.example.com --username alice
+  $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin`,
+    )
+    .action(
+      commandAction(rt, (g, cmd) => {
+        const [side, address] = cmd.processedArgs as [string, string];
+        const opts = cmd.opts<LoginOptions>();
+        if (opts.passwordStdin && opts.tokenStdin) {
+          throw new UsageError('--password-stdin and --token-stdin cannot be used together');
+        }
+        return runLogin(g, side, address, opts);
+      }),
+    );
+}

@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { Output, type Streams } from '../ui/output.js';
+
+/** The process as commands see it; injected so the CLI can be driven in-process by tests. */
+export interface Runtime extends Streams {
+  stdin: NodeJS.ReadableStream;
+  stdinIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  /** The exit code the command chose; cli.ts turns it into the process exit code. */
+  exitCode: number;
+  /** Set by long-running commands (watch) whose handles may outlive them: cli.ts exits explicitly. */
+  exitWhenDone: boolean;
+  /** Call `handler` on SIGINT/SIGTERM until the returned function is called. */
+  onSignal(handler: (signal: string) => void): () => void;
+}
+
+/** The real process. */
+export function processRuntime(): Runtime {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    env: process.env,
+    exitCode: 0,
+    exitWhenDone: false,
+    onSignal(handler) {
+      const h = (sig: NodeJS.Signals): void => handler(sig);
+      process.on('SIGINT', h);
+      process.on('SIGTERM', h);
+      return () => {
+        process.off('SIGINT', h);
+        process.off('SIGTERM', h);
+      };
+    },
+  };
+}
+
+/** The global options every command sees, resolved once. */
+export interface Globals {
+  /** --home as given (or CLOUDSYNC_HOME); undefined means the platform default, resolved by the config module. */
+  homeFlag: string | undefined;
+  profile: string;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  /** Never prompt: --yes, CI, stdin not a terminal, or --json. */
+  yes: boolean;
+  /** A person is at a terminal and may be prompted. */
+  interactive: boolean;
+  out: Output;
+  rt: Runtime;
+}
+
+/** Raw global option values as commander stores them. */
+interface RawGlobals {
+  home?: string;
+  profile?: string;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  yes?: boolean;
+}
+
+/** Profile names become directory names: keep them to a safe alphabet so one can never point outside <home>. */
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** True when an environment flag is set to something other than empty, "0" or "false". */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/** Read the global options of the running command (given before or after the command name). */
+export function readGlobals(cmd: Command, rt: Runtime): Globals {
+  const raw = cmd.optsWithGlobals<RawGlobals>();
+  const profile = raw.profile ?? 'default';
+  if (!PROFILE_NAME.test(profile)) {
+    throw new UsageError(
+      `invalid profile name '${profile}'`,
+      'use letters, digits, dot, dash and underscore (e.g. --profile staging)',
+    );
+  }
+  const json = Boolean(raw.json);
+  const quiet = Boolean(raw.quiet);
+  const verbose = Boolean(raw.verbose) && !quiet;
+  // NO_COLOR: any non-empty value disables colour (no-color.org).
+  const color = raw.color !== false && !rt.env.NO_COLOR;
+  const yes = Boolean(raw.yes) || json || !rt.stdinIsTTY || envFlag(rt.env.CI);
+  return {
+    homeFlag: raw.home,
+    profile,
+    json,
+    quiet,
+    verbose,
+    yes,
+    interactive: !yes && rt.stderrIsTTY,
+    out: new Output({ json, quiet, verbose, color }, rt),
+    rt,
+  };
+}
+
+/**
+ * Wrap a command body as a commander action: resolve the globals, run it, and record the exit code it
+ * returns (undefined means 0). Errors propagate to cli.ts, which maps them to exit codes.
+ */
+export function commandAction(
+  rt: Runtime,
+  body: (g: Globals, cmd: Command) => Promise<number | void>,
+): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const code = await body(readGlobals(cmd, rt), cmd);
+    rt.exitCode = code ?? 0;
+  };
+}

@@ -1,0 +1,94 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { runPass } from '../engine/index.js';
+import { passEventHandler, renderPassSummary } from '../ui/pass-view.js';
+import { Progress } from '../ui/progress.js';
+import { withEngine } from './context.js';
+import { commandAction, type Globals, type Runtime } from './runtime.js';
+
+interface SyncOptions {
+  dryRun?: boolean;
+  force?: boolean;
+  maxDelete?: number;
+  transfers?: number;
+}
+
+/** commander parser for a number within bounds: anything else is a usage error (exit 2) naming the flag's range. */
+export function numberIn(min: number, max: number, integer: boolean): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (
+      value.trim() === '' ||
+      !Number.isFinite(n) ||
+      n < min ||
+      n > max ||
+      (integer && !Number.isInteger(n))
+    ) {
+      throw new InvalidArgumentError(
+        `expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}.`,
+      );
+    }
+    return n;
+  };
+}
+
+/** Resolve set-id prefixes to ids (exit 2 for an unknown or ambiguous one); none means every set. */
+export async function resolveSetIds(
+  resolve: (p: string) => Promise<string>,
+  prefixes: string[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const p of prefixes) ids.push(await resolve(p));
+  return [...new Set(ids)];
+}
+
+/** `cloudsync sync`: one pass; the exit code is the pass's (SPEC §5). */
+export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions): Promise<number> {
+  const progress = new Progress(g.out);
+  const onEvent = g.json ? undefined : passEventHandler(g.out, progress);
+  try {
+    const result = await withEngine(g, onEvent, async (ctx) =>
+      runPass(ctx, {
+        setIds: await resolveSetIds((p) => ctx.store.resolveId(p), prefixes),
+        dryRun: Boolean(opts.dryRun),
+        force: Boolean(opts.force),
+        maxDeletePercent: opts.maxDelete,
+        transfers: opts.transfers,
+      }),
+    );
+    progress.stop();
+    g.out.result(result, () => renderPassSummary(g.out, result));
+    return result.exitCode;
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Register `sync`. */
+export function registerSync(program: Command, rt: Runtime): void {
+  program
+    .command('sync')
+    .description('run one pass: push on-prem changes, pull cloud changes')
+    .argument('[set-id...]', 'set ids or unique prefixes (default: every set of the profile)')
+    .option('--dry-run', 'print the plan and change nothing (not even state)')
+    .option('--force', 'run even when more than --max-delete percent of a set would be deleted')
+    .option(
+      '--max-delete <percent>',
+      'abort a set that would lose more than this percent of members (default 50)',
+      numberIn(0, 100, false),
+    )
+    .option('--transfers <n>', 'files transferred at once (default 4)', numberIn(1, 64, true))
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 in sync, 3 some members failed, 4 authentication, 5 a safety guard stopped the pass
+(nothing changed), 6 another pass is running, 7 a side is unreachable.
+
+Examples:
+  $ cloudsync sync
+  $ cloudsync sync 3f2a --dry-run
+  $ cloudsync sync --max-delete 10 --transfers 8 --json`,
+    )
+    .action(
+      commandAction(rt, (g, cmd) => runSync(g, cmd.processedArgs[0] as string[], cmd.opts<SyncOptions>())),
+    );
+}

@@ -1,0 +1,87 @@
+import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
+
+/** The process streams and terminal facts a command renders against (injected so tests can capture them). */
+export interface Streams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+}
+
+/** How the user asked to be talked to (global flags). */
+export interface OutputMode {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  /** False with --no-color or NO_COLOR. */
+  color: boolean;
+}
+
+/** Chalk level for a stream: colour only when asked for, on a terminal, and never inside JSON. */
+function levelFor(mode: OutputMode, isTTY: boolean, detected: { level: number } | false): 0 | 1 | 2 | 3 {
+  if (!mode.color || mode.json || !isTTY) return 0;
+  return (detected ? Math.max(detected.level, 1) : 1) as 1 | 2 | 3;
+}
+
+/**
+ * The one writer commands use. `--json` owns stdout (exactly one document, or NDJSON for watch); human
+ * text goes to stdout only without --json; notes, warnings and logs go to stderr.
+ */
+export class Output {
+  /** Colours for text written to stdout. */
+  readonly color: ChalkInstance;
+  /** Colours for text written to stderr. */
+  readonly errColor: ChalkInstance;
+
+  constructor(
+    readonly mode: OutputMode,
+    readonly streams: Streams,
+  ) {
+    this.color = new Chalk({ level: levelFor(mode, streams.stdoutIsTTY, supportsColor) });
+    this.errColor = new Chalk({ level: levelFor(mode, streams.stderrIsTTY, supportsColorStderr) });
+  }
+
+  get json(): boolean {
+    return this.mode.json;
+  }
+
+  /** Whether live decorations (spinner, progress line) may be drawn: stderr is a terminal and nobody asked for silence. */
+  get live(): boolean {
+    return this.streams.stderrIsTTY && !this.mode.quiet && !this.mode.json;
+  }
+
+  /** The command's result: `data` as one JSON document with --json, else the human rendering. */
+  result(data: unknown, human: () => string): void {
+    if (this.mode.json) this.writeJson(data);
+    else {
+      const text = human();
+      if (text !== '') this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    }
+  }
+
+  /** One JSON value on one line (also used for NDJSON events). */
+  writeJson(data: unknown): void {
+    this.streams.stdout.write(`${JSON.stringify(data)}\n`);
+  }
+
+  /** A progress note for people (stderr); silent with --quiet or --json. */
+  info(message: string): void {
+    if (!this.mode.quiet && !this.mode.json) this.streams.stderr.write(`${message}\n`);
+  }
+
+  /** Something the user should know but that does not fail the command (stderr); silent with --quiet. */
+  warn(message: string): void {
+    if (!this.mode.quiet) this.streams.stderr.write(`${this.errColor.yellow('warning:')} ${message}\n`);
+  }
+
+  /** Detail for --verbose only (stderr). */
+  debug(message: string): void {
+    if (this.mode.verbose) this.streams.stderr.write(`${this.errColor.dim(message)}\n`);
+  }
+
+  /** A human error report on stderr: `error: message` then `hint: ...`. */
+  error(message: string, hint?: string): void {
+    this.streams.stderr.write(`${this.errColor.red('error:')} ${message}\n`);
+    if (hint) this.streams.stderr.write(`${this.errColor.cyan('hint:')} ${hint}\n`);
+  }
+}

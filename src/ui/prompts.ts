@@ -1,0 +1,27 @@
+import { input, password } from '@inquirer/prompts';
+import type { Runtime } from '../commands/runtime.js';
+
+/** Read all of stdin as one secret, dropping the final line break (`echo $PW | cloudsync login ...`). */
+export async function readStdinSecret(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+/** Prompts draw on stderr so stdout stays clean for results. */
+function promptContext(rt: Runtime): { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } {
+  return { input: rt.stdin, output: rt.stderr };
+}
+
+/** Ask for a secret with masked echo (only called when a person is at a terminal). */
+export async function promptSecret(rt: Runtime, message: string): Promise<string> {
+  return password({ message, mask: '*' }, promptContext(rt));
+}
+
+/** Ask for a line of text (only called when a person is at a terminal). */
+export async function promptText(rt: Runtime, message: string, defaultValue?: string): Promise<string> {
+  return input({ message, default: defaultValue, required: true }, promptContext(rt));
+}

@@ -1,0 +1,43 @@
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+
+/**
+ * A plain table: cli-table3 colours borders and headers by default, which would leak escape codes into
+ * pipes; here every colour comes from the caller's chalk, whose level is 0 off a terminal.
+ */
+export function renderTable(color: ChalkInstance, head: string[], rows: string[][]): string {
+  const table = new Table({
+    head: head.map((h) => color.bold(h)),
+    style: { head: [], border: [], compact: true },
+    chars: {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '  ',
+    },
+  });
+  table.push(...rows);
+  // cli-table3 pads the first column with one leading space; trim it so output lines start at column 0.
+  return table
+    .toString()
+    .split('\n')
+    .map((l) => l.replace(/^ /, '').trimEnd())
+    .join('\n');
+}
+
+/** Aligned `key: value` lines for definitions (inspect, whoami). */
+export function renderPairs(color: ChalkInstance, pairs: [string, string][]): string {
+  const width = Math.max(0, ...pairs.map(([k]) => k.length));
+  return pairs.map(([k, v]) => `${color.bold(`${k}:`.padEnd(width + 1))} ${v}`).join('\n');
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { buildProgram } from '../../src/cli.js';
+import { processRuntime } from '../../src/commands/runtime.js';
+import { COMPLETION_FILES, generateCompletion, SHELLS } from '../../src/ui/completions.js';
+import { PROJECT_ROOT } from '../support/cli.js';
+
+const run = promisify(execFile);
+const REGENERATE =
+  'regenerate with `npm run build && node dist/test/support/gen-completions.js` and commit completions/';
+
+/** Ask the committed bash script to complete `line` (the cursor at its end) and return COMPREPLY. */
+async function bashComplete(line: string): Promise<string[]> {
+  const script = `
+source "$1"
+read -r -a COMP_WORDS <<< "$2"
+[[ "$2" == *" " ]] && COMP_WORDS+=("")
+COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 ))
+_cloudsync
+printf '%s\\n' "\${COMPREPLY[@]}"`;
+  // PATH without cloudsync: set-id completion must fall back silently.
+  const { stdout, stderr } = await run(
+    'bash',
+    [
+      '--norc',
+      '--noprofile',
+      '-c',
+      script,
+      'bash',
+      path.join(PROJECT_ROOT, 'completions', COMPLETION_FILES.bash),
+      line,
+    ],
+    { env: { PATH: '/usr/bin:/bin' } },
+  );
+  assert.equal(stderr, '', `bash printed errors completing '${line}'`);
+  return stdout.split('\n').filter(Boolean).sort();
+}
+
+describe('shell completions', () => {
+  const program = buildProgram(processRuntime());
+
+  for (const shell of SHELLS) {
+    it(`completions/${COMPLETION_FILES[shell]} is what the program generates now`, async () => {
+      const committed = await readFile(
+        path.join(PROJECT_ROOT, 'completions', COMPLETION_FILES[shell]),
+        'utf8',
+      );
+      assert.ok(
+        committed === generateCompletion(program, shell),
+        `completions/${COMPLETION_FILES[shell]} is stale: ${REGENERATE}`,
+      );
+    });
+  }
+
+  it('every command is offered by every shell', () => {
+    for (const shell of SHELLS) {
+      const text = generateCompletion(program, shell);
+      for (const c of program.commands) assert.ok(text.includes(c.name()), `${shell} lacks ${c.name()}`);
+    }
+  });
+
+  describe('bash', () => {
+    it('completes a command name', async () => {
+      assert.deepEqual(await bashComplete('cloudsync syn'), ['sync']);
+    });
+    it('completes sides for login', async () => {
+      assert.deepEqual(await bashComplete('cloudsync login '), ['cloud', 'onprem']);
+    });
+    it('completes sides for whoami after a global option with a value', async () => {
+      assert.deepEqual(await bashComplete('cloudsync --profile x whoami '), ['cloud', 'onprem']);
+    });
+    it('completes a command option', async () => {
+      assert.deepEqual(await bashComplete('cloudsync create x --conf'), ['--conflict']);
+    });
+    it('completes conflict policies', async () => {
+      assert.deepEqual(await bashComplete('cloudsync create x --conflict '), [
+        'cloud-wins',
+        'keep-both',
+        'newer-wins',
+        'onprem-wins',
+      ]);
+    });
+    it('completes global options after the command', async () => {
+      assert.deepEqual(await bashComplete('cloudsync sync --js'), ['--json']);
+    });
+    it('completes shells for completion', async () => {
+      assert.deepEqual(await bashComplete('cloudsync completion '), ['bash', 'fish', 'zsh']);
+    });
+    it('offers no set ids and no errors when cloudsync is not on PATH', async () => {
+      assert.deepEqual(await bashComplete('cloudsync inspect '), []);
+    });
+  });
+});
