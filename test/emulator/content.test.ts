@@ -1,5 +1,6 @@
 // Content download/upload semantics and version history.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { type Emulator, startEmulator } from '../support/emulator/index.js';
 import { Api, assertError } from './helpers.js';
 
@@ -112,6 +113,22 @@ describe('emulator: content and versions', () => {
     assertError(await api.core('PUT', `/nodes/${f.id}/content`, { body: '12345' }), 507);
     emu.setLimits({ quotaBytes: undefined });
     assert.equal(emu.readContent(f.id)?.toString(), 'x');
+  });
+
+  it('a client disconnecting mid-upload changes nothing and the server keeps serving', async () => {
+    const f = emu.putFile('s', 'c/abort.txt', 'original');
+    const url = new URL(`${emu.coreUrl()}/nodes/${f.id}/content`);
+    const req = http.request(url, {
+      method: 'PUT',
+      headers: { Authorization: api.auth, 'Content-Length': '1000' },
+    });
+    req.on('error', () => undefined);
+    req.write('partial');
+    await new Promise((r) => setTimeout(r, 30));
+    req.destroy();
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(emu.readContent(f.id)?.toString(), 'original');
+    assert.equal((await api.core('GET', `/nodes/${f.id}`)).status, 200);
   });
 
   it('GET content of a folder is 400', async () => {

@@ -138,5 +138,9 @@ export function readRaw(ctx: Ctx, limit = Infinity): Promise<{ bytes: Buffer; to
     });
     ctx.req.on('end', () => resolve({ bytes: Buffer.concat(chunks), tooLarge }));
     ctx.req.on('error', reject);
+    // A client that disconnects mid-body must not leave the request pending (or half-applied).
+    ctx.req.on('close', () => {
+      if (!ctx.req.complete) reject(new Error('client disconnected during the request body'));
+    });
   });
 }

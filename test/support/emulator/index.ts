@@ -4,6 +4,7 @@ import { type Limits, activeLock, writeContent } from './content-ops.js';
 import type { Core, RequestLogEntry } from './context.js';
 import { FaultInjector, type FaultKind, type FaultOptions } from './faults.js';
 import { effectiveMime } from './mime.js';
+import { applyProperties } from './props.js';
 import { createNode, ensureFolders } from './nodes-common.js';
 import { type RepoNode, Repository, type SiteRole, isFolderNode } from './repo.js';
 import { nodeEntry } from './serialize.js';
@@ -249,10 +250,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       const r = repo(o.network);
       const n = node(id, o.network);
       if (change.name && change.name !== n.name) r.rename(n, change.name);
-      for (const [k, v] of Object.entries(change.properties ?? {})) {
-        if (v === null) delete n.properties[k];
-        else n.properties[k] = v;
-      }
+      applyProperties(n, change.properties ?? {});
       r.touch(n, userOf(o.user).id);
       return show(r, n);
     },

@@ -20,14 +20,14 @@ function parse(argv: string[]): { opts: EmulatorOptions; sites: string[]; member
       if (v === undefined) throw new Error(`${arg} needs a value`);
       return v;
     };
-    const int = (): number => {
+    const num = (): number => {
       const n = Number(val());
       if (!Number.isFinite(n) || n < 0) throw new Error(`${arg} needs a non-negative number`);
       return n;
     };
     switch (arg) {
       case '--port':
-        opts.port = int();
+        opts.port = num();
         break;
       case '--user': {
         const [name, ...pw] = val().split(':');
@@ -45,22 +45,22 @@ function parse(argv: string[]): { opts: EmulatorOptions; sites: string[]; member
         (opts.networks ??= []).push(val());
         break;
       case '--max-upload':
-        opts.maxUploadBytes = int();
+        opts.maxUploadBytes = num();
         break;
       case '--quota':
-        opts.quotaBytes = int();
+        opts.quotaBytes = num();
         break;
       case '--fault-rate':
-        faultRate = int();
+        faultRate = num();
         break;
       case '--fault-kinds':
         kinds = val().split(',') as FaultKind[];
         break;
       case '--fault-seed':
-        seed = int();
+        seed = num();
         break;
       case '--ticket-ttl':
-        opts.ticketTtlMs = int();
+        opts.ticketTtlMs = num();
         break;
       case '--help':
       case '-h':

@@ -76,6 +76,9 @@ export function parseUpload(req: IncomingMessage, maxBytes?: number): Promise<Up
     });
     bb.on('close', () => resolve(form));
     bb.on('error', (e: Error) => reject(err.invalid(`Malformed multipart request: ${e.message}`)));
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('client disconnected during the upload'));
+    });
     req.pipe(bb);
   });
 }
