@@ -203,7 +203,6 @@ class Reconciler {
     this.added.splice(this.added.indexOf(b), 1);
     this.byKey.delete(b.key);
     this.newKeys.delete(b.key);
-    this.actions.push({ type: 'adopt', setId: this.state.set.id, member: a.key, path: this.pathOf(a) });
     this.willExist.onprem.add(a.key);
     this.willExist.cloud.add(a.key);
     a.status = 'PENDING';
