@@ -7,13 +7,14 @@ import { registerList } from './commands/list.js';
 import { registerLogin } from './commands/login.js';
 import { registerLogout } from './commands/logout.js';
 import { registerRequestSync } from './commands/request-sync.js';
-import { processRuntime, type Runtime } from './commands/runtime.js';
+import { envFlag, processRuntime, type Runtime } from './commands/runtime.js';
 import { registerSetup } from './commands/setup.js';
 import { registerSync } from './commands/sync.js';
 import { registerUnsync } from './commands/unsync.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWhoami } from './commands/whoami.js';
 import { CloudsyncError, ExitCode } from './errors.js';
+import { Output } from './ui/output.js';
 
 interface PackageJson {
   version: string;
@@ -76,7 +77,9 @@ Examples:
 }
 
 /** Write an error the way the user asked (JSON on stdout or `error:`/`hint:` on stderr); returns the exit code. */
-function reportError(err: unknown, rt: Runtime, json: boolean, verbose: boolean): number {
+function reportError(err: unknown, out: Output): number {
+  const { json, verbose } = out.mode;
+  const rt = out.streams;
   let code: string;
   let message: string;
   let hint: string | undefined;
@@ -100,10 +103,7 @@ function reportError(err: unknown, rt: Runtime, json: boolean, verbose: boolean)
     exitCode = ExitCode.internal;
   }
   if (json) rt.stdout.write(`${JSON.stringify({ error: { code, message, hint: hint ?? null } })}\n`);
-  else {
-    rt.stderr.write(`error: ${message}\n`);
-    if (hint) rt.stderr.write(`hint: ${hint}\n`);
-  }
+  else out.error(message, hint);
   if (verbose && exitCode === ExitCode.internal && err instanceof Error && err.stack)
     rt.stderr.write(`${err.stack}\n`);
   return exitCode;
@@ -123,10 +123,15 @@ export async function main(argv: string[], injected?: Runtime): Promise<void> {
       exitCode = 0; // --help, --version
     } else {
       // Read the flags from argv too: a usage error can come before commander stored any option.
-      const opts = program.opts<{ json?: boolean; verbose?: boolean }>();
-      const json = Boolean(opts.json) || argv.includes('--json');
-      const verbose = Boolean(opts.verbose) || argv.includes('--verbose') || argv.includes('-v');
-      exitCode = reportError(err, rt, json, verbose);
+      const opts = program.opts<{ json?: boolean; verbose?: boolean; color?: boolean }>();
+      const mode = {
+        json: Boolean(opts.json) || argv.includes('--json'),
+        verbose: Boolean(opts.verbose) || argv.includes('--verbose') || argv.includes('-v'),
+        quiet: false,
+        color: opts.color !== false && !argv.includes('--no-color') && !rt.env.NO_COLOR,
+        forceColor: envFlag(rt.env.FORCE_COLOR),
+      };
+      exitCode = reportError(err, new Output(mode, rt));
     }
   }
   rt.exitCode = exitCode;

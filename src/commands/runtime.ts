@@ -98,7 +98,7 @@ export function readGlobals(cmd: Command, rt: Runtime): Globals {
     verbose,
     yes,
     interactive: !yes && rt.stderrIsTTY,
-    out: new Output({ json, quiet, verbose, color }, rt),
+    out: new Output({ json, quiet, verbose, color, forceColor: envFlag(rt.env.FORCE_COLOR) }, rt),
     rt,
   };
 }

@@ -15,11 +15,13 @@ export interface OutputMode {
   verbose: boolean;
   /** False with --no-color or NO_COLOR. */
   color: boolean;
+  /** FORCE_COLOR: colour even off a terminal (the chalk convention), unless colour is turned off. */
+  forceColor?: boolean;
 }
 
 /** Chalk level for a stream: colour only when asked for, on a terminal, and never inside JSON. */
 function levelFor(mode: OutputMode, isTTY: boolean, detected: { level: number } | false): 0 | 1 | 2 | 3 {
-  if (!mode.color || mode.json || !isTTY) return 0;
+  if (!mode.color || mode.json || (!isTTY && !mode.forceColor)) return 0;
   return (detected ? Math.max(detected.level, 1) : 1) as 1 | 2 | 3;
 }
 
