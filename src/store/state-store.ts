@@ -1,4 +1,10 @@
-import type { BackupRecord, MemberState, SetState } from './schema.js';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { JournalWriter } from './journal.js';
+import { STATE_SCHEMA, type BackupRecord, type MemberState, type SetState } from './schema.js';
+import { parseSnapshot, replayJournal } from './state-file.js';
 
 /** One durable change to a set's state, appended to `<id>.journal` as one JSON line. */
 export type JournalRecord =
@@ -7,42 +13,201 @@ export type JournalRecord =
   | { op: 'backup'; backup: BackupRecord }
   | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number };
 
+/** A new short set id: 8 hex characters from crypto (like a git short hash), not among `existing`. */
+export function newSetId(existing: Iterable<string> = []): string {
+  const taken = new Set(existing);
+  for (;;) {
+    const id = randomBytes(4).toString('hex');
+    // never a prefix clash either, so every existing id stays resolvable by the prefix it had
+    if (![...taken].some((t) => t.startsWith(id) || id.startsWith(t))) return id;
+  }
+}
+
+const SNAPSHOT = '.json';
+const JOURNAL = '.journal';
+
 /**
  * The JSON state store: `<home>/state/<profile>/<set-id>.json` snapshots plus an append-only journal per
  * set, so every applied action is committed at once without rewriting the whole snapshot.
- * STUB: signatures only; implemented by the store work.
  */
 export class StateStore {
+  readonly #journals = new Map<string, JournalWriter>();
+  /** Per-set queue: a save must not interleave with appends, or truncating the journal could drop one. */
+  readonly #queues = new Map<string, Promise<unknown>>();
+  /** Sets this store loaded or wrote, i.e. whose file on disk is known to be ours to overwrite. */
+  readonly #trusted = new Set<string>();
+
   constructor(
     readonly home: string,
     readonly profile: string,
   ) {}
+
+  /** `<home>/state/<profile>`. */
+  get dir(): string {
+    return path.join(this.home, 'state', this.profile);
+  }
+
   /** Ids of the profile's sets, sorted. */
   async listIds(): Promise<string[]> {
-    throw new Error('not implemented');
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    // `<id>.json` only: leftover `<id>.json.tmp-<pid>` files of a crashed save are ignored
+    return names
+      .filter((n) => n.endsWith(SNAPSHOT) && !n.startsWith('.'))
+      .map((n) => n.slice(0, -SNAPSHOT.length))
+      .sort();
   }
+
   /** Load one set (snapshot + journal). Corrupt or newer schema: UsageError (exit 2), file left untouched. */
-  async load(_id: string): Promise<SetState> {
-    throw new Error('not implemented');
+  async load(id: string): Promise<SetState> {
+    const file = this.#file(id, SNAPSHOT);
+    let text: string;
+    try {
+      text = await fs.promises.readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw unknownSet(id);
+      throw err;
+    }
+    const state = parseSnapshot(file, text);
+    const journalFile = this.#file(id, JOURNAL);
+    const journal = await fs.promises.readFile(journalFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
+    replayJournal(journalFile, journal, state);
+    this.#trusted.add(id);
+    return state;
   }
+
   /** Load every set of the profile. */
   async loadAll(): Promise<SetState[]> {
-    throw new Error('not implemented');
+    const ids = await this.listIds();
+    return Promise.all(ids.map((id) => this.load(id)));
   }
-  /** Write the snapshot atomically and empty the journal. */
-  async save(_state: SetState): Promise<void> {
-    throw new Error('not implemented');
+
+  /**
+   * Write the snapshot atomically and empty the journal. Order matters: the snapshot is durable (temp file,
+   * fsync, rename, fsync of the directory) before the journal is truncated, so a crash anywhere in between
+   * leaves either the old snapshot + journal or the new snapshot (+ a journal whose replay is a no-op).
+   */
+  async save(state: SetState): Promise<void> {
+    const id = state.set.id;
+    return this.#enqueue(id, async () => {
+      if (!this.#trusted.has(id)) await this.#refuseForeignFile(id);
+      await fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
+      const file = this.#file(id, SNAPSHOT);
+      const tmp = `${file}.tmp-${process.pid}`;
+      const fh = await fs.promises.open(tmp, 'w', 0o600);
+      try {
+        await fh.writeFile(JSON.stringify({ ...state, schema: STATE_SCHEMA }, null, 1));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fs.promises.rename(tmp, file);
+      await syncDir(this.dir);
+      this.#trusted.add(id);
+      const journal = this.#journals.get(id);
+      if (journal) journal.truncate();
+      else await fs.promises.rm(this.#file(id, JOURNAL), { force: true });
+    });
   }
+
   /** Append one record to the set's journal; resolved means it survives the process being killed. */
-  async append(_id: string, _rec: JournalRecord): Promise<void> {
-    throw new Error('not implemented');
+  async append(id: string, rec: JournalRecord): Promise<void> {
+    return this.#enqueue(id, async () => {
+      let journal = this.#journals.get(id);
+      if (!journal) {
+        journal = new JournalWriter(this.#file(id, JOURNAL));
+        this.#journals.set(id, journal);
+      }
+      journal.append(JSON.stringify(rec));
+    });
   }
+
   /** Forget a set: snapshot and journal. */
-  async remove(_id: string): Promise<void> {
-    throw new Error('not implemented');
+  async remove(id: string): Promise<void> {
+    return this.#enqueue(id, async () => {
+      this.#journals.get(id)?.close();
+      this.#journals.delete(id);
+      this.#trusted.delete(id);
+      await fs.promises.rm(this.#file(id, SNAPSHOT), { force: true });
+      await fs.promises.rm(this.#file(id, JOURNAL), { force: true });
+    });
   }
+
   /** Resolve a unique id prefix (UsageError when unknown or ambiguous). */
-  async resolveId(_prefix: string): Promise<string> {
-    throw new Error('not implemented');
+  async resolveId(prefix: string): Promise<string> {
+    const ids = await this.listIds();
+    if (ids.includes(prefix)) return prefix;
+    const matches = prefix === '' ? [] : ids.filter((id) => id.startsWith(prefix));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0) throw unknownSet(prefix);
+    throw new UsageError(
+      `sync set id "${prefix}" is ambiguous: it matches ${matches.join(', ')}`,
+      'give more characters of the id (see `cloudsync list`)',
+      'AMBIGUOUS_SET',
+    );
+  }
+
+  /** A fresh set id, unique in this profile. */
+  async newId(): Promise<string> {
+    return newSetId(await this.listIds());
+  }
+
+  /** fsync and close every journal (end of a command). */
+  async close(): Promise<void> {
+    await Promise.all([...this.#queues.values()].map((p) => p.catch(() => undefined)));
+    for (const journal of this.#journals.values()) journal.close();
+    this.#journals.clear();
+  }
+
+  #file(id: string, ext: string): string {
+    if (!/^[A-Za-z0-9_-]+$/.test(id))
+      throw new UsageError(`invalid sync set id "${id}"`, 'run `cloudsync list`');
+    return path.join(this.dir, id + ext);
+  }
+
+  /** Never overwrite a state file we did not load: it may be corrupt or from a newer cloudsync. */
+  async #refuseForeignFile(id: string): Promise<void> {
+    const exists = await fs.promises.stat(this.#file(id, SNAPSHOT)).then(
+      () => true,
+      () => false,
+    );
+    if (exists) await this.load(id); // throws STATE_CORRUPT / STATE_NEWER, else it is a good file of ours
+  }
+
+  #enqueue<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.#queues.get(id) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.#queues.set(id, settled);
+    void settled.then(() => {
+      if (this.#queues.get(id) === settled) this.#queues.delete(id);
+    });
+    return next;
+  }
+}
+
+/** The UsageError for a set id (or prefix) that names no set. */
+function unknownSet(id: string): UsageError {
+  return new UsageError(`no sync set "${id}"`, 'run `cloudsync list`', 'UNKNOWN_SET');
+}
+
+/** fsync a directory so a rename in it is durable (not supported everywhere: best effort). */
+async function syncDir(dir: string): Promise<void> {
+  let fh: fs.promises.FileHandle | undefined;
+  try {
+    fh = await fs.promises.open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // some platforms (Windows) cannot open or fsync a directory; the rename is still atomic
+  } finally {
+    await fh?.close();
   }
 }
