@@ -6,10 +6,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import got, { RequestError, type Got, type Response } from 'got';
-import { UnreachableError, UsageError } from '../../errors.js';
+import { NodeError, UnreachableError, UsageError } from '../../errors.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
+import type { Authenticator, HttpRequest, HttpResponse, HttpStreamResponse } from './http-types.js';
 import type { AlfrescoConnectionOptions } from './options.js';
 import { redact } from './redact.js';
 import {
@@ -24,54 +25,13 @@ import {
   type RetryPolicy,
 } from './retry.js';
 
-/** A body that can be produced again for every attempt (a stream cannot be replayed). */
-export interface ReplayableBody {
-  open(): Readable;
-  length: number;
-  contentType: string;
-}
-
-/** One REST call, relative to the core or auth base. */
-export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
-  api?: 'core' | 'auth';
-  query?: Record<string, string | number | boolean | undefined>;
-  json?: unknown;
-  body?: ReplayableBody;
-  /** Send no credentials (ticket creation). */
-  anonymous?: boolean;
-  /** Use exactly this Authorization value, without renewal (logout of a given ticket). */
-  authorization?: string;
-}
-
-/** A response of any status except those handled here (401, retry-exhausted 5xx). */
-export interface HttpResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  /** Parsed JSON; undefined when the body was empty or not JSON. */
-  body: unknown;
-  /** Start of a non-JSON body, redacted, for error messages. */
-  text?: string;
-  /** An earlier attempt may have reached the server and its response was lost. */
-  ambiguous: boolean;
-}
-
-/** A streaming response: the body is left unread for the caller. */
-export interface HttpStreamResponse extends Omit<HttpResponse, 'body'> {
-  stream: Readable;
-}
-
-/** Supplies and renews credentials; auth.ts implements it. */
-export interface Authenticator {
-  /** The Authorization header value for the next request. */
-  authorization(): Promise<string>;
-  /**
-   * After a 401 with `failed`: resolves when a retry may succeed, throws AuthError otherwise. `again` is
-   * true when this request was already retried after a renewal, so the credentials are plainly refused.
-   */
-  renew(failed: string, again: boolean): Promise<void>;
-}
+export type {
+  Authenticator,
+  HttpRequest,
+  HttpResponse,
+  HttpStreamResponse,
+  ReplayableBody,
+} from './http-types.js';
 
 /** What one attempt came to. */
 type Outcome<T> =
@@ -141,7 +101,7 @@ export class AlfrescoHttp {
         const value = {
           status: res.statusCode,
           headers: res.headers,
-          stream: s as Readable,
+          stream: this.guarded(s as Readable),
           ambiguous: false,
         };
         return { kind: 'done', value };
@@ -157,6 +117,28 @@ export class AlfrescoHttp {
       if (out.kind === 'retry' && out.fallback) return { ...out, fallback: withStream(out.fallback) };
       return out as Outcome<HttpStreamResponse>;
     });
+  }
+
+  /**
+   * The body as a plain stream whose errors carry no request options: got's errors hold the request
+   * headers, Authorization included, and a logger printing one would leak the ticket. An interrupted
+   * transfer fails that one node; the next request finds out whether the server is really gone.
+   */
+  private guarded(source: Readable): Readable {
+    const out = new PassThrough();
+    source.once('error', (err: { code?: string }) =>
+      out.destroy(
+        new NodeError(
+          'UNKNOWN',
+          `download from ${this.endpoint.origin} interrupted (${err.code ?? 'error'})`,
+        ),
+      ),
+    );
+    // A consumer that stops early must release the socket.
+    out.once('close', () => {
+      if (!source.readableEnded) source.destroy();
+    });
+    return source.pipe(out);
   }
 
   /** Closes pooled sockets. */
@@ -289,7 +271,11 @@ export class AlfrescoHttp {
       );
     }
     if (isTransientNetworkCode(e.code, e.message)) {
-      return { kind: 'retry', problem: e.code ?? 'socket hang up', ambiguous: mayHaveBeenSent(e.code) };
+      return {
+        kind: 'retry',
+        problem: `ERR ${e.code ?? 'socket hang up'}`,
+        ambiguous: mayHaveBeenSent(e.code),
+      };
     }
     throw new UnreachableError(
       `${this.endpoint.origin} unreachable: ${e.code ?? 'network error'} (${req.method} ${req.path})`,

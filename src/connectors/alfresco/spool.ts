@@ -1,6 +1,6 @@
 // Spooling an upload to a temp file: a stream can be sent once, a retried upload needs the bytes again.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,9 +44,4 @@ export async function hashStream(stream: Readable): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of stream) hash.update(chunk as Buffer);
   return hash.digest('hex');
-}
-
-/** sha256 of a spooled file (used in tests and checks). */
-export function hashFile(path: string): Promise<string> {
-  return hashStream(createReadStream(path));
 }
