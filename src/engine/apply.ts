@@ -57,8 +57,6 @@ function phaseOf(a: Action, kindOf: (key: string) => string | undefined): number
   }
 }
 
-const depth = (p: string) => p.split('/').length;
-
 /**
  * Run a plan: each action's result is committed to the state journal as soon as it succeeds, so a pass killed
  * at any point leaves a state the next pass can trust. A member whose action fails is marked FAILED and the
@@ -112,14 +110,14 @@ class Applier {
         // Parents before children: one depth level at a time, each level in parallel.
         const levels = new Map<number, Action[]>();
         for (const a of list) {
-          const d = depth(a.path);
+          const d = this.depthOf(a.member);
           if (!levels.has(d)) levels.set(d, []);
           levels.get(d)!.push(a);
         }
         for (const d of [...levels.keys()].sort((a, b) => a - b))
           await this.runAll(levels.get(d)!, this.deps.transfers);
       } else if (p === 7) {
-        list.sort((a, b) => depth(b.path) - depth(a.path));
+        list.sort((a, b) => this.depthOf(b.member) - this.depthOf(a.member));
         await this.runAll(list, 1);
       } else {
         await this.runAll(list, p === 5 || p === 2 || p === 6 ? this.deps.transfers : 1);
@@ -165,6 +163,13 @@ class Applier {
         this.fatal ??= err;
       }
     }
+  }
+
+  /** How deep a member sits in the set's tree (0 for direct members): parents are created first. */
+  private depthOf(key: string): number {
+    let d = 0;
+    for (let m = this.byKey.get(key); m?.parentKey; m = this.byKey.get(m.parentKey)) d++;
+    return d;
   }
 
   private idOf(m: MemberState, side: Side): string {

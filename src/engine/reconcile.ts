@@ -145,7 +145,8 @@ class Reconciler {
       const m = this.newMember(n.kind, parentKey);
       this.current[side].set(m.key, n);
       this.keyById[side].set(n.id, m.key);
-      m[side] = snapshotOf(n, rel(side, n.id));
+      const parentPath = parent[side]?.path;
+      m[side] = snapshotOf(n, parentPath ? `${parentPath}/${n.name}` : rel(side, n.id));
       if (moved) {
         // Moved in from another set: it keeps its copy on the other side, which is moved, not re-sent.
         const other = otherSide(side);

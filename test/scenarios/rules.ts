@@ -468,11 +468,11 @@ export const scenarios: Scenario[] = [
     steps: [
       { on: 'onprem', rm: 'src/P/a.txt' },
       { on: 'onprem', rm: 'src/P/b.txt' },
-      { on: 'onprem', rm: 'src/P/c.txt' },
+      { on: 'onprem', rm: 'src/P/sub/d.txt' },
       { sync: [], exit: 5 },
       { expect: { cloud: P_CLOUD } },
       { sync: ['--max-delete', '90'] },
-      { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/sub': D, 'dst/P/sub/d.txt': 'D' } } },
+      { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/c.txt': 'C', 'dst/P/sub': D } } },
     ],
   },
   {
