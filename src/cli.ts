@@ -38,6 +38,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
     .option('-y, --yes', 'never prompt (implied when stdin is not a terminal, or CI is set)')
     .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => rt.stdout.write(s),

@@ -49,7 +49,9 @@ export class Output {
 
   /** Whether live decorations (spinner, progress line) may be drawn: stderr is a terminal and nobody asked for silence. */
   get live(): boolean {
-    return this.streams.stderrIsTTY && !this.mode.quiet && !this.mode.json;
+    // A terminal without a width (some pseudo-terminals) would make the spinner's line maths divide by zero.
+    const columns = (this.streams.stderr as { columns?: number }).columns ?? 0;
+    return this.streams.stderrIsTTY && columns > 0 && !this.mode.quiet && !this.mode.json;
   }
 
   /** The command's result: `data` as one JSON document with --json, else the human rendering. */

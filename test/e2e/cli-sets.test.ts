@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { runCli, tempDir } from '../support/cli.js';
+import { promisify } from 'node:util';
+import { BIN, PROJECT_ROOT, runCli, tempDir } from '../support/cli.js';
 
 interface SetRowJson {
   id: string;
@@ -246,12 +248,21 @@ describe('e2e: sync sets (local ↔ local)', function () {
     assert.equal(r.json<{ error: { code: string } }>().error.code, 'LOCKED');
   });
 
-  it('set-id completion lists the ids through `cloudsync list --json`', async () => {
+  it('bash completion offers the set ids of the profile (via `cloudsync list --json`)', async () => {
     const c = (
       await cli(['create', 'Projects', '--target', 'Shared', '--no-sync', '--json'])
     ).json<SetRowJson>();
-    const r = await cli(['list', '--json', '--quiet']);
-    assert.match(r.stdout, new RegExp(`"id":"${c.id}"`), 'the compact form the completion scripts grep for');
+    const bin = await tempDir('cloudsync-bin-');
+    await writeFile(path.join(bin, 'cloudsync'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {
+      mode: 0o755,
+    });
+    const script = `source "$1"; COMP_WORDS=(cloudsync inspect ""); COMP_CWORD=2; _cloudsync; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const file = path.join(PROJECT_ROOT, 'completions', 'cloudsync.bash');
+    const { stdout, stderr } = await promisify(execFile)('bash', ['--norc', '-c', script, 'bash', file], {
+      env: { PATH: `${bin}:/usr/bin:/bin`, CLOUDSYNC_HOME: home },
+    });
+    assert.equal(stderr, '');
+    assert.deepEqual(stdout.split('\n').filter(Boolean), [c.id]);
   });
 });
 

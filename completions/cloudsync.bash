@@ -1,0 +1,128 @@
+# bash completion for cloudsync; generated from the program by `cloudsync completion bash`. Do not edit.
+# Install: source this file from ~/.bashrc, or copy it to /etc/bash_completion.d/cloudsync.
+
+# Sync-set ids of the profile on the command line; prints nothing (and no errors) when that fails or is slow.
+_cloudsync_ids() {
+  local -a args=()
+  local i
+  for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+    case "${COMP_WORDS[i]}" in
+      --home | --profile) args+=("${COMP_WORDS[i]}" "${COMP_WORDS[i + 1]}") ;;
+    esac
+  done
+  command -v cloudsync >/dev/null 2>&1 || return 0
+  local -a t=()
+  command -v timeout >/dev/null 2>&1 && t=(timeout 3)
+  "${t[@]}" cloudsync "${args[@]}" list --json 2>/dev/null </dev/null | grep -o '"id":"[^"]*"' | cut -d'"' -f4
+}
+
+_cloudsync() {
+  local cur="${COMP_WORDS[COMP_CWORD]}" prev="" cmd="" w i
+  local -i pos=0
+  ((COMP_CWORD > 0)) && prev="${COMP_WORDS[COMP_CWORD - 1]}"
+  COMPREPLY=()
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    w="${COMP_WORDS[i]}"
+    case "$w" in
+      --ca-file|--conflict|--exclude|--home|--max-delete|--name|--network|--profile|--pull-interval|--push-interval|--target|--transfers|--username) ((i++)) ;;
+      -*) ;;
+      *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
+    esac
+  done
+  case "$prev" in
+    --ca-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --conflict) COMPREPLY=($(compgen -W "cloud-wins onprem-wins newer-wins keep-both" -- "$cur")); return ;;
+    --exclude) :; return ;;
+    --home) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --max-delete) :; return ;;
+    --name) :; return ;;
+    --network) :; return ;;
+    --profile) :; return ;;
+    --pull-interval) :; return ;;
+    --push-interval) :; return ;;
+    --target) :; return ;;
+    --transfers) :; return ;;
+    --username) :; return ;;
+  esac
+  if [[ -z $cmd ]]; then
+    if [[ $cur == -* ]]; then
+      COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur"))
+    else
+      COMPREPLY=($(compgen -W "login logout whoami setup create list ls inspect request-sync unsync sync watch completion" -- "$cur"))
+    fi
+    return
+  fi
+  case "$cmd" in
+    login)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      case $pos in
+        0) COMPREPLY=($(compgen -W "onprem cloud" -- "$cur")) ;;
+        1) COMPREPLY=($(compgen -d -- "$cur")) ;;
+      esac
+      ;;
+    logout)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      case $pos in
+        0) COMPREPLY=($(compgen -W "onprem cloud" -- "$cur")) ;;
+      esac
+      ;;
+    whoami)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      case $pos in
+        0) COMPREPLY=($(compgen -W "onprem cloud" -- "$cur")) ;;
+      esac
+      ;;
+    setup)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      ;;
+    create)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--target --mkdir --no-sync --name --lock-onprem --no-delete-on-cloud --delete-onprem --no-subfolders --conflict --exclude --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      case $pos in
+        *) COMPREPLY=($(compgen -f -- "$cur")) ;;
+      esac
+      ;;
+    list|ls)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--errors --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      ;;
+    inspect)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      case $pos in
+        0) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
+      esac
+      ;;
+    request-sync)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      case $pos in
+        0) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -f -- "$cur")) ;;
+      esac
+      ;;
+    unsync)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--remove-from-cloud --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      case $pos in
+        0) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
+        1) COMPREPLY=($(compgen -f -- "$cur")) ;;
+      esac
+      ;;
+    sync)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      case $pos in
+        *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
+      esac
+      ;;
+    watch)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--push-interval --pull-interval --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      case $pos in
+        *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
+      esac
+      ;;
+    completion)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --help -h" -- "$cur")); return; fi
+      case $pos in
+        0) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
+      esac
+      ;;
+  esac
+}
+
+complete -o filenames -F _cloudsync cloudsync
