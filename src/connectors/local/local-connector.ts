@@ -2,16 +2,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { NodeError, SafetyError } from '../../errors.js';
+import { NodeError } from '../../errors.js';
 import type { Capabilities, ChangeListener, Connector, Listing, RemoteNode, WriteOptions } from '../types.js';
-import { errnoOf, toReadError, toWriteError } from './errno.js';
+import { toReadError, toWriteError } from './errno.js';
 import { assertStrictlyInside, assertValidName, isInside, specSegments, toSpecPath } from './names.js';
 import { NodeIndex } from './node-index.js';
 import { idOf, nodeFromStat } from './node-stat.js';
 import { TempNames } from './temp-files.js';
 import { realReadDir, walkFolder, type ReadDir } from './walk.js';
-import { NO_LINK_ERRNOS, writeTempFile } from './write-temp.js';
+import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
+import { assertRootReadable } from './root-guard.js';
+import { removeWriteBits, restoreWriteBits } from './write-bits.js';
 
 /** Options of a LocalConnector. */
 export interface LocalConnectorOptions {
@@ -205,27 +207,17 @@ export class LocalConnector implements Connector {
   /** Remove every write bit. True when the owner could write before, i.e. this call made the lock. */
   async lock(id: string): Promise<boolean> {
     const abs = await this.#mustLocate(id);
-    try {
-      const st = await fs.promises.lstat(abs);
-      if (!st.isFile()) return false;
-      if ((st.mode & 0o222) !== 0) await fs.promises.chmod(abs, st.mode & 0o7777 & ~0o222);
-      return (st.mode & 0o200) !== 0;
-    } catch (err) {
+    return removeWriteBits(abs).catch((err: unknown) => {
       throw toWriteError(err, `cannot lock ${toSpecPath(this.#root, abs)}`);
-    }
+    });
   }
 
   /** Give back the write bits the umask allows (at least the owner's). */
   async unlock(id: string): Promise<void> {
     const abs = await this.#mustLocate(id);
-    try {
-      const st = await fs.promises.lstat(abs);
-      if (!st.isFile()) return;
-      const writeBits = (0o666 & ~process.umask() & 0o222) | 0o200;
-      await fs.promises.chmod(abs, (st.mode & 0o7777) | writeBits);
-    } catch (err) {
+    await restoreWriteBits(abs).catch((err: unknown) => {
       throw toWriteError(err, `cannot unlock ${toSpecPath(this.#root, abs)}`);
-    }
+    });
   }
 
   async watch(folderId: string, onChange: ChangeListener): Promise<() => void> {
@@ -244,31 +236,8 @@ export class LocalConnector implements Connector {
 
   // ---- internals ----
 
-  async #assertRoot(): Promise<fs.Stats> {
-    const hint =
-      'check that the folder exists, is mounted and readable; nothing was changed. ' +
-      'To point this side at another folder, run `cloudsync login <side> <folder>`.';
-    const fail = (why: string): never => {
-      throw new SafetyError(
-        `on-prem/cloud root folder ${this.#root} is missing or unreadable (${why})`,
-        hint,
-        'ROOT_MISSING',
-      );
-    };
-    let st: fs.Stats | null = null;
-    try {
-      st = await fs.promises.stat(this.#root);
-    } catch (err) {
-      fail(errnoOf(err) ?? 'stat failed');
-    }
-    if (!st!.isDirectory()) fail('not a directory');
-    try {
-      await fs.promises.access(this.#root, fs.constants.R_OK | fs.constants.X_OK);
-      await this.#readDir(this.#root);
-    } catch (err) {
-      fail(errnoOf(err) ?? 'cannot list it');
-    }
-    return st!;
+  async #assertRoot(): Promise<void> {
+    await assertRootReadable(this.#root, this.#readDir);
   }
 
   /** The root as a node; follows a symlinked root (the user chose it), never anything below. */
@@ -349,28 +318,4 @@ export class LocalConnector implements Connector {
       remember: (id: string, abs: string) => this.#index.set(id, abs),
     };
   }
-}
-
-/**
- * Put file `src` at `dest` without ever replacing something already there: link() is atomic and fails with
- * EEXIST, then `src` is unlinked. File systems without hard links get lstat-then-rename. `dest` existing as
- * the very same inode (a case-only rename on a case-insensitive file system) is not a clash.
- */
-async function placeNoReplace(src: string, dest: string): Promise<void> {
-  const clash = async (): Promise<boolean> => {
-    const existing = await lstatBig(dest).catch(() => null);
-    return existing !== null && idOf(existing) !== idOf(await lstatBig(src));
-  };
-  try {
-    await fs.promises.link(src, dest);
-    await fs.promises.unlink(src);
-    return;
-  } catch (err) {
-    const errno = errnoOf(err) ?? '';
-    if (errno !== 'EEXIST' && !NO_LINK_ERRNOS.has(errno)) throw err;
-  }
-  if (await clash()) {
-    throw new NodeError('TARGET_FOLDER_NAME_CLASH', `${path.basename(dest)} already exists in that folder`);
-  }
-  await fs.promises.rename(src, dest);
 }

@@ -20,7 +20,8 @@ export function assertValidName(name: string): void {
 /** True when `abs` is `root` itself or below it (lexically; symlinks are never followed by the connector). */
 export function isInside(root: string, abs: string): boolean {
   const rel = path.relative(root, abs);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // '..foo' is a fine name inside; only '..' itself or '../…' leaves the root
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** Throw INVALID_NAME unless `abs` is strictly below `root`: the last line of defence for every write. */

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { NodeError } from '../../errors.js';
+import { errnoOf } from './errno.js';
+import { idOf } from './node-stat.js';
 import type { TempNames } from './temp-files.js';
 
 /** Options of writeTempFile. */
@@ -48,3 +51,29 @@ export async function writeTempFile(
 
 /** Errnos meaning "this file system has no hard links": fall back to check-then-rename. */
 export const NO_LINK_ERRNOS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
+
+const lstatBig = (p: string): Promise<fs.BigIntStats> => fs.promises.lstat(p, { bigint: true });
+
+/**
+ * Put file `src` at `dest` without ever replacing something already there: link() is atomic and fails with
+ * EEXIST, then `src` is unlinked. File systems without hard links get lstat-then-rename. `dest` existing as
+ * the very same inode (a case-only rename on a case-insensitive file system) is not a clash.
+ */
+export async function placeNoReplace(src: string, dest: string): Promise<void> {
+  const clash = async (): Promise<boolean> => {
+    const existing = await lstatBig(dest).catch(() => null);
+    return existing !== null && idOf(existing) !== idOf(await lstatBig(src));
+  };
+  try {
+    await fs.promises.link(src, dest);
+    await fs.promises.unlink(src);
+    return;
+  } catch (err) {
+    const errno = errnoOf(err) ?? '';
+    if (errno !== 'EEXIST' && !NO_LINK_ERRNOS.has(errno)) throw err;
+  }
+  if (await clash()) {
+    throw new NodeError('TARGET_FOLDER_NAME_CLASH', `${path.basename(dest)} already exists in that folder`);
+  }
+  await fs.promises.rename(src, dest);
+}

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Side } from '../connectors/types.js';
+import { UsageError } from '../errors.js';
+
+/** Secrets of one side; any may be missing. Never printed. */
+export interface Credentials {
+  ticket?: string;
+  token?: string;
+  username?: string;
+  password?: string;
+}
+
+/** The content of credentials.json. */
+interface CredentialsFile {
+  version: number;
+  profiles: Record<string, Partial<Record<Side, Credentials>>>;
+}
+
+const FIELDS = ['ticket', 'token', 'username', 'password'] as const;
+
+/**
+ * `<home>/credentials.json`, readable by the owner only (0600), written atomically. Kept apart from
+ * config.json so the config can be shown, copied and versioned without secrets.
+ */
+export class CredentialStore {
+  readonly file: string;
+
+  constructor(readonly home: string) {
+    this.file = path.join(home, 'credentials.json');
+  }
+
+  /** The stored credentials of one side, if any. */
+  get(profile: string, side: Side): Credentials | undefined {
+    const c = this.#read().profiles[profile]?.[side];
+    return c === undefined ? undefined : { ...c };
+  }
+
+  /** Store (replace) the credentials of one side. */
+  set(profile: string, side: Side, creds: Credentials): void {
+    const data = this.#read();
+    const clean: Credentials = {};
+    for (const f of FIELDS) if (creds[f] !== undefined) clean[f] = creds[f];
+    data.profiles[profile] = { ...data.profiles[profile], [side]: clean };
+    this.#write(data);
+  }
+
+  /** Forget the credentials of one side. */
+  delete(profile: string, side: Side): void {
+    const data = this.#read();
+    const p = data.profiles[profile];
+    if (p?.[side] === undefined) return;
+    delete p[side];
+    if (Object.keys(p).length === 0) delete data.profiles[profile];
+    this.#write(data);
+  }
+
+  #read(): CredentialsFile {
+    let text: string;
+    try {
+      // tighten a file someone loosened before reading secrets out of it
+      if ((fs.statSync(this.file).mode & 0o077) !== 0) fs.chmodSync(this.file, 0o600);
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: {} };
+      throw err;
+    }
+    try {
+      const data = JSON.parse(text) as Partial<CredentialsFile>;
+      if (
+        typeof data !== 'object' ||
+        data === null ||
+        typeof data.profiles !== 'object' ||
+        data.profiles === null
+      ) {
+        throw new Error('no "profiles" object');
+      }
+      return { version: 1, profiles: data.profiles };
+    } catch (err) {
+      throw new UsageError(
+        `${this.file} is corrupt: ${(err as Error).message}`,
+        `move it aside and run \`cloudsync login\` again; ${this.file} was left untouched`,
+        'CREDENTIALS_CORRUPT',
+      );
+    }
+  }
+
+  /** Temp file created 0600 (never readable by others, not even briefly), fsync, rename over. */
+  #write(data: CredentialsFile): void {
+    fs.mkdirSync(this.home, { recursive: true, mode: 0o700 });
+    const tmp = `${this.file}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { force: true });
+    const fd = fs.openSync(tmp, 'wx', 0o600);
+    try {
+      fs.writeFileSync(fd, JSON.stringify(data, null, 2) + '\n');
+      fs.fchmodSync(fd, 0o600); // the umask could have narrowed it further, never widened: make it exact
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, this.file);
+  }
+}
+
+/** Credentials from CLOUDSYNC_<SIDE>_USERNAME / _PASSWORD / _TOKEN; only the variables that are set. */
+export function credentialsFromEnv(side: Side, env: NodeJS.ProcessEnv = process.env): Credentials {
+  const prefix = `CLOUDSYNC_${side.toUpperCase()}_`;
+  const creds: Credentials = {};
+  if (env[`${prefix}USERNAME`]) creds.username = env[`${prefix}USERNAME`];
+  if (env[`${prefix}PASSWORD`]) creds.password = env[`${prefix}PASSWORD`];
+  if (env[`${prefix}TOKEN`]) creds.token = env[`${prefix}TOKEN`];
+  return creds;
+}
