@@ -47,7 +47,10 @@ export interface Scenario {
   create?: string[];
   createExit?: number;
   steps: Step[];
-  /** Driver labels this scenario does not apply to (a repository without symlinks, say). */
+  /**
+   * Where this scenario does not apply: a driver label ('alfresco'), or side:label ('onprem:alfresco') —
+   * e.g. conflict backups are files only where the losing side keeps no versions.
+   */
   skipOn?: string[];
 }
 

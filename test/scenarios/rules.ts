@@ -76,6 +76,7 @@ export const scenarios: Scenario[] = [
     name: 'conflict: cloud wins and the on-prem bytes are kept as a backup',
     rule: '§3 conflict cloud-wins, losing bytes never destroyed',
     ...folderSet,
+    skipOn: ['onprem:alfresco'], // there the losing bytes stay as a prior version (connector tests)
     steps: [
       { on: 'onprem', write: 'src/P/a.txt', content: 'mine' },
       { on: 'cloud', write: 'dst/P/a.txt', content: 'theirs' },
@@ -113,6 +114,7 @@ export const scenarios: Scenario[] = [
     name: 'conflict: onprem-wins',
     rule: '§3 conflict policies',
     ...folderSet,
+    skipOn: ['cloud:alfresco'],
     create: ['src/P', '--target', 'dst', '--conflict', 'onprem-wins'],
     steps: [
       { on: 'onprem', write: 'src/P/a.txt', content: 'mine' },
@@ -428,7 +430,7 @@ export const scenarios: Scenario[] = [
     name: 'symlinks are skipped with a warning',
     rule: '§4 symlinks skipped',
     ...folderSet,
-    skipOn: ['alfresco'],
+    skipOn: ['onprem:alfresco'],
     steps: [
       { on: 'onprem', symlink: ['src/P/link.txt', '/etc/hostname'] },
       {
@@ -468,11 +470,12 @@ export const scenarios: Scenario[] = [
     steps: [
       { on: 'onprem', rm: 'src/P/a.txt' },
       { on: 'onprem', rm: 'src/P/b.txt' },
+      { on: 'onprem', rm: 'src/P/c.txt' },
       { on: 'onprem', rm: 'src/P/sub/d.txt' },
       { sync: [], exit: 5 },
       { expect: { cloud: P_CLOUD } },
       { sync: ['--max-delete', '90'] },
-      { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/c.txt': 'C', 'dst/P/sub': D } } },
+      { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/sub': D } } },
     ],
   },
   {
