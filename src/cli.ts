@@ -78,7 +78,7 @@ Examples:
 }
 
 /** Write an error the way the user asked (JSON on stdout or `error:`/`hint:` on stderr); returns the exit code. */
-function reportError(err: unknown, out: Output): number {
+export function reportError(err: unknown, out: Output): number {
   const { json, verbose } = out.mode;
   const rt = out.streams;
   let code: string;

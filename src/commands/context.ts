@@ -13,7 +13,7 @@ export const LOCK_WAIT_MS = 2000;
 
 /** `<home>` for this run: --home, CLOUDSYNC_HOME, or the platform default. */
 export function homeOf(g: Globals): string {
-  return resolveHome(g.homeFlag);
+  return resolveHome(g.homeFlag, g.rt.env);
 }
 
 /** The state store of the selected profile (no connection needed: list and inspect work offline). */
