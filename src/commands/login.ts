@@ -59,7 +59,8 @@ async function loginLocal(
       'the two sides must be separate folders, neither inside the other',
     );
   }
-  await new LocalConnector(address).whoami();
+  const probe = new LocalConnector(address);
+  await probe.whoami().finally(() => probe.close());
   return { kind: 'local', address };
 }
 
