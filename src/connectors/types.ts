@@ -29,7 +29,8 @@ export interface RemoteNode {
   /** Last content modification, ms since epoch. */
   mtimeMs: number;
   /**
-   * Opaque token that changes whenever the content changes (local: size + mtime in ns + ctime; alfresco:
+   * Opaque token that changes whenever the content changes (local: size + mtime in ns, never ctime, which a
+   * chmod or rename also changes; alfresco:
    * modifiedAt + version label + size). Equal tokens mean equal content; unequal tokens mean "maybe changed".
    */
   token: string;
@@ -103,6 +104,11 @@ export interface Connector {
   pathOf(id: string): Promise<string | null>;
   /** Whether `path` may be a sync member (alfresco: not the document library, nothing outside a site). */
   checkMemberPath?(path: string): Promise<string | null>;
+  /**
+   * A hint of where a node was last seen (its path, SPEC §2 syntax), so a path-addressed connector can find
+   * it by id without a full walk. Only a hint: lookups still verify the identity.
+   */
+  rememberPath?(id: string, path: string): void;
   /** The node as it is now, or null when it no longer exists anywhere the connector can see. */
   getNode(id: string): Promise<RemoteNode | null>;
   /** Every node below `folderId` (only its direct children unless `recursive`). */

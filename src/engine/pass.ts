@@ -101,7 +101,13 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       await refreshPaths(w.state, ctx.connectors, w.views);
     } finally {
       // Compact the journal into the snapshot; on a fatal error the journal already holds every success.
-      await ctx.store.save(w.state);
+      // A pass that changed nothing only notes its time, unless the journal has grown long.
+      const idle = plan.actions.length === 0 && ctx.store.journalLength(w.state.set.id) < 1000;
+      if (idle && outcome && !outcome.interrupted) {
+        await ctx.store.append(w.state.set.id, { op: 'meta', lastSyncAt: w.state.lastSyncAt });
+      } else {
+        await ctx.store.save(w.state);
+      }
     }
     results.push(summarize(w.state, plan, outcome, w.state.members));
   }

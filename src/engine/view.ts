@@ -39,6 +39,10 @@ export function rootMember(state: SetState) {
 /** Read one side of a set through its connector: fetch the direct members, list a folder set's tree. */
 export async function buildView(state: SetState, side: Side, connector: Connector): Promise<SideView> {
   const view = emptyView(side);
+  if (connector.rememberPath) {
+    for (const m of state.members)
+      if (m.direct && m[side]?.path) connector.rememberPath(m[side]!.id, m[side]!.path);
+  }
   const detachedIds = new Set<string>();
   for (const m of state.members) {
     const s = m[side];

@@ -80,6 +80,7 @@ export class StateStore {
       throw err;
     });
     replayJournal(journalFile, journal, state);
+    this.#journalLines.set(id, countLines(journal));
     this.#trusted.add(id);
     return state;
   }
@@ -104,7 +105,7 @@ export class StateStore {
       const tmp = `${file}.tmp-${process.pid}`;
       const fh = await fs.promises.open(tmp, 'w', 0o600);
       try {
-        await fh.writeFile(JSON.stringify({ ...state, schema: STATE_SCHEMA }, null, 1));
+        await fh.writeFile(serializeState({ ...state, schema: STATE_SCHEMA }));
         await fh.sync();
       } finally {
         await fh.close();
@@ -115,6 +116,7 @@ export class StateStore {
       const journal = this.#journals.get(id);
       if (journal) journal.truncate();
       else await fs.promises.rm(this.#file(id, JOURNAL), { force: true });
+      this.#journalLines.set(id, 0);
     });
   }
 
@@ -127,8 +129,16 @@ export class StateStore {
         this.#journals.set(id, journal);
       }
       journal.append(JSON.stringify(rec));
+      this.#journalLines.set(id, (this.#journalLines.get(id) ?? 0) + 1);
     });
   }
+
+  /** Records in the set's journal since its last snapshot, so callers can decide when to compact. */
+  journalLength(id: string): number {
+    return this.#journalLines.get(id) ?? 0;
+  }
+
+  readonly #journalLines = new Map<string, number>();
 
   /** Forget a set: snapshot and journal. */
   async remove(id: string): Promise<void> {
@@ -210,4 +220,22 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await fh?.close();
   }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * The snapshot as JSON with one member per line: fast to write for large sets, and still readable and
+ * diffable by a person who has to look at it.
+ */
+function serializeState(state: SetState): string {
+  const { members, backups, ...head } = state;
+  const list = (items: unknown[]) =>
+    items.length === 0 ? '[]' : `[\n${items.map((m) => JSON.stringify(m)).join(',\n')}\n]`;
+  const headJson = JSON.stringify(head, null, 1);
+  return `${headJson.slice(0, -2)},\n "members": ${list(members)},\n "backups": ${list(backups)}\n}\n`;
 }

@@ -272,13 +272,29 @@ export class LocalConnector implements Connector {
   async #locate(id: string): Promise<string | null> {
     const hinted = this.#index.get(id);
     if (hinted !== undefined && (await this.#hasId(hinted, id))) return hinted;
-    if (this.#index.walkedAt === this.#index.generation) return null; // nothing new listed since the last walk
-    this.#index.walkedAt = this.#index.generation;
-    const root = await this.#rootNode();
-    if (root.id === id) return this.#root;
-    await walkFolder(this.#walkContext(), this.#root, root.id, true);
+    // Concurrent misses share one walk of the root: a lookup must never answer "gone" while the walk that
+    // would find it is still running (documents sets look up all their members at once).
+    if (this.#walking === undefined) {
+      if (this.#index.walkedAt === this.#index.generation) return null; // nothing new listed since the last walk
+      this.#index.walkedAt = this.#index.generation;
+      this.#walking = (async () => {
+        const root = await this.#rootNode();
+        this.#index.set(root.id, this.#root);
+        await walkFolder(this.#walkContext(), this.#root, root.id, true);
+      })().finally(() => (this.#walking = undefined));
+    }
+    await this.#walking;
     const found = this.#index.get(id);
     return found !== undefined && (await this.#hasId(found, id)) ? found : null;
+  }
+
+  /** A full walk of the root in flight, shared by every lookup that missed the index meanwhile. */
+  #walking: Promise<void> | undefined;
+
+  rememberPath(id: string, specPath: string): void {
+    if (this.#index.get(id) !== undefined) return;
+    const abs = path.join(this.#root, ...specPath.split('/').filter(Boolean));
+    if (isInside(this.#root, abs)) this.#index.set(id, abs);
   }
 
   async #mustLocate(id: string): Promise<string> {
