@@ -1,4 +1,3 @@
-import { confirm, select } from '@inquirer/prompts';
 import type { Command } from 'commander';
 import { ConfigStore } from '../config/config.js';
 import { SIDES } from '../connectors/types.js';
@@ -25,6 +24,7 @@ export async function runSetup(g: Globals): Promise<number> {
       'NOT_INTERACTIVE',
     );
   }
+  const { confirm, select } = await import('@inquirer/prompts');
   const ctx = { input: g.rt.stdin, output: g.rt.stderr };
   const config = new ConfigStore(homeOf(g));
   for (const side of SIDES) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 import type { Side } from '../connectors/types.js';
 import { UsageError } from '../errors.js';
 
@@ -51,21 +51,21 @@ export class ConfigStore {
   }
 
   /** Set (replace) the connection of one side of a profile. */
-  setConnection(profile: string, side: Side, c: ConnectionConfig): void {
+  async setConnection(profile: string, side: Side, c: ConnectionConfig): Promise<void> {
     const profiles = { ...this.#read().profiles };
     profiles[profile] = { ...profiles[profile], [side]: { ...c } };
-    this.#write(profiles);
+    await this.#write(profiles);
   }
 
   /** Forget the connection of one side; a profile left with no connection is removed. */
-  deleteConnection(profile: string, side: Side): void {
+  async deleteConnection(profile: string, side: Side): Promise<void> {
     const profiles = { ...this.#read().profiles };
     const p = { ...profiles[profile] };
     if (p[side] === undefined) return;
     delete p[side];
     if (Object.keys(p).length === 0) delete profiles[profile];
     else profiles[profile] = p;
-    this.#write(profiles);
+    await this.#write(profiles);
   }
 
   /** Names of the profiles that have at least one connection, sorted. */
@@ -110,9 +110,11 @@ export class ConfigStore {
     return data as ConfigFile;
   }
 
-  #write(profiles: Record<string, ProfileConfig>): void {
-    // conf only after our own check passed; dot paths off because profile names may contain dots
-    this.#conf ??= new Conf<ConfigFile>({
+  async #write(profiles: Record<string, ProfileConfig>): Promise<void> {
+    // conf only after our own check passed; dot paths off because profile names may contain dots. It is
+    // imported here, not at the top: reading config (every command) must not pay for loading it.
+    const { default: ConfClass } = await import('conf');
+    this.#conf ??= new ConfClass<ConfigFile>({
       cwd: this.home,
       configName: 'config',
       clearInvalidConfig: false,

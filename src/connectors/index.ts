@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from '../config/config.js';
 import { credentialsFromEnv } from '../config/credentials.js';
-import { AlfrescoConnector, type AlfrescoCredentials } from './alfresco/index.js';
+import type { AlfrescoCredentials } from './alfresco/index.js';
 import { LocalConnector } from './local/index.js';
 import type { Connector, Side } from './types.js';
 
@@ -24,17 +24,21 @@ export function mergeCredentials(
   return merged;
 }
 
-/** The connector for one side's connection: a local folder or an Alfresco server. */
-export function openConnector(
+/**
+ * The connector for one side's connection: a local folder or an Alfresco server. The Alfresco connector (and
+ * its HTTP stack) is loaded only when a side needs it, which keeps local passes quick to start.
+ */
+export async function openConnector(
   side: Side,
   conn: ConnectionConfig,
   creds: AlfrescoCredentials,
   opts: OpenConnectorOptions = {},
-): Connector {
+): Promise<Connector> {
   switch (conn.kind) {
     case 'local':
       return new LocalConnector(conn.address);
-    case 'alfresco':
+    case 'alfresco': {
+      const { AlfrescoConnector } = await import('./alfresco/index.js');
       return new AlfrescoConnector(
         {
           url: conn.address,
@@ -47,6 +51,7 @@ export function openConnector(
         mergeCredentials(creds, credentialsFromEnv(side)),
         { onTicketRenewed: opts.onTicketRenewed },
       );
+    }
     default: {
       const never: never = conn.kind;
       throw new Error(`unknown connector kind ${String(never)}`);

@@ -381,7 +381,9 @@ class Applier {
       case 'copy': {
         // A created node is recorded at once, even if a later action of the member fails: no orphan twins.
         const to = a.to;
-        m[to] = snapshotOf(this.latest[to].get(m.key)!, m[to]?.path ?? m[otherSide(to)]?.path ?? a.path);
+        // Its path on `to` is filled in by refreshPaths once the pass is applied (it is relative to that
+        // side's connection root, unrelated to the source path).
+        m[to] = snapshotOf(this.latest[to].get(m.key)!, '');
         const hash = this.hashes.get(m.key);
         if (hash) m.hash = hash;
         break;

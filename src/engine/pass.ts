@@ -87,6 +87,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     if (opts.signal?.aborted) break;
     const { plan, current } = w.result!;
     let outcome: ApplyOutcome | null = null;
+    let pathsChanged = false;
     try {
       outcome = await applyPlan(w.state, plan, current, {
         connectors: ctx.connectors,
@@ -98,11 +99,12 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         signal: opts.signal,
       });
       if (!outcome.interrupted) w.state.lastSyncAt = now().toISOString();
-      await refreshPaths(w.state, ctx.connectors, w.views);
+      pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
     } finally {
       // Compact the journal into the snapshot; on a fatal error the journal already holds every success.
       // A pass that changed nothing only notes its time, unless the journal has grown long.
-      const idle = plan.actions.length === 0 && ctx.store.journalLength(w.state.set.id) < 1000;
+      const idle =
+        plan.actions.length === 0 && !pathsChanged && ctx.store.journalLength(w.state.set.id) < 1000;
       if (idle && outcome && !outcome.interrupted) {
         await ctx.store.append(w.state.set.id, { op: 'meta', lastSyncAt: w.state.lastSyncAt });
       } else {

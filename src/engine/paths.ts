@@ -10,7 +10,8 @@ export async function refreshPaths(
   state: SetState,
   connectors: Record<Side, Connector>,
   views: Record<Side, SideView>,
-): Promise<void> {
+): Promise<boolean> {
+  let changed = false;
   const byKey = new Map(state.members.map((m) => [m.key, m]));
   const done = new Set<string>();
   const visit = async (m: MemberState): Promise<void> => {
@@ -21,13 +22,16 @@ export async function refreshPaths(
     for (const side of ['onprem', 'cloud'] as const) {
       const s = m[side];
       if (!s) continue;
+      const before = s.path;
       if (parent?.[side]) {
         s.path = parent[side]!.path ? `${parent[side]!.path}/${s.name}` : s.name;
       } else if (m.direct || !parent) {
         // Direct members may have moved anywhere on their side; only the connector knows where.
         if (views[side].nodes.has(s.id) || !s.path) s.path = (await connectors[side].pathOf(s.id)) ?? s.path;
       }
+      changed ||= s.path !== before;
     }
   };
   for (const m of state.members) await visit(m);
+  return changed;
 }

@@ -1,4 +1,7 @@
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
+
+/** ora is loaded only when a terminal will show it: scripts and CI never pay for it. */
+let oraModule: Promise<typeof import('ora')> | undefined;
 import type { EngineEvent } from '../engine/types.js';
 import { formatBytes, formatDuration } from './format.js';
 import type { Output } from './output.js';
@@ -44,9 +47,23 @@ export class Progress {
   /** Show a spinner with `text` (a wait of unknown length: login, listing). */
   start(text: string): void {
     if (!this.out.live) return;
-    if (this.spinner) this.spinner.text = text;
-    else this.spinner = ora({ text, stream: this.out.streams.stderr, discardStdin: false }).start();
+    this.text = text;
+    if (this.spinner) {
+      this.spinner.text = text;
+      return;
+    }
+    if (this.loading) return;
+    this.loading = true;
+    void (oraModule ??= import('ora')).then(({ default: ora }) => {
+      this.loading = false;
+      if (this.stopped) return;
+      this.spinner = ora({ text: this.text, stream: this.out.streams.stderr, discardStdin: false }).start();
+    });
   }
+
+  private text = '';
+  private loading = false;
+  private stopped = false;
 
   /** Feed one engine event. */
   onEvent(e: EngineEvent): void {
@@ -60,6 +77,7 @@ export class Progress {
           bytesTotal: 0,
           startedAt: this.clock(),
         };
+        this.stopped = false;
         this.start('comparing both sides…');
         return;
       case 'plan':
@@ -92,6 +110,7 @@ export class Progress {
 
   /** Remove the spinner (always call before printing the result). */
   stop(): void {
+    this.stopped = true;
     this.spinner?.stop();
     this.spinner = null;
   }

@@ -1,4 +1,3 @@
-import { input, password } from '@inquirer/prompts';
 import type { Runtime } from '../commands/runtime.js';
 
 /** Read all of stdin as one secret, dropping the final line break (`echo $PW | cloudsync login ...`). */
@@ -18,10 +17,12 @@ function promptContext(rt: Runtime): { input: NodeJS.ReadableStream; output: Nod
 
 /** Ask for a secret with masked echo (only called when a person is at a terminal). */
 export async function promptSecret(rt: Runtime, message: string): Promise<string> {
+  const { password } = await import('@inquirer/prompts');
   return password({ message, mask: '*' }, promptContext(rt));
 }
 
 /** Ask for a line of text (only called when a person is at a terminal). */
 export async function promptText(rt: Runtime, message: string, defaultValue?: string): Promise<string> {
+  const { input } = await import('@inquirer/prompts');
   return input({ message, default: defaultValue, required: true }, promptContext(rt));
 }

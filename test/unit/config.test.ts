@@ -16,6 +16,20 @@ function throwsWith(fn: () => unknown, exitCode: number, code: string): Cloudsyn
   return caught;
 }
 
+/** Async twin of throwsWith, for the methods that write (they load conf lazily). */
+async function rejectsWith(
+  fn: () => Promise<unknown>,
+  exitCode: number,
+  code: string,
+): Promise<CloudsyncError> {
+  let caught: unknown;
+  await assert.rejects(fn, (e) => ((caught = e), true));
+  assert.ok(caught instanceof CloudsyncError, String(caught));
+  assert.equal(caught.exitCode, exitCode);
+  assert.equal(caught.code, code);
+  return caught;
+}
+
 describe('config', () => {
   let home: string;
   beforeEach(() => (home = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsync-config-'))));
@@ -38,13 +52,13 @@ describe('config', () => {
     const local: ConnectionConfig = { kind: 'local', address: '/srv/onprem' };
     const cloud: ConnectionConfig = { kind: 'alfresco', address: 'https://acs.example', username: 'alice' };
 
-    it('stores connections per profile and side in <home>/config.json', () => {
+    it('stores connections per profile and side in <home>/config.json', async () => {
       const cfg = new ConfigStore(home);
       assert.equal(cfg.getConnection('default', 'onprem'), undefined);
       assert.deepEqual(cfg.profiles(), []);
-      cfg.setConnection('default', 'onprem', local);
-      cfg.setConnection('default', 'cloud', cloud);
-      cfg.setConnection('team.b', 'cloud', cloud);
+      await cfg.setConnection('default', 'onprem', local);
+      await cfg.setConnection('default', 'cloud', cloud);
+      await cfg.setConnection('team.b', 'cloud', cloud);
       const again = new ConfigStore(home);
       assert.deepEqual(again.getConnection('default', 'onprem'), local);
       assert.deepEqual(again.getConnection('team.b', 'cloud'), cloud);
@@ -52,20 +66,20 @@ describe('config', () => {
       const onDisk = JSON.parse(fs.readFileSync(path.join(home, 'config.json'), 'utf8'));
       assert.equal(onDisk.version, CONFIG_VERSION);
       assert.deepEqual(onDisk.profiles['team.b'], { cloud });
-      again.deleteConnection('team.b', 'cloud');
-      again.deleteConnection('default', 'onprem');
+      await again.deleteConnection('team.b', 'cloud');
+      await again.deleteConnection('default', 'onprem');
       assert.deepEqual(again.profiles(), ['default']);
       assert.equal(again.getConnection('default', 'onprem'), undefined);
     });
 
-    it('refuses a config.json from a newer cloudsync (exit 2) and does not overwrite it', () => {
+    it('refuses a config.json from a newer cloudsync (exit 2) and does not overwrite it', async () => {
       const file = path.join(home, 'config.json');
       const text = JSON.stringify({ version: CONFIG_VERSION + 1, profiles: {}, future: true });
       fs.writeFileSync(file, text);
       const cfg = new ConfigStore(home);
       const err = throwsWith(() => cfg.getConnection('default', 'cloud'), ExitCode.usage, 'CONFIG_NEWER');
       assert.match(err.hint ?? '', /upgrade cloudsync/);
-      throwsWith(() => cfg.setConnection('default', 'cloud', cloud), ExitCode.usage, 'CONFIG_NEWER');
+      await rejectsWith(() => cfg.setConnection('default', 'cloud', cloud), ExitCode.usage, 'CONFIG_NEWER');
       assert.equal(fs.readFileSync(file, 'utf8'), text);
     });
 
@@ -73,11 +87,11 @@ describe('config', () => {
       ['invalid JSON', '{"profiles": '],
       ['a bad connection', '{"version":1,"profiles":{"default":{"cloud":{"kind":"ftp"}}}}'],
     ]) {
-      it(`refuses a corrupt config.json (${label}) with exit 2 and leaves it alone`, () => {
+      it(`refuses a corrupt config.json (${label}) with exit 2 and leaves it alone`, async () => {
         const file = path.join(home, 'config.json');
         fs.writeFileSync(file, text);
         const cfg = new ConfigStore(home);
-        const err = throwsWith(
+        const err = await rejectsWith(
           () => cfg.setConnection('default', 'onprem', local),
           ExitCode.usage,
           'CONFIG_CORRUPT',
