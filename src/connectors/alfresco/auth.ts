@@ -87,10 +87,12 @@ export class TicketSession implements Authenticator {
   }
 
   async renew(failed: string, again: boolean): Promise<void> {
+    // Refused right after a renewal: the credentials themselves are refused (and no request loops).
+    if (again) throw this.expired();
     // Another request renewed while this one was in flight: just retry with the new ticket.
     if (failed && this.current && failed !== this.current) return;
     if (this.renewing) return this.renewing;
-    if (again || this.creds.token || !this.canLogin()) throw this.expired();
+    if (this.creds.token || !this.canLogin()) throw this.expired();
     this.renewing = (async () => {
       const { ticket } = await createTicket(this.http!, this.creds.username!, this.creds.password!);
       this.current = ticketAuthorization(ticket);

@@ -1,8 +1,17 @@
 // AlfrescoConnector: the Connector interface over the ACS public REST API v1.
 import type { Readable } from 'node:stream';
 import { AuthError, NodeError, UnreachableError } from '../../errors.js';
-import type { Capabilities, Connector, Listing, RemoteNode, SyncedProps, WriteOptions } from '../types.js';
+import type {
+  BrowseEntry,
+  Capabilities,
+  Connector,
+  Listing,
+  RemoteNode,
+  SyncedProps,
+  WriteOptions,
+} from '../types.js';
 import { TicketSession } from './auth.js';
+import { browseAlfresco } from './browse.js';
 import { createFile, createFolder } from './create.js';
 import { briefSummary, toNodeError } from './errors.js';
 import { AlfrescoHttp } from './http.js';
@@ -160,6 +169,10 @@ export class AlfrescoConnector implements Connector {
 
   unlock(id: string): Promise<void> {
     return unlockNode(this.http, id);
+  }
+
+  browse(path: string): Promise<BrowseEntry[]> {
+    return browseAlfresco(this.http, path, (p) => this.resolvePath(p));
   }
 
   async close(): Promise<void> {
