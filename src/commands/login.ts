@@ -12,8 +12,10 @@ import { promptSecret, promptText, readStdinSecret } from '../ui/prompts.js';
 import { homeOf, parseSide } from './context.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
-interface LoginOptions {
+/** How to log in; `password` is only ever set by the setup wizard (there is no flag: never argv). */
+export interface LoginOptions {
   username?: string;
+  password?: string;
   passwordStdin?: boolean;
   tokenStdin?: boolean;
   network?: string;
@@ -76,6 +78,7 @@ async function gatherSecret(
 ): Promise<{ password?: string; token?: string }> {
   const env = g.rt.env;
   const prefix = `CLOUDSYNC_${side.toUpperCase()}_`;
+  if (opts.password !== undefined) return { password: opts.password };
   if (opts.passwordStdin) return { password: await readStdinSecret(g.rt.stdin) };
   if (opts.tokenStdin) return { token: await readStdinSecret(g.rt.stdin) };
   if (env[`${prefix}TOKEN`]) return { token: env[`${prefix}TOKEN`] };
@@ -149,15 +152,16 @@ async function loginAlfresco(
   return { conn, user };
 }
 
-/** `cloudsync login <side> <url|folder>`. */
-export async function runLogin(
+/**
+ * Check a connection and save it (ticket in credentials.json, connection in config.json): the shared core
+ * of `login` and the setup wizard. Throws what went wrong (UsageError, AuthError, UnreachableError).
+ */
+export async function loginSide(
   g: Globals,
-  sideArg: string,
+  side: Side,
   address: string,
   opts: LoginOptions,
-): Promise<number> {
-  const side = parseSide(sideArg);
-  const config = new ConfigStore(homeOf(g));
+): Promise<{ conn: ConnectionConfig; user: string | undefined }> {
   let conn: ConnectionConfig;
   let user: string | undefined;
   if (isUrl(address)) ({ conn, user } = await loginAlfresco(g, side, address, opts));
@@ -166,7 +170,19 @@ export async function runLogin(
     // A folder needs no secret; drop any left from an earlier server login on this side.
     await new CredentialStore(homeOf(g)).delete(g.profile, side);
   }
-  await config.setConnection(g.profile, side, conn);
+  await new ConfigStore(homeOf(g)).setConnection(g.profile, side, conn);
+  return { conn, user };
+}
+
+/** `cloudsync login <side> <url|folder>`. */
+export async function runLogin(
+  g: Globals,
+  sideArg: string,
+  address: string,
+  opts: LoginOptions,
+): Promise<number> {
+  const side = parseSide(sideArg);
+  const { conn, user } = await loginSide(g, side, address, opts);
   g.out.result(
     { side, profile: g.profile, kind: conn.kind, address: conn.address, user: user ?? null },
     () =>

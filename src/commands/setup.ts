@@ -1,20 +1,69 @@
 import type { Command } from 'commander';
-import { ConfigStore } from '../config/config.js';
-import { SIDES } from '../connectors/types.js';
+import { ConfigStore, type ConnectionConfig } from '../config/config.js';
+import { SIDES, type Connector, type Side } from '../connectors/types.js';
 import { UsageError } from '../errors.js';
-import { CONFLICT_POLICIES, type ConflictPolicy } from '../store/schema.js';
-import { promptText } from '../ui/prompts.js';
-import { homeOf } from './context.js';
+import { openWizard, type Wizard } from '../ui/wizard.js';
+import { pickMembers, pickTarget } from '../ui/wizard-browse.js';
+import { askConnection, type ConnectionAnswers } from '../ui/wizard-connect.js';
+import { askOptions, equivalentCommands, renderSummary, type SetupPlan } from '../ui/wizard-options.js';
+import { homeOf, openSide } from './context.js';
 import { runCreate } from './create.js';
-import { runLogin } from './login.js';
+import { loginSide, type LoginOptions } from './login.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 const NON_INTERACTIVE = `cloudsync login onprem <folder|url>; cloudsync login cloud <folder|url>;
 cloudsync create <path...> --target <cloud-folder>`;
 
+/** The wizard's answers for a connection that already exists and is kept. */
+function answersOf(conn: ConnectionConfig): ConnectionAnswers {
+  return {
+    kind: conn.kind,
+    address: conn.address,
+    username: conn.username,
+    network: conn.network,
+    caFile: conn.caFile,
+  };
+}
+
+/** Keep the existing connection of a side, or ask a new one and log in with the same code as `login`. */
+async function connectSide(g: Globals, w: Wizard, side: Side): Promise<ConnectionAnswers> {
+  const existing = await new ConfigStore(homeOf(g)).getConnection(g.profile, side);
+  if (
+    existing &&
+    !(await w.q.confirm({ message: `${side} is ${existing.address}. Change it?`, default: false }, w.ctx))
+  )
+    return answersOf(existing);
+  return askConnection(w, side, async (a) => {
+    const opts: LoginOptions = {};
+    if (a.kind === 'alfresco') Object.assign(opts, { username: a.username, password: a.password ?? '' });
+    if (a.network) opts.network = a.network;
+    if (a.caFile) opts.caFile = a.caFile;
+    return (await loginSide(g, side, a.address, opts)).user;
+  });
+}
+
+/** Browse both sides: what to sync on-prem, and where it goes in the cloud. */
+async function pickWhat(g: Globals, w: Wizard): Promise<Pick<SetupPlan, 'members' | 'target'>> {
+  const config = new ConfigStore(homeOf(g));
+  const opened: Connector[] = [];
+  try {
+    const open = async (side: Side): Promise<Connector> => {
+      const c = await openSide(g, side, (await config.getConnection(g.profile, side))!);
+      opened.push(c);
+      return c;
+    };
+    const members = await pickMembers(w, await open('onprem'));
+    const target = await pickTarget(w, await open('cloud'));
+    return { members, target };
+  } finally {
+    await Promise.allSettled(opened.map((c) => c.close()));
+  }
+}
+
 /**
- * `cloudsync setup`: a short wizard over the same commands a script would run (login each side, create a
- * first set, which runs its first pass). Refused without a person at a terminal.
+ * `cloudsync setup`: connect both sides (testing each, fixing only the answer at fault), browse for what to
+ * sync and where, choose the options, confirm, then run `create` (the first pass) and print the commands
+ * that do the same without questions. Refused without a person at a terminal.
  */
 export async function runSetup(g: Globals): Promise<number> {
   if (!g.interactive) {
@@ -24,41 +73,45 @@ export async function runSetup(g: Globals): Promise<number> {
       'NOT_INTERACTIVE',
     );
   }
-  const { confirm, select } = await import('@inquirer/prompts');
-  const ctx = { input: g.rt.stdin, output: g.rt.stderr };
-  const config = new ConfigStore(homeOf(g));
-  for (const side of SIDES) {
-    const existing = await config.getConnection(g.profile, side);
-    if (
-      existing &&
-      !(await confirm({ message: `${side} is ${existing.address}. Change it?`, default: false }, ctx))
-    ) {
-      continue;
-    }
-    const address = await promptText(g.rt, `${side}: a local folder, or an Alfresco URL (https://…)`);
-    await runLogin(g, side, address, {});
-  }
-  if (!(await confirm({ message: 'Create a sync set now?', default: true }, ctx))) {
-    g.out.info('done; create a set later with `cloudsync create <path...> --target <cloud-folder>`');
+  const w = await openWizard(g.rt, g.out);
+  const sides = {} as Record<Side, ConnectionAnswers>;
+  for (const side of SIDES) sides[side] = await connectSide(g, w, side);
+  const what = await pickWhat(g, w);
+  const plan: SetupPlan = {
+    profile: g.profile,
+    sides,
+    ...what,
+    options: await askOptions(w, what.members.kind),
+  };
+  g.out.info(`\nAbout to create this sync set and run its first pass:\n${renderSummary(plan)}`);
+  const go = await w.q.confirm({ message: 'Create it now?', default: true }, w.ctx);
+  const secrets = SIDES.some((x) => sides[x].kind === 'alfresco') ? ' (pipe the password on stdin)' : '';
+  const scripted = (): void =>
+    g.out.result({ commands: equivalentCommands(plan) }, () =>
+      ['', `Next time, without questions${secrets}:`, ...equivalentCommands(plan).map((c) => `  ${c}`)].join(
+        '\n',
+      ),
+    );
+  if (!go) {
+    g.out.info('nothing was created');
+    scripted();
     return 0;
   }
-  const paths = (await promptText(g.rt, 'on-prem folder, or documents separated by spaces'))
-    .split(/\s+/)
-    .filter(Boolean);
-  const target = await promptText(g.rt, 'cloud target folder', '');
-  const mkdir = await confirm(
-    { message: 'Create the target folder if it does not exist?', default: true },
-    ctx,
-  );
-  const conflict = await select<ConflictPolicy>(
-    {
-      message: 'When both sides changed a file',
-      choices: CONFLICT_POLICIES.map((p) => ({ value: p })),
-      default: 'cloud-wins',
-    },
-    ctx,
-  );
-  return runCreate(g, paths, { target, mkdir, sync: true, deleteOnCloud: true, subfolders: true, conflict });
+  try {
+    const o = plan.options;
+    return await runCreate(g, plan.members.paths, {
+      target: plan.target.target,
+      mkdir: plan.target.mkdir,
+      sync: true,
+      lockOnprem: o.lockOnPrem,
+      deleteOnCloud: o.deleteOnCloud,
+      deleteOnprem: o.deleteOnPrem,
+      subfolders: o.includeSubfolders,
+      conflict: o.conflict,
+    });
+  } finally {
+    scripted();
+  }
 }
 
 /** Register `setup`. */
@@ -71,6 +124,7 @@ export function registerSetup(program: Command, rt: Runtime): void {
       `
 Needs a terminal. For scripts and CI run the same steps directly:
   ${NON_INTERACTIVE.replace('\n', '\n  ')}
+The wizard prints those commands, filled in, when it ends.
 
 Examples:
   $ cloudsync setup

@@ -82,6 +82,21 @@ export interface WriteOptions {
   comment?: string;
 }
 
+/** One entry of a browse listing: what the setup wizard shows to navigate a repository. */
+export interface BrowseEntry {
+  name: string;
+  /** SPEC §2 path of the entry, usable as a `create` path or `--target`. */
+  path: string;
+  kind: NodeKind;
+}
+
+/** Folders first, then files, each alphabetically: the order a person scans a listing in. */
+export function sortBrowseEntries(entries: BrowseEntry[]): BrowseEntry[] {
+  return entries.sort((a, b) =>
+    a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'folder' ? -1 : 1,
+  );
+}
+
 /** Callback for `watch`: something under the folder changed (paths are advisory). */
 export type ChangeListener = (path: string) => void;
 
@@ -139,6 +154,13 @@ export interface Connector {
   unlock?(id: string): Promise<void>;
   /** Watch a folder tree for changes; returns a function that stops watching. */
   watch?(folderId: string, onChange: ChangeListener): Promise<() => void>;
+  /** Direct children of the folder at `path` (SPEC §2 syntax, '' = the top), for navigation; symlinks skipped. */
+  browse?(path: string): Promise<BrowseEntry[]>;
+  /**
+   * Make every write so far durable (one barrier for many writes). Connectors whose writes are durable when
+   * they return (a server) leave it out; the engine records a write in its state only after the barrier.
+   */
+  flush?(): Promise<void>;
   /** Release sockets, watchers and file handles. */
   close(): Promise<void>;
 }

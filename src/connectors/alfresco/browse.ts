@@ -16,7 +16,7 @@ interface SitePage {
 /** Every site the user can see (`GET sites`, paged), each as a folder named by its site id. */
 export async function browseSites(http: AlfrescoHttp): Promise<BrowseEntry[]> {
   const out: BrowseEntry[] = [];
-  for (let skip = 0; ; ) {
+  for (let skip = 0; ;) {
     const res = await http.request({
       method: 'GET',
       path: 'sites',
@@ -24,7 +24,8 @@ export async function browseSites(http: AlfrescoHttp): Promise<BrowseEntry[]> {
     });
     if (res.status !== 200) throw toNodeError(res, { access: 'read', missing: 'node', subject: 'sites' });
     const list = (res.body as SitePage | undefined)?.list;
-    if (!list || !Array.isArray(list.entries)) throw new UnreachableError('the sites list came back without a list');
+    if (!list || !Array.isArray(list.entries))
+      throw new UnreachableError('the sites list came back without a list');
     for (const { entry } of list.entries)
       if (typeof entry.id === 'string') out.push({ name: entry.id, path: entry.id, kind: 'folder' });
     const count = list.pagination?.count ?? list.entries.length;

@@ -3,7 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { NodeError } from '../../errors.js';
-import type { Capabilities, ChangeListener, Connector, Listing, RemoteNode, WriteOptions } from '../types.js';
+import type {
+  BrowseEntry,
+  Capabilities,
+  ChangeListener,
+  Connector,
+  Listing,
+  RemoteNode,
+  WriteOptions,
+} from '../types.js';
+import { browseFolder } from './browse.js';
 import { toReadError, toWriteError } from './errno.js';
 import { assertStrictlyInside, assertValidName, isInside, specSegments, toSpecPath } from './names.js';
 import { NodeIndex } from './node-index.js';
@@ -228,6 +237,11 @@ export class LocalConnector implements Connector {
     };
     this.#watchers.add(stopOnce);
     return stopOnce;
+  }
+
+  async browse(p: string): Promise<BrowseEntry[]> {
+    await this.#assertRoot();
+    return browseFolder(this.#root, p, this.#temps);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,101 @@
+import type { Side } from '../connectors/types.js';
+import { DEFAULT_OPTIONS, type ConflictPolicy, type SetOptions } from '../store/schema.js';
+import type { ConnectionAnswers } from './wizard-connect.js';
+import type { MemberPick, TargetPick } from './wizard-browse.js';
+import { shellQuote, type Wizard } from './wizard.js';
+
+/** Each conflict policy in one line, shown under the highlighted choice. */
+export const CONFLICT_HELP: Record<ConflictPolicy, string> = {
+  'cloud-wins': 'the cloud version wins; the on-prem bytes are kept as a backup (the default)',
+  'onprem-wins': 'the on-prem version wins; the cloud bytes are kept as a prior version or backup',
+  'newer-wins': 'the most recently modified version wins; the other is kept',
+  'keep-both': 'both stay: the loser is renamed "name (conflict <side> <date>).ext"',
+};
+
+/** Ask the sync-set options, each defaulting to the original product's value, each with its one-line meaning. */
+export async function askOptions(w: Wizard, kind: MemberPick['kind']): Promise<SetOptions> {
+  const ask = (message: string, dflt: boolean): Promise<boolean> =>
+    w.q.confirm({ message, default: dflt }, w.ctx);
+  const d = DEFAULT_OPTIONS;
+  const lockOnPrem = await ask(
+    'Lock the on-prem copies while synced? (nobody can edit them on-prem)',
+    d.lockOnPrem,
+  );
+  const deleteOnCloud = await ask('Delete the cloud copy when a member is deleted on-prem?', d.deleteOnCloud);
+  const deleteOnPrem = await ask(
+    'Delete the on-prem node when its cloud copy is deleted? (no: it stays and shows DELETED_ON_CLOUD)',
+    d.deleteOnPrem,
+  );
+  const includeSubfolders =
+    kind === 'folder'
+      ? await ask('Include subfolders? (no: only the files directly in the folder)', d.includeSubfolders)
+      : d.includeSubfolders;
+  const conflict = await w.q.select<ConflictPolicy>(
+    {
+      message: 'When a file changed on both sides since the last pass:',
+      choices: (Object.keys(CONFLICT_HELP) as ConflictPolicy[]).map((p) => ({
+        name: p,
+        value: p,
+        description: CONFLICT_HELP[p],
+      })),
+      default: d.conflict,
+    },
+    w.ctx,
+  );
+  return { lockOnPrem, deleteOnCloud, deleteOnPrem, includeSubfolders, conflict };
+}
+
+/** Everything the wizard will do, for the final confirmation. */
+export interface SetupPlan {
+  profile: string;
+  sides: Record<Side, ConnectionAnswers>;
+  members: MemberPick;
+  target: TargetPick;
+  options: SetOptions;
+}
+
+/** The summary shown before anything is created. */
+export function renderSummary(p: SetupPlan): string {
+  const o = p.options;
+  const where = (a: ConnectionAnswers): string =>
+    a.kind === 'local' ? `folder ${a.address}` : `${a.address} as ${a.username}`;
+  return [
+    `  on-prem:  ${where(p.sides.onprem)}`,
+    `  cloud:    ${where(p.sides.cloud)}`,
+    `  sync:     ${p.members.kind} ${p.members.paths.join(', ')}`,
+    `  into:     ${p.target.target || '/'}${p.target.mkdir ? ' (new folder)' : ''}`,
+    `  options:  lock-onprem=${o.lockOnPrem} delete-on-cloud=${o.deleteOnCloud} delete-onprem=${o.deleteOnPrem}` +
+      `${p.members.kind === 'folder' ? ` subfolders=${o.includeSubfolders}` : ''} conflict=${o.conflict}`,
+  ].join('\n');
+}
+
+/** `cloudsync login` for one side, without its secret (scripts pass it on stdin or in the environment). */
+function loginCommand(side: Side, a: ConnectionAnswers, global: string): string {
+  const args = ['cloudsync', ...(global ? [global] : []), 'login', side, shellQuote(a.address)];
+  if (a.kind === 'alfresco') {
+    if (a.username) args.push('--username', shellQuote(a.username));
+    if (a.network) args.push('--network', shellQuote(a.network));
+    if (a.caFile) args.push('--ca-file', shellQuote(a.caFile));
+    args.push('--password-stdin');
+  }
+  return args.join(' ');
+}
+
+/** The non-interactive commands that do what the wizard did, for scripting the setup next time. */
+export function equivalentCommands(p: SetupPlan): string[] {
+  const global = p.profile === 'default' ? '' : `--profile ${shellQuote(p.profile)}`;
+  const o = p.options;
+  const create = ['cloudsync', ...(global ? [global] : []), 'create', ...p.members.paths.map(shellQuote)];
+  create.push('--target', shellQuote(p.target.target));
+  if (p.target.mkdir) create.push('--mkdir');
+  if (o.lockOnPrem) create.push('--lock-onprem');
+  if (!o.deleteOnCloud) create.push('--no-delete-on-cloud');
+  if (o.deleteOnPrem) create.push('--delete-onprem');
+  if (p.members.kind === 'folder' && !o.includeSubfolders) create.push('--no-subfolders');
+  if (o.conflict !== DEFAULT_OPTIONS.conflict) create.push('--conflict', o.conflict);
+  return [
+    loginCommand('onprem', p.sides.onprem, global),
+    loginCommand('cloud', p.sides.cloud, global),
+    create.join(' '),
+  ];
+}

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { alfrescoLogin, AlfrescoConnector } from '../../src/connectors/alfresco/index.js';
+import { spawnEmulator, type SpawnedEmulator } from '../alfresco/spawn-emulator.js';
+import { BIN, PROJECT_ROOT, runCli, tempDir } from '../support/cli.js';
+import { TmuxSession, tmuxMissing } from '../support/tmux.js';
+
+interface ListRow {
+  id: string;
+  kind: string;
+  target: string;
+  status: string;
+  members: number;
+}
+
+/** `cloudsync setup` as a person runs it: in a pseudo-terminal (tmux), answering with keys. */
+describe('e2e: setup wizard in a terminal (tmux)', function () {
+  this.timeout(120_000);
+  let tmux: TmuxSession;
+  let dirs: string[] = [];
+  const dir = async (): Promise<string> => {
+    const d = await tempDir('cloudsync-wizard-');
+    dirs.push(d);
+    return d;
+  };
+
+  before(async function () {
+    const why = await tmuxMissing();
+    if (why) this.skip(); // reported as pending; .ci/run installs tmux so CI runs these
+  });
+  beforeEach(() => {
+    tmux = new TmuxSession();
+  });
+  afterEach(async function () {
+    await tmux.close();
+    // Keep the last screen of a failed test: it is the transcript a person would have seen.
+    if (this.currentTest?.state === 'failed') console.log(`--- last screen ---\n${tmux.screen}`);
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    dirs = [];
+  });
+
+  it('two local folders: browse into a folder, new cloud folder, defaults, first pass, commands printed', async () => {
+    const [home, onprem, cloud] = [await dir(), await dir(), await dir()];
+    await mkdir(path.join(onprem, 'Projects', 'Q3'), { recursive: true });
+    await writeFile(path.join(onprem, 'Projects', 'a.txt'), 'alpha');
+    await writeFile(path.join(onprem, 'Projects', 'Q3', 'b.txt'), 'beta');
+    await writeFile(path.join(onprem, 'readme.txt'), 'not synced');
+    await mkdir(path.join(cloud, 'Existing'));
+
+    await tmux.start([process.execPath, BIN, 'setup'], { CLOUDSYNC_HOME: home, NO_COLOR: '1' }, PROJECT_ROOT);
+    await tmux.waitFor(/\? On-premise side: what is it\?/);
+    await tmux.keys('Enter'); // a local folder
+    await tmux.waitFor(/\? onprem folder:/);
+    await tmux.type(path.join(onprem, 'missing'));
+    await tmux.waitFor(/is not an existing folder/); // validated before anything is tried
+    for (let i = 0; i < 'missing'.length + 1; i++) await tmux.keys('BSpace');
+    await tmux.keys('Enter');
+    await tmux.waitFor(/\? Cloud side: what is it\?/);
+    await tmux.keys('Enter');
+    await tmux.waitFor(/\? cloud folder:/);
+    await tmux.type(cloud);
+
+    // Browse: the root lists Projects/ first; enter it, then "sync this folder".
+    await tmux.waitFor(/\? On-prem \/: pick a folder or documents to sync\n❯ Projects\/\n {2}readme\.txt/);
+    await tmux.keys('Enter');
+    await tmux.waitFor(
+      /\? On-prem Projects: pick[^\n]*\n❯ ✔ sync this folder \(Projects\)\n {2}\.\. \(up\)\n {2}Q3\//,
+    );
+    await tmux.keys('Enter');
+    await tmux.waitFor(
+      /\? Cloud \/: where should it go\?\n❯ ✔ put it here \(\/\)\n {2}\+ new folder…\n {2}Existing\//,
+    );
+    await tmux.keys('Down', 'Enter');
+    await tmux.waitFor(/\? New folder in \/:/);
+    await tmux.type('Incoming');
+    await tmux.waitFor(/\? Create Incoming when the set is created\?/);
+    await tmux.keys('Enter');
+
+    // Options: each default accepted as offered.
+    for (const q of [
+      /\? Lock the on-prem/,
+      /\? Delete the cloud copy/,
+      /\? Delete the on-prem node/,
+      /\? Include subfolders/,
+    ]) {
+      await tmux.waitFor(q);
+      await tmux.keys('Enter');
+    }
+    await tmux.waitFor(/\? When a file changed on both sides[^\n]*\n❯ cloud-wins/);
+    await tmux.keys('Enter');
+    await tmux.waitFor(/sync: {5}folder Projects\n {2}into: {5}Incoming \(new folder\)/);
+    await tmux.waitFor(/\? Create it now\?/);
+    await tmux.keys('Enter');
+
+    const screen = (await tmux.waitFor(/__EXIT__(\d+)/))[1];
+    assert.equal(screen, '0', tmux.screen);
+    assert.match(tmux.screen, /created folder set \w+ \(Projects\) -> Incoming/);
+    assert.match(tmux.screen, new RegExp(`cloudsync login onprem ${onprem}\n`));
+    assert.match(tmux.screen, /cloudsync create Projects --target Incoming --mkdir\n/);
+
+    const list = await runCli(['list', '--json'], { home });
+    assert.equal(list.code, 0, list.stderr);
+    const rows = list.json<ListRow[]>();
+    assert.equal(rows.length, 1);
+    assert.deepEqual([rows[0]!.kind, rows[0]!.target, rows[0]!.status], ['folder', 'Incoming', 'SYNCED']);
+    assert.equal(await readFile(path.join(cloud, 'Incoming', 'Projects', 'a.txt'), 'utf8'), 'alpha');
+    assert.equal(await readFile(path.join(cloud, 'Incoming', 'Projects', 'Q3', 'b.txt'), 'utf8'), 'beta');
+    assert.deepEqual(await readdir(cloud), ['Existing', 'Incoming']);
+  });
+
+  describe('against the Alfresco emulator (a child process)', () => {
+    let emu: SpawnedEmulator;
+    before(async () => {
+      emu = await spawnEmulator(['--site', 's1', '--user', 'bob:right-pw-42']);
+      // Seed the site over the REST API, as any client would.
+      const { ticket } = await alfrescoLogin({ url: emu.url }, 'bob', 'right-pw-42');
+      const c = new AlfrescoConnector({ url: emu.url }, { ticket });
+      const doclib = (await c.resolvePath('s1'))!;
+      const plans = await c.createFolder(doclib.id, 'Plans');
+      await c.createFile(plans.id, 'q3.txt', Readable.from([Buffer.from('q3 plan')]), { size: 7 });
+      await c.createFile(plans.id, 'q4.txt', Readable.from([Buffer.from('q4 plan')]), { size: 7 });
+      await c.close();
+    });
+    after(() => emu?.stop());
+
+    it('a wrong password is explained and only the password is asked again; then browse the site', async () => {
+      const [home, cloud] = [await dir(), await dir()];
+      await tmux.start(
+        [process.execPath, BIN, 'setup'],
+        { CLOUDSYNC_HOME: home, NO_COLOR: '1' },
+        PROJECT_ROOT,
+      );
+      await tmux.waitFor(/\? On-premise side: what is it\?/);
+      await tmux.keys('Down', 'Enter'); // an Alfresco server
+      await tmux.waitFor(/\? onprem server URL:/);
+      await tmux.type(emu.url);
+      await tmux.waitFor(/\? Network \(tenant\)/);
+      await tmux.keys('Enter');
+      await tmux.waitFor(/\? User name:/);
+      await tmux.type('bob');
+      await tmux.waitFor(/\? Password:/);
+      await tmux.type('wrong-pw-17');
+      await tmux.waitFor(/error: the server refused the user name or password/);
+      await tmux.waitFor(/\? What do you want to change\?\n❯ the password/);
+      await tmux.keys('Enter');
+      await tmux.waitFor(/\? Password:/);
+      await tmux.type('right-pw-42');
+      await tmux.waitFor(/onprem: logged in to \S+ as bob/);
+      assert.equal(tmux.screen.match(/User name:/g)?.length, 1, 'the user name was not asked again');
+
+      await tmux.waitFor(/\? Cloud side: what is it\?/);
+      await tmux.keys('Enter');
+      await tmux.waitFor(/\? cloud folder:/);
+      await tmux.type(cloud);
+      // The top lists sites; a site's document library cannot be a member, so it is only entered.
+      await tmux.waitFor(/\? On-prem \/: pick[^\n]*\n❯ s1\//);
+      await tmux.keys('Enter');
+      await tmux.waitFor(/\? On-prem s1: pick[^\n]*\n❯ \.\. \(up\)\n {2}Plans\//);
+      await tmux.keys('Down', 'Enter');
+      await tmux.waitFor(
+        /\? On-prem s1\/Plans: pick[^\n]*\n❯ ✔ sync this folder \(s1\/Plans\)\n {2}☐ pick several documents here…/,
+      );
+      await tmux.keys('Down', 'Enter'); // several documents: tick q4 only
+      await tmux.waitFor(/\? Documents in s1\/Plans/);
+      await tmux.keys('Down', 'Space', 'Enter');
+      await tmux.waitFor(/\? Cloud \/: where should it go\?/);
+      await tmux.keys('Enter'); // put it here
+      for (const q of [/\? Lock the on-prem/, /\? Delete the cloud copy/, /\? Delete the on-prem node/]) {
+        await tmux.waitFor(q);
+        await tmux.keys('Enter');
+      }
+      await tmux.waitFor(/\? When a file changed on both sides/);
+      await tmux.keys('Enter');
+      await tmux.waitFor(/\? Create it now\?/);
+      await tmux.keys('Enter');
+      assert.equal((await tmux.waitFor(/__EXIT__(\d+)/))[1], '0', tmux.screen);
+      assert.match(
+        tmux.screen,
+        /cloudsync login onprem http:\/\/127\.0\.0\.1:\d+ --username bob --password-stdin\n/,
+      );
+      assert.match(tmux.screen, /cloudsync create s1\/Plans\/q4\.txt --target ''\n/);
+      assert.doesNotMatch(tmux.screen, /right-pw-42|wrong-pw-17/, 'passwords are never echoed');
+
+      assert.equal(await readFile(path.join(cloud, 'q4.txt'), 'utf8'), 'q4 plan');
+      assert.deepEqual(await readdir(cloud), ['q4.txt']);
+      const rows = (await runCli(['list', '--json'], { home })).json<ListRow[]>();
+      assert.deepEqual(
+        rows.map((r) => [r.kind, r.members, r.status]),
+        [['documents', 1, 'SYNCED']],
+      );
+    });
+  });
+});
