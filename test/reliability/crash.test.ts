@@ -57,6 +57,8 @@ export interface KillRecord {
 }
 
 const FILES = SOAK ? 1000 : 300;
+/** The defects a kill can currently land on (identity.test.ts has a deterministic test for each). */
+const KNOWN = ' (fails when a kill lands on BUG adopt-after-kill, update-kill-identity or move-kill-hardlink)';
 
 /** Kill `sync --json` at the point given; resolves with the run and the journal's line count at the kill. */
 async function killedSync(p: Prepared, at: KillPoint): Promise<{ out: CliResult; lines: number }> {
@@ -215,13 +217,13 @@ describe('reliability: a pass killed at any point converges (SPEC §4)', functio
   const timePoints = SOAK ? [20, 100, 200, 300, 400, 500, 600, 700, 800, 1000, 1300, 1600] : [20, 250, 450, 650, 800];
   const linePoints = SOAK ? [1, 10, 40, 80, 120, 160, 200, 260, 320] : [1, 30, 90, 160, 240];
 
-  it(`local ↔ local, ${FILES} files, killed by time: ${timePoints.join(', ')} ms`, async () => {
+  it(`local ↔ local, ${FILES} files, killed by time: ${timePoints.join(', ')} ms${KNOWN}`, async () => {
     const got = await inBatches(timePoints, 2, (ms) => runKillPoint(prepareLocal, 'local↔local', { ms }));
     records.push(...got);
     assertAllConverged(got);
   });
 
-  it(`local ↔ local, ${FILES} files, killed after N journal records: ${linePoints.join(', ')}`, async () => {
+  it(`local ↔ local, ${FILES} files, killed after N journal records: ${linePoints.join(', ')}${KNOWN}`, async () => {
     const got = await inBatches(linePoints, 2, (lines) => runKillPoint(prepareLocal, 'local↔local', { lines }));
     records.push(...got);
     assertAllConverged(got);
@@ -242,7 +244,7 @@ describe('reliability: a pass killed at any point converges (SPEC §4)', functio
     const emuPoints: KillPoint[] = SOAK
       ? [{ ms: 300 }, { ms: 700 }, { ms: 1200 }, { lines: 1 }, { lines: 20 }, { lines: 60 }, { lines: 120 }]
       : [{ ms: 600 }, { lines: 5 }, { lines: 40 }, { lines: 100 }];
-    it(`120 files, killed at ${emuPoints.map((p) => ('ms' in p ? `${p.ms} ms` : `${p.lines} lines`)).join(', ')}`, async () => {
+    it(`120 files, killed at ${emuPoints.map((p) => ('ms' in p ? `${p.ms} ms` : `${p.lines} lines`)).join(', ')}${KNOWN}`, async () => {
       const got = await inBatches(emuPoints, 2, (at) =>
         runKillPoint(() => prepareEmulator(emu, `site${n++}`, 120), 'local↔emulator', at),
       );

@@ -12,6 +12,28 @@ async function put(root: string, rel: string, content: string): Promise<void> {
   await writeFile(path.join(root, rel), content);
 }
 const ino = async (p: string) => (await lstat(p)).ino;
+
+/**
+ * Make a node that has inode `freed` (just released by a delete) and put it at `dest`: create candidates in
+ * `scratch` (a folder next to `dest`, removed afterwards, so the pass never sees it) until the allocator hands `freed` back, then rename
+ * that one into place (a rename keeps the inode). Null when it did not happen within `tries`.
+ */
+async function takeOverInode(freed: number, scratch: string, dest: string, kind: 'file' | 'folder', tries = 3000): Promise<boolean> {
+  const { rename } = await import('node:fs/promises');
+  await mkdir(scratch, { recursive: true });
+  for (let i = 0; i < tries; i++) {
+    const p = path.join(scratch, `c${i}`);
+    if (kind === 'folder') await mkdir(p);
+    else await writeFile(p, '');
+    if ((await lstat(p)).ino === freed) {
+      await rename(p, dest);
+      await rm(scratch, { recursive: true, force: true });
+      return true;
+    }
+  }
+  await rm(scratch, { recursive: true, force: true });
+  return false;
+}
 const read = (p: string) => readFile(p, 'utf8').catch(() => null);
 
 /** A pass right after a clean one has nothing to do. */
@@ -77,7 +99,7 @@ describe('reliability: what a killed pass leaves behind (deterministic)', functi
       return { cli, onprem };
     }
 
-    it('BUG adopt-after-kill: a member journaled with its on-prem side only, whose upload did reach the server, is adopted, not failed TARGET_FOLDER_NAME_CLASH on both sides forever', async () => {
+    it('regression adopt-after-kill: a member journaled with its on-prem side only, whose upload did reach the server, is adopted, not failed TARGET_FOLDER_NAME_CLASH on both sides forever', async () => {
       // What the crash sweep hit (kill after ~100 journal records): apply journals new members first
       // (on-prem side only), uploads, and is killed before recording the cloud side. Built here with an upload
       // that fails (500 on every write) so the member is recorded without a cloud side, then the node the
@@ -117,7 +139,7 @@ describe('reliability: what a killed pass leaves behind (deterministic)', functi
     });
   });
 
-  it('BUG inode-reuse: a deleted file whose inode a new folder takes over is a delete + a create, synced in one pass', async () => {
+  it('BUG inode-reuse: a deleted file whose inode a new folder takes over is a delete + a create, synced in one pass', async function () {
     const { cli, home, onprem, cloud } = await localPair();
     dirs.push(home, onprem, cloud);
     await put(onprem, 'Projects/keep.txt', 'keep');
@@ -126,11 +148,8 @@ describe('reliability: what a killed pass leaves behind (deterministic)', functi
     await cli.ok(['create', 'Projects', '--target', 'Shared', '--json']);
     const freed = await ino(path.join(onprem, 'Projects/old.txt'));
     await rm(path.join(onprem, 'Projects/old.txt'));
-    await mkdir(path.join(onprem, 'Projects/newdir'));
-    if ((await ino(path.join(onprem, 'Projects/newdir'))) !== freed) {
-      // the file system did not hand the inode straight back: nothing to prove here
-      return;
-    }
+    const took = await takeOverInode(freed, path.join(onprem, 'Projects/.scratch'), path.join(onprem, 'Projects/newdir'), 'folder');
+    if (!took) this.skip(); // the file system never handed the inode back: nothing to prove here
     await put(onprem, 'Projects/newdir/inside.txt', 'inside');
     const out = await cli.run(['sync', '--json']);
     assert.equal(out.code, 0, explain('sync', out));
@@ -139,7 +158,7 @@ describe('reliability: what a killed pass leaves behind (deterministic)', functi
     await assertNothingLeft(cli, 'after the pass');
   });
 
-  it('BUG inode-reuse: a new file on the inode of a file deleted on-prem but edited in the cloud keeps its own bytes (change beats delete, no false conflict)', async () => {
+  it('BUG inode-reuse: a new file on the inode of a file deleted on-prem but edited in the cloud keeps its own bytes (change beats delete, no false conflict)', async function () {
     const { cli, home, onprem, cloud } = await localPair();
     dirs.push(home, onprem, cloud);
     await put(onprem, 'Projects/x.txt', 'x v1');
@@ -148,8 +167,8 @@ describe('reliability: what a killed pass leaves behind (deterministic)', functi
     await writeFile(path.join(cloud, 'Shared/Projects/x.txt'), 'x edited in the cloud');
     const freed = await ino(path.join(onprem, 'Projects/x.txt'));
     await rm(path.join(onprem, 'Projects/x.txt'));
-    await writeFile(path.join(onprem, 'Projects/y.txt'), 'the user wrote y');
-    if ((await ino(path.join(onprem, 'Projects/y.txt'))) !== freed) return;
+    if (!(await takeOverInode(freed, path.join(onprem, 'Projects/.scratch'), path.join(onprem, 'Projects/y.txt'), 'file'))) this.skip();
+    await writeFile(path.join(onprem, 'Projects/y.txt'), 'the user wrote y'); // same inode, new bytes
     const out = await cli.run(['sync', '--json']);
     assert.equal(out.code, 0, explain('sync', out));
     // y is the user's new file; x: a change in the cloud beats the on-prem delete (SPEC §3)
@@ -157,6 +176,41 @@ describe('reliability: what a killed pass leaves behind (deterministic)', functi
     assert.equal(await read(path.join(cloud, 'Shared/Projects/y.txt')), 'the user wrote y', 'cloud y.txt');
     assert.equal(await read(path.join(onprem, 'Projects/x.txt')), 'x edited in the cloud', 'on-prem x.txt');
     assert.equal(await read(path.join(cloud, 'Shared/Projects/x.txt')), 'x edited in the cloud', 'cloud x.txt');
+  });
+
+  it('BUG update-kill-identity: updates the killed pass made in place of files (temp + rename, new inodes, one reusing the other\'s old inode) are recognised, not turned into a false move + conflict + name clash', async function () {
+    // What the crash sweep hit (kill after ~240 journal records): pushing on-prem edits to a local cloud
+    // replaces each file by a temp file renamed over it (new inode). Killed before the journal records the new
+    // ids, the state still holds the old inodes, and the file system has already handed one of them to the
+    // next temp file: the state's "a.txt" inode is now b.txt.
+    const { cli, home, onprem, cloud } = await localPair();
+    dirs.push(home, onprem, cloud);
+    await put(onprem, 'Projects/a.txt', 'a v1');
+    await put(onprem, 'Projects/b.txt', 'b v1');
+    await mkdir(path.join(cloud, 'Shared'));
+    const id = (await cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>().id;
+    // the user's edits on-prem (what the killed pass was pushing)
+    await writeFile(path.join(onprem, 'Projects/a.txt'), 'a v2 from on-prem');
+    await writeFile(path.join(onprem, 'Projects/b.txt'), 'b v2 from on-prem');
+    // what the killed pass did in the cloud folder: temp + rename for a, then for b
+    const { rename } = await import('node:fs/promises');
+    const dir = path.join(cloud, 'Shared/Projects');
+    const oldA = await ino(path.join(dir, 'a.txt'));
+    await writeFile(path.join(dir, '.cloudsync-999999-aa.tmp'), 'a v2 from on-prem');
+    await rename(path.join(dir, '.cloudsync-999999-aa.tmp'), path.join(dir, 'a.txt'));
+    const tmpB = path.join(dir, '.cloudsync-999999-bb.tmp');
+    if (!(await takeOverInode(oldA, path.join(dir, '.scratch'), tmpB, 'file'))) this.skip(); // no inode reuse here
+    await writeFile(tmpB, 'b v2 from on-prem');
+    await rename(tmpB, path.join(dir, 'b.txt'));
+    const out = await cli.run(['sync', '--json']);
+    assert.equal(out.code, 0, explain('sync after the simulated kill', out));
+    for (const side of [path.join(onprem, 'Projects'), dir]) {
+      assert.equal(await read(path.join(side, 'a.txt')), 'a v2 from on-prem', `${side}/a.txt`);
+      assert.equal(await read(path.join(side, 'b.txt')), 'b v2 from on-prem', `${side}/b.txt`);
+    }
+    const view = (await cli.ok(['inspect', id, '--json'])).json<InspectJson>();
+    assert.equal(view.backups?.length ?? 0, 0, 'equal content on both sides is not a conflict');
+    await assertNothingLeft(cli, 'after the pass');
   });
 
   it('BUG move-kill-hardlink: a local move killed between link() and unlink() must not leave the file under both names', async () => {
