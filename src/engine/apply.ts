@@ -13,6 +13,9 @@ import { snapshotOf } from './reconcile.js';
 import type { EngineEvent } from './types.js';
 import { runPool } from './pool.js';
 
+/** Content writes between two flush barriers (one syncfs each): bounds what a power cut can make redo. */
+const FLUSH_EVERY = 256;
+
 /** What apply needs besides the plan. */
 export interface ApplyDeps {
   connectors: Record<Side, Connector>;
@@ -122,6 +125,7 @@ class Applier {
       } else {
         await this.runAll(list, p === 5 || p === 2 || p === 6 ? this.deps.transfers : 1);
       }
+      await this.barrier();
       if (this.fatal) throw this.fatal;
       if (this.outcome.interrupted) break;
     }
@@ -243,6 +247,7 @@ class Applier {
         });
         this.latest[a.to].set(m.key, node);
         this.hashes.set(m.key, hash);
+        if (c[a.to].flush && bytes > 0) this.unflushed.add(a.to);
         return bytes;
       }
       case 'update': {
@@ -257,6 +262,7 @@ class Applier {
         );
         this.latest[a.to].set(m.key, node);
         this.hashes.set(m.key, hash);
+        if (c[a.to].flush) this.unflushed.add(a.to);
         return bytes;
       }
       case 'move': {
@@ -427,6 +433,37 @@ class Applier {
   }
 
   private async commit(m: MemberState): Promise<void> {
-    if (this.byKey.has(m.key)) await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
+    if (!this.byKey.has(m.key)) return;
+    if (this.unflushed.size > 0) {
+      // Content written since the last barrier may not be on disk yet: the record waits for the barrier,
+      // so state never claims a write a power cut could still undo (a kill loses nothing: the next pass
+      // adopts the equal content it finds).
+      this.held.add(m);
+      if (this.held.size >= FLUSH_EVERY) await this.barrier();
+      return;
+    }
+    await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
+  }
+
+  /** Sides with content written since their last flush, and the member records waiting for it. */
+  private readonly unflushed = new Set<Side>();
+  private readonly held = new Set<MemberState>();
+  private flushing: Promise<void> | undefined;
+
+  /** Flush the written sides (one barrier for many files), then write the records that waited for it. */
+  private async barrier(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.unflushed.size === 0 && this.held.size === 0) return;
+    const sides = [...this.unflushed];
+    const members = [...this.held];
+    this.unflushed.clear();
+    this.held.clear();
+    this.flushing = (async () => {
+      for (const side of sides) await this.deps.connectors[side].flush?.();
+      for (const m of members) {
+        if (this.byKey.has(m.key)) await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
+      }
+    })().finally(() => (this.flushing = undefined));
+    await this.flushing;
   }
 }

@@ -141,6 +141,7 @@ class Reconciler {
       if (!parentKey) continue; // outside anything this set tracks
       const parent = this.byKey.get(parentKey)!;
       if (parent.detached) continue;
+      if (await this.adoptWaiting(side, n, parentKey)) continue;
       const moved = this.input.incoming?.get(`${side}:${n.id}`);
       const m = this.newMember(n.kind, parentKey);
       this.current[side].set(m.key, n);
@@ -178,6 +179,48 @@ class Reconciler {
       }
     }
   }
+
+  /**
+   * A node sitting exactly where a member waits to be created on `side` (same folder, name and kind) is what
+   * a killed pass already made, or the same file put there by hand: equal content (or a folder) pairs up
+   * instead of failing as a name clash. Different content stays a clash.
+   */
+  private async adoptWaiting(side: Side, n: RemoteNode, parentKey: string): Promise<boolean> {
+    const other = otherSide(side);
+    if (!this.waiting) {
+      this.waiting = new Map();
+      for (const m of this.state.members) {
+        if (!m[side] && m[other] && !m.detached && m.parentKey) {
+          const name = this.current[other].get(m.key)?.name ?? m[other]!.name;
+          this.waiting.set(`${side}\u0000${m.parentKey}\u0000${name}\u0000${m.kind}`, m);
+        }
+      }
+    }
+    const slot = `${side}\u0000${parentKey}\u0000${n.name}\u0000${n.kind}`;
+    const m = this.waiting.get(slot);
+    if (!m) return false;
+    if (n.kind === 'file') {
+      const mine = this.current[other].get(m.key) ?? null;
+      if ((mine?.size ?? m[other]!.size) !== n.size) return false;
+      const [a, b] = await Promise.all([
+        this.input.hashOf(other, mine?.id ?? m[other]!.id),
+        this.input.hashOf(side, n.id),
+      ]);
+      if (a !== b) return false;
+      m.hash = a;
+    }
+    this.waiting.delete(slot);
+    const parentPath = this.byKey.get(parentKey)?.[side]?.path;
+    m[side] = snapshotOf(n, parentPath ? `${parentPath}/${n.name}` : n.name);
+    this.current[side].set(m.key, n);
+    this.keyById[side].set(n.id, m.key);
+    this.pairedNow.add(m.key);
+    return true;
+  }
+
+  private waiting: Map<string, MemberState> | undefined;
+  /** Members whose two sides were just found equal: no content to compare or send. */
+  private readonly pairedNow = new Set<string>();
 
   /** The same name appeared on both sides: equal content (or two folders) pairs up; otherwise both fail. */
   private async pairTwins(
@@ -483,8 +526,9 @@ class Reconciler {
     const onNode = oc.kind === 'changed' ? oc.node : this.current.onprem.get(m.key);
     const clNode = cc.kind === 'changed' ? cc.node : this.current.cloud.get(m.key);
     const requested = m.requested === true;
-    const onContent = (oc.kind === 'changed' && oc.content) || (requested && m.kind === 'file');
-    const clContent = cc.kind === 'changed' && cc.content;
+    const paired = this.pairedNow.has(m.key);
+    const onContent = !paired && ((oc.kind === 'changed' && oc.content) || (requested && m.kind === 'file'));
+    const clContent = !paired && cc.kind === 'changed' && cc.content;
     let acted = false;
     if (onContent && clContent && !requested) {
       const [ho, hc] = await Promise.all([

@@ -299,3 +299,53 @@ describe('reconcile (table)', () => {
     });
   }
 });
+
+describe('reconcile: a killed pass left its copy behind', () => {
+  it('pairs a pending member with the equal node already in its place, and refuses a different one', async () => {
+    for (const [content, want] of [
+      ['N', ['adopt n.txt']],
+      ['other', ['fail n.txt TARGET_FOLDER_NAME_CLASH', 'fail n.txt TARGET_FOLDER_NAME_CLASH']],
+    ] as const) {
+      const state = syncedState({});
+      // n.txt is a member known on-prem only (its upload was never recorded)...
+      state.members.push({
+        key: 'k:n.txt',
+        kind: 'file',
+        direct: false,
+        parentKey: 'm1',
+        onprem: {
+          id: 'o:n.txt',
+          parentId: 'o:',
+          name: 'n.txt',
+          token: 'N',
+          size: 1,
+          mtimeMs: 1,
+          path: 'n.txt',
+        },
+        cloud: null,
+        status: 'PENDING',
+        lastSyncAt: null,
+      });
+      const on = model('o');
+      add('n.txt', 'N', 'o:n.txt')(on);
+      // ...and the cloud already holds a node of that name.
+      const cl = model('c');
+      add('n.txt', content)(cl);
+      const views = { onprem: view('onprem', on), cloud: view('cloud', cl) };
+      const byKey = new Map(state.members.map((m) => [m.key, m]));
+      const changes = {
+        onprem: detectChanges(state, 'onprem', views.onprem, false, byKey),
+        cloud: detectChanges(state, 'cloud', views.cloud, false, byKey),
+      };
+      const { plan } = await reconcile({
+        state,
+        changes,
+        views,
+        properties: { onprem: false, cloud: false },
+        hashOf: async (side, id) => views[side].nodes.get(id)!.token,
+        now: new Date(),
+      });
+      assert.deepEqual(plan.actions.map(describeAction).sort(), [...want].sort(), content);
+    }
+  });
+});
