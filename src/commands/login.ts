@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigStore, type ConnectionConfig } from '../config/config.js';
 import { CredentialStore } from '../config/credentials.js';
-import { alfrescoLogin, AlfrescoConnector, type AlfrescoCredentials } from '../connectors/alfresco/index.js';
+import type { AlfrescoCredentials } from '../connectors/alfresco/index.js';
 import { LocalConnector } from '../connectors/local/index.js';
 import { otherSide, type Side } from '../connectors/types.js';
 import { UsageError } from '../errors.js';
@@ -123,6 +123,8 @@ async function loginAlfresco(
     progress.start(`logging in to ${conn.address}…`);
     if (secret.token !== undefined) {
       creds = { token: secret.token };
+      // The HTTP stack loads only when a side is an Alfresco server (start-up of every other command).
+      const { AlfrescoConnector } = await import('../connectors/alfresco/index.js');
       const connector = new AlfrescoConnector({ ...connOpts, log: (l) => g.out.debug(l) }, creds);
       user = (await connector.whoami().finally(() => connector.close())).user;
     } else {
@@ -136,6 +138,7 @@ async function loginAlfresco(
           `pass --username or set CLOUDSYNC_${side.toUpperCase()}_USERNAME`,
         );
       }
+      const { alfrescoLogin } = await import('../connectors/alfresco/index.js');
       const res = await alfrescoLogin(
         { ...connOpts, log: (l) => g.out.debug(l) },
         username,

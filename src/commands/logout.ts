@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigStore } from '../config/config.js';
 import { CredentialStore } from '../config/credentials.js';
-import { alfrescoLogout } from '../connectors/alfresco/index.js';
 import { homeOf, parseSide } from './context.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
@@ -18,6 +17,7 @@ export async function runLogout(g: Globals, sideArg: string): Promise<number> {
   if (conn.kind === 'alfresco') {
     const creds = (await credentials.get(g.profile, side)) ?? {};
     try {
+      const { alfrescoLogout } = await import('../connectors/alfresco/index.js');
       await alfrescoLogout(
         { url: conn.address, network: conn.network, caFile: conn.caFile, allowHttp: conn.allowHttp, side },
         creds,
