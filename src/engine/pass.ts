@@ -36,8 +36,13 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     const byKey = new Map(state.members.map((m) => [m.key, m]));
     const views = {} as Record<Side, SideView>;
     const changes = {} as Record<Side, SideChanges>;
+    // Both sides are read at once: the I/O of one overlaps the other's.
+    const [onprem, cloud] = await Promise.all(
+      SIDES.map((side) => buildView(state, side, ctx.connectors[side])),
+    );
+    views.onprem = onprem!;
+    views.cloud = cloud!;
     for (const side of SIDES) {
-      views[side] = await buildView(state, side, ctx.connectors[side]);
       changes[side] = detectChanges(
         state,
         side,
