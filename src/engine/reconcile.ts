@@ -69,6 +69,10 @@ class Reconciler {
         if (node) {
           this.current[side].set(key, node);
           this.keyById[side].set(node.id, key);
+        } else if (ch.kind === 'gone') {
+          // A gone member's id must not shadow a new node that now carries it (an id reused by the system).
+          const id = this.byKey.get(key)![side]?.id;
+          if (id !== undefined && this.keyById[side].get(id) === key) this.keyById[side].delete(id);
         }
       }
     }
@@ -188,11 +192,15 @@ class Reconciler {
   private async adoptWaiting(side: Side, n: RemoteNode, parentKey: string): Promise<boolean> {
     const other = otherSide(side);
     if (!this.waiting) {
+      // Indexed once for both sides: a pass can have fresh nodes on either.
       this.waiting = new Map();
       for (const m of this.state.members) {
-        if (!m[side] && m[other] && !m.detached && m.parentKey) {
-          const name = this.current[other].get(m.key)?.name ?? m[other]!.name;
-          this.waiting.set(`${side}\u0000${m.parentKey}\u0000${name}\u0000${m.kind}`, m);
+        for (const s of ['onprem', 'cloud'] as const) {
+          const o = otherSide(s);
+          if (!m[s] && m[o] && !m.detached && m.parentKey) {
+            const name = this.current[o].get(m.key)?.name ?? m[o]!.name;
+            this.waiting.set(`${s}\u0000${m.parentKey}\u0000${name}\u0000${m.kind}`, m);
+          }
         }
       }
     }

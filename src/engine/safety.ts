@@ -29,7 +29,7 @@ export function checkGuards(
       if (view.rootGone && known > 0 && !opts.force) {
         throw new SafetyError(
           `sync set ${state.set.id}: the synced ${side} folder has vanished (${known} known items); nothing was changed`,
-          `if it was deleted on purpose, run again with --force to apply the deletion to the other side`,
+          forceHint(state, side),
           'ROOT_GONE',
         );
       }
@@ -52,4 +52,17 @@ export function checkGuards(
       'MAX_DELETE',
     );
   }
+}
+
+/** What `--force` would do after a synced folder vanished on `side`, given the set's delete options. */
+function forceHint(state: SetState, side: Side): string {
+  const o = state.set.options;
+  if (side === 'cloud') {
+    return o.deleteOnPrem
+      ? 'if it was deleted on purpose, run again with --force: the on-prem copies will be deleted (delete-onprem is on)'
+      : 'if it was deleted on purpose, run again with --force: nothing on-prem is deleted (delete-onprem is off); the members fail DELETED_ON_CLOUD until `cloudsync request-sync` re-creates them';
+  }
+  return o.deleteOnCloud
+    ? 'if it was deleted on purpose, run again with --force: the cloud copies will be deleted (delete-on-cloud is on)'
+    : 'if it was deleted on purpose, run again with --force: the cloud copies stay, no longer synced (delete-on-cloud is off)';
 }

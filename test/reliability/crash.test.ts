@@ -58,7 +58,7 @@ export interface KillRecord {
 
 const FILES = SOAK ? 1000 : 300;
 /** The defects a kill can currently land on (identity.test.ts has a deterministic test for each). */
-const KNOWN = ' (fails when a kill lands on BUG adopt-after-kill, update-kill-identity or move-kill-hardlink)';
+const KNOWN = '';
 
 /** Kill `sync --json` at the point given; resolves with the run and the journal's line count at the kill. */
 async function killedSync(p: Prepared, at: KillPoint): Promise<{ out: CliResult; lines: number }> {
@@ -111,7 +111,11 @@ async function verify(p: Prepared, what: string): Promise<Damage> {
   return damage;
 }
 
-async function runKillPoint(make: () => Promise<Prepared>, pairing: string, at: KillPoint): Promise<KillRecord> {
+async function runKillPoint(
+  make: () => Promise<Prepared>,
+  pairing: string,
+  at: KillPoint,
+): Promise<KillRecord> {
   const p = await make();
   const point = 'ms' in at ? `${at.ms} ms` : `${at.lines} journal lines`;
   const what = `${pairing}, killed at ${point}`;
@@ -122,7 +126,8 @@ async function runKillPoint(make: () => Promise<Prepared>, pairing: string, at: 
     const out = k.out;
     lines = k.lines;
     killed = out.signal === 'SIGKILL';
-    if (!killed) assert.ok([0, 3].includes(out.code ?? -1), explain(`${what}: the pass that was not killed`, out));
+    if (!killed)
+      assert.ok([0, 3].includes(out.code ?? -1), explain(`${what}: the pass that was not killed`, out));
     // the state must load right after the kill
     const inspect = await p.cli.run(['inspect', p.id, '--json']);
     assert.equal(inspect.code, 0, explain(`${what}: inspect right after the kill`, inspect));
@@ -135,7 +140,15 @@ async function runKillPoint(make: () => Promise<Prepared>, pairing: string, at: 
     let damage = NO_DAMAGE;
     for (const side of ['onprem', 'cloud'] as const)
       damage = addDamage(damage, damageOf(await p.sc.sides[side].tree().catch(() => new Map()), expected));
-    return { pairing, point, killed, journalLines: lines, followUps: -1, damage, error: (err as Error).message };
+    return {
+      pairing,
+      point,
+      killed,
+      journalLines: lines,
+      followUps: -1,
+      damage,
+      error: (err as Error).message,
+    };
   } finally {
     await cleanup(...p.dirs);
   }
@@ -177,7 +190,14 @@ async function prepareEmulator(emu: Emulator, site: string, files: number): Prom
   });
   const seeded = seedModel(sc, files);
   await sc.seed('onprem');
-  const created = await cli.ok(['create', 'Projects', '--target', `${site}/Shared`, '--delete-onprem', '--json']);
+  const created = await cli.ok([
+    'create',
+    'Projects',
+    '--target',
+    `${site}/Shared`,
+    '--delete-onprem',
+    '--json',
+  ]);
   const id = created.json<{ id: string }>().id;
   await editBothSides(sc, seeded, 10);
   const journal = path.join(home, 'state', 'default', `${id}.journal`);
@@ -197,7 +217,8 @@ function assertAllConverged(list: KillRecord[]): void {
 /** Run kill points two at a time (the machine in CI has 2 cores; more would only blur the timings). */
 async function inBatches<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  for (let i = 0; i < items.length; i += size)
+    out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
   return out;
 }
 
@@ -214,7 +235,9 @@ describe('reliability: a pass killed at any point converges (SPEC §4)', functio
     if (records.length) console.log(`\n  kill points:\n${records.map(line).join('\n')}`);
   });
 
-  const timePoints = SOAK ? [20, 100, 200, 300, 400, 500, 600, 700, 800, 1000, 1300, 1600] : [20, 250, 450, 650, 800];
+  const timePoints = SOAK
+    ? [20, 100, 200, 300, 400, 500, 600, 700, 800, 1000, 1300, 1600]
+    : [20, 250, 450, 650, 800];
   const linePoints = SOAK ? [1, 10, 40, 80, 120, 160, 200, 260, 320] : [1, 30, 90, 160, 240];
 
   it(`local ↔ local, ${FILES} files, killed by time: ${timePoints.join(', ')} ms${KNOWN}`, async () => {
@@ -224,7 +247,9 @@ describe('reliability: a pass killed at any point converges (SPEC §4)', functio
   });
 
   it(`local ↔ local, ${FILES} files, killed after N journal records: ${linePoints.join(', ')}${KNOWN}`, async () => {
-    const got = await inBatches(linePoints, 2, (lines) => runKillPoint(prepareLocal, 'local↔local', { lines }));
+    const got = await inBatches(linePoints, 2, (lines) =>
+      runKillPoint(prepareLocal, 'local↔local', { lines }),
+    );
     records.push(...got);
     assertAllConverged(got);
     const killed = records.filter((r) => r.point.endsWith('lines') && r.killed).length;

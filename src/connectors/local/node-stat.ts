@@ -1,9 +1,14 @@
 import type { BigIntStats } from 'node:fs';
 import type { RemoteNode } from '../types.js';
 
-/** Node identity from a bigint stat: device + inode, stable across rename and move on one file system. */
+/**
+ * Node identity from a bigint stat: device + inode + birth time, stable across rename and move on one file
+ * system. The birth time matters: ext4 hands a freed inode straight to the next new file, and without it a
+ * new file would inherit the identity (and pairing) of one just deleted. Where the file system records no
+ * birth time it is 0 and identity is device + inode alone.
+ */
 export function idOf(st: BigIntStats): string {
-  return `${st.dev}:${st.ino}`;
+  return st.birthtimeNs > 0n ? `${st.dev}:${st.ino}:${st.birthtimeNs}` : `${st.dev}:${st.ino}`;
 }
 
 /**
