@@ -148,7 +148,7 @@ describe('reliability: what a killed pass leaves behind (deterministic)', functi
     });
   });
 
-  it('BUG inode-reuse: a deleted file whose inode a new folder takes over is a delete + a create, synced in one pass', async function () {
+  it('regression inode-reuse: a deleted file whose inode a new folder takes over is a delete + a create, synced in one pass', async function () {
     const { cli, home, onprem, cloud } = await localPair();
     dirs.push(home, onprem, cloud);
     await put(onprem, 'Projects/keep.txt', 'keep');
@@ -176,7 +176,7 @@ describe('reliability: what a killed pass leaves behind (deterministic)', functi
     await assertNothingLeft(cli, 'after the pass');
   });
 
-  it('BUG inode-reuse: a new file on the inode of a file deleted on-prem but edited in the cloud keeps its own bytes (change beats delete, no false conflict)', async function () {
+  it('regression inode-reuse: a new file on the inode of a file deleted on-prem but edited in the cloud keeps its own bytes (change beats delete, no false conflict)', async function () {
     const { cli, home, onprem, cloud } = await localPair();
     dirs.push(home, onprem, cloud);
     await put(onprem, 'Projects/x.txt', 'x v1');
