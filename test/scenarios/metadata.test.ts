@@ -49,6 +49,7 @@ describe('synced metadata (SPEC §3)', function () {
     assert.equal(got['cm:author'], 'Ann');
     assert.equal(got['cm:latitude'], 48.1);
     assert.equal(got['exif:model'], 'X100');
+    assert.equal(props(on, 'src', 'P/a.txt')['acme:project'], 'secret', 'the on-prem node holds it');
     assert.equal(got['acme:project'], undefined, 'custom properties are never synced');
     // and back: a partner retitles it in the cloud
     cl.updateNode(cl.findByPath('dst', 'P/a.txt')!.id, { properties: { 'cm:title': 'Plan v2' } });
