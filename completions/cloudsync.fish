@@ -27,7 +27,7 @@ function __cloudsync_arg
             continue
         end
         switch $t
-            case --ca-file --conflict --exclude --home --max-delete --name --network --profile --pull-interval --push-interval --target --transfers --username
+            case --ca-file --conflict --exclude --home --log-file --max-delete --name --network --profile --pull-interval --push-interval --target --transfers --username
                 set skip 1
             case '-*'
             case '*'
@@ -46,6 +46,8 @@ complete -c cloudsync -l quiet -s q -d 'print less on stderr'
 complete -c cloudsync -l verbose -s v -d 'print more on stderr'
 complete -c cloudsync -l no-color -d 'no ANSI colours (also NO_COLOR)'
 complete -c cloudsync -l yes -s y -d 'never prompt (implied when stdin is not a terminal, or CI is set)'
+complete -c cloudsync -l log-file -r -F -d 'keep the log here instead of <home>/logs/cloudsync.log'
+complete -c cloudsync -l no-log-file -d 'keep no log file for this run'
 complete -c cloudsync -l help -s h -d 'show help'
 complete -c cloudsync -n __fish_use_subcommand -a 'login' -d 'connect a side to a local folder or an Alfresco server'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l username -x -d 'user name (or env CLOUDSYNC_<SIDE>_USERNAME)'

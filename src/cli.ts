@@ -37,6 +37,8 @@ export function buildProgram(rt: Runtime): Command {
     .option('-v, --verbose', 'print more on stderr')
     .option('--no-color', 'no ANSI colours (also NO_COLOR)')
     .option('-y, --yes', 'never prompt (implied when stdin is not a terminal, or CI is set)')
+    .option('--log-file <file>', 'keep the log here instead of <home>/logs/cloudsync.log')
+    .option('--no-log-file', 'keep no log file for this run')
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
@@ -103,6 +105,8 @@ export function reportError(err: unknown, out: Output): number {
     hint = `please report it at ${ISSUES} with the output of \`cloudsync --version\` and the command you ran${verbose ? '' : ' (add --verbose for the stack trace)'}`;
     exitCode = ExitCode.internal;
   }
+  out.log?.write('error', `${code}: ${message}${hint ? ` (hint: ${hint})` : ''}`);
+  if (exitCode === ExitCode.internal && err instanceof Error && err.stack) out.log?.write('error', err.stack);
   if (json) rt.stdout.write(`${JSON.stringify({ error: { code, message, hint: hint ?? null } })}\n`);
   else out.error(message, hint);
   if (verbose && exitCode === ExitCode.internal && err instanceof Error && err.stack)
@@ -132,10 +136,14 @@ export async function main(argv: string[], injected?: Runtime): Promise<void> {
         color: opts.color !== false && !argv.includes('--no-color') && !rt.env.NO_COLOR,
         forceColor: envFlag(rt.env.FORCE_COLOR),
       };
-      exitCode = reportError(err, new Output(mode, rt));
+      const out = new Output(mode, rt);
+      out.log = rt.log;
+      exitCode = reportError(err, out);
     }
   }
   rt.exitCode = exitCode;
+  rt.log?.write('info', `exit ${exitCode}`);
+  await rt.log?.close();
   if (!real) return;
   if (rt.exitWhenDone) {
     // watch: connector handles may hold the event loop open; everything is saved, so end once stdout drains.

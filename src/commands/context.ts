@@ -3,6 +3,7 @@ import { CredentialStore } from '../config/credentials.js';
 import { openConnector } from '../connectors/index.js';
 import { SIDES, type Connector, type Side } from '../connectors/types.js';
 import type { EngineContext, EngineEvent } from '../engine/types.js';
+import { engineEventLogger } from '../ui/event-log.js';
 import { UsageError } from '../errors.js';
 import { acquireProfileLock } from '../store/lock.js';
 import { StateStore } from '../store/state-store.js';
@@ -68,8 +69,17 @@ export async function openContext(g: Globals, onEvent?: (e: EngineEvent) => void
   const connectors = {} as Record<Side, Connector>;
   for (const side of SIDES) connectors[side] = await openSide(g, side, conns[side]);
   const home = homeOf(g);
+  // Every pass is logged, whatever the output mode: the log file sees each event before the screen does.
+  const toLog = g.out.log && engineEventLogger(g.out.log);
+  const events =
+    toLog && onEvent
+      ? (e: EngineEvent) => {
+          toLog(e);
+          onEvent(e);
+        }
+      : (toLog ?? onEvent);
   return {
-    ctx: { connectors, store: new StateStore(home, g.profile), home, onEvent },
+    ctx: { connectors, store: new StateStore(home, g.profile), home, onEvent: events },
     close: async () => {
       await Promise.allSettled(SIDES.map((s) => connectors[s].close()));
     },

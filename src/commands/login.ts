@@ -70,8 +70,19 @@ function kebab(s: string): string {
   return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-/** Where the secret comes from, in order: stdin flag, environment, prompt. Never argv. */
+/** The secret for a login, masked in the log from here on. */
 async function gatherSecret(
+  g: Globals,
+  side: Side,
+  opts: LoginOptions,
+): Promise<{ password?: string; token?: string }> {
+  const secret = await findSecret(g, side, opts);
+  g.out.log?.mask(secret.password ?? secret.token);
+  return secret;
+}
+
+/** Where the secret comes from, in order: stdin flag, environment, prompt. Never argv. */
+async function findSecret(
   g: Globals,
   side: Side,
   opts: LoginOptions,

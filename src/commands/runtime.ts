@@ -1,6 +1,10 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { resolveHome } from '../config/home.js';
 import { UsageError } from '../errors.js';
+import { LogFile } from '../ui/log-file.js';
 import { Output, type Streams } from '../ui/output.js';
+import { shellQuote } from '../ui/wizard.js';
 
 /** The process as commands see it; injected so the CLI can be driven in-process by tests. */
 export interface Runtime extends Streams {
@@ -11,6 +15,8 @@ export interface Runtime extends Streams {
   exitCode: number;
   /** Set by long-running commands (watch) whose handles may outlive them: cli.ts exits explicitly. */
   exitWhenDone: boolean;
+  /** The persistent log of this run, opened by readGlobals; cli.ts flushes it before the process ends. */
+  log?: LogFile;
   /** Call `handler` on SIGINT/SIGTERM until the returned function is called. */
   onSignal(handler: (signal: string) => void): () => void;
 }
@@ -64,6 +70,49 @@ interface RawGlobals {
   verbose?: boolean;
   color?: boolean;
   yes?: boolean;
+  /** --log-file <path>, or false with --no-log-file. */
+  logFile?: string | false;
+}
+
+/** Rotation of the log: at 5 MB the file becomes cloudsync.log.1, and three such files are kept. */
+const LOG_MAX_BYTES = 5 * 1024 * 1024;
+const LOG_KEEP = 3;
+
+/**
+ * The run's log file: --log-file, else `<home>/logs/cloudsync.log`; none with --no-log-file or for
+ * `completion` (run by every new shell, it would only add noise). Passwords and tokens from the
+ * environment are masked in it, besides the patterns every log line is scrubbed of.
+ */
+function openLog(cmd: Command, raw: RawGlobals, rt: Runtime, out: Output): LogFile | undefined {
+  if (raw.logFile === false || cmd.name() === 'completion') return undefined;
+  const file = raw.logFile
+    ? path.resolve(raw.logFile)
+    : path.join(resolveHome(raw.home, rt.env), 'logs', 'cloudsync.log');
+  const secrets = Object.entries(rt.env)
+    .filter(([k, v]) => v && /^CLOUDSYNC_\w+_(PASSWORD|TOKEN)$/.test(k))
+    .map(([, v]) => v!);
+  return new LogFile(file, {
+    maxBytes: LOG_MAX_BYTES,
+    keep: LOG_KEEP,
+    secrets,
+    onError: (err) =>
+      out.warn(`cannot write the log ${file}: ${err.message}; going on without it`, { log: false }),
+  });
+}
+
+/** `sync 3f2a --dry-run --json`: the command as typed (options given on the command line, not defaults), for the log. */
+function describeCommand(cmd: Command): string {
+  const parts = [cmd.name(), ...cmd.args.map(shellQuote)];
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    for (const [key, value] of Object.entries(c.opts())) {
+      if (c.getOptionValueSource(key) !== 'cli') continue;
+      const flag = `--${key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}`;
+      if (value === true) parts.push(flag);
+      else if (value === false) parts.push(flag.replace(/^--/, '--no-'));
+      else parts.push(flag, ...(Array.isArray(value) ? value : [value]).map((v) => shellQuote(String(v))));
+    }
+  }
+  return parts.join(' ');
 }
 
 /** Profile names become directory names: keep them to a safe alphabet so one can never point outside <home>. */
@@ -90,6 +139,9 @@ export function readGlobals(cmd: Command, rt: Runtime): Globals {
   // NO_COLOR: any non-empty value disables colour (no-color.org).
   const color = raw.color !== false && !rt.env.NO_COLOR;
   const yes = Boolean(raw.yes) || json || !rt.stdinIsTTY || envFlag(rt.env.CI);
+  const out = new Output({ json, quiet, verbose, color, forceColor: envFlag(rt.env.FORCE_COLOR) }, rt);
+  rt.log ??= openLog(cmd, raw, rt, out);
+  out.log = rt.log;
   return {
     homeFlag: raw.home,
     profile,
@@ -98,7 +150,7 @@ export function readGlobals(cmd: Command, rt: Runtime): Globals {
     verbose,
     yes,
     interactive: !yes && rt.stderrIsTTY,
-    out: new Output({ json, quiet, verbose, color, forceColor: envFlag(rt.env.FORCE_COLOR) }, rt),
+    out,
     rt,
   };
 }
@@ -113,7 +165,9 @@ export function commandAction(
 ): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
-    const code = await body(readGlobals(cmd, rt), cmd);
+    const g = readGlobals(cmd, rt);
+    g.out.log?.write('info', `command: ${describeCommand(cmd)} (profile ${g.profile}, pid ${process.pid})`);
+    const code = await body(g, cmd);
     rt.exitCode = code ?? 0;
   };
 }

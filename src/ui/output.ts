@@ -1,4 +1,5 @@
 import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
+import type { LogFile } from './log-file.js';
 
 /** The process streams and terminal facts a command renders against (injected so tests can capture them). */
 export interface Streams {
@@ -34,6 +35,8 @@ export class Output {
   readonly color: ChalkInstance;
   /** Colours for text written to stderr. */
   readonly errColor: ChalkInstance;
+  /** The persistent log of this run, if it keeps one: warnings and --verbose lines are copied there. */
+  log: LogFile | undefined;
 
   constructor(
     readonly mode: OutputMode,
@@ -73,14 +76,20 @@ export class Output {
     if (!this.mode.quiet && !this.mode.json) this.streams.stderr.write(`${message}\n`);
   }
 
-  /** Something the user should know but that does not fail the command (stderr); silent with --quiet. */
-  warn(message: string): void {
+  /**
+   * Something the user should know but that does not fail the command (stderr); silent with --quiet.
+   * `log: false` when the caller's source is logged already (engine events).
+   */
+  warn(message: string, opts: { log?: boolean } = {}): void {
+    if (opts.log !== false) this.log?.write('warn', message);
     if (!this.mode.quiet) this.streams.stderr.write(`${this.errColor.yellow('warning:')} ${message}\n`);
   }
 
-  /** Detail for --verbose only (stderr). */
-  debug(message: string): void {
-    if (this.mode.verbose) this.streams.stderr.write(`${this.errColor.dim(message)}\n`);
+  /** Detail for --verbose only (stderr, and the log); `log: false` as for warn. */
+  debug(message: string, opts: { log?: boolean } = {}): void {
+    if (!this.mode.verbose) return;
+    if (opts.log !== false) this.log?.write('debug', message);
+    this.streams.stderr.write(`${this.errColor.dim(message)}\n`);
   }
 
   /** A human error report on stderr: `error: message` then `hint: ...`. */

@@ -25,19 +25,19 @@ export function describeExitCode(code: number): string {
   }
 }
 
-/** The handler for engine events during a human-mode pass: progress line, warnings, and --verbose action log. */
+/** The handler for engine events during a human-mode pass: progress line, warnings, and --verbose action log (the log file gets them from openContext). */
 export function passEventHandler(out: Output, progress: Progress): (e: EngineEvent) => void {
   return (e) => {
     progress.onEvent(e);
     switch (e.event) {
       case 'warning':
-        progress.log(() => out.warn(e.message));
+        progress.log(() => out.warn(e.message, { log: false }));
         break;
       case 'action-failed':
-        progress.log(() => out.warn(`${e.action.path}: ${e.code}: ${e.message}`));
+        progress.log(() => out.warn(`${e.action.path}: ${e.code}: ${e.message}`, { log: false }));
         break;
       case 'action-done':
-        if (out.mode.verbose) progress.log(() => out.debug(describeAction(e.action)));
+        if (out.mode.verbose) progress.log(() => out.debug(describeAction(e.action), { log: false }));
         break;
       default:
         break;

@@ -166,6 +166,7 @@ export async function askConnection(
       const problem = classifyLoginFailure(err, kind);
       if (!problem) throw err;
       w.out.error(problem.message, problem.hint);
+      w.out.log?.write('warn', `setup: ${side}: ${problem.message}`);
       const fields: AnswerField[] =
         kind === 'local' ? ['folder'] : ['password', 'username', 'url', 'network', 'caFile'];
       const fix = await w.q.select<AnswerField | 'stop'>(

@@ -44,6 +44,11 @@ export class TmuxSession {
     for (const k of names) await this.tmux('send-keys', '-t', 'main', k);
   }
 
+  /** Type text literally (no Enter). */
+  async text(text: string): Promise<void> {
+    await this.tmux('send-keys', '-t', 'main', '-l', text);
+  }
+
   /** Type text literally, then Enter. */
   async type(text: string): Promise<void> {
     await this.tmux('send-keys', '-t', 'main', '-l', text);
