@@ -374,7 +374,7 @@ function buildReport(
   L.push(`## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC — ${spec.files.length.toLocaleString('en-US')} files, ${o.runs} run(s)`);
   L.push('');
   L.push(
-    `Load average (1 min) at start ${m.loadStart}, at end ${os.loadavg()[0]!.toFixed(1)} — other work on this machine shows up in wall times, not much in CPU s.`,
+    `Load average (1 min) at start ${m.loadStart}, at end ${os.loadavg()[0]!.toFixed(1)} — other work on this machine (concurrent builds and tests) shows up in wall times and, less, in CPU s.`,
   );
   L.push(
     `Machine: ${m.nproc} CPUs (${m.cpu}), ${m.memory} RAM, Linux ${m.kernel}. Node ${m.node}; cloudsync ${m.cloudsync}; ${m.rclone}; ${m.unison}.`,
@@ -387,7 +387,7 @@ function buildReport(
   L.push(
     'Wall = median (min–max) of the successful runs; tool order rotated each run; `sync` run before every timing; page cache warm (everything fits in RAM). ' +
       '×cs = median / cloudsync median (below 1 means faster than cloudsync). Peak RSS = largest ru_maxrss over runs (GNU time %M). ' +
-      'CPU s = median user+sys seconds of the process tree (insensitive to other load on the machine, unlike wall). ' +
+      'CPU s = median user+sys seconds of the process tree (less sensitive to other load than wall, but on this VM it still varies: compare the cp -a rows). ' +
       'Written = median of /proc io `write_bytes − cancelled_write_bytes` of the command and its children (page-cache pages dirtied, 4 KiB granularity; includes state/archive files); wchar = bytes passed to write syscalls (includes stdout).',
   );
   L.push('');
