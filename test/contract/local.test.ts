@@ -37,11 +37,15 @@ describe('local connector specifics', () => {
 
   const rootId = async (): Promise<string> => (await c.resolvePath(''))!.id;
 
-  it('gives the root a null parent and ids of dev:ino', async () => {
+  it('gives the root a null parent and ids of dev:ino:birth time', async () => {
     const root = (await c.resolvePath('.'))!;
     assert.equal(root.parentId, null);
     const st = fs.statSync(dir, { bigint: true });
-    assert.equal(root.id, `${st.dev}:${st.ino}`);
+    // The birth time keeps a reused inode from inheriting a deleted file's identity (0: not recorded).
+    assert.equal(
+      root.id,
+      st.birthtimeNs > 0n ? `${st.dev}:${st.ino}:${st.birthtimeNs}` : `${st.dev}:${st.ino}`,
+    );
     assert.equal(await c.pathOf(root.id), '');
   });
 
