@@ -92,7 +92,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     if (opts.signal?.aborted) break;
     const { plan, current } = w.result!;
     let outcome: ApplyOutcome | null = null;
-    let pathsChanged = false;
+    let pathsChanged: MemberState[] = [];
     try {
       outcome = await applyPlan(w.state, plan, current, {
         connectors: ctx.connectors,
@@ -106,12 +106,14 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       if (!outcome.interrupted) w.state.lastSyncAt = now().toISOString();
       pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
     } finally {
-      // Compact the journal into the snapshot; on a fatal error the journal already holds every success.
-      // A pass that changed nothing only notes its time, unless the journal has grown long.
-      const idle =
-        plan.actions.length === 0 && !pathsChanged && ctx.store.journalLength(w.state.set.id) < 1000;
-      if (idle && outcome && !outcome.interrupted) {
-        await ctx.store.append(w.state.set.id, { op: 'meta', lastSyncAt: w.state.lastSyncAt });
+      // Every success is in the journal already; a pass only adds what else changed (refreshed paths,
+      // its time). The snapshot is rewritten (compacting the journal) once the journal holds a quarter of
+      // the set: a pass that moved 500 of 10,000 files writes those 500 records, not the whole state.
+      const id = w.state.set.id;
+      const compact = ctx.store.journalLength(id) >= Math.max(1000, w.state.members.length / 4);
+      if (outcome && !compact) {
+        for (const m of pathsChanged) await ctx.store.append(id, { op: 'put', member: m });
+        await ctx.store.append(id, { op: 'meta', lastSyncAt: w.state.lastSyncAt, nextKey: w.state.nextKey });
       } else {
         await ctx.store.save(w.state);
       }

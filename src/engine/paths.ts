@@ -5,13 +5,14 @@ import type { SideView } from './view.js';
 /**
  * Recompute each member's display path on both sides (relative to the connection root, as `inspect` shows
  * it): direct members ask the connector when they moved or were renamed, indirect ones hang off their parent.
+ * Returns the members whose paths changed, so the caller can record them.
  */
 export async function refreshPaths(
   state: SetState,
   connectors: Record<Side, Connector>,
   views: Record<Side, SideView>,
-): Promise<boolean> {
-  let changed = false;
+): Promise<MemberState[]> {
+  const changed = new Set<MemberState>();
   const byKey = new Map(state.members.map((m) => [m.key, m]));
   const done = new Set<string>();
   const visit = async (m: MemberState): Promise<void> => {
@@ -29,9 +30,9 @@ export async function refreshPaths(
         // Direct members may have moved anywhere on their side; only the connector knows where.
         if (views[side].nodes.has(s.id) || !s.path) s.path = (await connectors[side].pathOf(s.id)) ?? s.path;
       }
-      changed ||= s.path !== before;
+      if (s.path !== before) changed.add(m);
     }
   };
   for (const m of state.members) await visit(m);
-  return changed;
+  return [...changed];
 }
