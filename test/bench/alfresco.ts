@@ -79,11 +79,23 @@ export async function benchAlfresco(opts: {
       emu.mkdir('bench', `t${t}`);
       try {
         await cloudsyncCmd(home, ['login', 'onprem', a]);
-        await cloudsyncCmd(home, ['login', 'cloud', emu.url, '--username', 'admin'], { CLOUDSYNC_CLOUD_PASSWORD: 'admin' });
+        await cloudsyncCmd(home, ['login', 'cloud', emu.url, '--username', 'admin'], {
+          CLOUDSYNC_CLOUD_PASSWORD: 'admin',
+        });
         await cloudsyncCmd(home, ['create', 'tree', '--target', `bench/t${t}`, '--no-sync', '--json']);
       } catch (e) {
         const msg = (e as Error).message;
-        result.transfers.push({ transfers: t, ok: false, error: msg, wallMs: NaN, maxRssKb: null, filesPerSec: NaN, mbPerSec: NaN, uploads: 0, requests: 0 });
+        result.transfers.push({
+          transfers: t,
+          ok: false,
+          error: msg,
+          wallMs: NaN,
+          maxRssKb: null,
+          filesPerSec: NaN,
+          mbPerSec: NaN,
+          uploads: 0,
+          requests: 0,
+        });
         opts.log(`alfresco t=${t}: setup failed: ${msg}`);
         continue;
       }
@@ -93,7 +105,9 @@ export async function benchAlfresco(opts: {
         timeoutMs: opts.timeoutMs,
       });
       const log = [...emu.requestLog];
-      const uploads = log.filter((r) => r.method === 'POST' && /\/children$/.test(r.route) && r.status < 300).length;
+      const uploads = log.filter(
+        (r) => r.method === 'POST' && /\/children$/.test(r.route) && r.status < 300,
+      ).length;
       const ok = m.code === 0 && !m.timedOut;
       const run1: AlfrescoTransferRun = {
         transfers: t,
@@ -107,11 +121,16 @@ export async function benchAlfresco(opts: {
         requests: log.length,
       };
       result.transfers.push(run1);
-      opts.log(`alfresco initial --transfers ${t}: ${fmtSec(m.wallMs)} s, ${run1.mbPerSec.toFixed(1)} MiB/s, ${uploads} uploads, ${log.length} requests${ok ? '' : ' FAILED'}`);
+      opts.log(
+        `alfresco initial --transfers ${t}: ${fmtSec(m.wallMs)} s, ${run1.mbPerSec.toFixed(1)} MiB/s, ${uploads} uploads, ${log.length} requests${ok ? '' : ' FAILED'}`,
+      );
       if (!ok) continue;
       // No-change pass: count requests.
       emu.resetRequestLog();
-      const n = await measure(process.execPath, [BIN, 'sync', '--json'], { env: cloudsyncEnv(home), timeoutMs: opts.timeoutMs });
+      const n = await measure(process.execPath, [BIN, 'sync', '--json'], {
+        env: cloudsyncEnv(home),
+        timeoutMs: opts.timeoutMs,
+      });
       const nlog = [...emu.requestLog];
       const byRoute: Record<string, number> = {};
       for (const r of nlog) {
@@ -131,7 +150,9 @@ export async function benchAlfresco(opts: {
         actions: countActions(n.stdout),
       };
       result.noChange.push(nc);
-      opts.log(`alfresco no-change: ${nlog.length} requests (${nc.listings} listings for ${opts.folders} folders, ${nc.contentDownloads} downloads), ${fmtSec(n.wallMs)} s`);
+      opts.log(
+        `alfresco no-change: ${nlog.length} requests (${nc.listings} listings for ${opts.folders} folders, ${nc.contentDownloads} downloads), ${fmtSec(n.wallMs)} s`,
+      );
     }
   } catch (e) {
     result.error = (e as Error).stack ?? String(e);
@@ -148,19 +169,34 @@ export function alfrescoMarkdown(r: AlfrescoResult): string {
     '',
   );
   if (r.error) lines.push(`Harness error: \`${r.error.split('\n')[0]}\``, '');
-  lines.push('| initial pass | wall s | files/s | MiB/s | uploads | HTTP requests | peak RSS | ok |', '|---|---:|---:|---:|---:|---:|---:|---|');
+  lines.push(
+    '| initial pass | wall s | files/s | MiB/s | uploads | HTTP requests | peak RSS | ok |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+  );
   for (const t of r.transfers) {
     lines.push(
       `| --transfers ${t.transfers} | ${fmtSec(t.wallMs)} | ${t.filesPerSec.toFixed(0)} | ${t.mbPerSec.toFixed(1)} | ${t.uploads} | ${t.requests} | ${t.maxRssKb ? (t.maxRssKb / 1024).toFixed(0) + ' MiB' : 'n/a'} | ${t.ok ? 'yes' : 'NO'} |`,
     );
   }
   if (r.noChange.length) {
-    lines.push('', '| no-change pass (after) | wall s | requests | listings (`GET /nodes/{id}/children`) | folders on the cloud side | content downloads | ok |', '|---|---:|---:|---:|---:|---:|---|');
+    lines.push(
+      '',
+      '| no-change pass (after) | wall s | requests | listings (`GET /nodes/{id}/children`) | folders on the cloud side | content downloads | ok |',
+      '|---|---:|---:|---:|---:|---:|---|',
+    );
     for (const n of r.noChange) {
-      lines.push(`| after --transfers ${n.transfers} | ${fmtSec(n.wallMs)} | ${n.requests} | ${n.listings} | ${r.folders} | ${n.contentDownloads} | ${n.ok ? 'yes' : 'NO'} |`);
+      lines.push(
+        `| after --transfers ${n.transfers} | ${fmtSec(n.wallMs)} | ${n.requests} | ${n.listings} | ${r.folders} | ${n.contentDownloads} | ${n.ok ? 'yes' : 'NO'} |`,
+      );
     }
     const first = r.noChange[0]!;
-    lines.push('', `Requests of the first no-change pass by route: ${Object.entries(first.byRoute).sort((a, b) => b[1] - a[1]).map(([k, v]) => `\`${k}\` ×${v}`).join(', ')}.`);
+    lines.push(
+      '',
+      `Requests of the first no-change pass by route: ${Object.entries(first.byRoute)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `\`${k}\` ×${v}`)
+        .join(', ')}.`,
+    );
   }
   const errs = [...r.transfers, ...r.noChange].filter((x) => x.error);
   for (const e of errs) lines.push('', '```', e.error!.slice(0, 2500), '```');

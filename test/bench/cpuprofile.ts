@@ -62,7 +62,8 @@ export async function summarizeProfiles(inputs: string[], top = 15): Promise<Pro
       if (!n) continue;
       total += ms;
       const url = shortUrl(n.callFrame.url);
-      const name = `${n.callFrame.functionName || '(anonymous)'} ${url ? `${url}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
+      const name =
+        `${n.callFrame.functionName || '(anonymous)'} ${url ? `${url}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
       fn.set(name, (fn.get(name) ?? 0) + ms);
       const s = url || n.callFrame.functionName || '(native)';
       script.set(s, (script.get(s) ?? 0) + ms);
@@ -80,9 +81,11 @@ export async function summarizeProfiles(inputs: string[], top = 15): Promise<Pro
 export function profileMarkdown(title: string, s: ProfileSummary): string {
   const lines = [`**${title}** — ${s.files} profile(s), ${(s.totalMs / 1000).toFixed(2)} s sampled`, ''];
   lines.push('| self ms | % | function (script:line) |', '|---:|---:|---|');
-  for (const r of s.byFunction) lines.push(`| ${r.selfMs.toFixed(0)} | ${r.pct.toFixed(1)} | \`${r.name.replace(/\|/g, '\\|')}\` |`);
+  for (const r of s.byFunction)
+    lines.push(`| ${r.selfMs.toFixed(0)} | ${r.pct.toFixed(1)} | \`${r.name.replace(/\|/g, '\\|')}\` |`);
   lines.push('', '| self ms | % | script |', '|---:|---:|---|');
-  for (const r of s.byScript.slice(0, 8)) lines.push(`| ${r.selfMs.toFixed(0)} | ${r.pct.toFixed(1)} | \`${r.name}\` |`);
+  for (const r of s.byScript.slice(0, 8))
+    lines.push(`| ${r.selfMs.toFixed(0)} | ${r.pct.toFixed(1)} | \`${r.name}\` |`);
   return lines.join('\n');
 }
 

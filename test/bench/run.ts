@@ -24,9 +24,27 @@ import {
   floorStartup,
   floorWalk,
 } from './tools.js';
-import { RENAME_FILES, applyEdits, editContent, planEdits, planTree, writeTree, type TreeSpec } from './tree.js';
+import {
+  RENAME_FILES,
+  applyEdits,
+  editContent,
+  planEdits,
+  planTree,
+  writeTree,
+  type TreeSpec,
+} from './tree.js';
 import { measureWatch, type WatchResult } from './watch.js';
-import { PROJECT_ROOT, excerpt, flushDisks, fmtBytes, fmtSec, listFiles, median, run, snapshotBinary } from './util.js';
+import {
+  PROJECT_ROOT,
+  excerpt,
+  flushDisks,
+  fmtBytes,
+  fmtSec,
+  listFiles,
+  median,
+  run,
+  snapshotBinary,
+} from './util.js';
 
 // ---------------------------------------------------------------- options
 
@@ -74,8 +92,12 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--results') o.results = path.resolve(val());
     else if (a === '--keep') o.keep = true;
     else if (a === '--only') {
-      const list = val().split(',').map((s) => s.trim()).filter(Boolean);
-      for (const s of list) if (!SECTIONS.includes(s)) usage(`--only: unknown "${s}" (one of ${SECTIONS.join(',')})`);
+      const list = val()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const s of list)
+        if (!SECTIONS.includes(s)) usage(`--only: unknown "${s}" (one of ${SECTIONS.join(',')})`);
       o.only = new Set(list);
     } else if (a === '-h' || a === '--help') usage();
     else usage(`unknown option ${a}`);
@@ -95,7 +117,8 @@ function usage(msg?: string): never {
   process.exit(msg ? 2 : 0);
 }
 
-const log = (s: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const log = (s: string): void =>
+  void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
 // ---------------------------------------------------------------- environment
 
@@ -112,7 +135,10 @@ async function ensureTools(o: Options): Promise<void> {
   if (need.length === 0) return;
   log(`installing from Debian: ${need.join(' ')}`);
   await run('apt-get', ['update'], { timeoutMs: 600_000, env: { DEBIAN_FRONTEND: 'noninteractive' } });
-  await run('apt-get', ['install', '-y', ...need], { timeoutMs: 900_000, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  await run('apt-get', ['install', '-y', ...need], {
+    timeoutMs: 900_000,
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 function firstLine(cmd: string, args: string[]): string {
@@ -127,8 +153,12 @@ function machine(): Record<string, string> {
   } catch {
     /* not Linux */
   }
-  const git = spawnSync('git', ['-C', PROJECT_ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-  const dirty = spawnSync('git', ['-C', PROJECT_ROOT, 'status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).stdout.trim();
+  const git = spawnSync('git', ['-C', PROJECT_ROOT, 'rev-parse', '--short', 'HEAD'], {
+    encoding: 'utf8',
+  }).stdout.trim();
+  const dirty = spawnSync('git', ['-C', PROJECT_ROOT, 'status', '--porcelain', '--', 'src'], {
+    encoding: 'utf8',
+  }).stdout.trim();
   return {
     nproc: String(os.availableParallelism()),
     memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
@@ -164,10 +194,20 @@ class Results {
   add(phase: Phase, who: Who, r: number, out: PassOutcome, converged?: string): void {
     const k = `${phase}|${who}`;
     const list = this.samples.get(k) ?? [];
-    list.push({ run: r, wallMs: out.m.wallMs, maxRssKb: out.m.maxRssKb, cpuSec: out.m.cpuSec, writeBytes: out.m.writeBytes, wchar: out.m.wchar, ok: out.ok, converged });
+    list.push({
+      run: r,
+      wallMs: out.m.wallMs,
+      maxRssKb: out.m.maxRssKb,
+      cpuSec: out.m.cpuSec,
+      writeBytes: out.m.writeBytes,
+      wchar: out.m.wchar,
+      ok: out.ok,
+      converged,
+    });
     this.samples.set(k, list);
     if (!out.ok) this.failures.push(`run ${r + 1}, ${phase}, ${who}: ${out.error ?? excerpt(out.m)}`);
-    if (converged && converged !== 'yes') this.failures.push(`run ${r + 1}, ${phase}, ${who}: not converged: ${converged}`);
+    if (converged && converged !== 'yes')
+      this.failures.push(`run ${r + 1}, ${phase}, ${who}: not converged: ${converged}`);
     if (who === 'cloudsync') {
       const pa = this.passActions.get(phase) ?? [];
       pa.push(out.actions);
@@ -184,7 +224,11 @@ class Results {
     return median(this.get(phase, who).map((s) => s.wallMs));
   }
   medCpu(phase: Phase, who: Who): number {
-    return median(this.get(phase, who).map((s) => s.cpuSec ?? NaN).filter(Number.isFinite));
+    return median(
+      this.get(phase, who)
+        .map((s) => s.cpuSec ?? NaN)
+        .filter(Number.isFinite),
+    );
   }
 }
 
@@ -220,7 +264,8 @@ async function checkConverged(
         got = null;
       }
       const bad = e.absent ? got !== null : !got || (e.bytes !== undefined && !got.equals(e.bytes));
-      if (bad && wrong++ < 3) problems.push(`${e.absent ? 'still present' : 'wrong bytes'}: ${path.relative(dirs.root, p)}`);
+      if (bad && wrong++ < 3)
+        problems.push(`${e.absent ? 'still present' : 'wrong bytes'}: ${path.relative(dirs.root, p)}`);
     }
   }
   if (!missing && !extra && !size && !wrong) return 'yes';
@@ -244,7 +289,13 @@ interface Ctx {
   res: Results;
 }
 
-async function comparisonRun(ctx: Ctx, r: number, tools: ToolName[], floors: boolean, keepDirs: boolean): Promise<Map<ToolName, ToolDirs>> {
+async function comparisonRun(
+  ctx: Ctx,
+  r: number,
+  tools: ToolName[],
+  floors: boolean,
+  keepDirs: boolean,
+): Promise<Map<ToolName, ToolDirs>> {
   const { spec, res, timeoutMs } = ctx;
   const runDir = path.join(ctx.work, `run${r + 1}`);
   const dirs = new Map<ToolName, ToolDirs>();
@@ -265,11 +316,13 @@ async function comparisonRun(ctx: Ctx, r: number, tools: ToolName[], floors: boo
     for (const t of alive) {
       const d = dirs.get(t)!;
       if (phase === 'incremental') await applyEdits(d.aTree, d.bTree, edits);
-      if (phase === 'rename') await fsp.rename(path.join(d.aTree, spec.renameDir), path.join(d.aTree, spec.renameTo));
+      if (phase === 'rename')
+        await fsp.rename(path.join(d.aTree, spec.renameDir), path.join(d.aTree, spec.renameTo));
     }
     let order: Who[] = [...tools];
     if (floors && phase === 'initial') order.push('cp -a');
-    if (floors && phase === 'nochange') order.push('walk', 'find', ...(tools.includes('cloudsync') ? (['startup'] as Who[]) : []));
+    if (floors && phase === 'nochange')
+      order.push('walk', 'find', ...(tools.includes('cloudsync') ? (['startup'] as Who[]) : []));
     order = rotate(order, r);
     for (const who of order) {
       if ((TOOLS as Who[]).includes(who) && !alive.has(who as ToolName)) continue;
@@ -292,7 +345,9 @@ async function comparisonRun(ctx: Ctx, r: number, tools: ToolName[], floors: boo
             ? edits.map((e) => ({ rel: e.rel, bytes: editContent(e) }))
             : phase === 'rename'
               ? [
-                  ...renameFiles.slice(0, 50).map((f) => ({ rel: f.rel.replace(spec.renameDir, spec.renameTo) })),
+                  ...renameFiles
+                    .slice(0, 50)
+                    .map((f) => ({ rel: f.rel.replace(spec.renameDir, spec.renameTo) })),
                   ...renameFiles.slice(0, 50).map((f) => ({ rel: f.rel, absent: true })),
                 ]
               : [];
@@ -325,7 +380,8 @@ async function profileRun(ctx: Ctx, phases: Phase[]): Promise<Map<Phase, string>
   const edits = planEdits(ctx.spec, ctx.o.seed + 1);
   for (const phase of PHASES) {
     if (phase === 'incremental') await applyEdits(dirs.aTree, dirs.bTree, edits);
-    if (phase === 'rename') await fsp.rename(path.join(dirs.aTree, ctx.spec.renameDir), path.join(dirs.aTree, ctx.spec.renameTo));
+    if (phase === 'rename')
+      await fsp.rename(path.join(dirs.aTree, ctx.spec.renameDir), path.join(dirs.aTree, ctx.spec.renameTo));
     const profDir = path.join(ctx.work, 'profiles', phase);
     await fsp.mkdir(profDir, { recursive: true });
     await flushDisks();
@@ -371,7 +427,9 @@ function buildReport(
   elapsedMs: number,
 ): string {
   const L: string[] = [];
-  L.push(`## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC — ${spec.files.length.toLocaleString('en-US')} files, ${o.runs} run(s)`);
+  L.push(
+    `## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC — ${spec.files.length.toLocaleString('en-US')} files, ${o.runs} run(s)`,
+  );
   L.push('');
   L.push(
     `Load average (1 min) at start ${m.loadStart}, at end ${os.loadavg()[0]!.toFixed(1)} — other work on this machine (concurrent builds and tests) shows up in wall times and, less, in CPU s.`,
@@ -391,10 +449,22 @@ function buildReport(
       'Written = median of /proc io `write_bytes − cancelled_write_bytes` of the command and its children (page-cache pages dirtied, 4 KiB granularity; includes state/archive files); wchar = bytes passed to write syscalls (includes stdout).',
   );
   L.push('');
-  L.push('| pass | tool | wall s median | min–max s | ×cs | CPU s (user+sys) | peak RSS | written | wchar | ok runs | converged |');
+  L.push(
+    '| pass | tool | wall s median | min–max s | ×cs | CPU s (user+sys) | peak RSS | written | wchar | ok runs | converged |',
+  );
   L.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-  const floorsFor: Record<Phase, Who[]> = { initial: ['cp -a'], nochange: ['walk', 'find', 'startup'], incremental: [], rename: [] };
-  const label: Record<Phase, string> = { initial: 'initial sync', nochange: 'no-change', incremental: 'incremental (1%+1%)', rename: `rename folder (${RENAME_FILES} files)` };
+  const floorsFor: Record<Phase, Who[]> = {
+    initial: ['cp -a'],
+    nochange: ['walk', 'find', 'startup'],
+    incremental: [],
+    rename: [],
+  };
+  const label: Record<Phase, string> = {
+    initial: 'initial sync',
+    nochange: 'no-change',
+    incremental: 'incremental (1%+1%)',
+    rename: `rename folder (${RENAME_FILES} files)`,
+  };
   for (const phase of PHASES) {
     const cs = res.med(phase, 'cloudsync');
     for (const who of [...tools, ...floorsFor[phase]] as Who[]) {
@@ -407,7 +477,16 @@ function buildReport(
       const wb = ok.map((s) => s.writeBytes).filter((x): x is number => x !== null);
       const wc = ok.map((s) => s.wchar).filter((x): x is number => x !== null);
       const conv = all.filter((s) => s.converged !== undefined);
-      const name = who === 'startup' ? 'reference: `cloudsync --version` (start-up only)' : who === 'walk' ? 'floor: node walk+lstat (both sides)' : who === 'find' ? 'floor: find -printf %s (both sides)' : who === 'cp -a' ? 'floor: cp -a' : who;
+      const name =
+        who === 'startup'
+          ? 'reference: `cloudsync --version` (start-up only)'
+          : who === 'walk'
+            ? 'floor: node walk+lstat (both sides)'
+            : who === 'find'
+              ? 'floor: find -printf %s (both sides)'
+              : who === 'cp -a'
+                ? 'floor: cp -a'
+                : who;
       L.push(
         `| ${label[phase]} | ${name} | ${cell(walls, fmtSec)} | ${walls.length ? `${fmtSec(Math.min(...walls))}–${fmtSec(Math.max(...walls))}` : 'n/a'} | ${walls.length && Number.isFinite(cs) ? (median(walls) / cs).toFixed(2) : 'n/a'} | ${cell(cpu, (x) => x.toFixed(2))} | ${rss.length ? `${(Math.max(...rss) / 1024).toFixed(0)} MiB` : 'n/a'} | ${cell(wb, fmtBytes)} | ${cell(wc, fmtBytes)} | ${ok.length}/${all.length} | ${conv.length ? (conv.every((s) => s.converged === 'yes') ? 'yes' : `${conv.filter((s) => s.converged === 'yes').length}/${conv.length}`) : '—'} |`,
       );
@@ -416,12 +495,19 @@ function buildReport(
   L.push('');
   const acts = res.passActions;
   if (acts.size) {
-    L.push('cloudsync actions per pass (from `sync --json`, first run): ' + PHASES.map((p) => `${p}: \`${JSON.stringify(acts.get(p)?.[0] ?? null)}\``).join('; ') + '.');
+    L.push(
+      'cloudsync actions per pass (from `sync --json`, first run): ' +
+        PHASES.map((p) => `${p}: \`${JSON.stringify(acts.get(p)?.[0] ?? null)}\``).join('; ') +
+        '.',
+    );
     L.push('');
   }
   L.push('### Targets (measured, not asserted)', '');
   L.push('| target | measured | verdict |', '|---|---|---|');
-  for (const t of targets) L.push(`| ${t.text} | ${t.measured} | ${t.verdict === 'holds' ? '✅ holds' : t.verdict === 'MISSED' ? '❌ missed' : '— not measured'} |`);
+  for (const t of targets)
+    L.push(
+      `| ${t.text} | ${t.measured} | ${t.verdict === 'holds' ? '✅ holds' : t.verdict === 'MISSED' ? '❌ missed' : '— not measured'} |`,
+    );
   L.push('');
   if (watch) {
     L.push('### watch', '');
@@ -430,7 +516,8 @@ function buildReport(
         ? `\`cloudsync watch --json\` (default intervals) on the synced ${spec.files.length}-file pair: start-up pass done after ${fmtSec(watch.startupPassMs ?? NaN)} s; onprem edit → visible on cloud side: ${watch.latenciesMs.map((x) => (Number.isFinite(x) ? `${(x / 1000).toFixed(2)} s` : 'not within 30 s')).join(', ')}; cloud edit → onprem: ${watch.reverseLatenciesMs.map((x) => (Number.isFinite(x) ? `${(x / 1000).toFixed(2)} s` : 'not within 75 s')).join(', ')}. Idle ${watch.idleSeconds} s: ${watch.idleCpuSec.toFixed(2)} CPU s = ${watch.idleCpuPct.toFixed(2)}% of one core (${watch.idlePasses} pass(es) started in the window); VmHWM ${watch.peakRssKb ? (watch.peakRssKb / 1024).toFixed(0) + ' MiB' : 'n/a'}.`
         : `watch failed: \`${(watch.error ?? '').slice(0, 1500)}\``,
     );
-    if (watch.error && watch.ok === false && watch.latenciesMs.length) L.push('', `watch error: \`${watch.error.slice(0, 1500)}\``);
+    if (watch.error && watch.ok === false && watch.latenciesMs.length)
+      L.push('', `watch error: \`${watch.error.slice(0, 1500)}\``);
     L.push('');
   }
   if (alf) {
@@ -454,7 +541,13 @@ function buildReport(
   return L.join('\n');
 }
 
-function evaluateTargets(o: Options, res: Results, watch: WatchResult | null, alf: AlfrescoResult | null, spec: TreeSpec): Target[] {
+function evaluateTargets(
+  o: Options,
+  res: Results,
+  watch: WatchResult | null,
+  alf: AlfrescoResult | null,
+  spec: TreeSpec,
+): Target[] {
   const T: Target[] = [];
   const cs = (p: Phase): number => res.med(p, 'cloudsync');
   const ratio = (p: Phase, who: Who): number => cs(p) / res.med(p, who);
@@ -483,7 +576,9 @@ function evaluateTargets(o: Options, res: Results, watch: WatchResult | null, al
     const transfers = acts.map((a) => (a.copy ?? 0) + (a.update ?? 0) + (a.delete ?? 0));
     const wb = median(res.get('rename', 'cloudsync').map((s) => s.writeBytes ?? NaN));
     const base = median(res.get('nochange', 'cloudsync').map((s) => s.writeBytes ?? NaN));
-    const content = spec.files.filter((f) => f.rel.startsWith(`${spec.renameDir}/`)).reduce((s, f) => s + f.size, 0);
+    const content = spec.files
+      .filter((f) => f.rel.startsWith(`${spec.renameDir}/`))
+      .reduce((s, f) => s + f.size, 0);
     const single = acts.length > 0 && moves.every((m) => m === 1) && transfers.every((t) => t === 0);
     // "~0": what the rename pass writes beyond a no-change pass (which rewrites cloudsync's state too) is
     // under 10% of the moved content.
@@ -504,7 +599,12 @@ function evaluateTargets(o: Options, res: Results, watch: WatchResult | null, al
     const r1 = ratio('rename', 'rclone');
     const r2 = ratio('rename', 'unison');
     const known = [r1, r2].filter(Number.isFinite);
-    add('rename pass far below rclone and Unison (≤ 0.5× each)', known.length ? known.every((r) => r <= 0.5) : null, `${far('rclone')}, ${far('unison')}`, 'rename');
+    add(
+      'rename pass far below rclone and Unison (≤ 0.5× each)',
+      known.length ? known.every((r) => r <= 0.5) : null,
+      `${far('rclone')}, ${far('unison')}`,
+      'rename',
+    );
   }
   // Memory.
   {
@@ -515,20 +615,44 @@ function evaluateTargets(o: Options, res: Results, watch: WatchResult | null, al
     add(
       'peak memory at 100k files ≤ 200 MB',
       peak ? (at100k ? mb <= 200 : null) : null,
-      peak ? `${mb.toFixed(0)} MB (${(peak / 1024).toFixed(0)} MiB) peak RSS at ${spec.files.length} files${at100k ? '' : ' (not the 100k scale)'}` : 'n/a',
+      peak
+        ? `${mb.toFixed(0)} MB (${(peak / 1024).toFixed(0)} MiB) peak RSS at ${spec.files.length} files${at100k ? '' : ' (not the 100k scale)'}`
+        : 'n/a',
     );
   }
   if (watch) {
     const lat = Math.max(...watch.latenciesMs);
-    add('watch: local edit reaches the other side within 2 s', watch.latenciesMs.length ? lat <= 2000 : null, watch.latenciesMs.length ? `worst ${Number.isFinite(lat) ? (lat / 1000).toFixed(2) + ' s' : 'never (30 s)'} of ${watch.latenciesMs.length}` : `n/a (${(watch.error ?? '').slice(0, 200)})`);
-    add('watch: idle < 1% CPU', Number.isFinite(watch.idleCpuPct) ? watch.idleCpuPct < 1 : null, Number.isFinite(watch.idleCpuPct) ? `${watch.idleCpuPct.toFixed(2)}% over ${watch.idleSeconds} s (${watch.idlePasses} interval pass(es))` : 'n/a');
+    add(
+      'watch: local edit reaches the other side within 2 s',
+      watch.latenciesMs.length ? lat <= 2000 : null,
+      watch.latenciesMs.length
+        ? `worst ${Number.isFinite(lat) ? (lat / 1000).toFixed(2) + ' s' : 'never (30 s)'} of ${watch.latenciesMs.length}`
+        : `n/a (${(watch.error ?? '').slice(0, 200)})`,
+    );
+    add(
+      'watch: idle < 1% CPU',
+      Number.isFinite(watch.idleCpuPct) ? watch.idleCpuPct < 1 : null,
+      Number.isFinite(watch.idleCpuPct)
+        ? `${watch.idleCpuPct.toFixed(2)}% over ${watch.idleSeconds} s (${watch.idlePasses} interval pass(es))`
+        : 'n/a',
+    );
   }
   if (alf) {
     const n = alf.noChange.filter((x) => x.ok);
     const CONST = 10;
     const listOk = n.length ? n.every((x) => x.listings <= alf.folders + CONST) : null;
-    add(`alfresco no-change: ≤ 1 listing per folder + ${CONST}`, listOk, n.length ? `${n.map((x) => x.listings).join(', ')} listings for ${alf.folders} folders (${n.map((x) => x.requests).join(', ')} requests in all)` : 'n/a (alfresco passes failed)');
-    add('alfresco no-change: zero content downloads', n.length ? n.every((x) => x.contentDownloads === 0) : null, n.length ? n.map((x) => x.contentDownloads).join(', ') : 'n/a');
+    add(
+      `alfresco no-change: ≤ 1 listing per folder + ${CONST}`,
+      listOk,
+      n.length
+        ? `${n.map((x) => x.listings).join(', ')} listings for ${alf.folders} folders (${n.map((x) => x.requests).join(', ')} requests in all)`
+        : 'n/a (alfresco passes failed)',
+    );
+    add(
+      'alfresco no-change: zero content downloads',
+      n.length ? n.every((x) => x.contentDownloads === 0) : null,
+      n.length ? n.map((x) => x.contentDownloads).join(', ') : 'n/a',
+    );
   }
   // Misses at this scale are attributed to phases for profiling.
   void o;
@@ -582,15 +706,22 @@ async function main(): Promise<void> {
         }
       }
       if (d) {
-        const sample = spec.files.filter((f) => f.rel.startsWith('data/') && f.size < 100_000).slice(0, 3).map((f) => f.rel);
+        const sample = spec.files
+          .filter((f) => f.rel.startsWith('data/') && f.size < 100_000)
+          .slice(0, 3)
+          .map((f) => f.rel);
         log('measuring watch');
         watch = await measureWatch(d, sample, o.idleSeconds);
         if (watch.error) res.failures.push(`watch: ${watch.error}`);
-        log(`watch: latencies ${JSON.stringify(watch.latenciesMs.map((x) => Math.round(x)))} ms, reverse ${JSON.stringify(watch.reverseLatenciesMs.map((x) => Math.round(x)))} ms, idle cpu ${watch.idleCpuPct.toFixed(2)}%`);
+        log(
+          `watch: latencies ${JSON.stringify(watch.latenciesMs.map((x) => Math.round(x)))} ms, reverse ${JSON.stringify(watch.reverseLatenciesMs.map((x) => Math.round(x)))} ms, idle cpu ${watch.idleCpuPct.toFixed(2)}%`,
+        );
       }
     }
     if (!o.keep) {
-      for (const e of await fsp.readdir(work)) if (e.startsWith('run') || e === 'watch') await fsp.rm(path.join(work, e), { recursive: true, force: true });
+      for (const e of await fsp.readdir(work))
+        if (e.startsWith('run') || e === 'watch')
+          await fsp.rm(path.join(work, e), { recursive: true, force: true });
     }
     if (o.only.has('alfresco')) {
       let aspec = spec;
@@ -612,11 +743,15 @@ async function main(): Promise<void> {
         log,
       });
       if (alf.error) res.failures.push(`alfresco harness: ${alf.error}`);
-      if (!o.keep) for (const e of await fsp.readdir(work)) if (e.startsWith('alfresco-')) await fsp.rm(path.join(work, e), { recursive: true, force: true });
+      if (!o.keep)
+        for (const e of await fsp.readdir(work))
+          if (e.startsWith('alfresco-')) await fsp.rm(path.join(work, e), { recursive: true, force: true });
     }
     let targets = evaluateTargets(o, res, watch, alf, spec);
     if (o.only.has('profile') && o.only.has('cloudsync')) {
-      const missed = [...new Set(targets.filter((t) => t.verdict === 'MISSED' && t.phase).map((t) => t.phase!))];
+      const missed = [
+        ...new Set(targets.filter((t) => t.verdict === 'MISSED' && t.phase).map((t) => t.phase!)),
+      ];
       if (missed.length) {
         log(`profiling cloudsync for missed passes: ${missed.join(', ')}`);
         profiles = await profileRun(ctx, missed);

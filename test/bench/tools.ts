@@ -51,7 +51,10 @@ async function baseDirs(root: string, pristineTree: string, makeBTree: boolean):
 }
 
 /** cloudsync's environment for a home: nothing inherited that changes its behaviour. */
-export function cloudsyncEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function cloudsyncEnv(
+  home: string,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     CLOUDSYNC_HOME: home,
     CLOUDSYNC_PROFILE: undefined,
@@ -71,7 +74,11 @@ export async function cloudsyncCmd(
   env: Record<string, string | undefined> = {},
   timeoutMs = 600_000,
 ): Promise<string> {
-  const r = await run(process.execPath, [BIN, ...args], { env: cloudsyncEnv(home, env), timeoutMs, allowFail: true });
+  const r = await run(process.execPath, [BIN, ...args], {
+    env: cloudsyncEnv(home, env),
+    timeoutMs,
+    allowFail: true,
+  });
   if (r.code !== 0) {
     throw new Error(`cloudsync ${args.join(' ')} failed: ${excerpt(r)}`);
   }
@@ -83,7 +90,8 @@ export function countActions(stdout: string): Record<string, number> | undefined
   try {
     const doc = JSON.parse(stdout) as { sets?: Array<{ actions?: Array<{ type?: string }> }> };
     const out: Record<string, number> = {};
-    for (const s of doc.sets ?? []) for (const a of s.actions ?? []) out[a.type ?? '?'] = (out[a.type ?? '?'] ?? 0) + 1;
+    for (const s of doc.sets ?? [])
+      for (const a of s.actions ?? []) out[a.type ?? '?'] = (out[a.type ?? '?'] ?? 0) + 1;
     return out;
   } catch {
     return undefined;
@@ -121,7 +129,15 @@ export const rclone: Tool = {
     return dirs;
   },
   async pass(phase, dirs, timeoutMs) {
-    const args = ['bisync', dirs.aTree, dirs.bTree, '--workdir', path.join(dirs.root, 'rclone-work'), '--config', path.join(dirs.root, 'rclone.conf')];
+    const args = [
+      'bisync',
+      dirs.aTree,
+      dirs.bTree,
+      '--workdir',
+      path.join(dirs.root, 'rclone-work'),
+      '--config',
+      path.join(dirs.root, 'rclone.conf'),
+    ];
     if (phase === 'initial') args.push('--resync');
     const m = await measure('rclone', args, { timeoutMs });
     const ok = m.code === 0 && !m.timedOut;
@@ -138,7 +154,10 @@ export const unison: Tool = {
   },
   async pass(_phase, dirs, timeoutMs) {
     const args = [dirs.aTree, dirs.bTree, '-batch', '-auto'];
-    const m = await measure('unison', args, { timeoutMs, env: { UNISON: path.join(dirs.root, 'unison-home') } });
+    const m = await measure('unison', args, {
+      timeoutMs,
+      env: { UNISON: path.join(dirs.root, 'unison-home') },
+    });
     const ok = m.code === 0 && !m.timedOut;
     return { m, ok, error: ok ? undefined : `UNISON=... unison ${args.join(' ')}: ${excerpt(m)}` };
   },

@@ -31,7 +31,8 @@ const FANOUT = 6;
 /** Size mix (mean ~10 KB): 3% empty, 68% 50 B-4 KiB, 25.5% 4-32 KiB, 3.3% 32-256 KiB, 0.2% 256 KiB-3 MiB (log-uniform inside each band). */
 function pickSize(r: () => number): number {
   const u = r();
-  const logUniform = (lo: number, hi: number): number => Math.round(Math.exp(Math.log(lo) + r() * (Math.log(hi) - Math.log(lo))));
+  const logUniform = (lo: number, hi: number): number =>
+    Math.round(Math.exp(Math.log(lo) + r() * (Math.log(hi) - Math.log(lo))));
   if (u < 0.03) return 0;
   if (u < 0.71) return logUniform(50, 4096);
   if (u < 0.965) return logUniform(4096, 32 * 1024);
@@ -49,7 +50,12 @@ export function planTree(count: number, seed: number): TreeSpec {
   const addFile = (dir: string, size: number): void => {
     const ext = EXT[Math.floor(r() * EXT.length)]!;
     const rel = `${dir}/doc-${String(n).padStart(6, '0')}${ext}`;
-    files.push({ rel, size, seed: (seed * 1_000_003 + n) >>> 0, mtime: baseTime - Math.floor(r() * 86400 * 365) });
+    files.push({
+      rel,
+      size,
+      seed: (seed * 1_000_003 + n) >>> 0,
+      mtime: baseTime - Math.floor(r() * 86400 * 365),
+    });
     n++;
   };
   // The rename folder: 20 subfolders x 25 files.
@@ -97,7 +103,8 @@ export async function writeTree(root: string, spec: TreeSpec): Promise<void> {
   };
   await Promise.all(Array.from({ length: LIMIT }, worker));
   // Folder mtimes too, so every copy of the tree starts identical.
-  for (const d of [...spec.dirs].reverse()) await fsp.utimes(path.join(root, d), 1_700_000_000, 1_700_000_000);
+  for (const d of [...spec.dirs].reverse())
+    await fsp.utimes(path.join(root, d), 1_700_000_000, 1_700_000_000);
 }
 
 export interface Edit {

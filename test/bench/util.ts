@@ -197,9 +197,19 @@ function parseKv(text: string): Record<string, number> {
 export async function run(
   cmd: string,
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number; allowFail?: boolean } = {},
+  opts: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    allowFail?: boolean;
+  } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(cmd, args, { cwd: opts.cwd, env: mergeEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(cmd, args, {
+    cwd: opts.cwd,
+    env: mergeEnv(opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -221,7 +231,9 @@ export async function run(
   });
   clearTimeout(timer);
   if (code !== 0 && !opts.allowFail) {
-    throw new Error(`${cmd} ${args.join(' ')} exited ${code}\n${stdout.slice(0, 4000)}\n${stderr.slice(0, 4000)}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} exited ${code}\n${stdout.slice(0, 4000)}\n${stderr.slice(0, 4000)}`,
+    );
   }
   return { code, stdout, stderr };
 }

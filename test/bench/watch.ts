@@ -42,7 +42,11 @@ async function vmHwm(pid: number): Promise<number | null> {
   }
 }
 
-async function waitFor(pred: () => Promise<boolean> | boolean, timeoutMs: number, stepMs = 10): Promise<number | null> {
+async function waitFor(
+  pred: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  stepMs = 10,
+): Promise<number | null> {
   const t0 = performance.now();
   while (performance.now() - t0 < timeoutMs) {
     if (await pred()) return performance.now() - t0;
@@ -61,7 +65,11 @@ async function hasBytes(p: string, want: Buffer): Promise<boolean> {
 }
 
 /** Measure watch on a synced cloudsync pair (dirs from a finished run). */
-export async function measureWatch(dirs: ToolDirs, sampleRel: string[], idleSeconds = 20): Promise<WatchResult> {
+export async function measureWatch(
+  dirs: ToolDirs,
+  sampleRel: string[],
+  idleSeconds = 20,
+): Promise<WatchResult> {
   const res: WatchResult = {
     ok: false,
     latenciesMs: [],

@@ -28,16 +28,7 @@ import { NodeError } from '../../src/errors.js';
 import { LocalConnector } from '../../src/connectors/local/index.js';
 import { startEmulator, type Emulator } from '../support/emulator/index.js';
 import { BIN, PROJECT_ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
-import {
-  cleanup,
-  Cli,
-  explain,
-  localPair,
-  results,
-  SLOW,
-  walkLocal,
-  type InspectJson,
-} from './support.js';
+import { cleanup, Cli, explain, localPair, results, SLOW, walkLocal, type InspectJson } from './support.js';
 
 /** One bad input and what came of it (RESULTS.md). */
 export interface BadInputRecord {
@@ -55,7 +46,11 @@ async function put(root: string, rel: string, content: string | Buffer): Promise
 const read = (p: string) => readFile(p, 'utf8').catch(() => null);
 /** No stack trace reaches the user (SPEC §5: only exit 1 says how to report; none of these are exit 1). */
 function assertNoStack(out: CliResult, what: string): void {
-  assert.doesNotMatch(out.stderr + out.stdout, /\n\s+at .+:\d+:\d+\)?/, `${what}: no stack trace\n${out.stderr}`);
+  assert.doesNotMatch(
+    out.stderr + out.stdout,
+    /\n\s+at .+:\d+:\d+\)?/,
+    `${what}: no stack trace\n${out.stderr}`,
+  );
 }
 function membersOf(cli: Cli, id: string): Promise<InspectJson['members']> {
   return cli.ok(['inspect', id, '--json']).then((o) => o.json<InspectJson>().members);
@@ -77,7 +72,9 @@ describe('reliability: bad input', function () {
   after(async () => {
     await cleanup(...dirs);
     if (records.length)
-      console.log(`\n  bad inputs:\n${records.map((r) => `  ${r.input}: exit ${r.exit}, ${r.outcome}`).join('\n')}`);
+      console.log(
+        `\n  bad inputs:\n${records.map((r) => `  ${r.input}: exit ${r.exit}, ${r.outcome}`).join('\n')}`,
+      );
   });
   async function pair() {
     const p = await localPair();
@@ -110,7 +107,18 @@ describe('reliability: bad input', function () {
     }
 
     it('names Alfresco forbids (* " < > \\ ? : | and a trailing dot) fail INVALID_NAME (exit 3); the other files sync', async () => {
-      const bad = ['a*b.txt', 'q"uote.txt', 'lt<.txt', 'gt>.txt', 'back\\slash.txt', 'what?.txt', 'co:lon.txt', 'pi|pe.txt', 'trailing.', 'dot folder.'];
+      const bad = [
+        'a*b.txt',
+        'q"uote.txt',
+        'lt<.txt',
+        'gt>.txt',
+        'back\\slash.txt',
+        'what?.txt',
+        'co:lon.txt',
+        'pi|pe.txt',
+        'trailing.',
+        'dot folder.',
+      ];
       const files: Record<string, string> = { 'good.txt': 'good', 'sub/fine.txt': 'fine' };
       for (const b of bad) files[b === 'dot folder.' ? `${b}/inner.txt` : b] = `bytes of ${b}`;
       const { cli, onprem, site, out } = await emuSet(files);
@@ -119,15 +127,29 @@ describe('reliability: bad input', function () {
       const members = await membersOf(cli, id);
       for (const b of bad) {
         const m = members.find((x) => x.onpremPath === `Projects/${b}`);
-        assert.equal(`${m?.status} ${m?.errorCode}`, 'FAILED INVALID_NAME', `member ${b}: ${JSON.stringify(m)}`);
+        assert.equal(
+          `${m?.status} ${m?.errorCode}`,
+          'FAILED INVALID_NAME',
+          `member ${b}: ${JSON.stringify(m)}`,
+        );
       }
       assert.equal(emu.readContent(emu.findByPath(site, 'Shared/Projects/good.txt')!.id)?.toString(), 'good');
-      assert.equal(emu.readContent(emu.findByPath(site, 'Shared/Projects/sub/fine.txt')!.id)?.toString(), 'fine');
+      assert.equal(
+        emu.readContent(emu.findByPath(site, 'Shared/Projects/sub/fine.txt')!.id)?.toString(),
+        'fine',
+      );
       // nothing lost on-prem, and a second pass keeps failing them visibly (exit 3), no crash
-      for (const b of bad.filter((x) => x !== 'dot folder.')) assert.equal(await read(path.join(onprem, 'Projects', b)), `bytes of ${b}`);
+      for (const b of bad.filter((x) => x !== 'dot folder.'))
+        assert.equal(await read(path.join(onprem, 'Projects', b)), `bytes of ${b}`);
       const again = await cli.run(['sync', '--json']);
       assert.equal(again.code, 3, explain('second pass', again));
-      records.push({ input: `${bad.length} names Alfresco forbids → emulator`, exit: 3, outcome: 'each FAILED INVALID_NAME, others synced', lost: 0, duplicates: 0 });
+      records.push({
+        input: `${bad.length} names Alfresco forbids → emulator`,
+        exit: 3,
+        outcome: 'each FAILED INVALID_NAME, others synced',
+        lost: 0,
+        duplicates: 0,
+      });
     });
 
     it('NFC and NFD spellings of "é" side by side: both kept on-prem, each either synced with its bytes or FAILED visibly', async () => {
@@ -140,7 +162,10 @@ describe('reliability: bad input', function () {
       assert.equal(await read(path.join(onprem, 'Projects', nfd)), 'decomposed');
       const members = await membersOf(cli, id);
       const outcome: string[] = [];
-      for (const [name, bytes] of [[nfc, 'precomposed'], [nfd, 'decomposed']] as const) {
+      for (const [name, bytes] of [
+        [nfc, 'precomposed'],
+        [nfd, 'decomposed'],
+      ] as const) {
         const m = members.find((x) => x.onpremPath === `Projects/${name}`);
         assert.ok(m, `member for ${JSON.stringify(name)}`);
         if (m.status === 'SYNCED') {
@@ -153,7 +178,13 @@ describe('reliability: bad input', function () {
           outcome.push(`${name.normalize('NFD') === name ? 'NFD' : 'NFC'} FAILED ${m.errorCode}`);
         }
       }
-      records.push({ input: 'NFC + NFD "café.txt" → emulator', exit: out.code ?? -1, outcome: outcome.join(', '), lost: 0, duplicates: 0 });
+      records.push({
+        input: 'NFC + NFD "café.txt" → emulator',
+        exit: out.code ?? -1,
+        outcome: outcome.join(', '),
+        lost: 0,
+        duplicates: 0,
+      });
     });
 
     it('an expired ticket and no password available: exit 4 with a hint to `cloudsync login`', async () => {
@@ -168,7 +199,13 @@ describe('reliability: bad input', function () {
       assert.equal(j.code, 4);
       const err = j.json<{ error: { code: string; message: string; hint?: string } }>().error;
       assert.match(`${err.message} ${err.hint}`, /cloudsync login/);
-      records.push({ input: 'expired ticket, no password', exit: 4, outcome: 'hint: cloudsync login', lost: 0, duplicates: 0 });
+      records.push({
+        input: 'expired ticket, no password',
+        exit: 4,
+        outcome: 'hint: cloudsync login',
+        lost: 0,
+        duplicates: 0,
+      });
     });
 
     it('an expired ticket with CLOUDSYNC_CLOUD_USERNAME/PASSWORD set: renewed transparently, exit 0', async () => {
@@ -182,7 +219,13 @@ describe('reliability: bad input', function () {
       });
       assert.equal(s.code, 0, explain('sync with credentials in the environment', s));
       assert.equal(emu.readContent(emu.findByPath(site, 'Shared/Projects/b.txt')!.id)?.toString(), 'b');
-      records.push({ input: 'expired ticket, password in env', exit: 0, outcome: 'renewed transparently', lost: 0, duplicates: 0 });
+      records.push({
+        input: 'expired ticket, password in env',
+        exit: 0,
+        outcome: 'renewed transparently',
+        lost: 0,
+        duplicates: 0,
+      });
     });
 
     describe('TLS that does not verify', () => {
@@ -202,23 +245,47 @@ describe('reliability: bad input', function () {
         const keyFile = path.join(dir, 'key.pem');
         execFileSync(
           'openssl',
-          ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2',
-            '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'rsa:2048',
+            '-nodes',
+            '-keyout',
+            keyFile,
+            '-out',
+            certFile,
+            '-days',
+            '2',
+            '-subj',
+            '/CN=127.0.0.1',
+            '-addext',
+            'subjectAltName=IP:127.0.0.1',
+          ],
           { stdio: 'ignore' },
         );
         // an HTTPS front for the emulator, with a self-signed certificate made just now
         const target = new URL(emu.url);
-        proxy = createHttpsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (req, res) => {
-          const up = httpRequest(
-            { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-            (r) => {
-              res.writeHead(r.statusCode ?? 502, r.headers);
-              r.pipe(res);
-            },
-          );
-          up.on('error', () => res.destroy());
-          req.pipe(up);
-        });
+        proxy = createHttpsServer(
+          { key: readFileSync(keyFile), cert: readFileSync(certFile) },
+          (req, res) => {
+            const up = httpRequest(
+              {
+                host: target.hostname,
+                port: target.port,
+                path: req.url,
+                method: req.method,
+                headers: req.headers,
+              },
+              (r) => {
+                res.writeHead(r.statusCode ?? 502, r.headers);
+                r.pipe(res);
+              },
+            );
+            up.on('error', () => res.destroy());
+            req.pipe(up);
+          },
+        );
         await new Promise<void>((r) => proxy!.listen(0, '127.0.0.1', () => r()));
       });
       after(async () => {
@@ -235,11 +302,20 @@ describe('reliability: bad input', function () {
         assert.ok([2, 7].includes(bad.code ?? -1), explain('login without --ca-file', bad));
         assert.match(bad.stderr, /--ca-file/, 'the error names --ca-file');
         assertNoStack(bad, 'self-signed');
-        const good = await runCli(['login', 'cloud', url, '--username', 'admin', '--ca-file', certFile, '--json'], { home, env });
+        const good = await runCli(
+          ['login', 'cloud', url, '--username', 'admin', '--ca-file', certFile, '--json'],
+          { home, env },
+        );
         assert.equal(good.code, 0, explain('login with --ca-file', good));
         const who = await runCli(['whoami', 'cloud', '--json'], { home });
         assert.equal(who.code, 0, explain('whoami through the CA file', who));
-        records.push({ input: 'self-signed TLS certificate', exit: bad.code ?? -1, outcome: 'names --ca-file; connects with it', lost: 0, duplicates: 0 });
+        records.push({
+          input: 'self-signed TLS certificate',
+          exit: bad.code ?? -1,
+          outcome: 'names --ca-file; connects with it',
+          lost: 0,
+          duplicates: 0,
+        });
       });
     });
   });
@@ -254,11 +330,24 @@ describe('reliability: bad input', function () {
       const home = await tempDir('cs-rel-home-');
       dirs.push(home);
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const out = await runCli(['login', 'cloud', url, '--username', 'admin'], { home, env: { CLOUDSYNC_CLOUD_PASSWORD: 'pw' } });
+      const out = await runCli(['login', 'cloud', url, '--username', 'admin'], {
+        home,
+        env: { CLOUDSYNC_CLOUD_PASSWORD: 'pw' },
+      });
       assert.ok([2, 7].includes(out.code ?? -1), explain('login to an HTML server', out));
-      assert.match(out.stderr, /html|json|not an alfresco|unexpected|content.type/i, 'the message names the problem');
+      assert.match(
+        out.stderr,
+        /html|json|not an alfresco|unexpected|content.type/i,
+        'the message names the problem',
+      );
       assertNoStack(out, 'HTML server');
-      records.push({ input: 'server answers text/html', exit: out.code ?? -1, outcome: out.stderr.split('\n')[0]!.slice(0, 100), lost: 0, duplicates: 0 });
+      records.push({
+        input: 'server answers text/html',
+        exit: out.code ?? -1,
+        outcome: out.stderr.split('\n')[0]!.slice(0, 100),
+        lost: 0,
+        duplicates: 0,
+      });
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
@@ -294,18 +383,32 @@ describe('reliability: bad input', function () {
     assert.ok(deepExists, 'the deep file is still there on-prem');
     const id = out.json<{ id: string }>().id;
     const deep = (await membersOf(cli, id)).find((m) => m.onpremPath?.endsWith('deep.txt'));
-    const warnings = out.json<{ pass?: { sets: { warnings?: string[] }[] } }>().pass?.sets.flatMap((x) => x.warnings ?? []) ?? [];
-    const copied = execFileSync('find', [path.join(cloud, 'Shared/Projects'), '-name', 'deep.txt']).toString().trim();
+    const warnings =
+      out
+        .json<{ pass?: { sets: { warnings?: string[] }[] } }>()
+        .pass?.sets.flatMap((x) => x.warnings ?? []) ?? [];
+    const copied = execFileSync('find', [path.join(cloud, 'Shared/Projects'), '-name', 'deep.txt'])
+      .toString()
+      .trim();
     let outcome = 'synced';
     if (deep?.status === 'FAILED') outcome = `deep file FAILED ${deep.errorCode}`;
     else if (!copied) {
       // not synced: then the user must be told (a warning naming what was skipped), and exit 0 is only
       // acceptable with that warning
-      assert.ok(warnings.some((w) => /skipped/.test(w)), `the deep file is neither synced nor FAILED nor warned about: ${JSON.stringify(warnings).slice(0, 500)}`);
+      assert.ok(
+        warnings.some((w) => /skipped/.test(w)),
+        `the deep file is neither synced nor FAILED nor warned about: ${JSON.stringify(warnings).slice(0, 500)}`,
+      );
       outcome = 'skipped with a warning (path too long to read)';
     }
     assert.equal(out.code, deep?.status === 'FAILED' ? 3 : 0);
-    records.push({ input: `path of ${rel.length} chars (local↔local)`, exit: out.code ?? -1, outcome, lost: 0, duplicates: 0 });
+    records.push({
+      input: `path of ${rel.length} chars (local↔local)`,
+      exit: out.code ?? -1,
+      outcome,
+      lost: 0,
+      duplicates: 0,
+    });
     // fs.rm cannot reach below PATH_MAX either; rm(1) walks relative to each directory
     execFileSync('rm', ['-rf', onprem, cloud]);
   });
@@ -327,7 +430,13 @@ describe('reliability: bad input', function () {
     await writeFile(path.join(cloud, 'Shared/Projects/sub/also-empty'), '');
     await cli.ok(['sync', '--json']);
     assert.equal(await read(path.join(onprem, 'Projects/sub/also-empty')), '');
-    records.push({ input: 'empty files, empty folder, emptied file', exit: 0, outcome: 'synced as empty', lost: 0, duplicates: 0 });
+    records.push({
+      input: 'empty files, empty folder, emptied file',
+      exit: 0,
+      outcome: 'synced as empty',
+      lost: 0,
+      duplicates: 0,
+    });
   });
 
   it('symlinks and symlink loops are skipped with a warning, never followed or synced', async () => {
@@ -347,7 +456,13 @@ describe('reliability: bad input', function () {
     assert.deepEqual([...t.keys()].sort(), ['real.txt'], 'only the real file went across');
     const s = await cli.run(['sync', '--json']);
     assert.equal(s.code, 0, explain('second pass', s));
-    records.push({ input: 'symlinks (file, folder outside, loop, ..)', exit: 0, outcome: 'skipped with a warning', lost: 0, duplicates: 0 });
+    records.push({
+      input: 'symlinks (file, folder outside, loop, ..)',
+      exit: 0,
+      outcome: 'skipped with a warning',
+      lost: 0,
+      duplicates: 0,
+    });
   });
 
   it('unreadable files and folders (run as `nobody` via runuser, since root reads through chmod 000): the member fails or is skipped, nothing deleted in the cloud', async function () {
@@ -355,7 +470,10 @@ describe('reliability: bad input', function () {
     let runuser = false;
     if (asRoot) {
       try {
-        execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, BIN, '--version'], { stdio: 'ignore', cwd: PROJECT_ROOT });
+        execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, BIN, '--version'], {
+          stdio: 'ignore',
+          cwd: PROJECT_ROOT,
+        });
         runuser = true;
       } catch {
         runuser = false;
@@ -374,8 +492,13 @@ describe('reliability: bad input', function () {
     const nogroup = Number(execFileSync('id', ['-g', 'nobody']).toString().trim());
     const run = (args: string[]): Promise<CliResult> =>
       new Promise((resolve) => {
-        const argv = asRoot ? ['runuser', '-u', 'nobody', '--', process.execPath, BIN, ...args] : [process.execPath, BIN, ...args];
-        const child = spawn(argv[0]!, argv.slice(1), { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', CLOUDSYNC_HOME: home } });
+        const argv = asRoot
+          ? ['runuser', '-u', 'nobody', '--', process.execPath, BIN, ...args]
+          : [process.execPath, BIN, ...args];
+        const child = spawn(argv[0]!, argv.slice(1), {
+          cwd: PROJECT_ROOT,
+          env: { PATH: process.env.PATH ?? '', CLOUDSYNC_HOME: home },
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -407,18 +530,32 @@ describe('reliability: bad input', function () {
       assert.ok([0, 3, 5].includes(out.code ?? -1), explain('sync with unreadable entries', out));
       assertNoStack(out, 'unreadable');
       // nothing deleted in the cloud: an unreadable file or folder is not a deleted one
-      assert.equal(await read(path.join(cloud, 'Shared/Projects/secret.txt')), 'secret', 'the cloud copy keeps its old bytes');
+      assert.equal(
+        await read(path.join(cloud, 'Shared/Projects/secret.txt')),
+        'secret',
+        'the cloud copy keeps its old bytes',
+      );
       assert.equal(await read(path.join(cloud, 'Shared/Projects/closed/inner.txt')), 'inner');
-      if (out.code !== 5) assert.equal(await read(path.join(cloud, 'Shared/Projects/ok.txt')), 'ok v2', 'the readable file synced');
+      if (out.code !== 5)
+        assert.equal(
+          await read(path.join(cloud, 'Shared/Projects/ok.txt')),
+          'ok v2',
+          'the readable file synced',
+        );
       const view = await run(['inspect', id, '--json']);
       const members = view.json<InspectJson>().members;
       const secret = members.find((m) => m.onpremPath === 'Projects/secret.txt');
-      assert.equal(secret?.status, 'FAILED', `an unreadable changed file fails visibly: ${JSON.stringify(secret)}`);
+      assert.equal(
+        secret?.status,
+        'FAILED',
+        `an unreadable changed file fails visibly: ${JSON.stringify(secret)}`,
+      );
       assert.equal(out.code, 3, 'a FAILED member means exit 3');
       records.push({
         input: `unreadable file + folder (${asRoot ? 'as nobody via runuser' : 'non-root'})`,
         exit: out.code ?? -1,
-        outcome: `secret.txt ${secret?.status} ${secret?.errorCode ?? ''}, nothing deleted in the cloud`.trim(),
+        outcome:
+          `secret.txt ${secret?.status} ${secret?.errorCode ?? ''}, nothing deleted in the cloud`.trim(),
         lost: 0,
         duplicates: 0,
       });
@@ -435,7 +572,8 @@ describe('reliability: bad input', function () {
     const file = path.join(onprem, 'Projects/growing.log');
     await put(onprem, 'Projects/growing.log', 'start\n');
     await put(onprem, 'Projects/other.txt', 'other');
-    const id = (await cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>().id;
+    const id = (await cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>()
+      .id;
     const chunk = Buffer.alloc(256 * 1024, 'z');
     await appendFile(file, Buffer.alloc(20 * 1024 * 1024, 'a'));
     let writing = true;
@@ -463,10 +601,19 @@ describe('reliability: bad input', function () {
     assert.equal(runs.at(-1), 0, `follow-up passes: ${runs.join(', ')}`);
     const want = await readFile(file);
     const got = await readFile(path.join(cloud, 'Shared/Projects/growing.log'));
-    assert.ok(got.equals(want), `the cloud copy equals the settled file (${got.length} vs ${want.length} bytes)`);
+    assert.ok(
+      got.equals(want),
+      `the cloud copy equals the settled file (${got.length} vs ${want.length} bytes)`,
+    );
     const m = (await membersOf(cli, id)).find((x) => x.onpremPath === 'Projects/growing.log');
     assert.equal(m?.status, 'SYNCED');
-    records.push({ input: 'file appended to during the pass', exit: out.code ?? -1, outcome: `converged after ${runs.length} more pass(es)`, lost: 0, duplicates: 0 });
+    records.push({
+      input: 'file appended to during the pass',
+      exit: out.code ?? -1,
+      outcome: `converged after ${runs.length} more pass(es)`,
+      lost: 0,
+      duplicates: 0,
+    });
   });
 
   describe('damaged files in --home are refused and left byte for byte', () => {
@@ -474,7 +621,8 @@ describe('reliability: bad input', function () {
       const { cli, home, onprem, cloud } = await pair();
       await put(onprem, 'Projects/a.txt', 'a');
       await mkdir(path.join(cloud, 'Shared'));
-      const id = (await cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>().id;
+      const id = (await cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>()
+        .id;
       const file = path.join(home, 'state', 'default', `${id}.json`);
       const full = await readFile(file);
       const half = full.subarray(0, Math.floor(full.length / 2));
@@ -489,14 +637,21 @@ describe('reliability: bad input', function () {
       const j = (await cli.run(['sync', '--json'])).json<{ error: { hint?: string } }>();
       assert.ok(j.error.hint, 'the JSON error carries a hint');
       assert.equal(await read(path.join(cloud, 'Shared/Projects/a.txt')), 'a', 'nothing was deleted');
-      records.push({ input: 'state file cut in half', exit: 2, outcome: 'refused with a hint, file unchanged', lost: 0, duplicates: 0 });
+      records.push({
+        input: 'state file cut in half',
+        exit: 2,
+        outcome: 'refused with a hint, file unchanged',
+        lost: 0,
+        duplicates: 0,
+      });
     });
 
     it('a hand-edited state file (a member with a wrong field type): exit 2, file unchanged', async () => {
       const { cli, home, onprem, cloud } = await pair();
       await put(onprem, 'Projects/a.txt', 'a');
       await mkdir(path.join(cloud, 'Shared'));
-      const id = (await cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>().id;
+      const id = (await cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>()
+        .id;
       const file = path.join(home, 'state', 'default', `${id}.json`);
       const state = JSON.parse(await readFile(file, 'utf8')) as { members: Record<string, unknown>[] };
       state.members[0]!.status = 42;
@@ -507,7 +662,13 @@ describe('reliability: bad input', function () {
       assert.equal(out.code, 2, explain('sync on a hand-edited state', out));
       assertNoStack(out, 'hand-edited state');
       assert.equal(await readFile(file, 'utf8'), edited, 'unchanged');
-      records.push({ input: 'state file hand-edited (bad field types)', exit: 2, outcome: 'refused, file unchanged', lost: 0, duplicates: 0 });
+      records.push({
+        input: 'state file hand-edited (bad field types)',
+        exit: 2,
+        outcome: 'refused, file unchanged',
+        lost: 0,
+        duplicates: 0,
+      });
     });
 
     it('a config.json from a newer cloudsync: exit 2, file unchanged', async () => {
@@ -525,7 +686,13 @@ describe('reliability: bad input', function () {
         assert.match(out.stderr, /newer|version/i);
         assert.equal(await readFile(file, 'utf8'), text, `${args.join(' ')} left config.json unchanged`);
       }
-      records.push({ input: 'config.json version 99', exit: 2, outcome: 'refused, file unchanged', lost: 0, duplicates: 0 });
+      records.push({
+        input: 'config.json version 99',
+        exit: 2,
+        outcome: 'refused, file unchanged',
+        lost: 0,
+        duplicates: 0,
+      });
     });
   });
 
@@ -542,17 +709,37 @@ describe('reliability: bad input', function () {
     const names = ['..', '../../x', '../x', 'a/b', '/abs', '.', '', 'x\0y'];
     const attempts: [string, () => Promise<unknown>][] = [];
     for (const name of names) {
-      attempts.push([`createFile(${JSON.stringify(name)})`, () => c.createFile(inside.id, name, Readable.from(['evil']), { size: 4 })]);
+      attempts.push([
+        `createFile(${JSON.stringify(name)})`,
+        () => c.createFile(inside.id, name, Readable.from(['evil']), { size: 4 }),
+      ]);
       attempts.push([`createFolder(${JSON.stringify(name)})`, () => c.createFolder(rootNode.id, name)]);
       attempts.push([`move(f.txt, ${JSON.stringify(name)})`, () => c.move(file.id, inside.id, name)]);
     }
     for (const [what, fn] of attempts) {
-      await assert.rejects(fn, (err: unknown) => err instanceof NodeError && err.code === 'INVALID_NAME', what);
+      await assert.rejects(
+        fn,
+        (err: unknown) => err instanceof NodeError && err.code === 'INVALID_NAME',
+        what,
+      );
     }
     assert.deepEqual((await readdir(outer)).sort(), ['root'], 'nothing appeared next to the root');
-    assert.deepEqual([...(await walkLocal(root)).keys()].sort(), ['inside', 'inside/f.txt'], 'nothing new inside');
-    await assert.rejects(() => c.resolvePath('../outside'), (err: unknown) => err instanceof NodeError && err.code === 'INVALID_NAME');
-    records.push({ input: `${attempts.length} escaping names (LocalConnector)`, exit: '-', outcome: 'all INVALID_NAME, nothing created', lost: 0, duplicates: 0 });
+    assert.deepEqual(
+      [...(await walkLocal(root)).keys()].sort(),
+      ['inside', 'inside/f.txt'],
+      'nothing new inside',
+    );
+    await assert.rejects(
+      () => c.resolvePath('../outside'),
+      (err: unknown) => err instanceof NodeError && err.code === 'INVALID_NAME',
+    );
+    records.push({
+      input: `${attempts.length} escaping names (LocalConnector)`,
+      exit: '-',
+      outcome: 'all INVALID_NAME, nothing created',
+      lost: 0,
+      duplicates: 0,
+    });
   });
 
   it(`a 2 GB sparse file local↔local: memory stays flat (VmHWM < 300 MB)${SLOW ? '' : ' [SLOW=1]'}`, async function () {
@@ -576,7 +763,10 @@ describe('reliability: bad input', function () {
     }, 50);
     let out: CliResult;
     try {
-      out = await cli.run(['create', 'Projects', '--target', 'Shared', '--json'], { timeoutMs: 590_000, onSpawn: (p) => (pid = p) });
+      out = await cli.run(['create', 'Projects', '--target', 'Shared', '--json'], {
+        timeoutMs: 590_000,
+        onSpawn: (p) => (pid = p),
+      });
     } finally {
       clearInterval(sample);
     }
@@ -584,7 +774,13 @@ describe('reliability: bad input', function () {
     assert.equal((await stat(path.join(cloud, 'Shared/Projects/big.bin'))).size, size);
     assert.ok(hwm > 0, 'sampled the child');
     assert.ok(hwm < 300 * 1024 ** 2, `peak resident memory ${Math.round(hwm / 1024 ** 2)} MB`);
-    records.push({ input: '2 GB sparse file', exit: 0, outcome: `copied, VmHWM ${Math.round(hwm / 1024 ** 2)} MB`, lost: 0, duplicates: 0 });
+    records.push({
+      input: '2 GB sparse file',
+      exit: 0,
+      outcome: `copied, VmHWM ${Math.round(hwm / 1024 ** 2)} MB`,
+      lost: 0,
+      duplicates: 0,
+    });
     await rm(path.join(cloud, 'Shared/Projects/big.bin'), { force: true });
   });
 });

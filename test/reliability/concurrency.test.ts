@@ -45,7 +45,9 @@ async function prepare(files: number) {
   for (let i = 0; i < files; i++) sc.addFile(top[i % 2]!, `f${i}.txt`, `file ${i}\n`);
   await sc.seed('onprem');
   await sc.sides.cloud.mkdir('');
-  const id = (await pair.cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>().id;
+  const id = (await pair.cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{
+    id: string;
+  }>().id;
   return { ...pair, sc, top, id };
 }
 
@@ -80,19 +82,31 @@ describe('reliability: one pass per profile at a time (SPEC §4)', function () {
     const p = await prepare(200);
     dirs.push(p.home, p.onprem, p.cloud);
     await makeWork(p.sc, p.top, 1, 200);
-    const outs = await Promise.all(Array.from({ length: N }, () => p.cli.run(['sync', '--json'], { timeoutMs: 60_000 })));
+    const outs = await Promise.all(
+      Array.from({ length: N }, () => p.cli.run(['sync', '--json'], { timeoutMs: 60_000 })),
+    );
     const codes = outs.map((o) => o.code);
     const bad = outs.filter((o) => o.code !== 0 && o.code !== 6);
-    assert.deepEqual(bad.map((o) => explain('sync', o)), [], 'every run exits 0 or 6');
+    assert.deepEqual(
+      bad.map((o) => explain('sync', o)),
+      [],
+      'every run exits 0 or 6',
+    );
     assert.ok(codes.includes(0), `at least one pass ran (${JSON.stringify(tally(codes))})`);
     for (const o of outs.filter((x) => x.code === 6)) {
-      assert.match(o.stdout + o.stderr, /lock|another|running|pid/i, 'exit 6 says another pass holds the lock');
+      assert.match(
+        o.stdout + o.stderr,
+        /lock|another|running|pid/i,
+        'exit 6 says another pass holds the lock',
+      );
       assert.doesNotMatch(o.stderr, /\n\s+at /, 'no stack trace');
     }
     // passes that did run: their actions never overlap (each new file created by exactly one of them)
     const created = outs
       .filter((o) => o.code === 0)
-      .flatMap((o) => o.json<SyncJson>().sets.flatMap((s) => s.actions.filter((a) => a.type === 'copy').map((a) => a.path)));
+      .flatMap((o) =>
+        o.json<SyncJson>().sets.flatMap((s) => s.actions.filter((a) => a.type === 'copy').map((a) => a.path)),
+      );
     assert.equal(new Set(created).size, created.length, 'two passes copied the same file: they overlapped');
     const expected = p.sc.expected.tree();
     let dups = 0;
@@ -102,19 +116,30 @@ describe('reliability: one pass per profile at a time (SPEC §4)', function () {
       assertTreeEqual(t, expected, `${side} after ${N} concurrent syncs`);
     }
     await assertAllSynced(p.cli, p.id);
-    records.push({ what: `${N} concurrent \`sync\``, runs: N, codes: tally(codes), lost: 0, duplicates: dups });
+    records.push({
+      what: `${N} concurrent \`sync\``,
+      runs: N,
+      codes: tally(codes),
+      lost: 0,
+      duplicates: dups,
+    });
   });
 
   it('`sync` while `watch --json` runs: syncs exit 0 or 6, watch keeps syncing, SIGTERM stops it with exit 0', async () => {
     const p = await prepare(60);
     dirs.push(p.home, p.onprem, p.cloud);
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('CLOUDSYNC_') && k !== 'CI') env[k] = v;
+    for (const [k, v] of Object.entries(process.env))
+      if (v !== undefined && !k.startsWith('CLOUDSYNC_') && k !== 'CI') env[k] = v;
     env.CLOUDSYNC_HOME = p.home;
-    const watch = spawn(process.execPath, [BIN, 'watch', '--json', '--push-interval', '1', '--pull-interval', '1'], {
-      cwd: PROJECT_ROOT,
-      env,
-    });
+    const watch = spawn(
+      process.execPath,
+      [BIN, 'watch', '--json', '--push-interval', '1', '--pull-interval', '1'],
+      {
+        cwd: PROJECT_ROOT,
+        env,
+      },
+    );
     let stdout = '';
     let stderr = '';
     watch.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -124,10 +149,15 @@ describe('reliability: one pass per profile at a time (SPEC §4)', function () {
     );
     const outs: CliResult[] = [];
     try {
-      assert.ok(await waitFor(() => stdout.includes('"pass-end"'), 30_000, 50), `watch ran a first pass\n${stdout}\n${stderr}`);
+      assert.ok(
+        await waitFor(() => stdout.includes('"pass-end"'), 30_000, 50),
+        `watch ran a first pass\n${stdout}\n${stderr}`,
+      );
       for (let round = 1; round <= 3; round++) {
         await makeWork(p.sc, p.top, round, 60);
-        const burst = await Promise.all(Array.from({ length: 4 }, () => p.cli.run(['sync', '--json'], { timeoutMs: 60_000 })));
+        const burst = await Promise.all(
+          Array.from({ length: 4 }, () => p.cli.run(['sync', '--json'], { timeoutMs: 60_000 })),
+        );
         outs.push(...burst);
       }
       // whatever is left, watch (or one more sync) finishes; wait until the trees match
@@ -149,10 +179,7 @@ describe('reliability: one pass per profile at a time (SPEC §4)', function () {
     } finally {
       watch.kill('SIGTERM');
     }
-    const end = await Promise.race([
-      exited,
-      new Promise<null>((r) => setTimeout(() => r(null), 20_000)),
-    ]);
+    const end = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
     if (end === null) watch.kill('SIGKILL');
     assert.deepEqual(end, { code: 0, signal: null }, `watch stopped with exit 0 on SIGTERM\n${stderr}`);
     const codes = outs.map((o) => o.code);
@@ -164,8 +191,14 @@ describe('reliability: one pass per profile at a time (SPEC §4)', function () {
       .split('\n')
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as { event: string });
-    assert.ok(events.every((e) => typeof e.event === 'string'), 'watch --json prints NDJSON events');
-    assert.ok(events.some((e) => e.event === 'stop' || e.event === 'stopping'), 'watch says it stops');
+    assert.ok(
+      events.every((e) => typeof e.event === 'string'),
+      'watch --json prints NDJSON events',
+    );
+    assert.ok(
+      events.some((e) => e.event === 'stop' || e.event === 'stopping'),
+      'watch says it stops',
+    );
     await syncUntilClean(p.cli, 2);
     const expected = p.sc.expected.tree();
     let dups = 0;
@@ -176,9 +209,16 @@ describe('reliability: one pass per profile at a time (SPEC §4)', function () {
     }
     await assertAllSynced(p.cli, p.id);
     // the store is intact: the snapshot parses
-    const snap = JSON.parse(await readFile(path.join(p.home, 'state', 'default', `${p.id}.json`), 'utf8')) as object;
+    const snap = JSON.parse(
+      await readFile(path.join(p.home, 'state', 'default', `${p.id}.json`), 'utf8'),
+    ) as object;
     assert.ok(snap);
-    records.push({ what: '`sync` ×12 during `watch`', runs: outs.length, codes: tally(codes), lost: 0, duplicates: dups });
+    records.push({
+      what: '`sync` ×12 during `watch`',
+      runs: outs.length,
+      codes: tally(codes),
+      lost: 0,
+      duplicates: dups,
+    });
   });
 });
-

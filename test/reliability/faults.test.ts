@@ -102,13 +102,24 @@ describe('reliability: a flaky server loses and duplicates nothing (SPEC §4)', 
       `faults were injected (${JSON.stringify(faults)})`,
     );
     assert.equal(codes.at(-1), 0, runs.map((r, i) => explain(`run ${i + 1}`, r)).join('\n---\n'));
-    assert.equal(lost, 0, `files lost in the cloud: ${[...local.keys()].filter((p) => !remote.has(p)).slice(0, 20).join(', ')}`);
+    assert.equal(
+      lost,
+      0,
+      `files lost in the cloud: ${[...local.keys()]
+        .filter((p) => !remote.has(p))
+        .slice(0, 20)
+        .join(', ')}`,
+    );
     assert.equal(wrong, 0, 'files with other bytes in the cloud');
     assert.deepEqual(extraPaths.slice(0, 20), [], `extra nodes in the cloud (duplicates: ${duplicates})`);
     await assertAllSynced(cli, id);
     const again = await cli.run(['sync', '--json']);
     assert.equal(again.code, 0, explain('a clean pass after convergence', again));
-    assert.deepEqual(again.json<SyncJson>().sets.flatMap((s) => s.actions), [], 'nothing left to do');
+    assert.deepEqual(
+      again.json<SyncJson>().sets.flatMap((s) => s.actions),
+      [],
+      'nothing left to do',
+    );
   }
 
   before(async () => {
@@ -132,12 +143,16 @@ describe('reliability: a flaky server loses and duplicates nothing (SPEC §4)', 
     });
     assert.equal(login.code, 0, explain('login', login));
     const folders = Math.max(1, Math.round(FILES / 100));
-    for (let d = 0; d < folders; d++) await mkdir(path.join(onprem, 'Big', `d${d}`, 'sub'), { recursive: true });
+    for (let d = 0; d < folders; d++)
+      await mkdir(path.join(onprem, 'Big', `d${d}`, 'sub'), { recursive: true });
     for (let i = 0; i < FILES; i++) {
       const d = i % folders;
       const where = i % 4 === 0 ? path.join(`d${d}`, 'sub') : `d${d}`;
       // mostly small, some 40 KB: multipart uploads of a few sizes
-      await writeFile(path.join(onprem, 'Big', where, `f${i}.txt`), `file ${i}\n` + (i % 50 === 0 ? 'y'.repeat(40_000) : ''));
+      await writeFile(
+        path.join(onprem, 'Big', where, `f${i}.txt`),
+        `file ${i}\n` + (i % 50 === 0 ? 'y'.repeat(40_000) : ''),
+      );
     }
     const created = await cli.ok(['create', 'Big', '--target', 'flaky/Shared', '--no-sync', '--json']);
     id = created.json<{ id: string }>().id;

@@ -18,25 +18,81 @@ export function renderResults(command: string): string {
     '# Reliability results',
     '',
     `Run: ${new Date().toISOString().slice(0, 10)}, \`${command}\` (${process.platform}, Node ${process.version}).`,
-    'Regenerate: `RESULTS_MD=test/reliability/RESULTS.md npx mocha --no-config --timeout 0 \'dist/test/reliability/*.test.js\'`.',
+    "Regenerate: `RESULTS_MD=test/reliability/RESULTS.md npx mocha --no-config --timeout 0 'dist/test/reliability/*.test.js'`.",
     '',
   ];
   const kills = (results.crash as KillRecord[] | undefined) ?? [];
   if (kills.length) {
     out.push('## Kill points (SIGKILL, then `sync` until exit 0, at most 3 runs)', '');
-    out.push(row(['pairing', 'kill point', 'killed mid-pass', 'journal lines at kill', 'follow-up passes', 'lost', 'duplicates', 'temp files', 'converged']));
+    out.push(
+      row([
+        'pairing',
+        'kill point',
+        'killed mid-pass',
+        'journal lines at kill',
+        'follow-up passes',
+        'lost',
+        'duplicates',
+        'temp files',
+        'converged',
+      ]),
+    );
     out.push(row(Array(9).fill('---')));
     for (const k of kills)
-      out.push(row([k.pairing, k.point, k.killed ? 'yes' : 'no (finished first)', k.journalLines, k.followUps < 0 ? '-' : k.followUps, k.damage.lost, k.damage.duplicates, k.damage.temps, k.error ? `**NO**: ${k.error.split('\n')[0]!.slice(0, 120)}` : 'yes']));
+      out.push(
+        row([
+          k.pairing,
+          k.point,
+          k.killed ? 'yes' : 'no (finished first)',
+          k.journalLines,
+          k.followUps < 0 ? '-' : k.followUps,
+          k.damage.lost,
+          k.damage.duplicates,
+          k.damage.temps,
+          k.error ? `**NO**: ${k.error.split('\n')[0]!.slice(0, 120)}` : 'yes',
+        ]),
+      );
     out.push('');
   }
   const faults = (results.faults as FaultRecord[] | undefined) ?? [];
   if (faults.length) {
     out.push('## Faults (emulator, 10% of requests)', '');
-    out.push(row(['phase', 'files', '500', '503', 'reset', 'delay', 'lost-response', 'runs (exit codes)', 'seconds', 'lost', 'duplicates', 'extra nodes', 'wrong bytes']));
+    out.push(
+      row([
+        'phase',
+        'files',
+        '500',
+        '503',
+        'reset',
+        'delay',
+        'lost-response',
+        'runs (exit codes)',
+        'seconds',
+        'lost',
+        'duplicates',
+        'extra nodes',
+        'wrong bytes',
+      ]),
+    );
     out.push(row(Array(13).fill('---')));
     for (const f of faults)
-      out.push(row([f.label, f.files, f.faults['500'], f.faults['503'], f.faults.reset, f.faults.delay, f.faults['lost-response'], f.runs.join(', '), f.seconds.toFixed(1), f.lost, f.duplicates, f.extra, f.wrong]));
+      out.push(
+        row([
+          f.label,
+          f.files,
+          f.faults['500'],
+          f.faults['503'],
+          f.faults.reset,
+          f.faults.delay,
+          f.faults['lost-response'],
+          f.runs.join(', '),
+          f.seconds.toFixed(1),
+          f.lost,
+          f.duplicates,
+          f.extra,
+          f.wrong,
+        ]),
+      );
     out.push('');
   }
   const conc = (results.concurrency as ConcurrencyRecord[] | undefined) ?? [];
@@ -45,18 +101,37 @@ export function renderResults(command: string): string {
     out.push(row(['what', 'runs', 'exit codes (code: count)', 'lost', 'duplicates']));
     out.push(row(Array(5).fill('---')));
     for (const c of conc)
-      out.push(row([c.what, c.runs, Object.entries(c.codes).map(([k, v]) => `${k}: ${v}`).join(', '), c.lost, c.duplicates]));
+      out.push(
+        row([
+          c.what,
+          c.runs,
+          Object.entries(c.codes)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', '),
+          c.lost,
+          c.duplicates,
+        ]),
+      );
     out.push('');
   }
   const bad = [
     ...((results.badInput as BadInputRecord[] | undefined) ?? []),
-    ...((results.vanished as VanishedRecord[] | undefined) ?? []).map((v) => ({ input: v.what, exit: v.exit, outcome: v.outcome, lost: v.lost, duplicates: 0 })),
+    ...((results.vanished as VanishedRecord[] | undefined) ?? []).map((v) => ({
+      input: v.what,
+      exit: v.exit,
+      outcome: v.outcome,
+      lost: v.lost,
+      duplicates: 0,
+    })),
   ];
   if (bad.length) {
     out.push('## Bad input and vanished sides', '');
     out.push(row(['input', 'exit', 'outcome', 'lost', 'duplicates']));
     out.push(row(Array(5).fill('---')));
-    for (const b of bad) out.push(row([b.input.replace(/\|/g, '\\|'), b.exit, b.outcome.replace(/\|/g, '\\|'), b.lost, b.duplicates]));
+    for (const b of bad)
+      out.push(
+        row([b.input.replace(/\|/g, '\\|'), b.exit, b.outcome.replace(/\|/g, '\\|'), b.lost, b.duplicates]),
+      );
     out.push('');
   }
   return out.join('\n');
@@ -66,5 +141,10 @@ after(function () {
   const file = process.env.RESULTS_MD;
   if (!file) return;
   const target = path.isAbsolute(file) ? file : path.join(PROJECT_ROOT, file);
-  writeFileSync(target, renderResults(process.env.RESULTS_COMMAND ?? "npx mocha --no-config --timeout 0 'dist/test/reliability/*.test.js'"));
+  writeFileSync(
+    target,
+    renderResults(
+      process.env.RESULTS_COMMAND ?? "npx mocha --no-config --timeout 0 'dist/test/reliability/*.test.js'",
+    ),
+  );
 });

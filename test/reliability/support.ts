@@ -41,7 +41,7 @@ export class Model {
 
   folderPath(id: string | null): string {
     const parts: string[] = [];
-    for (let f = id; f !== null; ) {
+    for (let f = id; f !== null;) {
       const node = this.folders.get(f);
       assert.ok(node, `model: no folder ${f}`);
       parts.unshift(node.name);
@@ -118,7 +118,12 @@ export class Scenario {
     for (const id of v.files.keys()) await this.sides[side].write(v.filePath(id), v.files.get(id)!.content);
   }
 
-  async create(side: 'onprem' | 'cloud', folder: string | null, name: string, content: string): Promise<string> {
+  async create(
+    side: 'onprem' | 'cloud',
+    folder: string | null,
+    name: string,
+    content: string,
+  ): Promise<string> {
     const id = `f${this.seq++}`;
     for (const m of [this.expected, this.views[side]]) m.files.set(id, { folder, name, content });
     await this.sides[side].write(this.views[side].filePath(id), content);
@@ -331,7 +336,12 @@ export const NO_DAMAGE: Damage = { lost: 0, duplicates: 0, temps: 0, wrong: 0 };
 
 /** `inspect --json`, the part the harness reads. */
 export interface InspectJson {
-  members: { onpremPath: string | null; cloudPath: string | null; status: string; errorCode?: string | null }[];
+  members: {
+    onpremPath: string | null;
+    cloudPath: string | null;
+    status: string;
+    errorCode?: string | null;
+  }[];
   backups?: unknown[];
 }
 
@@ -394,7 +404,11 @@ export async function assertAllSynced(cli: Cli, id: string): Promise<InspectJson
 }
 
 /** Wait until `pred` holds, polling every `everyMs`, at most `maxMs` (then resolves false). */
-export async function waitFor(pred: () => boolean | Promise<boolean>, maxMs: number, everyMs = 5): Promise<boolean> {
+export async function waitFor(
+  pred: () => boolean | Promise<boolean>,
+  maxMs: number,
+  everyMs = 5,
+): Promise<boolean> {
   const end = Date.now() + maxMs;
   while (Date.now() < end) {
     if (await pred()) return true;

@@ -54,7 +54,8 @@ describe('reliability: a vanished side deletes nothing (SPEC §4)', function () 
     dirs.push(p.home, p.onprem, p.cloud);
     await seedProjects(p.onprem);
     await mkdir(path.join(p.cloud, 'Shared'));
-    const id = (await p.cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>().id;
+    const id = (await p.cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>()
+      .id;
     return { ...p, id };
   }
 
@@ -63,25 +64,39 @@ describe('reliability: a vanished side deletes nothing (SPEC §4)', function () 
     const before = await walkLocal(cloud);
     await rename(onprem, `${onprem}-moved`);
     dirs.push(`${onprem}-moved`);
-    for (const args of [['sync', '--json'], ['sync', '--force', '--json']]) {
+    for (const args of [
+      ['sync', '--json'],
+      ['sync', '--force', '--json'],
+    ]) {
       const out = await cli.run(args);
       assert.equal(out.code, 5, explain(args.join(' '), out));
       assert.match(out.stdout + out.stderr, /root|missing|not found|vanished|exist/i);
     }
     const lost = lostBetween(before, await walkLocal(cloud));
     assert.deepEqual(lost, [], 'nothing changed in the cloud');
-    records.push({ what: 'on-prem root renamed away (also with --force)', exit: 5, outcome: 'aborted, cloud untouched', lost: lost.length });
+    records.push({
+      what: 'on-prem root renamed away (also with --force)',
+      exit: 5,
+      outcome: 'aborted, cloud untouched',
+      lost: lost.length,
+    });
   });
 
   it('the on-prem synced folder emptied: exit 5, nothing deleted in the cloud', async () => {
     const { cli, onprem, cloud } = await synced();
     const before = await walkLocal(cloud);
-    for (const e of await readdir(path.join(onprem, 'Projects'))) await rm(path.join(onprem, 'Projects', e), { recursive: true });
+    for (const e of await readdir(path.join(onprem, 'Projects')))
+      await rm(path.join(onprem, 'Projects', e), { recursive: true });
     const out = await cli.run(['sync', '--json']);
     assert.equal(out.code, 5, explain('sync after emptying the folder', out));
     const lost = lostBetween(before, await walkLocal(cloud));
     assert.deepEqual(lost, [], 'nothing deleted in the cloud');
-    records.push({ what: 'on-prem synced folder emptied', exit: 5, outcome: 'aborted, cloud untouched', lost: lost.length });
+    records.push({
+      what: 'on-prem synced folder emptied',
+      exit: 5,
+      outcome: 'aborted, cloud untouched',
+      lost: lost.length,
+    });
   });
 
   it('the on-prem synced folder itself deleted: exit 5 (or members FAILED), nothing deleted in the cloud', async () => {
@@ -92,7 +107,12 @@ describe('reliability: a vanished side deletes nothing (SPEC §4)', function () 
     assert.ok([3, 5].includes(out.code ?? -1), explain('sync after deleting the synced folder', out));
     const lost = lostBetween(before, await walkLocal(cloud));
     assert.deepEqual(lost, [], 'nothing deleted in the cloud');
-    records.push({ what: 'on-prem synced folder deleted', exit: out.code ?? -1, outcome: 'cloud untouched', lost: lost.length });
+    records.push({
+      what: 'on-prem synced folder deleted',
+      exit: out.code ?? -1,
+      outcome: 'cloud untouched',
+      lost: lost.length,
+    });
   });
 
   it('the cloud target folder deleted: members FAILED DELETED_ON_CLOUD (exit 3), nothing deleted on-prem', async () => {
@@ -107,12 +127,21 @@ describe('reliability: a vanished side deletes nothing (SPEC §4)', function () 
     // and when the user insists (--force, as the exit-5 hint says), delete-onprem is off (the default), so
     // SPEC §3 applies: members FAILED DELETED_ON_CLOUD, the on-prem nodes stay
     const forced = await cli.run(['sync', '--force', '--json']);
-    assert.deepEqual(lostBetween(before, await walkLocal(onprem)), [], 'sync --force deleted nothing on-prem');
+    assert.deepEqual(
+      lostBetween(before, await walkLocal(onprem)),
+      [],
+      'sync --force deleted nothing on-prem',
+    );
     assert.equal(forced.code, 3, explain('sync --force', forced));
     const members = (await cli.ok(['inspect', id, '--json'])).json<InspectJson>().members;
     const direct = members.find((m) => m.onpremPath === 'Projects');
     assert.equal(`${direct?.status} ${direct?.errorCode}`, 'FAILED DELETED_ON_CLOUD', JSON.stringify(direct));
-    records.push({ what: 'cloud target folder deleted (local)', exit: out.code ?? -1, outcome: `exit ${out.code}, then --force: exit ${forced.code}, FAILED DELETED_ON_CLOUD, on-prem untouched`, lost: lost.length });
+    records.push({
+      what: 'cloud target folder deleted (local)',
+      exit: out.code ?? -1,
+      outcome: `exit ${out.code}, then --force: exit ${forced.code}, FAILED DELETED_ON_CLOUD, on-prem untouched`,
+      lost: lost.length,
+    });
   });
 
   describe('local ↔ emulator', () => {
@@ -138,7 +167,9 @@ describe('reliability: a vanished side deletes nothing (SPEC §4)', function () 
       });
       assert.equal(login.code, 0, explain('login', login));
       await seedProjects(onprem);
-      const id = (await cli.ok(['create', 'Projects', '--target', 'gone/Shared', '--json'])).json<{ id: string }>().id;
+      const id = (await cli.ok(['create', 'Projects', '--target', 'gone/Shared', '--json'])).json<{
+        id: string;
+      }>().id;
       assert.equal(emulatorTree(emu, 'gone', 'Shared/Projects').size, FILES + 4);
       const before = await walkLocal(onprem);
       emu.deleteNode(emu.findByPath('gone', 'Shared')!.id);
@@ -147,12 +178,25 @@ describe('reliability: a vanished side deletes nothing (SPEC §4)', function () 
       assert.deepEqual(lost, [], 'nothing deleted on-prem');
       assert.ok([3, 5].includes(out.code ?? -1), explain('sync after deleting the cloud target', out));
       const forced = await cli.run(['sync', '--force', '--json']);
-      assert.deepEqual(lostBetween(before, await walkLocal(onprem)), [], 'sync --force deleted nothing on-prem');
+      assert.deepEqual(
+        lostBetween(before, await walkLocal(onprem)),
+        [],
+        'sync --force deleted nothing on-prem',
+      );
       assert.equal(forced.code, 3, explain('sync --force', forced));
       const members = (await cli.ok(['inspect', id, '--json'])).json<InspectJson>().members;
       const direct = members.find((m) => m.onpremPath === 'Projects');
-      assert.equal(`${direct?.status} ${direct?.errorCode}`, 'FAILED DELETED_ON_CLOUD', JSON.stringify(direct));
-      records.push({ what: 'cloud target folder deleted (emulator)', exit: out.code ?? -1, outcome: `exit ${out.code}, then --force: exit ${forced.code}, FAILED DELETED_ON_CLOUD, on-prem untouched`, lost: lost.length });
+      assert.equal(
+        `${direct?.status} ${direct?.errorCode}`,
+        'FAILED DELETED_ON_CLOUD',
+        JSON.stringify(direct),
+      );
+      records.push({
+        what: 'cloud target folder deleted (emulator)',
+        exit: out.code ?? -1,
+        outcome: `exit ${out.code}, then --force: exit ${forced.code}, FAILED DELETED_ON_CLOUD, on-prem untouched`,
+        lost: lost.length,
+      });
     });
   });
 });
