@@ -654,8 +654,14 @@ class Reconciler {
       return true;
     }
     this.claim(to, parentId, w.name);
+    // Both paths on the side being changed: where the node is, and where it goes.
     const fromPath = m[to]!.path;
-    this.push({ type: 'move', member: m.key, to, parent, name: w.name, path, fromPath });
+    const dir =
+      'member' in parent
+        ? this.byKey.get(parent.member)?.[to]?.path
+        : fromPath.split('/').slice(0, -1).join('/');
+    const toPath = dir ? `${dir}/${w.name}` : w.name;
+    this.push({ type: 'move', member: m.key, to, parent, name: w.name, path: toPath, fromPath });
     return true;
   }
 

@@ -146,7 +146,8 @@ interface Row {
 const describeAction = (a: Action) => {
   const to = 'to' in a ? ` ${a.to}` : a.type === 'rename-loser' ? ` ${a.on}` : '';
   const extra = a.type === 'update' && a.conflict ? ' (conflict)' : a.type === 'fail' ? ` ${a.code}` : '';
-  return `${a.type}${to} ${a.path}${extra}`;
+  // A move is named by where the node was (its path field is where it goes).
+  return `${a.type}${to} ${a.type === 'move' ? a.fromPath : a.path}${extra}`;
 };
 
 const rows: Row[] = [
