@@ -208,7 +208,7 @@ describe('reliability: what a killed pass leaves behind (deterministic)', functi
     );
   });
 
-  it("BUG update-kill-identity: updates the killed pass made in place of files (temp + rename, new inodes, one reusing the other's old inode) are recognised, not turned into a false move + conflict + name clash", async function () {
+  it("regression update-kill-identity: updates the killed pass made in place of files (temp + rename, new inodes, one reusing the other's old inode) are recognised, not turned into a false move + conflict + name clash", async function () {
     // What the crash sweep hit (kill after ~240 journal records): pushing on-prem edits to a local cloud
     // replaces each file by a temp file renamed over it (new inode). Killed before the journal records the new
     // ids, the state still holds the old inodes, and the file system has already handed one of them to the
