@@ -1,0 +1,191 @@
+import type { RemoteNode, Side } from '../connectors/types.js';
+import type { MemberState, SetState } from '../store/schema.js';
+import type { SideChange, SideChanges } from './detect.js';
+import type { Action, ParentRef, SetPlan } from './plan.js';
+import type { SideView } from './view.js';
+
+/** Everything reconcile needs; `hashOf` reads a node's current content hash (only asked on real doubt). */
+export interface ReconcileInput {
+  state: SetState;
+  changes: Record<Side, SideChanges>;
+  views: Record<Side, SideView>;
+  /** Which sides hold synced metadata. */
+  properties: Record<Side, boolean>;
+  hashOf: (side: Side, id: string) => Promise<string>;
+  now: Date;
+  /** Members of other sets that moved into this set, by `${side}:${id}` of the node that moved in. */
+  incoming?: Map<string, MemberState>;
+  /** Node ids (`${side}:${id}`) that left this set for another set: not deleted, just forgotten here. */
+  outgoing?: Set<string>;
+}
+
+/** The plan plus what reconcile saw of each member now, which apply records once an action succeeds. */
+export interface ReconcileResult {
+  plan: SetPlan;
+  current: Record<Side, Map<string, RemoteNode>>;
+}
+
+export type Presence =
+  { state: 'absent' } | { state: 'gone' } | { state: 'present'; change: SideChange; node: RemoteNode | null };
+
+/**
+ * What every part of reconcile shares: the member indexes, the nodes seen now, the names claimed in this
+ * plan, and the small helpers (parents, name clashes, paths). The rules live in the subclasses: fresh nodes
+ * (reconcile-fresh.ts), deletions (reconcile-gone.ts), and the per-member merge (reconcile.ts).
+ */
+export class ReconcileBase {
+  protected readonly state: SetState;
+  protected readonly actions: Action[] = [];
+  protected readonly added: MemberState[] = [];
+  protected readonly warnings: string[] = [];
+  protected readonly byKey = new Map<string, MemberState>();
+  protected readonly keyById: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
+  protected readonly childrenOf = new Map<string, MemberState[]>();
+  protected readonly current: Record<Side, Map<string, RemoteNode>> = { onprem: new Map(), cloud: new Map() };
+  /** Members that will have a node on that side once the plan has run (for parents of new nodes). */
+  protected readonly willExist: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+  /** Names taken per destination folder id during this plan (moves and creates). */
+  protected readonly claimedNames: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+  protected readonly leaving: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+  protected readonly newKeys = new Set<string>();
+  /** Changes made up for members moving in from another set (their old state is the base). */
+  protected readonly synthetic = new Map<string, SideChange>();
+
+  constructor(protected readonly input: ReconcileInput) {
+    this.state = input.state;
+  }
+
+  protected index(m: MemberState): void {
+    this.byKey.set(m.key, m);
+    this.childrenOf.set(m.key, []);
+    for (const side of ['onprem', 'cloud'] as const) {
+      const s = m[side];
+      if (s) this.keyById[side].set(s.id, m.key);
+    }
+  }
+
+  protected newMember(kind: MemberState['kind'], parentKey: string | null): MemberState {
+    const key = `m${this.state.nextKey++}`;
+    const m: MemberState = {
+      key,
+      kind,
+      direct: false,
+      parentKey,
+      onprem: null,
+      cloud: null,
+      status: 'PENDING',
+      lastSyncAt: null,
+    };
+    this.added.push(m);
+    this.newKeys.add(key);
+    this.index(m);
+    return m;
+  }
+
+  protected presence(m: MemberState, side: Side): Presence {
+    const base = m[side];
+    if (!base) return { state: 'absent' };
+    if (this.newKeys.has(m.key)) {
+      const node = this.current[side].get(m.key) ?? null;
+      return { state: 'present', change: { kind: 'same', node }, node };
+    }
+    if (this.input.outgoing?.has(`${side}:${base.id}`)) return { state: 'gone' };
+    const ch = this.synthetic.get(`${side}:${m.key}`) ?? this.input.changes[side].byMember.get(m.key);
+    if (!ch) return { state: 'present', change: { kind: 'same', node: null }, node: null };
+    if (ch.kind === 'gone') return { state: 'gone' };
+    return { state: 'present', change: ch, node: ch.node };
+  }
+
+  protected forgetSubtree(m: MemberState, reason: string): void {
+    this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason });
+    for (const child of this.childrenOf.get(m.key) ?? []) {
+      if (child.onprem || child.cloud) this.forgetSubtree(child, reason);
+    }
+  }
+
+  /** Where a node created or moved on `to` must go: the paired parent, or the set's target for direct members. */
+  protected parentRefFor(m: MemberState, from: Side, to: Side, node: RemoteNode | null): ParentRef | null {
+    if (m.direct) {
+      if (to === 'cloud') return { id: this.state.set.target.id };
+      const base = m.onprem;
+      return base?.parentId ? { id: base.parentId } : null;
+    }
+    const parentKey = (node?.parentId && this.keyById[from].get(node.parentId)) || m.parentKey;
+    if (!parentKey) return null;
+    const parent = this.byKey.get(parentKey);
+    if (!parent) return null;
+    if (!parent[to] && !this.willExist[to].has(parentKey)) return null;
+    return { member: parentKey };
+  }
+
+  /** Destination folder id of a parent ref, when already known (for name-clash checks). */
+  protected parentIdOf(ref: ParentRef, to: Side): string | undefined {
+    if ('id' in ref) return ref.id;
+    const p = this.byKey.get(ref.member);
+    return this.willExist[to].has(ref.member) && !p?.[to] ? undefined : p?.[to]?.id;
+  }
+
+  /** Is `name` taken in folder `parentId` on `side` by a node other than `selfId` that stays there? */
+  protected nameTaken(side: Side, parentId: string | undefined, name: string, selfId?: string): boolean {
+    if (!parentId) return false;
+    const slot = `${parentId}\u0000${name}`;
+    if (this.claimedNames[side].has(slot)) return true;
+    const view = this.input.views[side];
+    const kids = view.children.get(parentId);
+    if (kids) {
+      for (const id of kids) {
+        if (id === selfId || this.leaving[side].has(id)) continue;
+        if (view.nodes.get(id)?.name === name) return true;
+      }
+    }
+    return false;
+  }
+
+  protected claim(side: Side, parentId: string | undefined, name: string): void {
+    if (parentId) this.claimedNames[side].add(`${parentId}\u0000${name}`);
+  }
+
+  protected descendants(m: MemberState): MemberState[] {
+    const out: MemberState[] = [];
+    for (const c of this.childrenOf.get(m.key) ?? []) out.push(c, ...this.descendants(c));
+    return out;
+  }
+
+  /** Visit a member that moved out of a deleted folder: it is handled like any other member. */
+  protected pendingVisits: MemberState[] = [];
+
+  protected visitSync(m: MemberState): void {
+    this.pendingVisits.push(m);
+  }
+
+  protected pathOf(m: MemberState): string {
+    const s = m.onprem ?? m.cloud;
+    if (s?.path) return s.path;
+    const rel = m.onprem
+      ? this.input.views.onprem.rel.get(m.onprem.id)
+      : m.cloud
+        ? this.input.views.cloud.rel.get(m.cloud.id)
+        : undefined;
+    return rel ?? s?.name ?? m.key;
+  }
+
+  protected push(a: DistributiveOmit<Action, 'setId'>): void {
+    this.actions.push({ ...a, setId: this.state.set.id } as Action);
+  }
+}
+
+export type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+/** The state snapshot of a node as seen now. */
+export function snapshotOf(n: RemoteNode, path: string) {
+  return {
+    id: n.id,
+    parentId: n.parentId,
+    name: n.name,
+    token: n.token,
+    size: n.size,
+    mtimeMs: n.mtimeMs,
+    ...(n.props ? { props: n.props } : {}),
+    path,
+  };
+}

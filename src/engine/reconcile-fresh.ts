@@ -1,0 +1,140 @@
+import { otherSide, type RemoteNode, type Side } from '../connectors/types.js';
+import type { MemberState } from '../store/schema.js';
+import { ReconcileBase, snapshotOf } from './reconcile-base.js';
+
+/**
+ * Nodes no member accounts for: created, copied or moved in on one side. Equal nodes found on both sides
+ * (or where a killed pass left its copy) pair up instead of clashing; the others become new members.
+ */
+export class FreshPairing extends ReconcileBase {
+  /** Nodes no member accounts for: pair equal ones found on both sides, else make them new members. */
+  protected async addFresh(): Promise<void> {
+    const fresh = [
+      ...this.input.changes.onprem.fresh.map((n) => ({ side: 'onprem' as Side, n })),
+      ...this.input.changes.cloud.fresh.map((n) => ({ side: 'cloud' as Side, n })),
+    ];
+    const rel = (side: Side, id: string) => this.input.views[side].rel.get(id) ?? '';
+    fresh.sort((a, b) => rel(a.side, a.n.id).split('/').length - rel(b.side, b.n.id).split('/').length);
+    const pending = new Map<string, { side: Side; n: RemoteNode; m: MemberState }>();
+    for (const { side, n } of fresh) {
+      if (this.keyById[side].has(n.id)) continue;
+      const parentKey = n.parentId === null ? undefined : this.keyById[side].get(n.parentId);
+      if (!parentKey) continue; // outside anything this set tracks
+      const parent = this.byKey.get(parentKey)!;
+      if (parent.detached) continue;
+      if (await this.adoptWaiting(side, n, parentKey)) continue;
+      const moved = this.input.incoming?.get(`${side}:${n.id}`);
+      const m = this.newMember(n.kind, parentKey);
+      this.current[side].set(m.key, n);
+      this.keyById[side].set(n.id, m.key);
+      const parentPath = parent[side]?.path;
+      m[side] = snapshotOf(n, parentPath ? `${parentPath}/${n.name}` : rel(side, n.id));
+      if (moved) {
+        // Moved in from another set: it keeps its copy on the other side, which is moved, not re-sent.
+        const other = otherSide(side);
+        const base = moved[side];
+        m[side] = base;
+        m[other] = moved[other];
+        m.hash = moved.hash;
+        m.props = moved.props;
+        m.lockedByUs = moved.lockedByUs;
+        if (m[other]) this.keyById[other].set(m[other]!.id, m.key);
+        this.synthetic.set(`${side}:${m.key}`, {
+          kind: 'changed',
+          node: n,
+          content: n.kind === 'file' && n.token !== base?.token,
+          moved: true,
+          renamed: n.name !== base?.name,
+          props: false,
+        });
+        this.newKeys.delete(m.key);
+        continue;
+      }
+      const slot = `${parentKey}\u0000${n.name}`;
+      const twin = pending.get(slot);
+      if (twin && twin.side !== side) {
+        pending.delete(slot);
+        await this.pairTwins(twin.m, twin.side, twin.n, m, side, n);
+      } else {
+        pending.set(slot, { side, n, m });
+      }
+    }
+  }
+
+  /**
+   * A node sitting exactly where a member waits to be created on `side` (same folder, name and kind) is what
+   * a killed pass already made, or the same file put there by hand: equal content (or a folder) pairs up
+   * instead of failing as a name clash. Different content stays a clash.
+   */
+  protected async adoptWaiting(side: Side, n: RemoteNode, parentKey: string): Promise<boolean> {
+    const other = otherSide(side);
+    if (!this.waiting) {
+      // Indexed once for both sides: a pass can have fresh nodes on either.
+      this.waiting = new Map();
+      for (const m of this.state.members) {
+        for (const s of ['onprem', 'cloud'] as const) {
+          const o = otherSide(s);
+          if (!m[s] && m[o] && !m.detached && m.parentKey) {
+            const name = this.current[o].get(m.key)?.name ?? m[o]!.name;
+            this.waiting.set(`${s}\u0000${m.parentKey}\u0000${name}\u0000${m.kind}`, m);
+          }
+        }
+      }
+    }
+    const slot = `${side}\u0000${parentKey}\u0000${n.name}\u0000${n.kind}`;
+    const m = this.waiting.get(slot);
+    if (!m) return false;
+    if (n.kind === 'file') {
+      const mine = this.current[other].get(m.key) ?? null;
+      if ((mine?.size ?? m[other]!.size) !== n.size) return false;
+      const [a, b] = await Promise.all([
+        this.input.hashOf(other, mine?.id ?? m[other]!.id),
+        this.input.hashOf(side, n.id),
+      ]);
+      if (a !== b) return false;
+      m.hash = a;
+    }
+    this.waiting.delete(slot);
+    const parentPath = this.byKey.get(parentKey)?.[side]?.path;
+    m[side] = snapshotOf(n, parentPath ? `${parentPath}/${n.name}` : n.name);
+    this.current[side].set(m.key, n);
+    this.keyById[side].set(n.id, m.key);
+    this.pairedNow.add(m.key);
+    return true;
+  }
+
+  protected waiting: Map<string, MemberState> | undefined;
+
+  /** Members whose two sides were just found equal: no content to compare or send. */
+  protected readonly pairedNow = new Set<string>();
+
+  /** The same name appeared on both sides: equal content (or two folders) pairs up; otherwise both fail. */
+  protected async pairTwins(
+    a: MemberState,
+    aSide: Side,
+    an: RemoteNode,
+    b: MemberState,
+    bSide: Side,
+    bn: RemoteNode,
+  ) {
+    let equal = an.kind === 'folder' && bn.kind === 'folder';
+    let hash: string | undefined;
+    if (an.kind === 'file' && bn.kind === 'file' && an.size === bn.size) {
+      const [ha, hb] = await Promise.all([this.input.hashOf(aSide, an.id), this.input.hashOf(bSide, bn.id)]);
+      equal = ha === hb;
+      hash = ha;
+    }
+    if (!equal) return; // each stays a one-sided new member; its create meets the name clash in visit()
+    // Merge b into a: one member, both sides.
+    a[bSide] = b[bSide];
+    a.hash = hash;
+    this.current[bSide].set(a.key, bn);
+    this.keyById[bSide].set(bn.id, a.key);
+    this.added.splice(this.added.indexOf(b), 1);
+    this.byKey.delete(b.key);
+    this.newKeys.delete(b.key);
+    this.willExist.onprem.add(a.key);
+    this.willExist.cloud.add(a.key);
+    a.status = 'PENDING';
+  }
+}
