@@ -1,42 +1,13 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { otherSide, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
-import { NodeError, type MemberErrorCode } from '../errors.js';
-import type { StateStore } from '../store/state-store.js';
+import { type RemoteNode, type Side } from '../connectors/types.js';
+import { NodeError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { HashingStream, hashStream } from './hash.js';
 import type { Action, ParentRef, SetPlan } from './plan.js';
-import { snapshotOf } from './reconcile.js';
-import type { EngineEvent } from './types.js';
 import { runPool } from './pool.js';
+import { ApplyRecorder, type ApplyDeps, type ApplyOutcome } from './apply-record.js';
 
-/**
- * Content writes between two flush barriers (one syncfs each): bounds what a power cut can make the next
- * pass re-check, against the fixed cost of a flush.
- */
-const FLUSH_EVERY = 1024;
-
-/** What apply needs besides the plan. */
-export interface ApplyDeps {
-  connectors: Record<Side, Connector>;
-  store: StateStore;
-  home: string;
-  now: () => Date;
-  transfers: number;
-  onEvent?: (e: EngineEvent) => void;
-  signal?: AbortSignal;
-}
-
-/** The outcome of applying one set's plan. */
-export interface ApplyOutcome {
-  done: Action[];
-  failed: { action: Action; code: MemberErrorCode; message: string }[];
-  bytes: number;
-  interrupted: boolean;
-}
+export type { ApplyDeps, ApplyOutcome } from './apply-record.js';
 
 /** The order actions run in: state-only first, deletes of files, folders top-down, moves, transfers, folder deletes last. */
 function phaseOf(a: Action, kindOf: (key: string) => string | undefined): number {
@@ -77,22 +48,8 @@ export async function applyPlan(
   return new Applier(state, plan, current, deps).run();
 }
 
-class Applier {
-  private readonly byKey = new Map<string, MemberState>();
-  private readonly remaining = new Map<string, number>();
-  private readonly failedKeys = new Set<string>();
-  private readonly latest: Record<Side, Map<string, RemoteNode>> = { onprem: new Map(), cloud: new Map() };
-  private readonly hashes = new Map<string, string>();
-  private readonly outcome: ApplyOutcome = { done: [], failed: [], bytes: 0, interrupted: false };
-  private fatal: unknown;
-
-  constructor(
-    private readonly state: SetState,
-    private readonly plan: SetPlan,
-    private readonly current: Record<Side, Map<string, RemoteNode>>,
-    private readonly deps: ApplyDeps,
-  ) {}
-
+/** Runs the actions against the connectors, phase by phase, with bounded concurrency. */
+class Applier extends ApplyRecorder {
   async run(): Promise<ApplyOutcome> {
     const referenced = new Set(this.plan.actions.map((a) => a.member));
     for (const m of this.plan.added) {
@@ -135,7 +92,7 @@ class Applier {
     return this.outcome;
   }
 
-  private async runAll(actions: Action[], concurrency: number): Promise<void> {
+  protected async runAll(actions: Action[], concurrency: number): Promise<void> {
     await runPool(actions, Math.max(1, concurrency), async (a) => {
       if (this.fatal || this.deps.signal?.aborted) {
         this.outcome.interrupted = this.outcome.interrupted || Boolean(this.deps.signal?.aborted);
@@ -145,7 +102,7 @@ class Applier {
     });
   }
 
-  private async runOne(a: Action): Promise<void> {
+  protected async runOne(a: Action): Promise<void> {
     const m = this.byKey.get(a.member);
     if (!m) return;
     this.deps.onEvent?.({ event: 'action-start', setId: a.setId, action: a });
@@ -173,19 +130,13 @@ class Applier {
   }
 
   /** How deep a member sits in the set's tree (0 for direct members): parents are created first. */
-  private depthOf(key: string): number {
+  protected depthOf(key: string): number {
     let d = 0;
     for (let m = this.byKey.get(key); m?.parentKey; m = this.byKey.get(m.parentKey)) d++;
     return d;
   }
 
-  private idOf(m: MemberState, side: Side): string {
-    const id = this.latest[side].get(m.key)?.id ?? this.current[side].get(m.key)?.id ?? m[side]?.id;
-    if (!id) throw new NodeError('TARGET_NODE_NO_LONGER_EXISTS', `no ${side} copy of ${m.key}`);
-    return id;
-  }
-
-  private parentId(ref: ParentRef, side: Side): string {
+  protected parentId(ref: ParentRef, side: Side): string {
     if ('id' in ref) return ref.id;
     const parent = this.byKey.get(ref.member);
     const id = parent && (this.latest[side].get(parent.key)?.id ?? parent[side]?.id);
@@ -196,7 +147,7 @@ class Applier {
   }
 
   /** Run one action against the connectors; returns bytes transferred. */
-  private async execute(a: Action, m: MemberState): Promise<number> {
+  protected async execute(a: Action, m: MemberState): Promise<number> {
     const c = this.deps.connectors;
     switch (a.type) {
       case 'adopt':
@@ -287,12 +238,12 @@ class Applier {
     }
   }
 
-  private sourceNode(m: MemberState, side: Side): RemoteNode | undefined {
+  protected sourceNode(m: MemberState, side: Side): RemoteNode | undefined {
     return this.latest[side].get(m.key) ?? this.current[side].get(m.key);
   }
 
   /** Stream `from` → `to` through a hasher, so the recorded hash is of exactly the bytes written. */
-  private async transfer(
+  protected async transfer(
     m: MemberState,
     from: Side,
     _to: Side,
@@ -313,7 +264,7 @@ class Applier {
   }
 
   /** After a name clash, the node that holds the name (to adopt it when it is ours). */
-  private async existingChild(
+  protected async existingChild(
     err: unknown,
     side: Side,
     parentId: string,
@@ -322,154 +273,5 @@ class Applier {
     if (!(err instanceof NodeError) || err.code !== 'TARGET_FOLDER_NAME_CLASH') return null;
     const listing = await this.deps.connectors[side].listTree(parentId, { recursive: false });
     return listing.nodes.find((n) => n.parentId === parentId && n.name === name) ?? null;
-  }
-
-  /** Keep the losing bytes of a conflict under `<home>/backups/` before they are overwritten (never skipped). */
-  private async backup(m: MemberState, loser: Side): Promise<void> {
-    const when = this.deps.now();
-    const memberPath = m[loser]?.path || m[loser]?.name || m.key;
-    const file = join(
-      this.deps.home,
-      'backups',
-      this.state.set.id,
-      when.toISOString().replace(/[:.]/g, '-'),
-      loser,
-      memberPath,
-    );
-    try {
-      await mkdir(dirname(file), { recursive: true });
-      await pipeline(
-        await this.deps.connectors[loser].readContent(this.idOf(m, loser)),
-        createWriteStream(file, { flags: 'wx' }),
-      );
-    } catch (err) {
-      throw new NodeError(
-        'UNKNOWN',
-        `could not keep the losing ${loser} copy before overwriting it: ${(err as Error).message}`,
-      );
-    }
-    const record = {
-      memberKey: m.key,
-      side: loser,
-      memberPath,
-      file,
-      time: when.toISOString(),
-      reason: `conflict: ${otherSide(loser)} won`,
-    };
-    this.state.backups.push(record);
-    await this.deps.store.append(this.state.set.id, { op: 'backup', backup: record });
-  }
-
-  /** Record what one successful action changed, and settle the member once all its actions are done. */
-  private async finish(a: Action, m: MemberState): Promise<void> {
-    const setId = this.state.set.id;
-    switch (a.type) {
-      case 'delete':
-      case 'forget': {
-        const gone = a.type === 'delete' ? [a.member, ...a.covers] : [a.member];
-        this.state.members = this.state.members.filter((x) => !gone.includes(x.key));
-        for (const key of gone) {
-          this.byKey.delete(key);
-          await this.deps.store.append(setId, { op: 'del', key });
-        }
-        return;
-      }
-      case 'detach':
-        m.detached = true;
-        await this.commit(m);
-        return;
-      case 'fail':
-        if (a.clearSide) m[a.clearSide] = null;
-        await this.failMember(m, a.code, a.details);
-        return;
-      case 'rename-loser':
-        // The loser now lives under its conflict name as an unpaired node; the next pass syncs it as new.
-        m[a.on] = null;
-        this.latest[a.on].delete(m.key);
-        this.current[a.on].delete(m.key);
-        await this.commit(m);
-        break;
-      case 'mkdir':
-      case 'copy': {
-        // A created node is recorded at once, even if a later action of the member fails: no orphan twins.
-        const to = a.to;
-        // Its path on `to` is filled in by refreshPaths once the pass is applied (it is relative to that
-        // side's connection root, unrelated to the source path).
-        m[to] = snapshotOf(this.latest[to].get(m.key)!, '');
-        const hash = this.hashes.get(m.key);
-        if (hash) m.hash = hash;
-        break;
-      }
-      default:
-        break;
-    }
-    const left = (this.remaining.get(m.key) ?? 1) - 1;
-    this.remaining.set(m.key, left);
-    if (left > 0) {
-      if (a.type === 'mkdir' || a.type === 'copy' || a.type === 'rename-loser') await this.commit(m);
-      return;
-    }
-    if (this.failedKeys.has(m.key)) return;
-    for (const side of ['onprem', 'cloud'] as const) {
-      const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
-      if (node && m[side]) m[side] = snapshotOf(node, m[side]!.path);
-    }
-    const hash = this.hashes.get(m.key);
-    if (hash) m.hash = hash;
-    const props = this.latest.cloud.get(m.key)?.props ?? this.latest.onprem.get(m.key)?.props;
-    if (props) m.props = props;
-    else if (this.current.cloud.get(m.key)?.props) m.props = this.current.cloud.get(m.key)!.props;
-    m.status = 'SYNCED';
-    delete m.errorCode;
-    delete m.errorDetails;
-    delete m.errorTime;
-    delete m.requested;
-    m.lastSyncAt = this.deps.now().toISOString();
-    await this.commit(m);
-  }
-
-  private async failMember(m: MemberState, code: MemberErrorCode, details: string): Promise<void> {
-    this.failedKeys.add(m.key);
-    m.status = 'FAILED';
-    m.errorCode = code;
-    m.errorDetails = details;
-    m.errorTime = this.deps.now().toISOString();
-    delete m.requested;
-    await this.commit(m);
-  }
-
-  private async commit(m: MemberState): Promise<void> {
-    if (!this.byKey.has(m.key)) return;
-    if (this.unflushed.size > 0) {
-      // Content written since the last barrier may not be on disk yet: the record waits for the barrier,
-      // so state never claims a write a power cut could still undo (a kill loses nothing: the next pass
-      // adopts the equal content it finds).
-      this.held.add(m);
-      if (this.held.size >= FLUSH_EVERY) await this.barrier();
-      return;
-    }
-    await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
-  }
-
-  /** Sides with content written since their last flush, and the member records waiting for it. */
-  private readonly unflushed = new Set<Side>();
-  private readonly held = new Set<MemberState>();
-  private flushing: Promise<void> | undefined;
-
-  /** Flush the written sides (one barrier for many files), then write the records that waited for it. */
-  private async barrier(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (this.unflushed.size === 0 && this.held.size === 0) return;
-    const sides = [...this.unflushed];
-    const members = [...this.held];
-    this.unflushed.clear();
-    this.held.clear();
-    this.flushing = (async () => {
-      for (const side of sides) await this.deps.connectors[side].flush?.();
-      for (const m of members) {
-        if (this.byKey.has(m.key)) await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
-      }
-    })().finally(() => (this.flushing = undefined));
-    await this.flushing;
   }
 }

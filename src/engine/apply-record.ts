@@ -1,0 +1,222 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { otherSide, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
+import { NodeError, type MemberErrorCode } from '../errors.js';
+import type { StateStore } from '../store/state-store.js';
+import type { MemberState, SetState } from '../store/schema.js';
+import type { Action, SetPlan } from './plan.js';
+import { snapshotOf } from './reconcile.js';
+import type { EngineEvent } from './types.js';
+
+/**
+ * Content writes between two flush barriers (one syncfs each): bounds what a power cut can make the next
+ * pass re-check, against the fixed cost of a flush.
+ */
+const FLUSH_EVERY = 1024;
+
+/** What apply needs besides the plan. */
+export interface ApplyDeps {
+  connectors: Record<Side, Connector>;
+  store: StateStore;
+  home: string;
+  now: () => Date;
+  transfers: number;
+  onEvent?: (e: EngineEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** The outcome of applying one set's plan. */
+export interface ApplyOutcome {
+  done: Action[];
+  failed: { action: Action; code: MemberErrorCode; message: string }[];
+  bytes: number;
+  interrupted: boolean;
+}
+
+/**
+ * The state side of apply: what each successful action changed is recorded on its member and journaled,
+ * content writes wait for a flush barrier before they are recorded, failures mark the member FAILED, and
+ * conflict losers are kept under `<home>/backups/` before they are overwritten. The executor (apply.ts)
+ * builds on this.
+ */
+export class ApplyRecorder {
+  protected readonly byKey = new Map<string, MemberState>();
+
+  protected readonly remaining = new Map<string, number>();
+
+  protected readonly failedKeys = new Set<string>();
+
+  protected readonly latest: Record<Side, Map<string, RemoteNode>> = { onprem: new Map(), cloud: new Map() };
+
+  protected readonly hashes = new Map<string, string>();
+
+  protected readonly outcome: ApplyOutcome = { done: [], failed: [], bytes: 0, interrupted: false };
+
+  protected fatal: unknown;
+
+  constructor(
+    protected readonly state: SetState,
+    protected readonly plan: SetPlan,
+    protected readonly current: Record<Side, Map<string, RemoteNode>>,
+    protected readonly deps: ApplyDeps,
+  ) {}
+
+  protected idOf(m: MemberState, side: Side): string {
+    const id = this.latest[side].get(m.key)?.id ?? this.current[side].get(m.key)?.id ?? m[side]?.id;
+    if (!id) throw new NodeError('TARGET_NODE_NO_LONGER_EXISTS', `no ${side} copy of ${m.key}`);
+    return id;
+  }
+
+  /** Keep the losing bytes of a conflict under `<home>/backups/` before they are overwritten (never skipped). */
+  protected async backup(m: MemberState, loser: Side): Promise<void> {
+    const when = this.deps.now();
+    const memberPath = m[loser]?.path || m[loser]?.name || m.key;
+    const file = join(
+      this.deps.home,
+      'backups',
+      this.state.set.id,
+      when.toISOString().replace(/[:.]/g, '-'),
+      loser,
+      memberPath,
+    );
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      await pipeline(
+        await this.deps.connectors[loser].readContent(this.idOf(m, loser)),
+        createWriteStream(file, { flags: 'wx' }),
+      );
+    } catch (err) {
+      throw new NodeError(
+        'UNKNOWN',
+        `could not keep the losing ${loser} copy before overwriting it: ${(err as Error).message}`,
+      );
+    }
+    const record = {
+      memberKey: m.key,
+      side: loser,
+      memberPath,
+      file,
+      time: when.toISOString(),
+      reason: `conflict: ${otherSide(loser)} won`,
+    };
+    this.state.backups.push(record);
+    await this.deps.store.append(this.state.set.id, { op: 'backup', backup: record });
+  }
+
+  /** Record what one successful action changed, and settle the member once all its actions are done. */
+  protected async finish(a: Action, m: MemberState): Promise<void> {
+    const setId = this.state.set.id;
+    switch (a.type) {
+      case 'delete':
+      case 'forget': {
+        const gone = a.type === 'delete' ? [a.member, ...a.covers] : [a.member];
+        this.state.members = this.state.members.filter((x) => !gone.includes(x.key));
+        for (const key of gone) {
+          this.byKey.delete(key);
+          await this.deps.store.append(setId, { op: 'del', key });
+        }
+        return;
+      }
+      case 'detach':
+        m.detached = true;
+        await this.commit(m);
+        return;
+      case 'fail':
+        if (a.clearSide) m[a.clearSide] = null;
+        await this.failMember(m, a.code, a.details);
+        return;
+      case 'rename-loser':
+        // The loser now lives under its conflict name as an unpaired node; the next pass syncs it as new.
+        m[a.on] = null;
+        this.latest[a.on].delete(m.key);
+        this.current[a.on].delete(m.key);
+        await this.commit(m);
+        break;
+      case 'mkdir':
+      case 'copy': {
+        // A created node is recorded at once, even if a later action of the member fails: no orphan twins.
+        const to = a.to;
+        // Its path on `to` is filled in by refreshPaths once the pass is applied (it is relative to that
+        // side's connection root, unrelated to the source path).
+        m[to] = snapshotOf(this.latest[to].get(m.key)!, '');
+        const hash = this.hashes.get(m.key);
+        if (hash) m.hash = hash;
+        break;
+      }
+      default:
+        break;
+    }
+    const left = (this.remaining.get(m.key) ?? 1) - 1;
+    this.remaining.set(m.key, left);
+    if (left > 0) {
+      if (a.type === 'mkdir' || a.type === 'copy' || a.type === 'rename-loser') await this.commit(m);
+      return;
+    }
+    if (this.failedKeys.has(m.key)) return;
+    for (const side of ['onprem', 'cloud'] as const) {
+      const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
+      if (node && m[side]) m[side] = snapshotOf(node, m[side]!.path);
+    }
+    const hash = this.hashes.get(m.key);
+    if (hash) m.hash = hash;
+    const props = this.latest.cloud.get(m.key)?.props ?? this.latest.onprem.get(m.key)?.props;
+    if (props) m.props = props;
+    else if (this.current.cloud.get(m.key)?.props) m.props = this.current.cloud.get(m.key)!.props;
+    m.status = 'SYNCED';
+    delete m.errorCode;
+    delete m.errorDetails;
+    delete m.errorTime;
+    delete m.requested;
+    m.lastSyncAt = this.deps.now().toISOString();
+    await this.commit(m);
+  }
+
+  protected async failMember(m: MemberState, code: MemberErrorCode, details: string): Promise<void> {
+    this.failedKeys.add(m.key);
+    m.status = 'FAILED';
+    m.errorCode = code;
+    m.errorDetails = details;
+    m.errorTime = this.deps.now().toISOString();
+    delete m.requested;
+    await this.commit(m);
+  }
+
+  protected async commit(m: MemberState): Promise<void> {
+    if (!this.byKey.has(m.key)) return;
+    if (this.unflushed.size > 0) {
+      // Content written since the last barrier may not be on disk yet: the record waits for the barrier,
+      // so state never claims a write a power cut could still undo (a kill loses nothing: the next pass
+      // adopts the equal content it finds).
+      this.held.add(m);
+      if (this.held.size >= FLUSH_EVERY) await this.barrier();
+      return;
+    }
+    await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
+  }
+
+  /** Sides with content written since their last flush, and the member records waiting for it. */
+  protected readonly unflushed = new Set<Side>();
+
+  protected readonly held = new Set<MemberState>();
+
+  protected flushing: Promise<void> | undefined;
+
+  /** Flush the written sides (one barrier for many files), then write the records that waited for it. */
+  protected async barrier(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.unflushed.size === 0 && this.held.size === 0) return;
+    const sides = [...this.unflushed];
+    const members = [...this.held];
+    this.unflushed.clear();
+    this.held.clear();
+    this.flushing = (async () => {
+      for (const side of sides) await this.deps.connectors[side].flush?.();
+      for (const m of members) {
+        if (this.byKey.has(m.key)) await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
+      }
+    })().finally(() => (this.flushing = undefined));
+    await this.flushing;
+  }
+}
