@@ -1,4 +1,10 @@
-import { flagWords, valueFlags, type CompletionSpec, type ValueKind } from './completion-spec.js';
+import {
+  flagWords,
+  valueFlags,
+  type CompletionSpec,
+  type ValueKind,
+  valueKindsByFlag,
+} from './completion-spec.js';
 
 /** The bash statement that fills COMPREPLY for one kind of value. */
 function reply(v: ValueKind): string {
@@ -21,14 +27,7 @@ export function bashCompletion(spec: CompletionSpec): string {
   const globals = flagWords(spec.globals).join(' ');
   const names = spec.commands.flatMap((c) => [c.name, ...c.aliases]).join(' ');
   const takesValue = valueFlags(spec).join('|');
-  const byFlag = new Map<string, ValueKind>();
-  for (const o of [...spec.globals, ...spec.commands.flatMap((c) => c.options)]) {
-    if (!o.value) continue;
-    for (const f of [o.long, o.short]) if (f && !byFlag.has(f)) byFlag.set(f, o.value);
-  }
-  const valueCases = [...byFlag]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([flag, v]) => `    ${flag}) ${reply(v)}; return ;;`);
+  const valueCases = valueKindsByFlag(spec).map(([flag, v]) => `    ${flag}) ${reply(v)}; return ;;`);
   const commandCases = spec.commands.map((c) => {
     const opts = [...flagWords(c.options), globals].join(' ');
     const argCases = c.args.map((a, i) =>

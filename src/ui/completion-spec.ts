@@ -95,3 +95,13 @@ export function valueFlags(spec: CompletionSpec): string[] {
   const all = [...spec.globals, ...spec.commands.flatMap((c) => c.options)];
   return [...new Set(flagWords(all.filter((o) => o.value !== null)))].sort();
 }
+
+/** Each value-taking flag spelling with what its value is (first definition wins), sorted by flag. */
+export function valueKindsByFlag(spec: CompletionSpec): [string, ValueKind][] {
+  const byFlag = new Map<string, ValueKind>();
+  for (const o of [...spec.globals, ...spec.commands.flatMap((c) => c.options)]) {
+    if (!o.value) continue;
+    for (const f of [o.long, o.short]) if (f && !byFlag.has(f)) byFlag.set(f, o.value);
+  }
+  return [...byFlag].sort(([a], [b]) => a.localeCompare(b));
+}

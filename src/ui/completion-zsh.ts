@@ -1,4 +1,10 @@
-import { valueFlags, type CompletionSpec, type OptionSpec, type ValueKind } from './completion-spec.js';
+import {
+  valueFlags,
+  type CompletionSpec,
+  type OptionSpec,
+  type ValueKind,
+  valueKindsByFlag,
+} from './completion-spec.js';
 
 /** Quote for a zsh single-quoted word. */
 function q(s: string): string {
@@ -34,14 +40,7 @@ function offer(v: ValueKind): string {
 
 /** The zsh completion script (`_cloudsync` on $fpath, or `source <(cloudsync completion zsh)`). */
 export function zshCompletion(spec: CompletionSpec): string {
-  const byFlag = new Map<string, ValueKind>();
-  for (const o of [...spec.globals, ...spec.commands.flatMap((c) => c.options)]) {
-    if (!o.value) continue;
-    for (const f of [o.long, o.short]) if (f && !byFlag.has(f)) byFlag.set(f, o.value);
-  }
-  const valueCases = [...byFlag]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([flag, v]) => `    ${flag}) ${offer(v)}; return ;;`);
+  const valueCases = valueKindsByFlag(spec).map(([flag, v]) => `    ${flag}) ${offer(v)}; return ;;`);
   const commands = spec.commands.flatMap((c) => [c.name, ...c.aliases].map((n) => entry(n, c.description)));
   const commandCases = spec.commands.map((c) => {
     const argCases = c.args.map((a, i) =>
