@@ -81,7 +81,7 @@ export async function runBudget(b: Budget): Promise<Summary> {
         b.print(`  shrunk in ${shrinkRuns} runs to ${minimal.ops.length} ops (${mr.violation!.messages[0]}):`);
         for (const l of describeCase(minimal, mr)) b.print(l);
       }
-      const scenario = caseToScenario(minimal, `model seed ${seed}: ${v.invariant}`, mr.violation!.messages[0]!, mr.exits);
+      const scenario = caseToScenario(minimal, `model seed ${seed}: ${v.invariant}`, mr.violation!.messages[0]!, mr.exits, mr.violation!.op >= minimal.ops.length);
       b.print('  as a scenario for test/scenarios/rules.ts:');
       for (const l of scenario.split('\n')) b.print(`  ${l}`);
       sum.findings.push({ seed, invariant: v.invariant, messages: mr.violation!.messages, minimal, scenario, shrinkRuns });

@@ -62,11 +62,12 @@ export async function checkMembers(
     return p.startsWith(prefix) ? p.slice(prefix.length) : p;
   };
   for (const set of sets) {
+    const mark = out.length;
     const r = await cli.run(['inspect', set.id, '--json']);
     if (r.code === 2 && /not found|unknown|no sync set/i.test(r.stdout)) continue; // unsynced
     const view = parseJson<Inspect>(r);
     if (r.code !== 0 || !view) {
-      out.push(`inspect ${set.id} exited ${r.code}: ${r.stdout.slice(0, 200)}`);
+      out.push(`inspect failed: set ${set.id} exited ${r.code}: ${r.stdout.slice(0, 200)}`);
       continue;
     }
     const byPath: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
@@ -76,17 +77,22 @@ export async function checkMembers(
         cloud: m.cloudPath === null ? null : local('cloud', m.cloudPath),
       };
       const label = `${set.id} member ${m.onpremPath ?? m.cloudPath} (${m.status}${m.errorCode ? ` ${m.errorCode}` : ''})`;
-      for (const side of ['onprem', 'cloud'] as const) {
+      // A SYNCED member exists on both sides; a FAILED one at least where it came from; DETACHED in the cloud.
+      const missing = (['onprem', 'cloud'] as const).filter((side) => {
         const p = paths[side];
-        if (p === null) continue;
-        byPath[side].add(p);
-        if (!snaps[side].has(p) && m.status !== 'FAILED' && !(m.status === 'DETACHED' && side === 'onprem'))
-          out.push(`inspect shows ${p} on ${side} but it does not exist: ${label}`);
-      }
+        if (p !== null) byPath[side].add(p);
+        return p !== null && !snaps[side].has(p);
+      });
+      const bad =
+        m.status === 'FAILED'
+          ? missing.length === 2
+          : missing.filter((side) => !(m.status === 'DETACHED' && side === 'onprem')).length > 0;
+      if (converged && bad)
+        out.push(`inspect path missing: ${missing.map((s) => `${paths[s]} on ${s}`).join(' and ')}: ${label}`);
       if (!converged) continue;
       if (m.status === 'FAILED' && !DOCUMENTED_CODES.has(m.errorCode ?? ''))
-        out.push(`member FAILED with an undocumented code: ${label}`);
-      if (m.status === 'PENDING') out.push(`member still PENDING after a completed pass: ${label}`);
+        out.push(`undocumented failure code: ${label}`);
+      if (m.status === 'PENDING') out.push(`member PENDING after a completed pass: ${label}`);
       if (m.status !== 'SYNCED' || paths.onprem === null || paths.cloud === null) continue;
       const a = snaps.onprem.get(paths.onprem);
       const b = snaps.cloud.get(paths.cloud);
@@ -108,9 +114,13 @@ export async function checkMembers(
         const rel = p.slice(base.length);
         if (!view.options.includeSubfolders && rel.includes('/')) continue;
         if (!view.options.includeSubfolders && e.kind === 'dir') continue;
-        out.push(`${p} on ${side} is below synced folder ${rp} but is no member of set ${set.id}`);
+        out.push(`not a member: ${p} on ${side} is below synced folder ${rp} but no member of set ${set.id}`);
       }
     }
+    if (out.length > mark)
+      out.push(
+        `(inspect ${set.id}: ${view.members.map((m) => `${m.onpremPath ?? '-'} ↔ ${m.cloudPath ?? '-'} ${m.status}${m.errorCode ? ` ${m.errorCode}` : ''}`).join('; ')})`,
+      );
   }
   return out;
 }

@@ -78,8 +78,18 @@ export function isUserOp(op: Op): boolean {
  * The case as a `Scenario` literal for test/scenarios/rules.ts (local ↔ local paths). The first set is the
  * scenario's `create`; further sets are `run: ['create', …]` steps; runs keep the exit codes seen.
  */
-export function caseToScenario(c: Case, name: string, rule: string, exits: (number | null)[]): string {
-  const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+export function caseToScenario(
+  c: Case,
+  name: string,
+  rule: string,
+  exits: (number | null)[],
+  finalPass = false,
+): string {
+  const q = (s: string) => {
+    const m = /^(v\d+:\d+:)((?:abcdefghij){4,})$/.exec(s);
+    if (m) return `'${m[1]}' + 'abcdefghij'.repeat(${m[2]!.length / 10})`;
+    return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  };
   const arr = (xs: string[]) => `[${xs.map(q).join(', ')}]`;
   const lines: string[] = [];
   const onprem: string[] = [];
@@ -122,6 +132,7 @@ export function caseToScenario(c: Case, name: string, rule: string, exits: (numb
         return lines.push(`{ run: ['unsync', '$ID'] },`);
     }
   });
+  if (finalPass) lines.push("{ run: ['sync'] }, // the final pass, where the violation was seen");
   return [
     '{',
     `  name: ${q(name)},`,

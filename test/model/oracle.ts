@@ -84,20 +84,20 @@ export function checkIntegrity(versions: Map<string, Version>, o: Observed, comp
     const seen = new Map<string, string>();
     for (const [p, c] of filesOf(o.snaps[side])) {
       if (TEMP.test(p)) {
-        if (completed) out.push(`temp file left on ${side}: ${p}`);
+        if (completed) out.push(`temp file left: ${p} on ${side}`);
         continue;
       }
       if (SAVE_TEMP.test(p)) continue;
-      if (!versions.has(c)) out.push(`torn or unknown bytes on ${side}: ${p} holds ${JSON.stringify(c.slice(0, 30))}`);
+      if (!versions.has(c)) out.push(`torn bytes: ${side} ${p} holds ${JSON.stringify(c.slice(0, 30))}`);
       if (!completed) continue;
       const before = seen.get(c);
-      if (before !== undefined) out.push(`twin on ${side}: ${before} and ${p} hold the same version ${c.slice(0, 16)}`);
+      if (before !== undefined) out.push(`twin: on ${side}, ${before} and ${p} hold the same version ${c.slice(0, 16)}`);
       seen.set(c, p);
-      if (TWIN.test(p.slice(p.lastIndexOf('/') + 1))) out.push(`retry twin name on ${side}: ${p}`);
+      if (TWIN.test(p.slice(p.lastIndexOf('/') + 1))) out.push(`twin name: ${p} on ${side}`);
     }
   }
   for (const [p, c] of o.backups)
-    if (!versions.has(c)) out.push(`torn or unknown bytes in backups: ${p} holds ${JSON.stringify(c.slice(0, 30))}`);
+    if (!versions.has(c)) out.push(`torn bytes: backup ${p} holds ${JSON.stringify(c.slice(0, 30))}`);
   return out;
 }
 

@@ -135,11 +135,11 @@ export async function runPass(ctx: PassContext, op: Op, index: number): Promise<
       result.passes += 2;
       note(r1, ` and ${r2.signal ?? `exit ${r2.code}`}`);
       const codes = [r1.code, r2.code];
-      if (codes.every((c) => c === 6)) return found(['two passes at once: both exited 6']);
+      if (codes.every((c) => c === 6)) return found(['both racing passes exited 6: none ran']);
       const ran = r1.code === 6 ? r2 : r1;
       const other = ran === r1 ? r2 : r1;
       if (![0, 3, 5, 6].includes(other.code ?? -1))
-        return found([`two passes at once: one exited ${other.code}: ${brief(other)}`]);
+        return found([`bad exit of a racing pass: one exited ${other.code}: ${brief(other)}`]);
       return found(await afterPass(ctx, b, ran, [], true));
     }
     default:
@@ -176,7 +176,7 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
 async function afterPass(ctx: PassContext, b: Before, r: Run, flags: string[], completed: boolean): Promise<string[]> {
   const msgs: string[] = [];
   const code = r.code ?? -1;
-  if (![0, 3, 5].includes(code)) msgs.push(`pass exited ${code}: ${brief(r)}`);
+  if (![0, 3, 5].includes(code)) msgs.push(`bad exit ${code}: ${brief(r)}`);
   const a = await before(ctx);
   if (code === 5) {
     const diff =
