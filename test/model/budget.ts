@@ -18,6 +18,8 @@ export interface Budget {
   shrinkBudget?: ShrinkBudget;
   /** Stop at the first violation. */
   stopAtFirst?: boolean;
+  /** Only these invariants count (the mutation check); default all. */
+  only?: string[];
   /** Print the ops of each seed as they run. */
   verbose?: boolean;
   print: (line: string) => void;
@@ -46,9 +48,16 @@ export interface Summary {
 
 /** The minimal case as lines a human reads. */
 export function describeCase(c: Case, r: CaseResult): string[] {
-  const lines = [`  seed ${c.seed}; sets: ${c.setup.sets.map((s) => `${s.paths.join(' ')} ${s.flags.join(' ')}`).join(' | ')}`];
-  c.ops.forEach((op, i) => lines.push(`  ${String(i).padStart(3)} ${describeOp(op)}${r.exits[i] != null ? ` → exit ${r.exits[i]}` : ''}`));
-  if (r.violation && r.violation.op >= c.ops.length) lines.push(`  ${String(c.ops.length).padStart(3)} sync (the final pass)`);
+  const lines = [
+    `  seed ${c.seed}; sets: ${c.setup.sets.map((s) => `${s.paths.join(' ')} ${s.flags.join(' ')}`).join(' | ')}`,
+  ];
+  c.ops.forEach((op, i) =>
+    lines.push(
+      `  ${String(i).padStart(3)} ${describeOp(op)}${r.exits[i] != null ? ` → exit ${r.exits[i]}` : ''}`,
+    ),
+  );
+  if (r.violation && r.violation.op >= c.ops.length)
+    lines.push(`  ${String(c.ops.length).padStart(3)} sync (the final pass)`);
   return lines;
 }
 
@@ -61,14 +70,16 @@ export async function runBudget(b: Budget): Promise<Summary> {
   try {
     for (let seed = b.firstSeed; seed < b.firstSeed + b.seeds; seed++) {
       const lines: string[] = [];
-      const opts = { pairing: b.pairing, emu, root: b.root, log: (l: string) => lines.push(l) };
+      const opts = { pairing: b.pairing, emu, root: b.root, only: b.only, log: (l: string) => lines.push(l) };
       const r = await runCase({ seed, setup: { files: {}, cloudDirs: [], sets: [] }, ops: [] }, opts, b.ops);
       sum.seeds++;
       sum.operations += r.executed;
       sum.passes += r.passes;
       sum.kills += r.kills;
       const v = r.violation;
-      b.print(`seed ${seed}: ${r.case.ops.length} ops, ${r.passes} passes, ${r.kills} kills${v ? `: VIOLATION ${v.invariant}` : ': ok'}`);
+      b.print(
+        `seed ${seed}: ${r.case.ops.length} ops, ${r.passes} passes, ${r.kills} kills${v ? `: VIOLATION ${v.invariant}` : ': ok'}`,
+      );
       if (b.verbose || v) for (const l of lines) b.print(l);
       if (!v) continue;
       for (const m of v.messages.slice(0, 8)) b.print(`    ! ${m}`);
@@ -76,15 +87,35 @@ export async function runBudget(b: Budget): Promise<Summary> {
       let mr = r;
       let shrinkRuns = 0;
       if (b.shrink !== false) {
-        const s = await shrinkCase(r.case, r, { pairing: b.pairing, emu, root: b.root }, b.shrinkBudget);
+        const s = await shrinkCase(
+          r.case,
+          r,
+          { pairing: b.pairing, emu, root: b.root, only: b.only },
+          b.shrinkBudget,
+        );
         ({ case: minimal, result: mr, runs: shrinkRuns } = s);
-        b.print(`  shrunk in ${shrinkRuns} runs to ${minimal.ops.length} ops (${mr.violation!.messages[0]}):`);
+        b.print(
+          `  shrunk in ${shrinkRuns} runs to ${minimal.ops.length} ops (${mr.violation!.messages[0]}):`,
+        );
         for (const l of describeCase(minimal, mr)) b.print(l);
       }
-      const scenario = caseToScenario(minimal, `model seed ${seed}: ${v.invariant}`, mr.violation!.messages[0]!, mr.exits, mr.violation!.op >= minimal.ops.length);
+      const scenario = caseToScenario(
+        minimal,
+        `model seed ${seed}: ${v.invariant}`,
+        mr.violation!.messages[0]!,
+        mr.exits,
+        mr.violation!.op >= minimal.ops.length,
+      );
       b.print('  as a scenario for test/scenarios/rules.ts:');
       for (const l of scenario.split('\n')) b.print(`  ${l}`);
-      sum.findings.push({ seed, invariant: v.invariant, messages: mr.violation!.messages, minimal, scenario, shrinkRuns });
+      sum.findings.push({
+        seed,
+        invariant: v.invariant,
+        messages: mr.violation!.messages,
+        minimal,
+        scenario,
+        shrinkRuns,
+      });
       if (b.stopAtFirst) break;
     }
   } finally {

@@ -88,7 +88,9 @@ export async function checkMembers(
           ? missing.length === 2
           : missing.filter((side) => !(m.status === 'DETACHED' && side === 'onprem')).length > 0;
       if (converged && bad)
-        out.push(`inspect path missing: ${missing.map((s) => `${paths[s]} on ${s}`).join(' and ')}: ${label}`);
+        out.push(
+          `inspect path missing: ${missing.map((s) => `${paths[s]} on ${s}`).join(' and ')}: ${label}`,
+        );
       if (!converged) continue;
       if (m.status === 'FAILED' && !DOCUMENTED_CODES.has(m.errorCode ?? ''))
         out.push(`undocumented failure code: ${label}`);

@@ -41,7 +41,8 @@ export class ModelCli {
   private childEnv(): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) {
-      if (v === undefined || k.startsWith('CLOUDSYNC_') || ['FORCE_COLOR', 'NO_COLOR', 'CI'].includes(k)) continue;
+      if (v === undefined || k.startsWith('CLOUDSYNC_') || ['FORCE_COLOR', 'NO_COLOR', 'CI'].includes(k))
+        continue;
       env[k] = v;
     }
     return { ...env, ...this.env, CLOUDSYNC_HOME: this.home };

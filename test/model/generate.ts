@@ -154,7 +154,10 @@ export class Generator {
       case 'both':
       case 'delEdit': {
         const pairs = [...snaps.onprem]
-          .filter(([p, e]) => e.kind === 'file' && snaps.cloud.get(this.counterpart('onprem', p) ?? '')?.kind === 'file')
+          .filter(
+            ([p, e]) =>
+              e.kind === 'file' && snaps.cloud.get(this.counterpart('onprem', p) ?? '')?.kind === 'file',
+          )
           .map(([p]) => p);
         if (pairs.length === 0) return [];
         const p = r.pick(pairs);
@@ -162,12 +165,24 @@ export class Generator {
         const first: Op = { k: 'write', on: 'onprem', path: p, content: this.content() };
         const second: Op = { k: 'write', on: 'cloud', path: q, content: this.content() };
         if (kind === 'both') return [first, second];
-        return r.chance(0.5) ? [{ k: 'rm', on: 'onprem', path: p }, second] : [first, { k: 'rm', on: 'cloud', path: q }];
+        return r.chance(0.5)
+          ? [{ k: 'rm', on: 'onprem', path: p }, second]
+          : [first, { k: 'rm', on: 'cloud', path: q }];
       }
       case 'sameName': {
         const pairs = dirs
-          .map((d) => (on === 'onprem' ? [d, this.counterpart('onprem', `${d}/`)] : [this.counterpart('cloud', `${d}/`), `${d}/`]))
-          .filter(([a, b]) => a && b && snaps.onprem.get(a.replace(/\/$/, ''))?.kind === 'dir' && snaps.cloud.get(b.replace(/\/$/, ''))?.kind === 'dir');
+          .map((d) =>
+            on === 'onprem'
+              ? [d, this.counterpart('onprem', `${d}/`)]
+              : [this.counterpart('cloud', `${d}/`), `${d}/`],
+          )
+          .filter(
+            ([a, b]) =>
+              a &&
+              b &&
+              snaps.onprem.get(a.replace(/\/$/, ''))?.kind === 'dir' &&
+              snaps.cloud.get(b.replace(/\/$/, ''))?.kind === 'dir',
+          );
         if (pairs.length === 0) return [];
         const [a, b] = r.pick(pairs) as [string, string];
         const name = r.pick(NAMES);
@@ -182,7 +197,9 @@ export class Generator {
       case 'symlink': {
         if (dirs.length === 0) return [];
         const p = `${r.pick(dirs)}/ln`;
-        return exists(p) ? [] : [{ k: 'symlink', on, path: p, target: r.pick(['a.txt', '../out', '/etc/hostname']) }];
+        return exists(p)
+          ? []
+          : [{ k: 'symlink', on, path: p, target: r.pick(['a.txt', '../out', '/etc/hostname']) }];
       }
       case 'sync':
         return [{ k: 'sync', flags: this.syncFlags(), dry: r.chance(0.2) }];

@@ -91,7 +91,8 @@ export function checkIntegrity(versions: Map<string, Version>, o: Observed, comp
       if (!versions.has(c)) out.push(`torn bytes: ${side} ${p} holds ${JSON.stringify(c.slice(0, 30))}`);
       if (!completed) continue;
       const before = seen.get(c);
-      if (before !== undefined) out.push(`twin: on ${side}, ${before} and ${p} hold the same version ${c.slice(0, 16)}`);
+      if (before !== undefined)
+        out.push(`twin: on ${side}, ${before} and ${p} hold the same version ${c.slice(0, 16)}`);
       seen.set(c, p);
       if (TWIN.test(p.slice(p.lastIndexOf('/') + 1))) out.push(`twin name: ${p} on ${side}`);
     }
@@ -151,4 +152,3 @@ export interface Violation {
 export function invariantOf(message: string): string {
   return message.slice(0, message.indexOf(':') > 0 ? message.indexOf(':') : undefined).trim();
 }
-

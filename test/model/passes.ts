@@ -35,6 +35,8 @@ export interface PassContext {
   log: (line: string) => void;
   /** Each set's initial root on-prem and in the cloud (prefixes), for counting deletes. */
   roots: [string, string][];
+  /** Only these invariants count (the mutation check); default all. */
+  only?: string[];
 }
 
 interface SyncJson {
@@ -61,8 +63,10 @@ async function before(ctx: PassContext): Promise<Before> {
 /** Run one cloudsync op and check what it left; returns the first violation. */
 export async function runPass(ctx: PassContext, op: Op, index: number): Promise<Violation | undefined> {
   const { cli, result } = ctx;
-  const found = (msgs: string[]): Violation | undefined =>
-    msgs.length ? { op: index, invariant: invariantOf(msgs[0]!), messages: msgs } : undefined;
+  const found = (all: string[]): Violation | undefined => {
+    const msgs = ctx.only ? all.filter((m) => ctx.only!.includes(invariantOf(m))) : all;
+    return msgs.length ? { op: index, invariant: invariantOf(msgs[0]!), messages: msgs } : undefined;
+  };
   const note = (r: Run, extra = '') => {
     result.exits[index] = r.code;
     ctx.log(`  ${String(index).padStart(3)} ${describeOp(op)} → ${r.signal ?? `exit ${r.code}`}${extra}`);
@@ -83,7 +87,8 @@ export async function runPass(ctx: PassContext, op: Op, index: number): Promise<
         if (e.kind === 'file' && (f?.kind !== 'file' || f.content !== e.content))
           msgs.push(`unsync changed on-prem bytes: ${p}`);
       }
-      for (const [p, e] of now) if (e.kind === 'file' && !e.writable) msgs.push(`unsync left on-prem read-only: ${p}`);
+      for (const [p, e] of now)
+        if (e.kind === 'file' && !e.writable) msgs.push(`unsync left on-prem read-only: ${p}`);
       return found(msgs);
     }
     case 'sync': {
@@ -154,7 +159,8 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
   const dir = path.join(ctx.home, 'state', 'default');
   const lines = async () => {
     let n = 0;
-    for (const f of await readdir(dir).catch(() => [])) if (f.endsWith('.journal')) n += await lineCount(path.join(dir, f));
+    for (const f of await readdir(dir).catch(() => []))
+      if (f.endsWith('.journal')) n += await lineCount(path.join(dir, f));
     return n;
   };
   const target = (await lines()) + (op.lines ?? 1);
@@ -173,7 +179,13 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
 }
 
 /** The checks after a pass `r` that started from `b`. */
-async function afterPass(ctx: PassContext, b: Before, r: Run, flags: string[], completed: boolean): Promise<string[]> {
+async function afterPass(
+  ctx: PassContext,
+  b: Before,
+  r: Run,
+  flags: string[],
+  completed: boolean,
+): Promise<string[]> {
   const msgs: string[] = [];
   const code = r.code ?? -1;
   if (![0, 3, 5].includes(code)) msgs.push(`bad exit ${code}: ${brief(r)}`);
@@ -192,14 +204,18 @@ async function afterPass(ctx: PassContext, b: Before, r: Run, flags: string[], c
       const ex = ctx.sets[k]!.excluded;
       const docs = Math.max(filesBelow(b.o.snaps.onprem, on, ex), filesBelow(b.o.snaps.cloud, cl, ex));
       const deleted =
-        deletedBelow(b.o.snaps.onprem, a.o.snaps.onprem, on) + deletedBelow(b.o.snaps.cloud, a.o.snaps.cloud, cl);
+        deletedBelow(b.o.snaps.onprem, a.o.snaps.onprem, on) +
+        deletedBelow(b.o.snaps.cloud, a.o.snaps.cloud, cl);
       const allowed = Math.max(1, Math.floor((pct * docs) / 100));
       if (deleted > allowed)
-        msgs.push(`delete guard let too much through: ${deleted} files deleted below ${on} / ${cl} of ${docs} (--max-delete ${pct})`);
+        msgs.push(
+          `delete guard let too much through: ${deleted} files deleted below ${on} / ${cl} of ${docs} (--max-delete ${pct})`,
+        );
     });
   }
   msgs.push(...checkNoLoss(ctx.world.versions, a.o), ...checkIntegrity(ctx.world.versions, a.o, completed));
-  if (completed && a.state.has('default/.lock')) msgs.push('lock left: state/default/.lock after a completed pass');
+  if (completed && a.state.has('default/.lock'))
+    msgs.push('lock left: state/default/.lock after a completed pass');
   const converged = completed && (code === 0 || code === 3);
   msgs.push(...(await checkMembers(ctx.cli, ctx.sets, ctx.sides, a.o.snaps, converged)));
   if (msgs.length === 0 && converged) {

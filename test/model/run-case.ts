@@ -24,6 +24,8 @@ export interface CaseOptions {
   root?: string;
   /** Called with each line of the run's log. */
   log?: (line: string) => void;
+  /** Only these invariants count (the mutation check); default all. */
+  only?: string[];
 }
 
 /** What a case did. */
@@ -48,7 +50,13 @@ export async function runCase(c: Case, opts: CaseOptions, generate = 0): Promise
   const log = opts.log ?? (() => undefined);
   const gen = new Generator(c.seed);
   const setup = generate ? gen.setup() : c.setup;
-  const result: CaseResult = { case: { seed: c.seed, setup, ops: [] }, executed: 0, passes: 0, kills: 0, exits: [] };
+  const result: CaseResult = {
+    case: { seed: c.seed, setup, ops: [] },
+    executed: 0,
+    passes: 0,
+    kills: 0,
+    exits: [],
+  };
   const home = await tempDir('cs-model-home-');
   const onDir = await tempDir('cs-model-onprem-');
   let cloud: ModelSide;
@@ -72,14 +80,18 @@ export async function runCase(c: Case, opts: CaseOptions, generate = 0): Promise
       if (r.code !== 0) throw new Error(`login ${side} exited ${r.code}: ${r.stdout}${r.stderr}`);
     }
     const sets: SetView[] = [];
-    const ctx: PassContext = { cli, world, sides, sets, home, result, log, roots: [] };
+    const ctx: PassContext = { cli, world, sides, sets, home, result, log, roots: [], only: opts.only };
     for (const def of setup.sets) {
       const args = ['create', ...def.paths, '--target', sides.cloud.cliPath('T'), ...def.flags, '--json'];
       const r = await cli.run(args);
       log(`  create ${def.paths.join(' ')} ${def.flags.join(' ')} → exit ${r.code}`);
       const id = parseJson<{ id?: string }>(r)?.id;
       if (!id || ![0, 3].includes(r.code ?? -1)) {
-        result.violation = { op: -1, invariant: 'create failed', messages: [`create exited ${r.code}: ${r.stdout}`] };
+        result.violation = {
+          op: -1,
+          invariant: 'create failed',
+          messages: [`create exited ${r.code}: ${r.stdout}`],
+        };
         return result;
       }
       sets.push({ id, excluded: excluder(def.flags.includes('*.bak')) });
@@ -95,8 +107,12 @@ export async function runCase(c: Case, opts: CaseOptions, generate = 0): Promise
     for (let i = 0; generate ? result.case.ops.length < generate : i < ops.length; i++) {
       let batch: Op[];
       if (generate) {
-        batch = gen.next({ onprem: await sides.onprem.snapshot(), cloud: await sides.cloud.snapshot() }, cloud.label === 'local');
-        if (result.case.ops.length + batch.length >= generate && gen.rng.chance(0.4)) batch.push({ k: 'unsync' });
+        batch = gen.next(
+          { onprem: await sides.onprem.snapshot(), cloud: await sides.cloud.snapshot() },
+          cloud.label === 'local',
+        );
+        if (result.case.ops.length + batch.length >= generate && gen.rng.chance(0.4))
+          batch.push({ k: 'unsync' });
       } else batch = [ops[i]!];
       for (const op of batch) {
         const index = result.case.ops.length;

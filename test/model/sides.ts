@@ -1,6 +1,17 @@
 // The two sides of a model run, changed the way a user would change them (behind cloudsync's back) and read
 // back whole: a local folder, or one site of the Alfresco emulator (in-process, so no HTTP and no faults).
-import { chmod, lstat, mkdir, readdir, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import type { Emulator } from '../support/emulator/index.js';
 

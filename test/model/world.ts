@@ -50,7 +50,8 @@ export class World {
         if (!s.has(op.path)) return false;
         break;
       case 'mv':
-        if (!s.has(op.from) || s.has(op.to) || op.to.startsWith(`${op.from}/`) || !parentOk(op.to)) return false;
+        if (!s.has(op.from) || s.has(op.to) || op.to.startsWith(`${op.from}/`) || !parentOk(op.to))
+          return false;
         break;
       case 'mkdir':
       case 'symlink':
