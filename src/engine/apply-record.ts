@@ -124,7 +124,16 @@ export class ApplyRecorder {
         await this.commit(m);
         return;
       case 'fail':
-        if (a.clearSide) m[a.clearSide] = null;
+        if (a.clearSide) {
+          m[a.clearSide] = null;
+          // The copy that is left may have been renamed or moved meanwhile: record where it is now (its
+          // content is not recorded as synced).
+          const side = otherSide(a.clearSide);
+          const node = this.current[side].get(m.key);
+          const was = m[side];
+          if (node && was) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
+          this.settleParent(m);
+        }
         await this.failMember(m, a.code, a.details);
         return;
       case 'rename-loser':

@@ -56,7 +56,8 @@ export class GoneHandling extends FreshPairing {
 
   /** For every member below `m` (and `m`) gone on `side`, call `fn`; members still present are visited apart. */
   protected walkGone(m: MemberState, side: Side, fn: (d: MemberState) => void): void {
-    fn(m);
+    if (this.presence(m, otherSide(side)).state === 'present') fn(m);
+    else this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason: 'deleted on both sides' });
     for (const c of this.childrenOf.get(m.key) ?? []) {
       if (this.presence(c, side).state === 'present') this.visitSync(c);
       else if (c[side] || c[otherSide(side)]) this.walkGone(c, side, fn);

@@ -83,7 +83,25 @@ class Reconciler extends GoneHandling {
     this.visited.add(m.key);
     const on = this.presence(m, 'onprem');
     const cl = this.presence(m, 'cloud');
-    const outgoing = (side: Side) => m[side] && this.input.outgoing?.has(`${side}:${m[side]!.id}`);
+    const slot = (side: Side) => (m[side] ? `${side}:${m[side]!.id}` : '');
+    const held = this.input.blocked?.get(slot('onprem')) ?? this.input.blocked?.get(slot('cloud'));
+    if (
+      held !== undefined ||
+      this.input.blocked?.has(slot('onprem')) ||
+      this.input.blocked?.has(slot('cloud'))
+    ) {
+      // Its move into another set cannot be applied: it stays in this set, untouched, and says why.
+      if (held)
+        this.push({
+          type: 'fail',
+          member: m.key,
+          path: this.pathOf(m),
+          code: held.code,
+          details: held.details,
+        });
+      return;
+    }
+    const outgoing = (side: Side) => m[side] && this.input.outgoing?.has(slot(side));
     if (outgoing('onprem') || outgoing('cloud')) {
       this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason: 'moved to another sync set' });
       return;
@@ -95,7 +113,19 @@ class Reconciler extends GoneHandling {
     if (on.state === 'gone') return this.handleGone(m, 'onprem');
     if (cl.state === 'gone') return this.handleGone(m, 'cloud');
     if (on.state === 'present' && cl.state === 'absent') {
-      if (m.errorCode === 'DELETED_ON_CLOUD' && !m.requested) return; // waits for request-sync, subtree too
+      if (m.errorCode === 'DELETED_ON_CLOUD' && !m.requested) {
+        // Waits for request-sync, subtree too; a rename or move on-prem meanwhile is still recorded.
+        if (on.change.kind === 'changed' && (on.change.moved || on.change.renamed))
+          this.push({
+            type: 'fail',
+            member: m.key,
+            path: this.pathOf(m),
+            code: 'DELETED_ON_CLOUD',
+            details: m.errorDetails ?? 'Node deleted on cloud',
+            clearSide: 'cloud',
+          });
+        return;
+      }
       this.planCreate(m, 'onprem', 'cloud');
     } else if (on.state === 'absent' && cl.state === 'present') {
       this.planCreate(m, 'cloud', 'onprem');
@@ -213,7 +243,12 @@ class Reconciler extends GoneHandling {
     acted = this.mergeLocation(m, oc, cc, requested) || acted;
     acted = this.mergeProps(m, oc, cc, onNode ?? null, clNode ?? null) || acted;
     // Our lock is re-applied when it went missing: an editor that saves by rename replaces the locked file.
-    if (m.kind === 'file' && this.state.set.options.lockOnPrem && onNode && (!onNode.locked || onLoserRenamed)) {
+    if (
+      m.kind === 'file' &&
+      this.state.set.options.lockOnPrem &&
+      onNode &&
+      (!onNode.locked || onLoserRenamed)
+    ) {
       this.push({ type: 'lock', member: m.key, path: this.pathOf(m) });
       acted = true;
     }

@@ -40,7 +40,7 @@ export interface PassContext {
 }
 
 interface SyncJson {
-  sets?: { id: string; actions: { type: string; path?: string }[] }[];
+  sets?: { id: string; actions: { type: string; path?: string }[]; aborted?: { code: string } }[];
 }
 
 interface Before {
@@ -190,13 +190,22 @@ async function afterPass(
   const code = r.code ?? -1;
   if (![0, 3, 5].includes(code)) msgs.push(`bad exit ${code}: ${brief(r)}`);
   const a = await before(ctx);
-  if (code === 5) {
+  const reported = parseJson<SyncJson>(r)?.sets ?? [];
+  const aborted = reported.filter((s) => s.aborted).map((s) => s.id);
+  if (code === 5 && (reported.length === 0 || aborted.length === reported.length)) {
+    // The whole pass was stopped: nothing anywhere may change.
     const diff =
       sameSnapshot(b.o.snaps.onprem, a.o.snaps.onprem) ??
       sameSnapshot(b.o.snaps.cloud, a.o.snaps.cloud) ??
       sameFiles(b.state, a.state) ??
       sameFiles(b.o.backups, a.o.backups);
     if (diff) msgs.push(`guard exit 5 changed something: ${diff}`);
+  } else if (code === 5) {
+    // A guard stops its set only (SPEC §4): the other sets ran; the stopped ones' state is untouched.
+    const mine = (m: Map<string, string>) =>
+      new Map([...m].filter(([p]) => aborted.some((id) => path.basename(p).startsWith(`${id}.`))));
+    const diff = sameFiles(mine(b.state), mine(a.state));
+    if (diff) msgs.push(`guard exit 5 changed something of the stopped set: ${diff}`);
   } else if (!flags.includes('--force')) {
     const i = flags.indexOf('--max-delete');
     const pct = i >= 0 ? Number(flags[i + 1]) : 50;
