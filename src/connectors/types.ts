@@ -38,6 +38,8 @@ export interface RemoteNode {
   props?: SyncedProps;
   /** Locked by anyone (alfresco lock, local: write bits removed). */
   locked?: boolean;
+  /** Permission bits where the side has them (local: `st_mode & 0o777`); conflict backups keep them. */
+  mode?: number;
 }
 
 /** A node a listing passed over, and why (symlink, unreadable, excluded...). Shown as a warning. */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LockedError } from '../errors.js';
+import { ensurePrivateDir } from './private-files.js';
 
 /** What a profile lock file holds: enough to tell a live holder from a stale one, and to tell the user. */
 interface LockInfo {
@@ -34,7 +35,7 @@ export async function acquireProfileLock(
   const pollMs = opts.pollMs ?? 100;
   const dir = path.join(home, 'state', profile);
   const file = path.join(dir, '.lock');
-  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(home, 'state', profile);
   const mine = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), host: os.hostname() });
   const deadline = Date.now() + waitMs;
   for (;;) {
@@ -56,8 +57,9 @@ export async function acquireProfileLock(
  * ever sees an empty lock file that could be mistaken for garbage.
  */
 async function createExclusive(file: string, content: string): Promise<boolean> {
-  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  await fs.promises.writeFile(tmp, content, { mode: 0o600 });
+  const tmp = `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+  // 'wx': O_EXCL, so a symlink planted at the name fails the create instead of being followed
+  await fs.promises.writeFile(tmp, content, { flag: 'wx', mode: 0o600 });
   try {
     await fs.promises.link(tmp, file);
     return true;
@@ -103,8 +105,8 @@ async function takeOver(file: string, staleText: string, mine: string): Promise<
   }
   try {
     if ((await readText(file)) !== staleText) return false;
-    const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    await fs.promises.writeFile(tmp, mine, { mode: 0o600 });
+    const tmp = `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+    await fs.promises.writeFile(tmp, mine, { flag: 'wx', mode: 0o600 });
     await fs.promises.rename(tmp, file);
     return (await readText(file)) === mine;
   } finally {
