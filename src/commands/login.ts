@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigStore, type ConnectionConfig } from '../config/config.js';
 import { CredentialStore } from '../config/credentials.js';
+import { assertHomeOutside } from '../config/home-check.js';
 import type { AlfrescoCredentials } from '../connectors/alfresco/index.js';
 import { LocalConnector } from '../connectors/local/index.js';
 import { otherSide, type Side } from '../connectors/types.js';
@@ -54,6 +55,7 @@ async function loginLocal(
       'create it first, or give a URL starting with https:// for an Alfresco server',
     );
   }
+  assertHomeOutside(homeOf(g), address, `the ${side} folder`);
   const other = await new ConfigStore(homeOf(g)).getConnection(g.profile, otherSide(side));
   if (other?.kind === 'local' && overlaps(address, other.address)) {
     throw new UsageError(

@@ -10,6 +10,11 @@ interface LockInfo {
   pid: number;
   startedAt: string;
   host: string;
+  /**
+   * The holder's process start time (Linux: `/proc/<pid>/stat` field 22, clock ticks since boot), so a pid
+   * the kernel has since given to another process is not mistaken for the holder. Absent elsewhere.
+   */
+  procStart?: string;
 }
 
 /** A held profile lock. */
@@ -36,7 +41,12 @@ export async function acquireProfileLock(
   const dir = path.join(home, 'state', profile);
   const file = path.join(dir, '.lock');
   ensurePrivateDir(home, 'state', profile);
-  const mine = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), host: os.hostname() });
+  const mine = JSON.stringify({
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    host: os.hostname(),
+    procStart: readProcStat(process.pid)?.start,
+  });
   const deadline = Date.now() + waitMs;
   for (;;) {
     if (await createExclusive(file, mine)) return holdLock(file, mine);
@@ -90,7 +100,11 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
  */
 async function takeOver(file: string, staleText: string, mine: string): Promise<boolean> {
   let claim = `${file}.takeover-${createHash('sha256').update(staleText).digest('hex').slice(0, 16)}`;
-  const claimText = JSON.stringify({ pid: process.pid, host: os.hostname() });
+  const claimText = JSON.stringify({
+    pid: process.pid,
+    host: os.hostname(),
+    procStart: readProcStat(process.pid)?.start,
+  });
   for (;;) {
     try {
       await fs.promises.writeFile(claim, claimText, { flag: 'wx', mode: 0o600 });
@@ -141,15 +155,63 @@ function parseLock(text: string): LockInfo | null {
   }
 }
 
-/** A holder is dead when it ran on this host and its pid is gone (another host's pid cannot be checked). */
-function isDead(holder: LockInfo): boolean {
+/**
+ * A holder is dead when it ran on this host and its process is gone (another host's pid cannot be checked).
+ * With `/proc` (Linux) a zombie counts as dead, and so does a live process whose start time is not the
+ * holder's: the pid was reused. Locks written without a start time are compared with the time the lock was
+ * taken (a process started after it cannot be its holder). Elsewhere only "the pid exists" is known.
+ */
+export function isDead(holder: LockInfo): boolean {
   if (holder.host !== undefined && holder.host !== os.hostname()) return false;
   if (holder.pid === process.pid) return false;
+  const proc = readProcStat(holder.pid);
+  if (proc === null) return true; // /proc is there, the pid is not
+  if (proc !== undefined) {
+    if (proc.state === 'Z' || proc.state === 'X') return true;
+    if (holder.procStart !== undefined) return holder.procStart !== proc.start;
+    const lockedAt = Date.parse(holder.startedAt);
+    const started = procStartMs(proc.start);
+    // 2 s of slack: the boot time is known to the second, the start time to the clock tick
+    return started !== undefined && Number.isFinite(lockedAt) && started > lockedAt + 2000;
+  }
   try {
     process.kill(holder.pid, 0);
     return false;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * State and start time of a process from `/proc/<pid>/stat`: null when /proc exists but the pid does not,
+ * undefined without /proc (not Linux). The name field may hold spaces and parentheses: fields are counted
+ * after its last ')'.
+ */
+export function readProcStat(pid: number): { state: string; start: string } | null | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+    return fs.existsSync('/proc/self/stat') ? null : undefined;
+  }
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state); field 22 (starttime) is fields[19]
+  const state = fields[0];
+  const start = fields[19];
+  return state && start ? { state, start } : undefined;
+}
+
+/** Clock ticks per second of /proc times: 100 on every Linux build in use (USER_HZ). */
+const USER_HZ = 100;
+
+/** A /proc start time (ticks since boot) as ms since the epoch, from the boot time in /proc/stat. */
+function procStartMs(ticks: string): number | undefined {
+  try {
+    const btime = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1];
+    return btime === undefined ? undefined : Number(btime) * 1000 + (Number(ticks) * 1000) / USER_HZ;
+  } catch {
+    return undefined;
   }
 }
 

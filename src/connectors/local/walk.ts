@@ -22,6 +22,8 @@ export interface WalkContext {
   readDir: ReadDir;
   /** Called for every node seen, so the connector can index id → absolute path. */
   remember(id: string, abs: string): void;
+  /** True for the folder that is cloudsync's own home: skipped, never a member (issue 9 class 7). */
+  isOwnHome?: (st: fs.BigIntStats) => boolean;
 }
 
 /** Result of walking below one folder (the folder itself excluded). */
@@ -131,6 +133,10 @@ function statOne(
       path: toSpecPath(ctx.root, abs),
       reason: st.isSymbolicLink() ? 'symlink' : 'special file',
     });
+    return;
+  }
+  if (ctx.isOwnHome !== undefined && st.isDirectory() && ctx.isOwnHome(st)) {
+    out.skipped.push({ path: toSpecPath(ctx.root, abs), reason: "cloudsync's own home" });
     return;
   }
   const node = nodeFromStat(st, name, dirId);
