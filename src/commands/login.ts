@@ -55,8 +55,8 @@ async function loginLocal(
       'create it first, or give a URL starting with https:// for an Alfresco server',
     );
   }
-  assertHomeOutside(homeOf(g), address, `the ${side} folder`);
   const other = await new ConfigStore(homeOf(g)).getConnection(g.profile, otherSide(side));
+  assertHomeOutside(homeOf(g), address, `the ${side} folder`);
   if (other?.kind === 'local' && overlaps(address, other.address)) {
     throw new UsageError(
       `${address} overlaps the ${otherSide(side)} folder ${other.address}`,

@@ -165,8 +165,8 @@ export function isDead(holder: LockInfo): boolean {
   if (holder.host !== undefined && holder.host !== os.hostname()) return false;
   if (holder.pid === process.pid) return false;
   const proc = readProcStat(holder.pid);
-  if (proc === null) return true; // /proc is there, the pid is not
-  if (proc !== undefined) {
+  // proc === null: not in /proc, which may hide other users' processes (hidepid): kill(0) below decides
+  if (proc) {
     if (proc.state === 'Z' || proc.state === 'X') return true;
     if (holder.procStart !== undefined) return holder.procStart !== proc.start;
     const lockedAt = Date.parse(holder.startedAt);
