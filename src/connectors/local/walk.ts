@@ -38,6 +38,8 @@ export interface WalkContext {
   readDir: ReadDir;
   /** Called for every node seen, so the connector can index id → absolute path. */
   remember(id: string, abs: string): void;
+  /** True for the folder that is cloudsync's own home: skipped, never a member (issue 9 class 7). */
+  isOwnHome?: (st: fs.BigIntStats) => boolean;
 }
 
 /** Result of walking below one folder (the folder itself excluded). */
@@ -157,6 +159,10 @@ function statOne(
       reason: st.isSymbolicLink() ? 'symlink' : 'special file',
       parentId: dirId,
     });
+    return;
+  }
+  if (ctx.isOwnHome !== undefined && st.isDirectory() && ctx.isOwnHome(st)) {
+    out.skipped.push({ path: toSpecPath(ctx.root, abs), reason: "cloudsync's own home" });
     return;
   }
   const node = nodeFromStat(st, name, dirId);
