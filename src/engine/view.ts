@@ -1,6 +1,7 @@
 import type { Connector, RemoteNode, Side, SkippedEntry } from '../connectors/types.js';
 import type { SetState } from '../store/schema.js';
 import { compileExcludes } from './excludes.js';
+import { listChanged, recordedUnlessTouched } from './view-incremental.js';
 
 /** What one side of one set looks like right now, restricted to the set's scope. */
 export interface SideView {
@@ -36,8 +37,16 @@ export function rootMember(state: SetState) {
   return state.set.kind === 'folder' ? state.members.find((m) => m.direct) : undefined;
 }
 
-/** Read one side of a set through its connector: fetch the direct members, list a folder set's tree. */
-export async function buildView(state: SetState, side: Side, connector: Connector): Promise<SideView> {
+/**
+ * Read one side of a set through its connector: fetch the direct members, list a folder set's tree. With
+ * `touched` (repository events, see events.ts) only the nodes and folders it names are read from the server.
+ */
+export async function buildView(
+  state: SetState,
+  side: Side,
+  connector: Connector,
+  touched?: ReadonlySet<string>,
+): Promise<SideView> {
   const view = emptyView(side);
   if (connector.rememberPath) {
     for (const m of state.members)
@@ -53,7 +62,8 @@ export async function buildView(state: SetState, side: Side, connector: Connecto
       state.members
         .filter((m) => m.direct && !m.detached && m[side])
         .map(async (m) => {
-          const node = await connector.getNode(m[side]!.id);
+          const recorded = touched && recordedUnlessTouched(m, side, touched);
+          const node = recorded ?? (await connector.getNode(m[side]!.id));
           if (node) {
             view.nodes.set(node.id, node);
             view.rel.set(node.id, node.name);
@@ -70,7 +80,10 @@ export async function buildView(state: SetState, side: Side, connector: Connecto
     view.rootGone = true;
     return view;
   }
-  const listing = await connector.listTree(rootNode.id, { recursive: state.set.options.includeSubfolders });
+  const recursive = state.set.options.includeSubfolders;
+  const listing = touched
+    ? await listChanged(state, side, connector, rootNode, touched, recursive)
+    : await connector.listTree(rootNode.id, { recursive });
   view.skipped.push(...listing.skipped);
   for (const s of listing.skipped) if (s.unreadableFolderId) view.unreadable.add(s.unreadableFolderId);
   const byParent = new Map<string, RemoteNode[]>();
