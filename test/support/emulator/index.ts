@@ -33,6 +33,8 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** Idle time after which a ticket expires; default one hour. */
   ticketTtlMs?: number;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string; cert: string };
   /** Publish every change as an ACS event2 message to this STOMP broker (stomp://127.0.0.1:port). */
   events?: string;
 }
@@ -148,13 +150,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   faults.configure(opts.faults);
   const core: Core = { directory, repos, limits };
   const log: RequestLogEntry[] = [];
-  const server = createServer({ core, faults, log });
+  const server = createServer({ core, faults, log }, opts.tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   const repo = (network = '-default-'): Repository => {
     const r = repos.get(network);
