@@ -105,6 +105,11 @@ export class EventPublisher {
     this.client.activate();
   }
 
+  /** Connected to the broker right now. */
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
   /** Resolves once connected to the broker (or after `timeoutMs`, false). */
   async ready(timeoutMs = 15_000): Promise<boolean> {
     const start = Date.now();
