@@ -80,6 +80,8 @@ export class EventPublisher {
   private readonly updated = new Map<string, { repo: Repository; node: RepoNode; before: Before }>();
   private readonly deleted = new Map<string, Record<string, unknown>>();
   private flushing: NodeJS.Immediate | null = null;
+  /** Requests in flight: their changes are one group, published when the last one ends. */
+  private holds = 0;
   private readonly client: Client;
   /** Events published, and events dropped because the broker was not connected. */
   readonly counts = { published: 0, dropped: 0 };
@@ -161,12 +163,25 @@ export class EventPublisher {
     await this.client.deactivate();
   }
 
+  /** A request starts: what it changes is published when it ends (`release`). */
+  hold(): void {
+    this.holds++;
+  }
+
+  /** A request ended. */
+  release(): void {
+    this.holds = Math.max(0, this.holds - 1);
+    if (this.holds === 0) this.schedule();
+  }
+
   private schedule(): void {
+    if (this.holds > 0) return;
     this.flushing ??= setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.flushing = null;
+    if (this.holds > 0) return;
     const group = randomUUID();
     for (const { repo, node } of this.created.values()) this.send('Created', group, nodeResource(repo, node));
     for (const { repo, node, before } of this.updated.values()) {

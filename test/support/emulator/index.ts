@@ -150,7 +150,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   faults.configure(opts.faults);
   const core: Core = { directory, repos, limits };
   const log: RequestLogEntry[] = [];
-  const server = createServer({ core, faults, log }, opts.tls);
+  const server = createServer({ core, faults, log, events }, opts.tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

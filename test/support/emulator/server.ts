@@ -16,6 +16,8 @@ export interface ServerDeps {
   core: Core;
   faults: FaultInjector;
   log: RequestLogEntry[];
+  /** Publishes repository events once a request's changes are complete. */
+  events?: { hold(): void; release(): void };
 }
 
 const notFound = () =>
@@ -92,10 +94,13 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
 /** Creates the HTTP server (HTTPS with `tls`), not yet listening. */
 export function createServer(deps: ServerDeps, tls?: { key: string; cert: string }): http.Server {
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    handle(deps, req, res).catch((e: unknown) => {
-      console.error('emulator: request failed', e);
-      res.destroy();
-    });
+    deps.events?.hold();
+    handle(deps, req, res)
+      .catch((e: unknown) => {
+        console.error('emulator: request failed', e);
+        res.destroy();
+      })
+      .finally(() => deps.events?.release());
   };
   const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
   // Clients under test keep connections alive; a short timeout keeps close() prompt.
