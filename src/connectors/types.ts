@@ -152,8 +152,11 @@ export interface Connector {
   rememberPath?(id: string, path: string): void;
   /** The node as it is now, or null when it no longer exists anywhere the connector can see. */
   getNode(id: string): Promise<RemoteNode | null>;
-  /** Every node below `folderId` (only its direct children unless `recursive`). */
-  listTree(folderId: string, opts: { recursive: boolean }): Promise<Listing>;
+  /**
+   * Every node below `folderId` (only its direct children unless `recursive`). `known` is the folder as the
+   * caller just saw it, so a connector may skip looking it up again (one request per folder on a server).
+   */
+  listTree(folderId: string, opts: { recursive: boolean; known?: RemoteNode }): Promise<Listing>;
   /** Stream a file's content. */
   readContent(id: string): Promise<Readable>;
   /** Create a folder; NodeError TARGET_FOLDER_NAME_CLASH when the name is taken. */

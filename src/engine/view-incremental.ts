@@ -53,12 +53,13 @@ export async function listChanged(
     list.push(recordedNode(m, side));
   }
   const out: Listing = { root, nodes: [], skipped: [] };
-  const queue: string[] = [root.id];
+  const queue: RemoteNode[] = [root];
   while (queue.length > 0) {
-    const folderId = queue.pop()!;
+    const folder = queue.pop()!;
+    const folderId = folder.id;
     let kids: RemoteNode[];
     if (touched.has(folderId)) {
-      const fresh = await connector.listTree(folderId, { recursive: false });
+      const fresh = await connector.listTree(folderId, { recursive: false, known: folder });
       out.skipped.push(...fresh.skipped);
       const known = new Set((recorded.get(folderId) ?? []).map((n) => n.id));
       kids = [];
@@ -67,18 +68,18 @@ export async function listChanged(
         kids.push(n);
         if (n.kind === 'folder' && recursive && !known.has(n.id)) {
           // New here: nothing below it is recorded under this parent, so list all of it.
-          const below = await connector.listTree(n.id, { recursive: true });
+          const below = await connector.listTree(n.id, { recursive: true, known: n });
           out.nodes.push(...below.nodes);
           out.skipped.push(...below.skipped);
         }
       }
       out.nodes.push(...kids);
-      for (const n of kids) if (n.kind === 'folder' && recursive && known.has(n.id)) queue.push(n.id);
+      for (const n of kids) if (n.kind === 'folder' && recursive && known.has(n.id)) queue.push(n);
       continue;
     }
     kids = recorded.get(folderId) ?? [];
     out.nodes.push(...kids);
-    if (recursive) for (const n of kids) if (n.kind === 'folder') queue.push(n.id);
+    if (recursive) for (const n of kids) if (n.kind === 'folder') queue.push(n);
   }
   return out;
 }

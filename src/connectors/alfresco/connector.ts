@@ -128,8 +128,8 @@ export class AlfrescoConnector implements Connector {
     return entry ? toRemoteNode(entry) : null;
   }
 
-  async listTree(folderId: string, opts: { recursive: boolean }): Promise<Listing> {
-    const root = await this.getNode(folderId);
+  async listTree(folderId: string, opts: { recursive: boolean; known?: RemoteNode }): Promise<Listing> {
+    const root = opts.known?.id === folderId ? opts.known : await this.getNode(folderId);
     if (!root) throw new NodeError('TARGET_NODE_NO_LONGER_EXISTS', `folder ${folderId} no longer exists`);
     return listTree(this.http, root, opts.recursive, this.opts.listConcurrency);
   }
