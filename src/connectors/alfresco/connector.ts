@@ -7,6 +7,7 @@ import type {
   ChangeListener,
   Connector,
   Listing,
+  NodeKind,
   RemoteNode,
   SyncedProps,
   WriteOptions,
@@ -162,8 +163,8 @@ export class AlfrescoConnector implements Connector {
     return moveNode(this.http, id, newParentId, newName);
   }
 
-  delete(id: string): Promise<void> {
-    return deleteNode(this.http, id);
+  delete(id: string, kind?: NodeKind): Promise<void> {
+    return deleteNode(this.http, id, kind);
   }
 
   setProps(id: string, props: SyncedProps): Promise<RemoteNode> {
