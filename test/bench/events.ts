@@ -2,6 +2,7 @@
 // without events, and the latency of a cloud change reaching on-prem under `watch`. Local on-prem folder
 // (no requests) ↔ the emulator as the cloud, publishing to a real ActiveMQ broker from Debian's package.
 // Usage: npm run build && node dist/test/bench/events.js --files 10000 [--folders 100] [--edits 100]
+//   [--edit-folders 10]
 import { spawn } from 'node:child_process';
 import { existsSync, promises as fsp } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,8 @@ const arg = (name: string, dflt: number): number => {
 const FILES = arg('files', 10_000);
 const FOLDERS = arg('folders', Math.max(1, Math.round(FILES / 100)));
 const EDITS = arg('edits', 100);
+/** The edits go to this many folders (the first ones). */
+const EDIT_FOLDERS = Math.min(arg('edit-folders', 10), FOLDERS, EDITS);
 const ENV = { CLOUDSYNC_CLOUD_USERNAME: 'admin', CLOUDSYNC_CLOUD_PASSWORD: 'admin', CI: '1' };
 
 function cli(
@@ -59,7 +62,7 @@ async function pass(emu: Emulator, home: string): Promise<{ requests: number; ms
 function editCloud(emu: Emulator, round: number): void {
   const per = Math.ceil(FILES / FOLDERS);
   for (let i = 0; i < EDITS; i++) {
-    const f = Math.floor((i * FOLDERS) / EDITS);
+    const f = Math.floor((i * EDIT_FOLDERS) / EDITS);
     emu.putFile('bench', `Shared/tree/d${f}/f${(i * 7) % per}-${f}.txt`, `edited ${round} ${i}`);
   }
 }
@@ -144,7 +147,7 @@ async function main(): Promise<void> {
       `\n## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — repository events, ${FILES.toLocaleString('en')} files in ${FOLDERS} folders\n`,
     );
     console.log(
-      `Local on-prem folder ↔ emulator as the cloud (publishing event2 to a real ActiveMQ on loopback); the on-prem side makes no HTTP requests, so every request counted is the cloud side's. Incremental = ${EDITS} cloud files edited in ${Math.min(EDITS, FOLDERS)} folders. Load average at the end ${load}. Harness: test/bench/events.ts.\n`,
+      `Local on-prem folder ↔ emulator as the cloud (publishing event2 to a real ActiveMQ on loopback); the on-prem side makes no HTTP requests, so every request counted is the cloud side's. Incremental = ${EDITS} cloud files edited in ${EDIT_FOLDERS} folders. Load average at the end ${load}. Harness: test/bench/events.ts.\n`,
     );
     console.log(
       '| pass | no-change: requests | no-change: wall s | incremental: requests | incremental: wall s |',
