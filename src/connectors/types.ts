@@ -38,6 +38,8 @@ export interface RemoteNode {
   props?: SyncedProps;
   /** Locked by anyone (alfresco lock, local: write bits removed). */
   locked?: boolean;
+  /** The name is not valid UTF-8 (shown with \xNN escapes): no other side can be given it. */
+  invalidName?: boolean;
 }
 
 /** A node a listing passed over, and why (symlink, unreadable, excluded...). Shown as a warning. */

@@ -126,13 +126,21 @@ export class ApplyRecorder {
       case 'fail':
         if (a.clearSide) {
           m[a.clearSide] = null;
-          // The copy that is left may have been renamed or moved meanwhile: record where it is now (its
-          // content is not recorded as synced).
+          // The copy that is left may have been moved meanwhile: record where it is now.
           const side = otherSide(a.clearSide);
           const node = this.current[side].get(m.key);
           const was = m[side];
           if (node && was) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
           this.settleParent(m);
+        } else {
+          // A rename that could not be applied to the other side is still where the user put it: `inspect`
+          // shows it under its new name (its content is not recorded as synced).
+          for (const side of ['onprem', 'cloud'] as const) {
+            const node = this.current[side].get(m.key);
+            const was = m[side];
+            if (node && was && node.parentId === was.parentId)
+              m[side] = { ...was, id: node.id, name: node.name };
+          }
         }
         await this.failMember(m, a.code, a.details);
         return;

@@ -121,18 +121,19 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     }
     return finish(results, true, emit);
   }
-  for (const w of work) {
-    if (opts.signal?.aborted) break;
-    const { plan, current } = w.result!;
-    const stop = blocked.get(w.state.set.id);
-    if (stop) {
-      results.push(withAbort(summarize(w.state, { ...plan, actions: [] }, null, w.state.members), stop));
-      continue;
-    }
-    let outcome: ApplyOutcome | null = null;
-    let pathsChanged: MemberState[] = [];
-    try {
-      outcome = await applyPlan(w.state, plan, current, {
+  const applied: { w: SetWork; outcome: ApplyOutcome | null }[] = [];
+  try {
+    for (const w of work) {
+      if (opts.signal?.aborted) break;
+      const { plan, current } = w.result!;
+      const stop = blocked.get(w.state.set.id);
+      if (stop) {
+        results.push(withAbort(summarize(w.state, { ...plan, actions: [] }, null, w.state.members), stop));
+        continue;
+      }
+      const done: { w: SetWork; outcome: ApplyOutcome | null } = { w, outcome: null };
+      applied.push(done);
+      done.outcome = await applyPlan(w.state, plan, current, {
         connectors: ctx.connectors,
         store: ctx.store,
         home: ctx.home,
@@ -141,15 +142,27 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         onEvent: ctx.onEvent,
         signal: opts.signal,
       });
-      if (!outcome.interrupted) {
+      if (!done.outcome.interrupted) {
         w.state.lastSyncAt = now().toISOString();
         advanceCursors(w.state, batches, w.scopes, now());
       }
-      pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
-    } finally {
-      // Every success is in the journal already; a pass only adds what else changed (refreshed paths,
-      // its time). The snapshot is rewritten (compacting the journal) once the journal holds a quarter of
-      // the set: a pass that moved 500 of 10,000 files writes those 500 records, not the whole state.
+      results.push(summarize(w.state, plan, done.outcome, w.state.members));
+    }
+  } finally {
+    // Paths are refreshed once every set has run: one set's move (a folder renamed) changes where another
+    // set's documents are. Every success is in the journal already; a pass only adds what else changed
+    // (refreshed paths, its time). The snapshot is rewritten (compacting the journal) once the journal holds
+    // a quarter of the set: a pass that moved 500 of 10,000 files writes those 500 records, not all.
+    let failure: unknown;
+    for (const { w, outcome } of applied) {
+      let pathsChanged: MemberState[] = [];
+      if (outcome && failure === undefined) {
+        try {
+          pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
+        } catch (err) {
+          failure = err;
+        }
+      }
       const id = w.state.set.id;
       const compact = ctx.store.journalLength(id) >= Math.max(1000, w.state.members.length / 4);
       if (outcome && !compact) {
@@ -164,7 +177,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         await ctx.store.save(w.state);
       }
     }
-    results.push(summarize(w.state, plan, outcome, w.state.members));
+    if (failure !== undefined) throw failure; // eslint-disable-line no-unsafe-finally
   }
   // Events are acknowledged only when every set of the profile was in this pass: a set left out would never
   // see the changes they announced. A set stopped by a guard keeps its old position and crawls next time.
