@@ -12,7 +12,7 @@ export type JournalRecord =
   | { op: 'put'; member: MemberState }
   | { op: 'del'; key: string }
   | { op: 'backup'; backup: BackupRecord }
-  | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number };
+  | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number; events?: SetState['events'] };
 
 /** A new short set id: 8 hex characters from crypto (like a git short hash), not among `existing`. */
 export function newSetId(existing: Iterable<string> = []): string {
