@@ -33,6 +33,7 @@ export async function runInspect(g: Globals, prefix: string): Promise<number> {
           ].join(' '),
         ],
         ['excludes', view.excludes.length ? view.excludes.join(' ') : '(defaults only)'],
+        ...view.changes.map((ch): [string, string] => ['changed', `${ch.time}  ${ch.changes.join('; ')}`]),
       ]),
       '',
       renderTable(

@@ -232,13 +232,17 @@ Examples:
   $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin`,
     )
     .action(
-      commandAction(rt, (g, cmd) => {
-        const [side, address] = cmd.processedArgs as [string, string];
-        const opts = cmd.opts<LoginOptions>();
-        if (opts.passwordStdin && opts.tokenStdin) {
-          throw new UsageError('--password-stdin and --token-stdin cannot be used together');
-        }
-        return runLogin(g, side, address, opts);
-      }),
+      commandAction(
+        rt,
+        (g, cmd) => {
+          const [side, address] = cmd.processedArgs as [string, string];
+          const opts = cmd.opts<LoginOptions>();
+          if (opts.passwordStdin && opts.tokenStdin) {
+            throw new UsageError('--password-stdin and --token-stdin cannot be used together');
+          }
+          return runLogin(g, side, address, opts);
+        },
+        { anyProfile: true },
+      ),
     );
 }

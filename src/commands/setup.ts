@@ -130,5 +130,5 @@ Examples:
   $ cloudsync setup
   $ cloudsync --profile staging setup`,
     )
-    .action(commandAction(rt, (g) => runSetup(g)));
+    .action(commandAction(rt, (g) => runSetup(g), { anyProfile: true }));
 }

@@ -25,6 +25,7 @@ export class GoneHandling extends FreshPairing {
             code: 'DELETED_ON_CLOUD',
             details: 'Node deleted on cloud',
             clearSide: 'cloud',
+            side: 'cloud',
           }),
         );
       }
@@ -86,6 +87,7 @@ export class GoneHandling extends FreshPairing {
         path,
         code: 'TARGET_FOLDER_NOT_FOUND',
         details: `no ${to} folder to re-create it in`,
+        side: to,
       });
       return;
     }

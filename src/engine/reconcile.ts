@@ -118,6 +118,7 @@ class Reconciler extends GoneHandling {
         path,
         code: 'TARGET_FOLDER_NAME_CLASH',
         details: `"${name}" already exists in the ${to} folder`,
+        side: to,
       });
       return;
     }
@@ -269,6 +270,7 @@ class Reconciler extends GoneHandling {
         path,
         code: 'TARGET_FOLDER_NAME_CLASH',
         details: `"${w.name}" already exists in the ${to} folder`,
+        side: to,
       });
       return true;
     }

@@ -18,6 +18,8 @@ export interface OutputMode {
   color: boolean;
   /** FORCE_COLOR: colour even off a terminal (the chalk convention), unless colour is turned off. */
   forceColor?: boolean;
+  /** TERM=dumb: the terminal cannot redraw a line, so no spinner or progress line. */
+  dumbTerminal?: boolean;
 }
 
 /** Chalk level for a stream: colour only when asked for, on a terminal, and never inside JSON. */
@@ -54,7 +56,13 @@ export class Output {
   get live(): boolean {
     // A terminal without a width (some pseudo-terminals) would make the spinner's line maths divide by zero.
     const columns = (this.streams.stderr as { columns?: number }).columns ?? 0;
-    return this.streams.stderrIsTTY && columns > 0 && !this.mode.quiet && !this.mode.json;
+    return (
+      this.streams.stderrIsTTY &&
+      columns > 0 &&
+      !this.mode.quiet &&
+      !this.mode.json &&
+      !this.mode.dumbTerminal
+    );
   }
 
   /** The command's result: `data` as one JSON document with --json, else the human rendering. */
