@@ -24,7 +24,7 @@ _cloudsync() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --ca-file|--conflict|--exclude|--home|--log-file|--max-delete|--name|--network|--profile|--pull-interval|--push-interval|--target|--transfers|--username) ((i++)) ;;
+      --ca-file|--conflict|--exclude|--home|--log-file|--max-delete|--name|--network|--profile|--pull-interval|--push-interval|--remove-exclude|--target|--transfers|--username) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
     esac
@@ -41,86 +41,102 @@ _cloudsync() {
     --profile) :; return ;;
     --pull-interval) :; return ;;
     --push-interval) :; return ;;
+    --remove-exclude) :; return ;;
     --target) :; return ;;
     --transfers) :; return ;;
     --username) :; return ;;
   esac
   if [[ -z $cmd ]]; then
     if [[ $cur == -* ]]; then
-      COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur"))
+      COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur"))
     else
-      COMPREPLY=($(compgen -W "login logout whoami setup create list ls inspect request-sync unsync sync watch completion" -- "$cur"))
+      COMPREPLY=($(compgen -W "login logout whoami setup create list ls inspect request-sync unsync sync watch completion status version profiles set" -- "$cur"))
     fi
     return
   fi
   case "$cmd" in
     login)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "onprem cloud" -- "$cur")) ;;
         1) COMPREPLY=($(compgen -d -- "$cur")) ;;
       esac
       ;;
     logout)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "onprem cloud" -- "$cur")) ;;
       esac
       ;;
     whoami)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "onprem cloud" -- "$cur")) ;;
       esac
       ;;
     setup)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       ;;
     create)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--target --mkdir --no-sync --name --lock-onprem --no-delete-on-cloud --delete-onprem --no-subfolders --conflict --exclude --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--target --mkdir --no-sync --name --lock-onprem --no-delete-on-cloud --delete-onprem --no-subfolders --conflict --exclude --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -f -- "$cur")) ;;
       esac
       ;;
     list|ls)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--errors --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--errors --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       ;;
     inspect)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
       ;;
     request-sync)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -f -- "$cur")) ;;
       esac
       ;;
     unsync)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--remove-from-cloud --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--remove-from-cloud --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
         1) COMPREPLY=($(compgen -f -- "$cur")) ;;
       esac
       ;;
     sync)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
       ;;
     watch)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--push-interval --pull-interval --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--push-interval --pull-interval --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
       ;;
     completion)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
+      esac
+      ;;
+    status)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      ;;
+    version)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      ;;
+    profiles)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      ;;
+    set)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--name --lock-onprem --no-lock-onprem --delete-on-cloud --no-delete-on-cloud --delete-onprem --no-delete-onprem --subfolders --no-subfolders --conflict --exclude --remove-exclude --clear-excludes --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      case $pos in
+        0) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
       ;;
   esac

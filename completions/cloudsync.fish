@@ -27,7 +27,7 @@ function __cloudsync_arg
             continue
         end
         switch $t
-            case --ca-file --conflict --exclude --home --log-file --max-delete --name --network --profile --pull-interval --push-interval --target --transfers --username
+            case --ca-file --conflict --exclude --home --log-file --max-delete --name --network --profile --pull-interval --push-interval --remove-exclude --target --transfers --username
                 set skip 1
             case '-*'
             case '*'
@@ -38,7 +38,7 @@ function __cloudsync_arg
 end
 
 complete -c cloudsync -f
-complete -c cloudsync -l version -s V -d 'print the version'
+complete -c cloudsync -l version -s V -d 'print the version (as `cloudsync version`; with --json too)'
 complete -c cloudsync -l home -x -a '(__fish_complete_directories)' -d 'where config, credentials and state live'
 complete -c cloudsync -l profile -x -d 'which profile (pair of connections)'
 complete -c cloudsync -l json -d 'machine-readable output on stdout (errors too)'
@@ -48,6 +48,7 @@ complete -c cloudsync -l no-color -d 'no ANSI colours (also NO_COLOR)'
 complete -c cloudsync -l yes -s y -d 'never prompt (implied when stdin is not a terminal, or CI is set)'
 complete -c cloudsync -l log-file -r -F -d 'keep the log here instead of <home>/logs/cloudsync.log'
 complete -c cloudsync -l no-log-file -d 'keep no log file for this run'
+complete -c cloudsync -l no-pager -d 'never send long listings (inspect) through $PAGER'
 complete -c cloudsync -l help -s h -d 'show help'
 complete -c cloudsync -n __fish_use_subcommand -a 'login' -d 'connect a side to a local folder or an Alfresco server'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l username -x -d 'user name (or env CLOUDSYNC_<SIDE>_USERNAME)'
@@ -98,3 +99,21 @@ complete -c cloudsync -n '__fish_seen_subcommand_from watch' -l pull-interval -x
 complete -c cloudsync -n '__fish_seen_subcommand_from watch; and __cloudsync_arg 0 ge' -x -a '(__cloudsync_ids)'
 complete -c cloudsync -n __fish_use_subcommand -a 'completion' -d 'print the shell completion script (also shipped in completions/)'
 complete -c cloudsync -n '__fish_seen_subcommand_from completion; and __cloudsync_arg 0 eq' -x -a 'bash zsh fish'
+complete -c cloudsync -n __fish_use_subcommand -a 'status' -d 'one screen: both connections, every set with its last pass and failures, where files live'
+complete -c cloudsync -n __fish_use_subcommand -a 'version' -d 'print the version, commit, Node version, platform and the home in use'
+complete -c cloudsync -n __fish_use_subcommand -a 'profiles' -d 'list the profiles of this home with their connections (* marks the one in use)'
+complete -c cloudsync -n __fish_use_subcommand -a 'set' -d 'change a sync set\'s options after creation (the flags of `create`)'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l name -x -d 'rename the set (its label; nothing on either side is renamed)'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l lock-onprem -d 'lock the on-prem copies while they are synced'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l no-lock-onprem -d 'stop locking new on-prem copies'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l delete-on-cloud -d 'delete the cloud copy when a member is deleted on-prem'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l no-delete-on-cloud -d 'keep the cloud copy when a member is deleted on-prem'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l delete-onprem -d 'delete the on-prem node when its cloud copy is deleted'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l no-delete-onprem -d 'keep the on-prem node when its cloud copy is deleted'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l subfolders -d 'folder sets: sync the subfolders too'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l no-subfolders -d 'folder sets: sync only the files directly in the folder'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l conflict -x -a 'cloud-wins onprem-wins newer-wins keep-both' -d 'who wins when both sides changed'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l exclude -x -d 'add excludes (repeatable)'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l remove-exclude -x -d 'remove excludes added earlier'
+complete -c cloudsync -n '__fish_seen_subcommand_from set' -l clear-excludes -d 'remove every added exclude (the defaults stay)'
+complete -c cloudsync -n '__fish_seen_subcommand_from set; and __cloudsync_arg 0 eq' -x -a '(__cloudsync_ids)'

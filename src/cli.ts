@@ -129,7 +129,12 @@ export function reportError(err: unknown, out: Output): number {
   hint = hint === undefined ? undefined : oneLine(hint);
   out.log?.write('error', `${code}: ${message}${hint ? ` (hint: ${hint})` : ''}`);
   if (exitCode === ExitCode.internal && err instanceof Error && err.stack) out.log?.write('error', err.stack);
-  if (json) rt.stdout.write(`${JSON.stringify({ error: { code, message, hint: hint ?? null } })}\n`);
+  const error = { code, message, hint: hint ?? null };
+  // watch --json is NDJSON: its last line, an error included, is an event with a time like every other.
+  const doc = (rt as { ndjson?: boolean }).ndjson
+    ? { event: 'fatal', time: new Date().toISOString(), exitCode, error }
+    : { error };
+  if (json) rt.stdout.write(`${JSON.stringify(doc)}\n`);
   else out.error(message, hint);
   if (verbose && exitCode === ExitCode.internal && err instanceof Error && err.stack)
     rt.stderr.write(`${err.stack}\n`);
@@ -140,6 +145,13 @@ export function reportError(err: unknown, out: Output): number {
 export async function main(argv: string[], injected?: Runtime): Promise<void> {
   const real = injected === undefined;
   const rt = injected ?? processRuntime();
+  if (real) {
+    // `cloudsync inspect X | head -1`: a closed stdout ends the command quietly, as git and gh do.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(rt.exitCode);
+      throw err;
+    });
+  }
   const program = buildProgram(rt);
   let exitCode: number;
   try {

@@ -47,6 +47,7 @@ export async function runCreate(g: Globals, paths: string[], opts: CreateOptions
       return { state: await ctx.store.load(created.set.id), pass: result };
     });
     const row = toSetRow(state);
+    if (g.quiet && !g.json && (pass?.exitCode ?? 0) === 0) return 0; // -q: nothing on success
     g.out.result(pass ? { ...row, pass } : row, () => {
       const head = `created ${row.kind} set ${row.id} (${row.name}) -> ${row.target || '/'}`;
       return pass

@@ -6,6 +6,7 @@ import { resolveHome } from '../config/home.js';
 import { didYouMean } from '../suggest.js';
 import { UsageError } from '../errors.js';
 import { LogFile } from '../ui/log-file.js';
+import { choosePager } from '../ui/pager.js';
 import { Output, type Streams } from '../ui/output.js';
 import { shellQuote } from '../ui/wizard.js';
 
@@ -18,6 +19,8 @@ export interface Runtime extends Streams {
   exitCode: number;
   /** Set by long-running commands (watch) whose handles may outlive them: cli.ts exits explicitly. */
   exitWhenDone: boolean;
+  /** Set by `watch --json`: an error ends the NDJSON stream as an event line (`event`, `time`). */
+  ndjson?: boolean;
   /** The persistent log of this run, opened by readGlobals; cli.ts flushes it before the process ends. */
   log?: LogFile;
   /** Call `handler` on SIGINT/SIGTERM until the returned function is called. */
@@ -73,6 +76,8 @@ interface RawGlobals {
   verbose?: boolean;
   color?: boolean;
   yes?: boolean;
+  /** false with --no-pager. */
+  pager?: boolean;
   /** --log-file <path>, or false with --no-log-file. */
   logFile?: string | false;
 }
@@ -156,6 +161,7 @@ export function readGlobals(cmd: Command, rt: Runtime): Globals {
       color,
       forceColor: envFlag(rt.env.FORCE_COLOR),
       dumbTerminal: rt.env.TERM === 'dumb',
+      pager: choosePager(rt.env, rt.stdoutIsTTY, raw.pager === false),
     },
     rt,
   );

@@ -56,7 +56,9 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
       }),
     );
     progress.stop();
-    g.out.result(result, () => renderPassSummary(g.out, result));
+    // -q: a pass that went well prints nothing (errors and failures still do), like rsync -q.
+    if (g.json || !g.quiet || result.exitCode !== 0)
+      g.out.result(result, () => renderPassSummary(g.out, result));
     return result.exitCode;
   } finally {
     progress.stop();

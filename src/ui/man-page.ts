@@ -27,7 +27,8 @@ function examplesOf(cmd: Command): string[] {
   const lines: string[] = [];
   // commander keeps addHelpText listeners on the 'afterHelp' event; render them into a buffer.
   const ctx = { error: false, command: cmd, write: (s: string) => lines.push(s) };
-  for (const listener of (cmd as unknown as NodeJS.EventEmitter).listeners('afterHelp')) (listener as (c: typeof ctx) => void)(ctx);
+  for (const listener of (cmd as unknown as NodeJS.EventEmitter).listeners('afterHelp'))
+    (listener as (c: typeof ctx) => void)(ctx);
   return lines
     .join('')
     .split('\n')

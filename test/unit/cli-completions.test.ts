@@ -7,10 +7,10 @@ import { buildProgram } from '../../src/cli.js';
 import { processRuntime } from '../../src/commands/runtime.js';
 import { COMPLETION_FILES, generateCompletion, SHELLS } from '../../src/ui/completions.js';
 import { PROJECT_ROOT } from '../support/cli.js';
+import { currentManPage, MAN_PAGE } from '../support/gen-completions.js';
 
 const run = promisify(execFile);
-const REGENERATE =
-  'regenerate with `npm run build && node dist/test/support/gen-completions.js` and commit completions/';
+const REGENERATE = 'regenerate with `npm run completions` and commit completions/ and man/';
 
 /** Ask the committed bash script to complete `line` (the cursor at its end) and return COMPREPLY. */
 async function bashComplete(line: string): Promise<string[]> {
@@ -54,6 +54,17 @@ describe('shell completions', () => {
       );
     });
   }
+
+  it(`${MAN_PAGE} is what the program generates now, and package.json ships it`, async () => {
+    const committed = await readFile(path.join(PROJECT_ROOT, MAN_PAGE), 'utf8');
+    assert.ok(committed === currentManPage(), `${MAN_PAGE} is stale: ${REGENERATE}`);
+    const pkg = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      man: string[];
+    };
+    assert.deepEqual(pkg.man, [`./${MAN_PAGE}`]);
+    for (const c of program.commands)
+      assert.ok(committed.includes(`.SS ${c.name().replaceAll('-', '\\-')}`), `man page lacks ${c.name()}`);
+  });
 
   it('every command is offered by every shell', () => {
     for (const shell of SHELLS) {
