@@ -100,7 +100,7 @@ _cloudsync() {
       esac
       ;;
     unsync)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--remove-from-cloud --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--remove-from-cloud --dry-run --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
         1) COMPREPLY=($(compgen -f -- "$cur")) ;;

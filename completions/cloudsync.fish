@@ -84,7 +84,8 @@ complete -c cloudsync -n __fish_use_subcommand -a 'request-sync' -d 'clear membe
 complete -c cloudsync -n '__fish_seen_subcommand_from request-sync; and __cloudsync_arg 0 eq' -x -a '(__cloudsync_ids)'
 complete -c cloudsync -n '__fish_seen_subcommand_from request-sync; and __cloudsync_arg 1 ge' -F
 complete -c cloudsync -n __fish_use_subcommand -a 'unsync' -d 'stop syncing a set, or one direct member of a documents set'
-complete -c cloudsync -n '__fish_seen_subcommand_from unsync' -l remove-from-cloud -d 'also delete the cloud copies'
+complete -c cloudsync -n '__fish_seen_subcommand_from unsync' -l remove-from-cloud -d 'also delete the cloud copies (on a terminal: shows what and asks)'
+complete -c cloudsync -n '__fish_seen_subcommand_from unsync' -l dry-run -d 'show what would be unsynced and deleted; change nothing'
 complete -c cloudsync -n '__fish_seen_subcommand_from unsync; and __cloudsync_arg 0 eq' -x -a '(__cloudsync_ids)'
 complete -c cloudsync -n '__fish_seen_subcommand_from unsync; and __cloudsync_arg 1 eq' -F
 complete -c cloudsync -n __fish_use_subcommand -a 'sync' -d 'run one pass: push on-prem changes, pull cloud changes'
