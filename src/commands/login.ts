@@ -126,6 +126,21 @@ async function loginAlfresco(
   if (caFile) conn.caFile = caFile;
   if (opts.allowHttp) conn.allowHttp = true;
   const connOpts = { url: conn.address, network: conn.network, caFile, allowHttp: conn.allowHttp, side };
+  // Questions in the order people expect (user name, then password), and the spinner only after the last
+  // answer: drawn earlier, it would paint over the prompt.
+  const envPrefix = `CLOUDSYNC_${side.toUpperCase()}_`;
+  const usesToken =
+    opts.password === undefined &&
+    !opts.passwordStdin &&
+    (Boolean(opts.tokenStdin) || Boolean(g.rt.env[`${envPrefix}TOKEN`]));
+  const username = usesToken
+    ? undefined
+    : (opts.username ??
+      g.rt.env[`${envPrefix}USERNAME`] ??
+      (g.interactive ? await promptText(g.rt, 'Username:') : undefined));
+  if (!usesToken && !username) {
+    throw new UsageError('no user name given', `pass --username or set ${envPrefix}USERNAME`);
+  }
   const secret = await gatherSecret(g, side, opts);
   const progress = new Progress(g.out);
   let creds: AlfrescoCredentials;
@@ -139,16 +154,8 @@ async function loginAlfresco(
       const connector = new AlfrescoConnector({ ...connOpts, log: (l) => g.out.debug(l) }, creds);
       user = (await connector.whoami().finally(() => connector.close())).user;
     } else {
-      const username =
-        opts.username ??
-        g.rt.env[`CLOUDSYNC_${side.toUpperCase()}_USERNAME`] ??
-        (g.interactive ? await promptText(g.rt, 'Username:') : undefined);
-      if (!username) {
-        throw new UsageError(
-          'no user name given',
-          `pass --username or set CLOUDSYNC_${side.toUpperCase()}_USERNAME`,
-        );
-      }
+      if (!username)
+        throw new UsageError('no user name given', `pass --username or set ${envPrefix}USERNAME`);
       const { alfrescoLogin } = await import('../connectors/alfresco/index.js');
       const res = await alfrescoLogin(
         { ...connOpts, log: (l) => g.out.debug(l) },
