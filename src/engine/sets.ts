@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SIDES, type Connector, type RemoteNode } from '../connectors/types.js';
-import { UsageError } from '../errors.js';
+import { CloudsyncError, UsageError } from '../errors.js';
 import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../store/schema.js';
 import { snapshotOf } from './reconcile.js';
 import type { CreateSetRequest, EngineContext } from './types.js';
@@ -130,12 +130,25 @@ async function resolveTarget(cloud: Connector, path: string, mkdir: boolean): Pr
   const parts = path.split('/');
   let parent: RemoteNode | null = null;
   for (let i = parts.length; i >= 0 && !parent; i--) {
-    parent = await cloud.resolvePath(parts.slice(0, i).join('/'));
+    // The root of an Alfresco connection is no folder (sites are): it does not resolve, nothing is made.
+    parent = await cloud.resolvePath(parts.slice(0, i).join('/')).catch((err: unknown) => {
+      if (i === 0 && !(err instanceof CloudsyncError)) return null;
+      throw err;
+    });
     if (parent) {
       for (const name of parts.slice(i)) parent = await cloud.createFolder(parent.id, name);
     }
   }
-  if (!parent) throw new UsageError(`cannot create cloud target folder ${path}`);
+  if (!parent) {
+    const sites = cloud.browse ? (await cloud.browse('').catch(() => [])).map((e) => e.name) : [];
+    throw new UsageError(
+      `cannot create cloud target folder ${path}: it is not inside a site's document library`,
+      sites.length
+        ? `start --target with one of the sites: ${sites.join(', ')}`
+        : 'start --target with a site id (<site>/<folder>)',
+      'TARGET_OUTSIDE_SITE',
+    );
+  }
   return parent;
 }
 

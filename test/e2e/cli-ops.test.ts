@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { spawnEmulator, type SpawnedEmulator } from '../alfresco/spawn-emulator.js';
 import { runCli, tempDir } from '../support/cli.js';
 
 const ESC = String.fromCharCode(27);
@@ -209,5 +210,38 @@ describe('e2e: operator commands (version, status, profiles, set, names)', funct
     }
     const forced = await cli(['list', 'extra-arg'], { FORCE_COLOR: '1' });
     assert.ok(forced.stderr.includes(ESC), 'FORCE_COLOR=1 does colour (the test can fail)');
+  });
+});
+
+describe('e2e: create --mkdir outside a site (Alfresco)', function () {
+  this.timeout(120_000);
+  let emu: SpawnedEmulator;
+  let home: string;
+  let onprem: string;
+  before(async () => {
+    emu = await spawnEmulator(['--site', 'marketing', '--user', 'bob:pw-1']);
+  });
+  after(async () => emu?.stop());
+  beforeEach(async () => {
+    home = await tempDir();
+    onprem = await tempDir('cloudsync-onprem-');
+    await put(onprem, 'Projects/a.txt', 'alpha');
+  });
+  afterEach(async () => {
+    for (const d of [home, onprem]) await rm(d, { recursive: true, force: true });
+  });
+
+  it('is a usage error (exit 2) naming the sites, not exit 1', async () => {
+    const cli = (args: string[], input?: string) => runCli(args, { home, input });
+    assert.equal((await cli(['login', 'onprem', onprem])).code, 0);
+    const l = await cli(['login', 'cloud', emu.url, '--username', 'bob', '--password-stdin'], 'pw-1');
+    assert.equal(l.code, 0, l.stderr);
+    for (const target of ['Inbox', 'nosite/Inbox']) {
+      const r = await cli(['create', 'Projects', '--target', target, '--mkdir', '--json']);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      const err = r.json<{ error: { code: string; hint: string } }>().error;
+      assert.equal(err.code, 'TARGET_OUTSIDE_SITE');
+      assert.match(err.hint, /marketing/);
+    }
   });
 });
