@@ -3,7 +3,7 @@ import { createSyncSet, runPass } from '../engine/index.js';
 import type { PassResult } from '../engine/types.js';
 import { toSetRow } from '../engine/views.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../store/schema.js';
-import { passEventHandler, renderPassSummary } from '../ui/pass-view.js';
+import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
 import { withEngine } from './context.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
@@ -24,7 +24,8 @@ interface CreateOptions {
 /** `cloudsync create`: record the set, then push it at once unless --no-sync. Exit code is the pass's. */
 export async function runCreate(g: Globals, paths: string[], opts: CreateOptions): Promise<number> {
   const progress = new Progress(g.out);
-  const onEvent = g.json ? undefined : passEventHandler(g.out, progress);
+  const stats = newPassStats(g.out);
+  const onEvent = g.json ? undefined : passEventHandler(g.out, progress, stats);
   try {
     const { state, pass } = await withEngine(g, onEvent, async (ctx) => {
       const created = await createSyncSet(ctx, {
@@ -51,7 +52,7 @@ export async function runCreate(g: Globals, paths: string[], opts: CreateOptions
     g.out.result(pass ? { ...row, pass } : row, () => {
       const head = `created ${row.kind} set ${row.id} (${row.name}) -> ${row.target || '/'}`;
       return pass
-        ? `${head}\n${renderPassSummary(g.out, pass)}`
+        ? `${head}\n${renderPassSummary(g.out, pass, stats)}`
         : `${head}\nnot synced yet; run \`cloudsync sync ${row.id.slice(0, 8)}\``;
     });
     return pass?.exitCode ?? 0;
