@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SIDES, type Connector, type RemoteNode } from '../connectors/types.js';
 import { CloudsyncError, UsageError } from '../errors.js';
+import { missingPathHint } from './path-hint.js';
 import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../store/schema.js';
 import { snapshotOf } from './reconcile.js';
 import type { CreateSetRequest, EngineContext } from './types.js';
@@ -30,7 +31,7 @@ export async function createSyncSet(ctx: EngineContext, req: CreateSetRequest): 
     if (!node)
       throw new UsageError(
         `no such on-prem folder or document: ${p}`,
-        'check the path with `cloudsync whoami onprem`',
+        await missingPathHint(onprem, p, 'check the path with `cloudsync whoami onprem`'),
         'NOT_FOUND',
       );
     if (node.parentId === null)
@@ -121,9 +122,12 @@ async function resolveTarget(cloud: Connector, path: string, mkdir: boolean): Pr
     return found;
   }
   if (!mkdir) {
+    const close = await missingPathHint(cloud, path, '');
     throw new UsageError(
       `cloud target folder not found: ${path}`,
-      'create it, or pass --mkdir',
+      close.startsWith('did you mean')
+        ? `${close} Or pass --mkdir to create it.`
+        : 'create it, or pass --mkdir',
       'TARGET_FOLDER_NOT_FOUND',
     );
   }

@@ -170,6 +170,29 @@ describe('e2e: operator commands (version, status, profiles, set, names)', funct
     assert.equal(await readFile(path.join(cloud, 'Shared/Projects/a.txt'), 'utf8'), 'alpha');
   });
 
+  it('paths: an absolute path inside the root is accepted; a missing one gets close names in its folder', async () => {
+    await login();
+    const typo = await cli(['create', 'Projcts', '--target', 'Shared', '--json']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.json<{ error: { hint: string } }>().error.hint, /did you mean "Projects"\?/);
+    const target = await cli(['create', 'Projects', '--target', 'Shred']);
+    assert.equal(target.code, 2);
+    assert.match(target.stderr, /did you mean "Shared"\?/);
+    const outside = await cli(['create', path.dirname(onprem), '--target', 'Shared']);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /is not inside the onprem folder/);
+    const abs = await cli([
+      'create',
+      path.join(onprem, 'Projects'),
+      '--target',
+      path.join(cloud, 'Shared'),
+      '--json',
+    ]);
+    assert.equal(abs.code, 0, abs.stderr);
+    assert.equal(abs.json<{ name: string; target: string }>().target, 'Shared');
+    assert.equal(await readFile(path.join(cloud, 'Shared/Projects/a.txt'), 'utf8'), 'alpha');
+  });
+
   it('-q: a successful create and sync print nothing on stdout; errors still reach stderr', async () => {
     await login();
     const c = await cli(['create', 'Projects', '--target', 'Shared', '-q']);
