@@ -16,6 +16,21 @@ _cloudsync_ids() {
   "${t[@]}" cloudsync "${args[@]}" list --json 2>/dev/null </dev/null | grep -o '"id":"[^"]*"' | cut -d'"' -f4
 }
 
+# Paths on one side's connection that start with the word being completed (cloudsync complete-path).
+_cloudsync_paths() {
+  local -a args=()
+  local i
+  for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+    case "${COMP_WORDS[i]}" in
+      --home | --profile) args+=("${COMP_WORDS[i]}" "${COMP_WORDS[i + 1]}") ;;
+    esac
+  done
+  command -v cloudsync >/dev/null 2>&1 || return 0
+  local -a t=()
+  command -v timeout >/dev/null 2>&1 && t=(timeout 3)
+  "${t[@]}" cloudsync "${args[@]}" complete-path "$1" "$2" 2>/dev/null </dev/null
+}
+
 _cloudsync() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="" cmd="" w i
   local -i pos=0
@@ -42,7 +57,7 @@ _cloudsync() {
     --pull-interval) :; return ;;
     --push-interval) :; return ;;
     --remove-exclude) :; return ;;
-    --target) :; return ;;
+    --target) mapfile -t COMPREPLY < <(_cloudsync_paths cloud "$cur"); [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null; return ;;
     --transfers) :; return ;;
     --username) :; return ;;
   esac
@@ -80,7 +95,7 @@ _cloudsync() {
     create)
       if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--target --mkdir --no-sync --name --lock-onprem --no-delete-on-cloud --delete-onprem --no-subfolders --conflict --exclude --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
-        *) COMPREPLY=($(compgen -f -- "$cur")) ;;
+        *) mapfile -t COMPREPLY < <(_cloudsync_paths onprem "$cur"); [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null ;;
       esac
       ;;
     list|ls)

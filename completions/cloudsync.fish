@@ -15,6 +15,20 @@ function __cloudsync_ids
     cloudsync $args list --json 2>/dev/null </dev/null | string match -r -a -g '"id":"([^"]*)"'
 end
 
+# Paths on one side's connection that start with the token being completed (cloudsync complete-path).
+function __cloudsync_paths
+    set -l toks (commandline -opc)
+    set -l args
+    for i in (seq 2 (math (count $toks) - 1))
+        switch $toks[$i]
+            case --home --profile
+                set -a args $toks[$i] $toks[(math $i + 1)]
+        end
+    end
+    command -q cloudsync; or return 0
+    cloudsync $args complete-path $argv[1] (commandline -ct) 2>/dev/null </dev/null
+end
+
 # True when the word being completed is positional argument $argv[1] (0-based) of the subcommand
 # ($argv[2]: eq, or ge for a repeating last argument).
 function __cloudsync_arg
@@ -65,7 +79,7 @@ complete -c cloudsync -n __fish_use_subcommand -a 'whoami' -d 'show each side: c
 complete -c cloudsync -n '__fish_seen_subcommand_from whoami; and __cloudsync_arg 0 eq' -x -a 'onprem cloud'
 complete -c cloudsync -n __fish_use_subcommand -a 'setup' -d 'interactive wizard: connect both sides, create a first sync set, run the first pass'
 complete -c cloudsync -n __fish_use_subcommand -a 'create' -d 'create a sync set: one folder, or one or more documents, synced into a cloud folder'
-complete -c cloudsync -n '__fish_seen_subcommand_from create' -l target -x -d 'cloud folder the set is created in'
+complete -c cloudsync -n '__fish_seen_subcommand_from create' -l target -x -a '(__cloudsync_paths cloud)' -d 'cloud folder the set is created in'
 complete -c cloudsync -n '__fish_seen_subcommand_from create' -l mkdir -d 'create the target folder when it does not exist'
 complete -c cloudsync -n '__fish_seen_subcommand_from create' -l no-sync -d 'only record the set; the first pass runs with `cloudsync sync`'
 complete -c cloudsync -n '__fish_seen_subcommand_from create' -l name -x -d 'a label for the set (default: the folder or first document name)'
@@ -75,7 +89,7 @@ complete -c cloudsync -n '__fish_seen_subcommand_from create' -l delete-onprem -
 complete -c cloudsync -n '__fish_seen_subcommand_from create' -l no-subfolders -d 'folder sets: sync only the files directly in the folder'
 complete -c cloudsync -n '__fish_seen_subcommand_from create' -l conflict -x -a 'cloud-wins onprem-wins newer-wins keep-both' -d 'who wins when both sides changed'
 complete -c cloudsync -n '__fish_seen_subcommand_from create' -l exclude -x -d 'skip matching paths (repeatable; added to the default excludes)'
-complete -c cloudsync -n '__fish_seen_subcommand_from create; and __cloudsync_arg 0 ge' -F
+complete -c cloudsync -n '__fish_seen_subcommand_from create; and __cloudsync_arg 0 ge' -x -a '(__cloudsync_paths onprem)'
 complete -c cloudsync -n __fish_use_subcommand -a 'list' -d 'list the sync sets of the profile with their status'
 complete -c cloudsync -n '__fish_seen_subcommand_from list ls' -l errors -d 'only sets with failed members ("Synced with Errors")'
 complete -c cloudsync -n __fish_use_subcommand -a 'inspect' -d 'show a sync set: definition, options, every member with its status and what failures mean'

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerCompletePath } from './commands/complete-path.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerCreate } from './commands/create.js';
 import { registerInspect } from './commands/inspect.js';
@@ -76,6 +77,7 @@ Examples:
     registerVersion,
     registerProfiles,
     registerSet,
+    registerCompletePath,
   ]) {
     register(program, rt);
   }

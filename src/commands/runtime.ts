@@ -92,7 +92,8 @@ const LOG_KEEP = 3;
  * environment are masked in it, besides the patterns every log line is scrubbed of.
  */
 function openLog(cmd: Command, raw: RawGlobals, rt: Runtime, out: Output): LogFile | undefined {
-  if (raw.logFile === false || cmd.name() === 'completion' || cmd.name() === 'version') return undefined;
+  if (raw.logFile === false || ['completion', 'complete-path', 'version'].includes(cmd.name()))
+    return undefined;
   const file = raw.logFile
     ? path.resolve(raw.logFile)
     : path.join(resolveHome(raw.home, rt.env), 'logs', 'cloudsync.log');

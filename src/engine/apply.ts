@@ -107,7 +107,10 @@ class Applier extends ApplyRecorder {
     if (!m) return;
     if (a.type === 'copy' && a.after !== undefined && this.failedKeys.has(a.after)) {
       // What it depends on failed (a keep-both loser that could not be renamed): it never was a member.
-      await this.finish({ type: 'forget', setId: a.setId, member: a.member, path: a.path, reason: 'not renamed' }, m);
+      await this.finish(
+        { type: 'forget', setId: a.setId, member: a.member, path: a.path, reason: 'not renamed' },
+        m,
+      );
       return;
     }
     this.deps.onEvent?.({ event: 'action-start', setId: a.setId, action: a });

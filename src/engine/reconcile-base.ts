@@ -102,7 +102,10 @@ export class ReconcileBase {
   protected forgetSubtree(m: MemberState, reason: string): void {
     this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason });
     for (const child of this.childrenOf.get(m.key) ?? []) {
-      if (this.presence(child, 'onprem').state === 'present' || this.presence(child, 'cloud').state === 'present')
+      if (
+        this.presence(child, 'onprem').state === 'present' ||
+        this.presence(child, 'cloud').state === 'present'
+      )
         this.visitSync(child);
       else if (child.onprem || child.cloud) this.forgetSubtree(child, reason);
     }

@@ -214,7 +214,12 @@ class Reconciler extends GoneHandling {
     acted = this.mergeLocation(m, oc, cc, requested) || acted;
     acted = this.mergeProps(m, oc, cc, onNode ?? null, clNode ?? null) || acted;
     // Our lock is re-applied when it went missing: an editor that saves by rename replaces the locked file.
-    if (m.kind === 'file' && this.state.set.options.lockOnPrem && onNode && (!onNode.locked || onLoserRenamed)) {
+    if (
+      m.kind === 'file' &&
+      this.state.set.options.lockOnPrem &&
+      onNode &&
+      (!onNode.locked || onLoserRenamed)
+    ) {
       this.push({ type: 'lock', member: m.key, path: this.pathOf(m) });
       acted = true;
     }

@@ -1,4 +1,5 @@
 import type { Command, Option } from 'commander';
+import { isHidden } from './completion-spec.js';
 import { ENVIRONMENT } from './environment.js';
 
 /** Facts the page states that commander does not hold. */
@@ -65,7 +66,7 @@ export function generateManPage(program: Command, info: ManPageInfo): string {
     '.SH GLOBAL OPTIONS',
     ...program.options.filter((o) => !o.hidden).map(optionItem),
     '.SH COMMANDS',
-    ...program.commands.map(commandSection),
+    ...program.commands.filter((c) => !isHidden(c)).map(commandSection),
     '.SH EXIT STATUS',
     ...[
       ['0', 'success; everything in sync'],
