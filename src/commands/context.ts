@@ -46,6 +46,7 @@ export async function openSide(g: Globals, side: Side, conn: ConnectionConfig): 
   const credentials = new CredentialStore(homeOf(g));
   const stored = (await credentials.get(g.profile, side)) ?? {};
   return openConnector(side, conn, stored, {
+    home: homeOf(g),
     log: (line) => g.out.debug(`[${side}] ${line}`),
     onTicketRenewed: (ticket) => {
       // Keep the username next to the new ticket; a failed save only costs a later re-login.

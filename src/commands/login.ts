@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigStore, type ConnectionConfig } from '../config/config.js';
 import { CredentialStore } from '../config/credentials.js';
+import { assertHomeOutside } from '../config/home-check.js';
 import type { AlfrescoCredentials } from '../connectors/alfresco/index.js';
 import { LocalConnector } from '../connectors/local/index.js';
 import { otherSide, type Side } from '../connectors/types.js';
@@ -55,6 +56,7 @@ async function loginLocal(
     );
   }
   const other = await new ConfigStore(homeOf(g)).getConnection(g.profile, otherSide(side));
+  assertHomeOutside(homeOf(g), address, `the ${side} folder`);
   if (other?.kind === 'local' && overlaps(address, other.address)) {
     throw new UsageError(
       `${address} overlaps the ${otherSide(side)} folder ${other.address}`,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigStore, PROFILE_NAME } from '../config/config.js';
+import { assertPrivateHome } from '../config/home-check.js';
 import { resolveHome } from '../config/home.js';
 import { didYouMean } from '../suggest.js';
 import { UsageError } from '../errors.js';
@@ -166,6 +167,8 @@ export function readGlobals(cmd: Command, rt: Runtime): Globals {
     },
     rt,
   );
+  // Before anything reads or writes the home (the log included): a home others can write is refused.
+  if (cmd.name() !== 'completion') assertPrivateHome(resolveHome(raw.home, rt.env));
   rt.log ??= openLog(cmd, raw, rt, out);
   out.log = rt.log;
   return {

@@ -10,6 +10,8 @@ export interface OpenConnectorOptions {
   log?: (line: string) => void;
   /** Persist a ticket the connector renewed, so the next command does not log in again. */
   onTicketRenewed?: (ticket: string) => void;
+  /** cloudsync's home: a local side never lists it nor takes it as a member. */
+  home?: string;
 }
 
 /** Merge stored and environment credentials: a value set in the environment wins over a stored one. */
@@ -36,7 +38,7 @@ export async function openConnector(
 ): Promise<Connector> {
   switch (conn.kind) {
     case 'local':
-      return new LocalConnector(conn.address);
+      return new LocalConnector(conn.address, { ownHome: opts.home });
     case 'alfresco': {
       const { AlfrescoConnector } = await import('./alfresco/index.js');
       return new AlfrescoConnector(

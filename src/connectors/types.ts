@@ -38,6 +38,10 @@ export interface RemoteNode {
   props?: SyncedProps;
   /** Locked by anyone (alfresco lock, local: write bits removed). */
   locked?: boolean;
+  /** Permission bits where the side has them (local: `st_mode & 0o777`); conflict backups keep them. */
+  mode?: number;
+  /** The name is not valid UTF-8 (shown with \xNN escapes): no other side can be given it. */
+  invalidName?: boolean;
 }
 
 /** A node a listing passed over, and why (symlink, unreadable, excluded...). Shown as a warning. */

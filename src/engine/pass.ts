@@ -10,6 +10,7 @@ import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
 import { buildView, type SideView } from './view.js';
 import { refreshPaths } from './paths.js';
+import { crossSetRules } from './cross-set.js';
 
 interface SetWork {
   state: SetState;
@@ -53,7 +54,11 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     }
     work.push({ state, views, changes });
   }
-  const { incoming, outgoing } = crossSetMoves(work);
+  const inPass = new Set(ids);
+  const others = (await ctx.store.listIds()).filter((id) => !inPass.has(id));
+  const outside: SetState[] = [];
+  for (const id of others) outside.push(await ctx.store.load(id));
+  const rules = crossSetRules(work, outside);
   const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id);
   for (const w of work) {
     w.result = await reconcile({
@@ -66,8 +71,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       },
       hashOf,
       now: now(),
-      incoming: incoming.get(w.state.set.id),
-      outgoing: outgoing.get(w.state.set.id),
+      incoming: rules.incoming.get(w.state.set.id),
+      outgoing: rules.outgoing.get(w.state.set.id),
+      blocked: rules.blocked.get(w.state.set.id),
+      owned: rules.owned,
     });
     for (const warning of w.result.plan.warnings)
       emit({ event: 'warning', setId: w.state.set.id, message: warning });
@@ -86,7 +93,11 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const blocked = new Map<string, SetResult['aborted']>();
   for (const w of work) {
     try {
-      checkGuards(w.state, w.result!.plan, w.views, guard, outgoing.get(w.state.set.id));
+      const leaving = new Set([
+        ...(rules.outgoing.get(w.state.set.id) ?? []),
+        ...(rules.blocked.get(w.state.set.id)?.keys() ?? []),
+      ]);
+      checkGuards(w.state, w.result!.plan, w.views, guard, leaving);
     } catch (err) {
       if (!(err instanceof SafetyError)) throw err;
       blocked.set(w.state.set.id, { code: err.code, message: err.message, hint: err.hint });
@@ -96,23 +107,26 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const results: SetResult[] = [];
   if (opts.dryRun) {
     for (const w of work) {
-      const r = summarize(w.state, w.result!.plan, null, w.state.members);
-      results.push(withAbort(r, blocked.get(w.state.set.id)));
+      // A stopped set would do nothing, so its dry run shows nothing either (`--dry-run --force` shows its plan).
+      const stop = blocked.get(w.state.set.id);
+      const plan = stop ? { ...w.result!.plan, actions: [] } : w.result!.plan;
+      results.push(withAbort(summarize(w.state, plan, null, w.state.members), stop));
     }
     return finish(results, true, emit);
   }
-  for (const w of work) {
-    if (opts.signal?.aborted) break;
-    const { plan, current } = w.result!;
-    const stop = blocked.get(w.state.set.id);
-    if (stop) {
-      results.push(withAbort(summarize(w.state, { ...plan, actions: [] }, null, w.state.members), stop));
-      continue;
-    }
-    let outcome: ApplyOutcome | null = null;
-    let pathsChanged: MemberState[] = [];
-    try {
-      outcome = await applyPlan(w.state, plan, current, {
+  const applied: { w: SetWork; outcome: ApplyOutcome | null }[] = [];
+  try {
+    for (const w of work) {
+      if (opts.signal?.aborted) break;
+      const { plan, current } = w.result!;
+      const stop = blocked.get(w.state.set.id);
+      if (stop) {
+        results.push(withAbort(summarize(w.state, { ...plan, actions: [] }, null, w.state.members), stop));
+        continue;
+      }
+      const done: { w: SetWork; outcome: ApplyOutcome | null } = { w, outcome: null };
+      applied.push(done);
+      done.outcome = await applyPlan(w.state, plan, current, {
         connectors: ctx.connectors,
         store: ctx.store,
         home: ctx.home,
@@ -121,12 +135,24 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         onEvent: ctx.onEvent,
         signal: opts.signal,
       });
-      if (!outcome.interrupted) w.state.lastSyncAt = now().toISOString();
-      pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
-    } finally {
-      // Every success is in the journal already; a pass only adds what else changed (refreshed paths,
-      // its time). The snapshot is rewritten (compacting the journal) once the journal holds a quarter of
-      // the set: a pass that moved 500 of 10,000 files writes those 500 records, not the whole state.
+      if (!done.outcome.interrupted) w.state.lastSyncAt = now().toISOString();
+      results.push(summarize(w.state, plan, done.outcome, w.state.members));
+    }
+  } finally {
+    // Paths are refreshed once every set has run: one set's move (a folder renamed) changes where another
+    // set's documents are. Every success is in the journal already; a pass only adds what else changed
+    // (refreshed paths, its time). The snapshot is rewritten (compacting the journal) once the journal holds
+    // a quarter of the set: a pass that moved 500 of 10,000 files writes those 500 records, not all.
+    let failure: unknown;
+    for (const { w, outcome } of applied) {
+      let pathsChanged: MemberState[] = [];
+      if (outcome && failure === undefined) {
+        try {
+          pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
+        } catch (err) {
+          failure = err;
+        }
+      }
       const id = w.state.set.id;
       const compact = ctx.store.journalLength(id) >= Math.max(1000, w.state.members.length / 4);
       if (outcome && !compact) {
@@ -136,7 +162,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         await ctx.store.save(w.state);
       }
     }
-    results.push(summarize(w.state, plan, outcome, w.state.members));
+    if (failure !== undefined) throw failure; // eslint-disable-line no-unsafe-finally
   }
   return finish(results, false, emit);
 }
@@ -190,35 +216,4 @@ function summarize(
     actions: plan.actions,
     warnings: plan.warnings,
   };
-}
-
-/**
- * A node that left one set and appeared in another on the same side moved between two synced folders: the
- * old set forgets it (no delete) and the new set takes it over with its copy on the other side (moved, not re-sent).
- */
-function crossSetMoves(work: SetWork[]) {
-  const incoming = new Map<string, Map<string, MemberState>>();
-  const outgoing = new Map<string, Set<string>>();
-  if (work.length < 2) return { incoming, outgoing };
-  const freshOwner = new Map<string, string>();
-  for (const w of work) {
-    for (const side of SIDES)
-      for (const n of w.changes[side].fresh) freshOwner.set(`${side}:${n.id}`, w.state.set.id);
-  }
-  for (const w of work) {
-    for (const side of SIDES) {
-      for (const [key, ch] of w.changes[side].byMember) {
-        if (ch.kind !== 'gone') continue;
-        const m = w.state.members.find((x) => x.key === key)!;
-        const slot = `${side}:${m[side]!.id}`;
-        const to = freshOwner.get(slot);
-        if (!to || to === w.state.set.id) continue;
-        if (!incoming.has(to)) incoming.set(to, new Map());
-        incoming.get(to)!.set(slot, m);
-        if (!outgoing.has(w.state.set.id)) outgoing.set(w.state.set.id, new Set());
-        outgoing.get(w.state.set.id)!.add(slot);
-      }
-    }
-  }
-  return { incoming, outgoing };
 }

@@ -49,17 +49,27 @@ export async function buildView(state: SetState, side: Side, connector: Connecto
     for (const m of state.members)
       if (m.direct && m[side]?.path) connector.rememberPath(m[side]!.id, m[side]!.path);
   }
+  // Detached copies are left alone, also when replaced by a save-by-rename (same folder and name).
   const detachedIds = new Set<string>();
+  const detachedSlots = new Set<string>();
   for (const m of state.members) {
     const s = m[side];
-    if (m.detached && s) detachedIds.add(s.id);
+    if (m.detached && s) {
+      detachedIds.add(s.id);
+      if (s.parentId) detachedSlots.add(`${s.parentId}\u0000${s.name}`);
+    }
   }
   if (state.set.kind === 'documents') {
     await Promise.all(
       state.members
         .filter((m) => m.direct && !m.detached && m[side])
         .map(async (m) => {
-          const node = await connector.getNode(m[side]!.id);
+          let node = await connector.getNode(m[side]!.id);
+          if (!node && m[side]!.path) {
+            // Gone by id: an editor that saves by rename leaves a new file under the same name (detect pairs it).
+            const there = await connector.resolvePath(m[side]!.path).catch(() => null);
+            if (there?.kind === m.kind && there.parentId === m[side]!.parentId) node = there;
+          }
           if (node) {
             view.nodes.set(node.id, node);
             view.rel.set(node.id, node.name);
@@ -103,7 +113,8 @@ export async function buildView(state: SetState, side: Side, connector: Connecto
     const ids: string[] = [];
     for (const n of kids) {
       const rel = parentRel === '' ? n.name : `${parentRel}/${n.name}`;
-      if (detachedIds.has(n.id) || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
+      const detached = detachedIds.has(n.id) || detachedSlots.has(`${parent.id}\u0000${n.name}`);
+      if (detached || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
         view.untracked.add(parent.id);
         continue;
       }
