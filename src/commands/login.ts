@@ -175,6 +175,21 @@ async function loginAlfresco(
     side,
     proxy: resolveProxy(conn.address, conn.proxy, g.rt.env),
   };
+  // Questions in the order people expect (user name, then password), and the spinner only after the last
+  // answer: drawn earlier, it would paint over the prompt.
+  const envPrefix = `CLOUDSYNC_${side.toUpperCase()}_`;
+  const usesToken =
+    opts.password === undefined &&
+    !opts.passwordStdin &&
+    (Boolean(opts.tokenStdin) || Boolean(g.rt.env[`${envPrefix}TOKEN`]));
+  const username = usesToken
+    ? undefined
+    : (opts.username ??
+      g.rt.env[`${envPrefix}USERNAME`] ??
+      (g.interactive ? await promptText(g.rt, 'Username:') : undefined));
+  if (!usesToken && !username) {
+    throw new UsageError('no user name given', `pass --username or set ${envPrefix}USERNAME`);
+  }
   const secret = await gatherSecret(g, side, opts);
   const progress = new Progress(g.out);
   let creds: AlfrescoCredentials;
@@ -188,16 +203,8 @@ async function loginAlfresco(
       const connector = new AlfrescoConnector({ ...connOpts, log: (l) => g.out.debug(l) }, creds);
       user = (await connector.whoami().finally(() => connector.close())).user;
     } else {
-      const username =
-        opts.username ??
-        g.rt.env[`CLOUDSYNC_${side.toUpperCase()}_USERNAME`] ??
-        (g.interactive ? await promptText(g.rt, 'Username:') : undefined);
-      if (!username) {
-        throw new UsageError(
-          'no user name given',
-          `pass --username or set CLOUDSYNC_${side.toUpperCase()}_USERNAME`,
-        );
-      }
+      if (!username)
+        throw new UsageError('no user name given', `pass --username or set ${envPrefix}USERNAME`);
       const { alfrescoLogin } = await import('../connectors/alfresco/index.js');
       const res = await alfrescoLogin(
         { ...connOpts, log: (l) => g.out.debug(l) },
@@ -306,13 +313,17 @@ Examples:
   $ cloudsync login cloud https://acs.example.com --username alice --proxy http://proxy.corp:3128`,
     )
     .action(
-      commandAction(rt, (g, cmd) => {
-        const [side, address] = cmd.processedArgs as [string, string];
-        const opts = cmd.opts<LoginOptions>();
-        if (opts.passwordStdin && opts.tokenStdin) {
-          throw new UsageError('--password-stdin and --token-stdin cannot be used together');
-        }
-        return runLogin(g, side, address, opts);
-      }),
+      commandAction(
+        rt,
+        (g, cmd) => {
+          const [side, address] = cmd.processedArgs as [string, string];
+          const opts = cmd.opts<LoginOptions>();
+          if (opts.passwordStdin && opts.tokenStdin) {
+            throw new UsageError('--password-stdin and --token-stdin cannot be used together');
+          }
+          return runLogin(g, side, address, opts);
+        },
+        { anyProfile: true },
+      ),
     );
 }

@@ -32,8 +32,9 @@ function setCounts(result: PassResult): object[] {
 /** Renders watch events: NDJSON lines with --json, short human lines otherwise. */
 function eventWriter(g: Globals): (event: string, data: Record<string, unknown>, human?: string) => void {
   return (event, data, human) => {
-    if (g.json) g.out.writeJson({ event, time: new Date().toISOString(), ...data });
-    else if (human !== undefined) g.out.info(`${new Date().toLocaleTimeString()} ${human}`);
+    if (g.json) {
+      g.out.writeJson({ event, time: new Date().toISOString(), ...data });
+    } else if (human !== undefined) g.out.info(`${new Date().toLocaleTimeString()} ${human}`);
   };
 }
 
@@ -95,6 +96,7 @@ class Subscriptions {
 
 /** `cloudsync watch`: passes at start, on intervals and on changes, until SIGINT/SIGTERM (exit 0). */
 export async function runWatch(g: Globals, prefixes: string[], opts: WatchOptions): Promise<number> {
+  if (g.json) g.rt.ndjson = true; // from the start: even a failure before the first event is an event line
   const emit = eventWriter(g);
   const opened = await openContext(g, (e: EngineEvent) => {
     if (e.event === 'action-done')

@@ -42,6 +42,14 @@ export interface SetDefinition {
   target: { id: string; path: string };
   /** User globs on top of the default excludes. */
   excludes: string[];
+  /** Changes made with `cloudsync set` after creation, oldest first. */
+  changes?: SetChange[];
+}
+
+/** One `cloudsync set` run: when, and what it changed (`conflict: cloud-wins -> keep-both`). */
+export interface SetChange {
+  time: string;
+  changes: string[];
 }
 
 /** What one side looked like when the member was last in sync. */
