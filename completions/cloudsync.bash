@@ -39,7 +39,7 @@ _cloudsync() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --ca-file|--conflict|--exclude|--home|--log-file|--max-delete|--name|--network|--profile|--pull-interval|--push-interval|--remove-exclude|--target|--transfers|--username) ((i++)) ;;
+      --ca-file|--conflict|--events|--exclude|--full-crawl-every|--home|--log-file|--max-delete|--name|--network|--profile|--proxy|--pull-interval|--push-interval|--remove-exclude|--retry-after-max|--retry-budget|--target|--transfers|--username) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
     esac
@@ -47,16 +47,21 @@ _cloudsync() {
   case "$prev" in
     --ca-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --conflict) COMPREPLY=($(compgen -W "cloud-wins onprem-wins newer-wins keep-both" -- "$cur")); return ;;
+    --events) :; return ;;
     --exclude) :; return ;;
+    --full-crawl-every) :; return ;;
     --home) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --log-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --max-delete) :; return ;;
     --name) :; return ;;
     --network) :; return ;;
     --profile) :; return ;;
+    --proxy) :; return ;;
     --pull-interval) :; return ;;
     --push-interval) :; return ;;
     --remove-exclude) :; return ;;
+    --retry-after-max) :; return ;;
+    --retry-budget) :; return ;;
     --target) mapfile -t COMPREPLY < <(_cloudsync_paths cloud "$cur"); [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null; return ;;
     --transfers) :; return ;;
     --username) :; return ;;
@@ -71,7 +76,7 @@ _cloudsync() {
   fi
   case "$cmd" in
     login)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --proxy --events --full-crawl-every --retry-after-max --retry-budget --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "onprem cloud" -- "$cur")) ;;
         1) COMPREPLY=($(compgen -d -- "$cur")) ;;

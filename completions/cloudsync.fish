@@ -41,7 +41,7 @@ function __cloudsync_arg
             continue
         end
         switch $t
-            case --ca-file --conflict --exclude --home --log-file --max-delete --name --network --profile --pull-interval --push-interval --remove-exclude --target --transfers --username
+            case --ca-file --conflict --events --exclude --full-crawl-every --home --log-file --max-delete --name --network --profile --proxy --pull-interval --push-interval --remove-exclude --retry-after-max --retry-budget --target --transfers --username
                 set skip 1
             case '-*'
             case '*'
@@ -70,7 +70,12 @@ complete -c cloudsync -n '__fish_seen_subcommand_from login' -l password-stdin -
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l token-stdin -d 'read an access token from stdin instead of a password'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l network -x -d 'tenant/network id (default -default-)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l ca-file -r -F -d 'extra CA certificates to trust (PEM)'
-complete -c cloudsync -n '__fish_seen_subcommand_from login' -l allow-http -d 'permit plain http:// to a non-loopback host'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l allow-http -d 'permit plain http:// (and stomp://) to a non-loopback host'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l proxy -x -d 'outbound HTTP proxy (default: HTTPS_PROXY/HTTP_PROXY; NO_PROXY applies)'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l events -x -d 'repository events: stomp://host:61613 or stomp+ssl://host:61614'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l full-crawl-every -x -d 'with --events, still list everything this often (default 1d)'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l retry-after-max -x -d 'longest Retry-After obeyed (default 120s)'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l retry-budget -x -d 'all retry waits of one request together (default 300s)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login; and __cloudsync_arg 0 eq' -x -a 'onprem cloud'
 complete -c cloudsync -n '__fish_seen_subcommand_from login; and __cloudsync_arg 1 eq' -x -a '(__fish_complete_directories)'
 complete -c cloudsync -n __fish_use_subcommand -a 'logout' -d 'forget a side\'s connection and credentials (ends the server session)'
