@@ -24,13 +24,14 @@ _cloudsync() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --ca-file|--conflict|--exclude|--home|--log-file|--max-delete|--name|--network|--profile|--pull-interval|--push-interval|--target|--transfers|--username) ((i++)) ;;
+      --ca-file|--client-id|--conflict|--exclude|--home|--log-file|--max-delete|--name|--network|--oidc-issuer|--profile|--pull-interval|--push-interval|--target|--transfers|--username) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
     esac
   done
   case "$prev" in
     --ca-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --client-id) :; return ;;
     --conflict) COMPREPLY=($(compgen -W "cloud-wins onprem-wins newer-wins keep-both" -- "$cur")); return ;;
     --exclude) :; return ;;
     --home) COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -38,6 +39,7 @@ _cloudsync() {
     --max-delete) :; return ;;
     --name) :; return ;;
     --network) :; return ;;
+    --oidc-issuer) :; return ;;
     --profile) :; return ;;
     --pull-interval) :; return ;;
     --push-interval) :; return ;;
@@ -55,7 +57,7 @@ _cloudsync() {
   fi
   case "$cmd" in
     login)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --oidc-issuer --client-id --client-credentials --client-secret-stdin --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "onprem cloud" -- "$cur")) ;;
         1) COMPREPLY=($(compgen -d -- "$cur")) ;;

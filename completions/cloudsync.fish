@@ -27,7 +27,7 @@ function __cloudsync_arg
             continue
         end
         switch $t
-            case --ca-file --conflict --exclude --home --log-file --max-delete --name --network --profile --pull-interval --push-interval --target --transfers --username
+            case --ca-file --client-id --conflict --exclude --home --log-file --max-delete --name --network --oidc-issuer --profile --pull-interval --push-interval --target --transfers --username
                 set skip 1
             case '-*'
             case '*'
@@ -56,6 +56,10 @@ complete -c cloudsync -n '__fish_seen_subcommand_from login' -l token-stdin -d '
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l network -x -d 'tenant/network id (default -default-)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l ca-file -r -F -d 'extra CA certificates to trust (PEM)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l allow-http -d 'permit plain http:// to a non-loopback host'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l oidc-issuer -x -d 'log in at this Identity Service (OpenID Connect issuer) instead of tickets'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l client-id -x -d 'OAuth client id at the issuer (default alfresco)'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l client-credentials -d 'log in as the client itself (service account) instead of a user'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l client-secret-stdin -d 'read the client secret from stdin (or env CLOUDSYNC_<SIDE>_CLIENT_SECRET)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login; and __cloudsync_arg 0 eq' -x -a 'onprem cloud'
 complete -c cloudsync -n '__fish_seen_subcommand_from login; and __cloudsync_arg 1 eq' -x -a '(__fish_complete_directories)'
 complete -c cloudsync -n __fish_use_subcommand -a 'logout' -d 'forget a side\'s connection and credentials (ends the server session)'

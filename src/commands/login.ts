@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { Progress } from '../ui/progress.js';
 import { promptSecret, promptText, readStdinSecret } from '../ui/prompts.js';
 import { homeOf, parseSide } from './context.js';
+import { loginOidc } from './login-oidc.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 /** How to log in; `password` is only ever set by the setup wizard (there is no flag: never argv). */
@@ -21,6 +22,10 @@ export interface LoginOptions {
   network?: string;
   caFile?: string;
   allowHttp?: boolean;
+  oidcIssuer?: string;
+  clientId?: string;
+  clientCredentials?: boolean;
+  clientSecretStdin?: boolean;
 }
 
 /** True for an address that names a server rather than a folder. */
@@ -42,7 +47,18 @@ async function loginLocal(
   folder: string,
   opts: LoginOptions,
 ): Promise<ConnectionConfig> {
-  for (const flag of ['username', 'passwordStdin', 'tokenStdin', 'network', 'caFile', 'allowHttp'] as const) {
+  for (const flag of [
+    'username',
+    'passwordStdin',
+    'tokenStdin',
+    'network',
+    'caFile',
+    'allowHttp',
+    'oidcIssuer',
+    'clientId',
+    'clientCredentials',
+    'clientSecretStdin',
+  ] as const) {
     if (opts[flag] !== undefined)
       throw new UsageError(`--${kebab(flag)} applies to a server URL, not a folder`);
   }
@@ -126,6 +142,23 @@ async function loginAlfresco(
   if (caFile) conn.caFile = caFile;
   if (opts.allowHttp) conn.allowHttp = true;
   const connOpts = { url: conn.address, network: conn.network, caFile, allowHttp: conn.allowHttp, side };
+  if (opts.oidcIssuer === undefined) {
+    for (const flag of ['clientId', 'clientCredentials', 'clientSecretStdin'] as const)
+      if (opts[flag] !== undefined) throw new UsageError(`--${kebab(flag)} needs --oidc-issuer <url>`);
+  } else {
+    const progress = new Progress(g.out);
+    progress.start(`logging in at ${opts.oidcIssuer}…`);
+    const { creds, user } = await loginOidc(
+      g,
+      side,
+      conn,
+      { ...connOpts, log: (l) => g.out.debug(l) },
+      opts,
+    ).finally(() => progress.stop());
+    conn.username = user;
+    await new CredentialStore(homeOf(g)).set(g.profile, side, creds);
+    return { conn, user };
+  }
   const secret = await gatherSecret(g, side, opts);
   const progress = new Progress(g.out);
   let creds: AlfrescoCredentials;
@@ -220,16 +253,31 @@ export function registerLogin(program: Command, rt: Runtime): void {
     .option('--network <id>', 'tenant/network id (default -default-)')
     .option('--ca-file <pem>', 'extra CA certificates to trust (PEM)')
     .option('--allow-http', 'permit plain http:// to a non-loopback host')
+    .option(
+      '--oidc-issuer <url>',
+      'log in at this Identity Service (OpenID Connect issuer) instead of tickets',
+    )
+    .option('--client-id <id>', 'OAuth client id at the issuer (default alfresco)')
+    .option('--client-credentials', 'log in as the client itself (service account) instead of a user')
+    .option(
+      '--client-secret-stdin',
+      'read the client secret from stdin (or env CLOUDSYNC_<SIDE>_CLIENT_SECRET)',
+    )
     .addHelpText(
       'after',
       `
 Credentials are never taken from the command line: use --password-stdin, --token-stdin,
-CLOUDSYNC_<SIDE>_USERNAME/_PASSWORD/_TOKEN, or the prompt. Only the ticket is stored (0600).
+CLOUDSYNC_<SIDE>_USERNAME/_PASSWORD/_TOKEN/_CLIENT_SECRET, or the prompt. Only the ticket (or the
+Identity Service tokens, and a confidential client's secret) is stored (0600).
 
 Examples:
   $ cloudsync login onprem ./repo
   $ cloudsync login cloud https://acs.example.com --username alice
-  $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin`,
+  $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin
+  $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin \
+      --oidc-issuer https://idp.example.com/auth/realms/alfresco
+  $ printf %s "$SECRET" | cloudsync login cloud https://acs.example.com --client-credentials \
+      --oidc-issuer https://idp.example.com/auth/realms/alfresco --client-id sync --client-secret-stdin`,
     )
     .action(
       commandAction(rt, (g, cmd) => {

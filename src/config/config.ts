@@ -18,6 +18,10 @@ export interface ConnectionConfig {
   username?: string;
   caFile?: string;
   allowHttp?: boolean;
+  /** Identity Service (OpenID Connect) issuer URL; tokens instead of tickets when set. */
+  oidcIssuer?: string;
+  /** OAuth client id at the issuer (default `alfresco`). */
+  clientId?: string;
 }
 
 /** The connections of one profile. */

@@ -16,6 +16,7 @@ import { createFile, createFolder } from './create.js';
 import { briefSummary, toNodeError } from './errors.js';
 import { AlfrescoHttp } from './http.js';
 import { listTree } from './listing.js';
+import { OidcSession } from './oidc.js';
 import { deleteNode, fetchNode, lockNode, moveNode, setProps, unlockNode, updateContent } from './modify.js';
 import { entryOf, toRemoteNode, type NodeEntry } from './nodes.js';
 import {
@@ -53,9 +54,13 @@ export class AlfrescoConnector implements Connector {
     readonly hooks: AlfrescoHooks = {},
   ) {
     this.address = opts.url;
-    const session = new TicketSession(opts, creds, hooks);
-    this.http = new AlfrescoHttp(opts, session);
-    session.attach(this.http);
+    if (opts.oidc) {
+      this.http = new AlfrescoHttp(opts, new OidcSession({ ...opts, oidc: opts.oidc }, creds, hooks));
+    } else {
+      const session = new TicketSession(opts, creds, hooks);
+      this.http = new AlfrescoHttp(opts, session);
+      session.attach(this.http);
+    }
   }
 
   async whoami(): Promise<{ user: string; address: string }> {

@@ -6,6 +6,7 @@ import { FaultInjector, type FaultKind, type FaultOptions } from './faults.js';
 import { effectiveMime } from './mime.js';
 import { applyProperties } from './props.js';
 import { createNode, ensureFolders } from './nodes-common.js';
+import { OidcIssuer, REALM_PATH, type OidcOptions } from './oidc.js';
 import { type RepoNode, Repository, type SiteRole, isFolderNode } from './repo.js';
 import { nodeEntry } from './serialize.js';
 import { createServer } from './server.js';
@@ -13,6 +14,7 @@ import { Directory, type User } from './users.js';
 
 export type { FaultKind, FaultOptions } from './faults.js';
 export type { RequestLogEntry } from './context.js';
+export type { OidcClient, OidcOptions } from './oidc.js';
 export type { SiteRole } from './repo.js';
 export { Repository } from './repo.js';
 
@@ -32,6 +34,8 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** Idle time after which a ticket expires; default one hour. */
   ticketTtlMs?: number;
+  /** The Identity Service stand-in at `${url}/auth/realms/alfresco`: token lifetimes and clients. */
+  oidc?: OidcOptions;
 }
 
 /** Membership list for createSite: `{alice: 'SiteConsumer'}` or `[{id: 'alice', role: 'SiteConsumer'}]`. */
@@ -111,6 +115,10 @@ export interface Emulator {
   unlockNode(id: string, network?: string): void;
   /** Version labels of a node, newest first. */
   versions(id: string, network?: string): string[];
+  /** The Identity Service issuer URL (`${url}/auth/realms/alfresco`): discovery, JWKS, token endpoint. */
+  readonly oidcIssuer: string;
+  /** The issuer itself: lifetimes can be changed, tokens forged, grants counted. */
+  readonly oidc: OidcIssuer;
   /** Stops the server and drops open connections. */
   close(): Promise<void>;
 }
@@ -136,7 +144,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const limits: Limits = { maxUploadBytes: opts.maxUploadBytes, quotaBytes: opts.quotaBytes };
   const faults = new FaultInjector();
   faults.configure(opts.faults);
-  const core: Core = { directory, repos, limits };
+  const oidc = new OidcIssuer(directory, opts.oidc);
+  const core: Core = { directory, repos, limits, oidc };
   const log: RequestLogEntry[] = [];
   const server = createServer({ core, faults, log });
   await new Promise<void>((resolve, reject) => {
@@ -145,6 +154,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
+  oidc.issuerUrl = `${url}${REALM_PATH}`;
 
   const repo = (network = '-default-'): Repository => {
     const r = repos.get(network);
@@ -174,6 +184,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     coreUrl: (n = '-default-') => `${url}/alfresco/api/${n}/public/alfresco/versions/1`,
     authUrl: (n = '-default-') => `${url}/alfresco/api/${n}/public/authentication/versions/1`,
     repo,
+    oidcIssuer: oidc.issuerUrl,
+    oidc,
     createSite(id, o = {}) {
       const site = repo(o.network).createSite(id, 'admin', { title: o.title, visibility: o.visibility });
       const members = Array.isArray(o.members)
