@@ -17,7 +17,16 @@ import { briefSummary, toNodeError } from './errors.js';
 import { AlfrescoHttp } from './http.js';
 import { listTree } from './listing.js';
 import { OidcSession } from './oidc.js';
-import { deleteNode, fetchNode, lockNode, moveNode, setProps, unlockNode, updateContent } from './modify.js';
+import {
+  deleteNode,
+  fetchNode,
+  keepPriorVersion,
+  lockNode,
+  moveNode,
+  setProps,
+  unlockNode,
+  updateContent,
+} from './modify.js';
 import { entryOf, toRemoteNode, type NodeEntry } from './nodes.js';
 import {
   loginHint,
@@ -154,6 +163,10 @@ export class AlfrescoConnector implements Connector {
 
   updateContent(id: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
     return updateContent(this.http, id, content, opts);
+  }
+
+  keepPriorVersion(id: string): Promise<boolean> {
+    return keepPriorVersion(this.http, id);
   }
 
   move(id: string, newParentId: string, newName: string): Promise<RemoteNode> {

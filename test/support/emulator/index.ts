@@ -4,7 +4,7 @@ import { type Limits, activeLock, writeContent } from './content-ops.js';
 import type { Core, RequestLogEntry } from './context.js';
 import { FaultInjector, type FaultKind, type FaultOptions } from './faults.js';
 import { effectiveMime } from './mime.js';
-import { applyProperties } from './props.js';
+import { applyProperties, cleanProperties } from './props.js';
 import { createNode, ensureFolders } from './nodes-common.js';
 import { OidcIssuer, REALM_PATH, type OidcOptions } from './oidc.js';
 import { type RepoNode, Repository, type SiteRole, isFolderNode } from './repo.js';
@@ -262,7 +262,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       const r = repo(o.network);
       const n = node(id, o.network);
       if (change.name && change.name !== n.name) r.rename(n, change.name);
-      applyProperties(n, change.properties ?? {});
+      // As strict as PUT /nodes: unknown properties or prefixes throw (a custom model is not deployed here).
+      applyProperties(n, cleanProperties(change.properties ?? {}));
       r.touch(n, userOf(o.user).id);
       return show(r, n);
     },
