@@ -1,5 +1,5 @@
 import { SIDES, type Connector, type Side } from '../connectors/types.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, SafetyError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { detectChanges, type SideChanges } from './detect.js';
@@ -10,6 +10,7 @@ import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
 import { buildView, type SideView } from './view.js';
 import { refreshPaths } from './paths.js';
+import { crossSetRules } from './cross-set.js';
 
 interface SetWork {
   state: SetState;
@@ -53,7 +54,11 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     }
     work.push({ state, views, changes });
   }
-  const { incoming, outgoing } = crossSetMoves(work);
+  const inPass = new Set(ids);
+  const others = (await ctx.store.listIds()).filter((id) => !inPass.has(id));
+  const outside: SetState[] = [];
+  for (const id of others) outside.push(await ctx.store.load(id));
+  const rules = crossSetRules(work, outside);
   const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id);
   for (const w of work) {
     w.result = await reconcile({
@@ -66,8 +71,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       },
       hashOf,
       now: now(),
-      incoming: incoming.get(w.state.set.id),
-      outgoing: outgoing.get(w.state.set.id),
+      incoming: rules.incoming.get(w.state.set.id),
+      outgoing: rules.outgoing.get(w.state.set.id),
+      blocked: rules.blocked.get(w.state.set.id),
+      owned: rules.owned,
     });
     for (const warning of w.result.plan.warnings)
       emit({ event: 'warning', setId: w.state.set.id, message: warning });
@@ -82,19 +89,44 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     });
   }
   const guard = { force: opts.force ?? false, maxDeletePercent: opts.maxDeletePercent ?? 50 };
-  for (const w of work) checkGuards(w.state, w.result!.plan, w.views, guard);
+  // Guards stop one set, never the others (SPEC §4): a blocked set is reported and nothing of it is applied.
+  const blocked = new Map<string, SetResult['aborted']>();
+  for (const w of work) {
+    try {
+      const leaving = new Set([
+        ...(rules.outgoing.get(w.state.set.id) ?? []),
+        ...(rules.blocked.get(w.state.set.id)?.keys() ?? []),
+      ]);
+      checkGuards(w.state, w.result!.plan, w.views, guard, leaving);
+    } catch (err) {
+      if (!(err instanceof SafetyError)) throw err;
+      blocked.set(w.state.set.id, { code: err.code, message: err.message, hint: err.hint });
+      emit({ event: 'guard', setId: w.state.set.id, code: err.code, message: err.message, hint: err.hint });
+    }
+  }
   const results: SetResult[] = [];
   if (opts.dryRun) {
-    for (const w of work) results.push(summarize(w.state, w.result!.plan, null, w.state.members));
+    for (const w of work) {
+      // A stopped set would do nothing, so its dry run shows nothing either (`--dry-run --force` shows its plan).
+      const stop = blocked.get(w.state.set.id);
+      const plan = stop ? { ...w.result!.plan, actions: [] } : w.result!.plan;
+      results.push(withAbort(summarize(w.state, plan, null, w.state.members), stop));
+    }
     return finish(results, true, emit);
   }
-  for (const w of work) {
-    if (opts.signal?.aborted) break;
-    const { plan, current } = w.result!;
-    let outcome: ApplyOutcome | null = null;
-    let pathsChanged: MemberState[] = [];
-    try {
-      outcome = await applyPlan(w.state, plan, current, {
+  const applied: { w: SetWork; outcome: ApplyOutcome | null }[] = [];
+  try {
+    for (const w of work) {
+      if (opts.signal?.aborted) break;
+      const { plan, current } = w.result!;
+      const stop = blocked.get(w.state.set.id);
+      if (stop) {
+        results.push(withAbort(summarize(w.state, { ...plan, actions: [] }, null, w.state.members), stop));
+        continue;
+      }
+      const done: { w: SetWork; outcome: ApplyOutcome | null } = { w, outcome: null };
+      applied.push(done);
+      done.outcome = await applyPlan(w.state, plan, current, {
         connectors: ctx.connectors,
         store: ctx.store,
         home: ctx.home,
@@ -103,12 +135,24 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         onEvent: ctx.onEvent,
         signal: opts.signal,
       });
-      if (!outcome.interrupted) w.state.lastSyncAt = now().toISOString();
-      pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
-    } finally {
-      // Every success is in the journal already; a pass only adds what else changed (refreshed paths,
-      // its time). The snapshot is rewritten (compacting the journal) once the journal holds a quarter of
-      // the set: a pass that moved 500 of 10,000 files writes those 500 records, not the whole state.
+      if (!done.outcome.interrupted) w.state.lastSyncAt = now().toISOString();
+      results.push(summarize(w.state, plan, done.outcome, w.state.members));
+    }
+  } finally {
+    // Paths are refreshed once every set has run: one set's move (a folder renamed) changes where another
+    // set's documents are. Every success is in the journal already; a pass only adds what else changed
+    // (refreshed paths, its time). The snapshot is rewritten (compacting the journal) once the journal holds
+    // a quarter of the set: a pass that moved 500 of 10,000 files writes those 500 records, not all.
+    let failure: unknown;
+    for (const { w, outcome } of applied) {
+      let pathsChanged: MemberState[] = [];
+      if (outcome && failure === undefined) {
+        try {
+          pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
+        } catch (err) {
+          failure = err;
+        }
+      }
       const id = w.state.set.id;
       const compact = ctx.store.journalLength(id) >= Math.max(1000, w.state.members.length / 4);
       if (outcome && !compact) {
@@ -118,13 +162,21 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         await ctx.store.save(w.state);
       }
     }
-    results.push(summarize(w.state, plan, outcome, w.state.members));
+    if (failure !== undefined) throw failure; // eslint-disable-line no-unsafe-finally
   }
   return finish(results, false, emit);
 }
 
+function withAbort(r: SetResult, aborted: SetResult['aborted']): SetResult {
+  return aborted ? { ...r, aborted } : r;
+}
+
 function finish(sets: SetResult[], dryRun: boolean, emit: NonNullable<EngineContext['onEvent']>): PassResult {
-  const exitCode = sets.some((s) => s.failed > 0) ? ExitCode.syncedWithErrors : ExitCode.ok;
+  const exitCode = sets.some((s) => s.aborted)
+    ? ExitCode.safety
+    : sets.some((s) => s.failed > 0)
+      ? ExitCode.syncedWithErrors
+      : ExitCode.ok;
   emit({ event: 'pass-end', exitCode });
   return { sets, exitCode, dryRun };
 }
@@ -164,35 +216,4 @@ function summarize(
     actions: plan.actions,
     warnings: plan.warnings,
   };
-}
-
-/**
- * A node that left one set and appeared in another on the same side moved between two synced folders: the
- * old set forgets it (no delete) and the new set takes it over with its copy on the other side (moved, not re-sent).
- */
-function crossSetMoves(work: SetWork[]) {
-  const incoming = new Map<string, Map<string, MemberState>>();
-  const outgoing = new Map<string, Set<string>>();
-  if (work.length < 2) return { incoming, outgoing };
-  const freshOwner = new Map<string, string>();
-  for (const w of work) {
-    for (const side of SIDES)
-      for (const n of w.changes[side].fresh) freshOwner.set(`${side}:${n.id}`, w.state.set.id);
-  }
-  for (const w of work) {
-    for (const side of SIDES) {
-      for (const [key, ch] of w.changes[side].byMember) {
-        if (ch.kind !== 'gone') continue;
-        const m = w.state.members.find((x) => x.key === key)!;
-        const slot = `${side}:${m[side]!.id}`;
-        const to = freshOwner.get(slot);
-        if (!to || to === w.state.set.id) continue;
-        if (!incoming.has(to)) incoming.set(to, new Map());
-        incoming.get(to)!.set(slot, m);
-        if (!outgoing.has(w.state.set.id)) outgoing.set(w.state.set.id, new Set());
-        outgoing.get(w.state.set.id)!.add(slot);
-      }
-    }
-  }
-  return { incoming, outgoing };
 }

@@ -5,6 +5,7 @@ import type { ParentRef } from './plan.js';
 import { conflictName, decideWinner } from './conflict.js';
 import type { ReconcileInput, ReconcileResult } from './reconcile-base.js';
 import { GoneHandling } from './reconcile-gone.js';
+import { snapshotOf } from './reconcile-base.js';
 
 export { snapshotOf, type ReconcileInput, type ReconcileResult } from './reconcile-base.js';
 
@@ -19,6 +20,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
 
 /** The walk over every member, parents first, and the merge of two sides that both still have the node. */
 class Reconciler extends GoneHandling {
+  private readonly visited = new Set<string>();
+
   async run(): Promise<ReconcileResult> {
     const memberCount = this.state.members.filter((m) => !m.detached).length;
     for (const m of this.state.members) this.index(m);
@@ -36,6 +39,7 @@ class Reconciler extends GoneHandling {
       }
     }
     await this.addFresh();
+    await this.findTouched();
     for (const m of this.state.members.concat(this.added)) {
       const list = m.parentKey ? this.childrenOf.get(m.parentKey) : undefined;
       if (list) list.push(m);
@@ -62,24 +66,65 @@ class Reconciler extends GoneHandling {
     };
   }
 
-  /** Nodes (by side) that leave their folder this pass: their names free up for others. */
+  /**
+   * Nodes (by side) that leave their folder this pass, so their names free up for others: moved or renamed
+   * away, or files deleted by this pass (file deletes run before moves and creates).
+   */
   protected markLeaving(): void {
     for (const side of ['onprem', 'cloud'] as const) {
+      const other = otherSide(side);
+      const deletes = side === 'onprem' ? this.state.set.options.deleteOnCloud : this.state.set.options.deleteOnPrem;
       for (const [key, ch] of this.input.changes[side].byMember) {
-        if (ch.kind === 'changed' && (ch.moved || ch.renamed)) {
-          const m = this.byKey.get(key)!;
-          const other = otherSide(side);
-          if (m[other]) this.leaving[other].add(m[other]!.id);
-        }
+        const m = this.byKey.get(key)!;
+        if (!m[other]) continue;
+        if (ch.kind === 'changed' && (ch.moved || ch.renamed)) this.leaving[other].add(m[other]!.id);
+        else if (ch.kind === 'gone' && deletes && m.kind === 'file' && !this.mustKeep(m, side))
+          this.leaving[other].add(m[other]!.id);
+      }
+    }
+  }
+
+  /**
+   * Members gone on one side whose other copy only looks changed (touched: a new mtime, the same bytes as at
+   * the last sync): for change-beats-delete they are unchanged. Hashes are read only for these.
+   */
+  protected async findTouched(): Promise<void> {
+    for (const side of ['onprem', 'cloud'] as const) {
+      const other = otherSide(side);
+      for (const [key, ch] of this.input.changes[side].byMember) {
+        if (ch.kind !== 'gone') continue;
+        const m = this.byKey.get(key)!;
+        const oc = this.input.changes[other].byMember.get(key);
+        if (!m.hash || oc?.kind !== 'changed' || !oc.content || oc.moved || oc.renamed || oc.props) continue;
+        if ((await this.input.hashOf(other, oc.node.id)) === m.hash) this.touchedOnly.add(key);
       }
     }
   }
 
   protected async visit(m: MemberState): Promise<void> {
-    if (m.detached) return;
+    if (m.detached || this.visited.has(m.key)) return;
+    this.visited.add(m.key);
     const on = this.presence(m, 'onprem');
     const cl = this.presence(m, 'cloud');
-    const outgoing = (side: Side) => m[side] && this.input.outgoing?.has(`${side}:${m[side]!.id}`);
+    const slot = (side: Side) => (m[side] ? `${side}:${m[side]!.id}` : '');
+    const held = this.input.blocked?.get(slot('onprem')) ?? this.input.blocked?.get(slot('cloud'));
+    if (
+      held !== undefined ||
+      this.input.blocked?.has(slot('onprem')) ||
+      this.input.blocked?.has(slot('cloud'))
+    ) {
+      // Its move into another set cannot be applied: it stays in this set, untouched, and says why.
+      if (held)
+        this.push({
+          type: 'fail',
+          member: m.key,
+          path: this.pathOf(m),
+          code: held.code,
+          details: held.details,
+        });
+      return;
+    }
+    const outgoing = (side: Side) => m[side] && this.input.outgoing?.has(slot(side));
     if (outgoing('onprem') || outgoing('cloud')) {
       this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason: 'moved to another sync set' });
       return;
@@ -91,8 +136,18 @@ class Reconciler extends GoneHandling {
     if (on.state === 'gone') return this.handleGone(m, 'onprem');
     if (cl.state === 'gone') return this.handleGone(m, 'cloud');
     if (on.state === 'present' && cl.state === 'absent') {
-      if (m.errorCode === 'DELETED_ON_CLOUD' && !m.requested) return; // waits for request-sync, subtree too
-      this.planCreate(m, 'onprem', 'cloud');
+      if (m.errorCode === 'DELETED_ON_CLOUD' && !m.requested) {
+        // Waits for request-sync, subtree too; a rename or move on-prem meanwhile is still recorded.
+        if (on.change.kind === 'changed' && (on.change.moved || on.change.renamed))
+          this.push({
+            type: 'fail',
+            member: m.key,
+            path: this.pathOf(m),
+            code: 'DELETED_ON_CLOUD',
+            details: m.errorDetails ?? 'Node deleted on cloud',
+            clearSide: 'cloud',
+          });
+      } else this.planCreate(m, 'onprem', 'cloud');
     } else if (on.state === 'absent' && cl.state === 'present') {
       this.planCreate(m, 'cloud', 'onprem');
     } else if (on.state === 'present' && cl.state === 'present') {
@@ -140,10 +195,10 @@ class Reconciler extends GoneHandling {
     this.maybeLock(m, to === 'onprem');
   }
 
+  /** lock-onprem: lock a file created on-prem now (a new node), or one not locked yet. */
   protected maybeLock(m: MemberState, createdOnPrem: boolean): void {
-    if (!this.state.set.options.lockOnPrem || m.kind !== 'file' || m.lockedByUs) return;
-    const node = this.current.onprem.get(m.key);
-    if (!createdOnPrem && node?.locked) return;
+    if (!this.state.set.options.lockOnPrem || m.kind !== 'file') return;
+    if (!createdOnPrem && (m.lockedByUs || this.current.onprem.get(m.key)?.locked)) return;
     this.push({ type: 'lock', member: m.key, path: this.pathOf(m) });
   }
 
@@ -161,6 +216,7 @@ class Reconciler extends GoneHandling {
     const clContent =
       !paired && cc.kind === 'changed' && cc.content && !(await this.sameBytes(m, 'cloud', cc));
     let acted = false;
+    let onLoserRenamed = false;
     if (onContent && clContent && !requested) {
       const [ho, hc] = await Promise.all([
         this.input.hashOf('onprem', onNode!.id),
@@ -185,24 +241,8 @@ class Reconciler extends GoneHandling {
         const loser = otherSide(winner);
         const size = (winner === 'onprem' ? onNode : clNode)!.size;
         if (this.state.set.options.conflict === 'keep-both') {
-          const loserNode = (loser === 'onprem' ? onNode : clNode)!;
-          this.push({
-            type: 'rename-loser',
-            member: m.key,
-            on: loser,
-            name: conflictName(loserNode.name, loser, this.input.now),
-            path,
-          });
-          this.push({
-            type: 'copy',
-            member: m.key,
-            from: winner,
-            to: loser,
-            parent: this.sameParent(m, loser),
-            name: loserNode.name,
-            size,
-            path,
-          });
+          this.keepBoth(m, loser, (loser === 'onprem' ? onNode : clNode)!, size);
+          onLoserRenamed = loser === 'onprem';
         } else {
           this.push({
             type: 'update',
@@ -241,8 +281,14 @@ class Reconciler extends GoneHandling {
     }
     acted = this.mergeLocation(m, oc, cc, requested) || acted;
     acted = this.mergeProps(m, oc, cc, onNode ?? null, clNode ?? null) || acted;
-    if (m.kind === 'file' && this.state.set.options.lockOnPrem && !m.lockedByUs && onNode && !onNode.locked) {
-      this.maybeLock(m, false);
+    // Our lock is re-applied when it went missing: an editor that saves by rename replaces the locked file.
+    if (
+      m.kind === 'file' &&
+      this.state.set.options.lockOnPrem &&
+      onNode &&
+      (!onNode.locked || onLoserRenamed)
+    ) {
+      this.push({ type: 'lock', member: m.key, path: this.pathOf(m) });
       acted = true;
     }
     if (!acted && (m.status !== 'SYNCED' || oc.kind === 'changed' || cc.kind === 'changed' || requested)) {
@@ -260,6 +306,50 @@ class Reconciler extends GoneHandling {
     if (ch.kind !== 'changed' || m.hash === undefined || !(ch.renamed || ch.moved || ch.props)) return false;
     if (ch.node.size !== m[side]?.size) return false;
     return (await this.input.hashOf(side, ch.node.id)) === m.hash;
+  }
+
+  /**
+   * keep-both: the loser is renamed on its side (a name no other node holds there or on the winner's side) and
+   * becomes a member of its own, copied to the winner's side in this same pass; the winner's bytes take the
+   * original name on the loser's side. A documents set has fixed membership: there the renamed loser stays on
+   * its side only.
+   */
+  protected keepBoth(m: MemberState, loser: Side, loserNode: RemoteNode, size: number): void {
+    const winner = otherSide(loser);
+    const path = this.pathOf(m);
+    const name = this.freeConflictName(m, loser, loserNode);
+    this.push({ type: 'rename-loser', member: m.key, on: loser, name, path });
+    this.push({
+      type: 'copy',
+      member: m.key,
+      from: winner,
+      to: loser,
+      parent: this.sameParent(m, loser),
+      name: loserNode.name,
+      size,
+      path,
+    });
+    if (m.direct) return;
+    const renamed: RemoteNode = { ...loserNode, name };
+    const lm = this.newMember('file', m.parentKey);
+    const dir = m[loser]!.path.split('/').slice(0, -1).join('/');
+    lm[loser] = snapshotOf(renamed, dir ? `${dir}/${name}` : name);
+    if (loser === 'onprem' && m.lockedByUs) lm.lockedByUs = true; // our lock moves with the bytes
+    this.current[loser].set(lm.key, renamed);
+    this.keyById[loser].set(renamed.id, lm.key);
+    this.requires.set(lm.key, m.key);
+    this.planCreate(lm, loser, winner);
+  }
+
+  /** The keep-both name for the loser, unused on both sides (two conflicts within a second get " 2", " 3"...). */
+  protected freeConflictName(m: MemberState, loser: Side, loserNode: RemoteNode): string {
+    const winner = otherSide(loser);
+    const here = loserNode.parentId ?? undefined;
+    const there = m[winner]?.parentId ?? undefined;
+    for (let n = 1; ; n++) {
+      const name = conflictName(loserNode.name, loser, this.input.now, n);
+      if (!this.nameTaken(loser, here, name) && !this.nameTaken(winner, there, name)) return name;
+    }
   }
 
   protected sameParent(m: MemberState, side: Side): ParentRef {

@@ -49,7 +49,7 @@ export async function createSyncSet(ctx: EngineContext, req: CreateSetRequest): 
   }
   if (new Set(nodes.map((n) => n.id)).size !== nodes.length)
     throw new UsageError('the same document is named twice');
-  await refuseOtherSets(ctx, nodes, paths);
+  await refuseOtherSets(ctx, nodes, paths, normalizePath(req.target));
   const target = await resolveTarget(cloud, normalizePath(req.target), req.mkdir);
   const existing = new Set(await ctx.store.listIds());
   let id: string;
@@ -91,23 +91,41 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** SPEC: a node already in another set (directly, or inside a synced folder) is refused, exit 2. */
-async function refuseOtherSets(ctx: EngineContext, nodes: RemoteNode[], paths: string[]): Promise<void> {
+/**
+ * SPEC: sets never overlap. Refused (exit 2, TARGET_NODE_OTHER_SYNC_SET): a node already in another set; a
+ * folder that holds another set's folder or documents, or lies inside another set's folder (whichever was
+ * created first); a target inside another set's cloud folder. Paths are asked of the connectors, since
+ * members may have moved since their last pass.
+ */
+async function refuseOtherSets(
+  ctx: EngineContext,
+  nodes: RemoteNode[],
+  paths: string[],
+  target: string,
+): Promise<void> {
   const ids = new Set(nodes.map((n) => n.id));
+  const folders = paths.filter((_, i) => nodes[i]!.kind === 'folder');
+  const { onprem, cloud } = ctx.connectors;
+  const refuse = (what: string, other: SetState): never => {
+    throw new UsageError(
+      `${what} sync set ${other.set.id} (${other.set.name}); sync sets never overlap`,
+      `unsync it first (cloudsync unsync ${other.set.id}), or pick a node outside it`,
+      'TARGET_NODE_OTHER_SYNC_SET',
+    );
+  };
   for (const other of await ctx.store.loadAll()) {
     for (const m of other.members) {
       if (m.detached || !m.onprem) continue;
-      const clash =
-        ids.has(m.onprem.id) ||
-        (m.direct &&
-          m.kind === 'folder' &&
-          paths.some((p) => isUnder(p, m.onprem!.path) || isUnder(m.onprem!.path, p)));
-      if (clash) {
-        throw new UsageError(
-          `${m.onprem.path} is already synced by sync set ${other.set.id} (${other.set.name})`,
-          `unsync it first: cloudsync unsync ${other.set.id}`,
-          'TARGET_NODE_OTHER_SYNC_SET',
-        );
+      if (ids.has(m.onprem.id)) refuse(`${m.onprem.path} is already synced by`, other);
+      if (!m.direct) continue;
+      const now = (await onprem.pathOf(m.onprem.id)) ?? m.onprem.path;
+      if (folders.some((p) => isUnder(now, p)))
+        refuse(`${now} (inside the folder to sync) belongs to`, other);
+      if (m.kind === 'folder' && paths.some((p) => isUnder(p, now))) refuse(`${now} is synced by`, other);
+      if (other.set.kind === 'folder' && m.cloud) {
+        const there = (await cloud.pathOf(m.cloud.id)) ?? m.cloud.path;
+        if (isUnder(target, there))
+          refuse(`the cloud target ${target} lies inside ${there}, synced by`, other);
       }
     }
   }
