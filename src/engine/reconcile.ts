@@ -73,7 +73,8 @@ class Reconciler extends GoneHandling {
   protected markLeaving(): void {
     for (const side of ['onprem', 'cloud'] as const) {
       const other = otherSide(side);
-      const deletes = side === 'onprem' ? this.state.set.options.deleteOnCloud : this.state.set.options.deleteOnPrem;
+      const deletes =
+        side === 'onprem' ? this.state.set.options.deleteOnCloud : this.state.set.options.deleteOnPrem;
       for (const [key, ch] of this.input.changes[side].byMember) {
         const m = this.byKey.get(key)!;
         if (!m[other]) continue;
