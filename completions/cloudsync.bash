@@ -24,7 +24,7 @@ _cloudsync() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --ca-file|--client-id|--conflict|--exclude|--home|--log-file|--max-delete|--name|--network|--oidc-issuer|--profile|--pull-interval|--push-interval|--target|--transfers|--username) ((i++)) ;;
+      --ca-file|--client-id|--conflict|--events|--exclude|--full-crawl-every|--home|--log-file|--max-delete|--name|--network|--oidc-issuer|--profile|--proxy|--pull-interval|--push-interval|--retry-after-max|--retry-budget|--target|--transfers|--username) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
     esac
@@ -33,7 +33,9 @@ _cloudsync() {
     --ca-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --client-id) :; return ;;
     --conflict) COMPREPLY=($(compgen -W "cloud-wins onprem-wins newer-wins keep-both" -- "$cur")); return ;;
+    --events) :; return ;;
     --exclude) :; return ;;
+    --full-crawl-every) :; return ;;
     --home) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --log-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --max-delete) :; return ;;
@@ -41,8 +43,11 @@ _cloudsync() {
     --network) :; return ;;
     --oidc-issuer) :; return ;;
     --profile) :; return ;;
+    --proxy) :; return ;;
     --pull-interval) :; return ;;
     --push-interval) :; return ;;
+    --retry-after-max) :; return ;;
+    --retry-budget) :; return ;;
     --target) :; return ;;
     --transfers) :; return ;;
     --username) :; return ;;
@@ -57,7 +62,7 @@ _cloudsync() {
   fi
   case "$cmd" in
     login)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --oidc-issuer --client-id --client-credentials --client-secret-stdin --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --proxy --events --full-crawl-every --retry-after-max --retry-budget --oidc-issuer --client-id --client-credentials --client-secret-stdin --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "onprem cloud" -- "$cur")) ;;
         1) COMPREPLY=($(compgen -d -- "$cur")) ;;

@@ -27,7 +27,7 @@ function __cloudsync_arg
             continue
         end
         switch $t
-            case --ca-file --client-id --conflict --exclude --home --log-file --max-delete --name --network --oidc-issuer --profile --pull-interval --push-interval --target --transfers --username
+            case --ca-file --client-id --conflict --events --exclude --full-crawl-every --home --log-file --max-delete --name --network --oidc-issuer --profile --proxy --pull-interval --push-interval --retry-after-max --retry-budget --target --transfers --username
                 set skip 1
             case '-*'
             case '*'
@@ -55,7 +55,12 @@ complete -c cloudsync -n '__fish_seen_subcommand_from login' -l password-stdin -
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l token-stdin -d 'read an access token from stdin instead of a password'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l network -x -d 'tenant/network id (default -default-)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l ca-file -r -F -d 'extra CA certificates to trust (PEM)'
-complete -c cloudsync -n '__fish_seen_subcommand_from login' -l allow-http -d 'permit plain http:// to a non-loopback host'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l allow-http -d 'permit plain http:// (and stomp://) to a non-loopback host'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l proxy -x -d 'outbound HTTP proxy (default: HTTPS_PROXY/HTTP_PROXY; NO_PROXY applies)'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l events -x -d 'repository events: stomp://host:61613 or stomp+ssl://host:61614'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l full-crawl-every -x -d 'with --events, still list everything this often (default 1d)'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l retry-after-max -x -d 'longest Retry-After obeyed (default 120s)'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l retry-budget -x -d 'all retry waits of one request together (default 300s)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l oidc-issuer -x -d 'log in at this Identity Service (OpenID Connect issuer) instead of tickets'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l client-id -x -d 'OAuth client id at the issuer (default alfresco)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l client-credentials -d 'log in as the client itself (service account) instead of a user'

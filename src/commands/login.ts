@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigStore, type ConnectionConfig } from '../config/config.js';
 import { CredentialStore } from '../config/credentials.js';
+import { assertHomeOutside } from '../config/home-check.js';
 import type { AlfrescoCredentials } from '../connectors/alfresco/index.js';
 import { LocalConnector } from '../connectors/local/index.js';
 import { otherSide, type Side } from '../connectors/types.js';
@@ -26,6 +27,21 @@ export interface LoginOptions {
   clientId?: string;
   clientCredentials?: boolean;
   clientSecretStdin?: boolean;
+  proxy?: string;
+  events?: string;
+  fullCrawlEvery?: string;
+  retryAfterMax?: string;
+  retryBudget?: string;
+}
+
+/** A positive number of seconds from a flag, or exit 2 naming the flag. */
+export function parseSeconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)?$/.exec(value.trim());
+  const n = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's') as 's'] : NaN;
+  if (!(n > 0))
+    throw new UsageError(`--${flag} '${value}' is not a duration`, 'give seconds, or 90s, 10m, 6h, 1d');
+  return n;
 }
 
 /** True for an address that names a server rather than a folder. */
@@ -58,6 +74,11 @@ async function loginLocal(
     'clientId',
     'clientCredentials',
     'clientSecretStdin',
+    'proxy',
+    'events',
+    'fullCrawlEvery',
+    'retryAfterMax',
+    'retryBudget',
   ] as const) {
     if (opts[flag] !== undefined)
       throw new UsageError(`--${kebab(flag)} applies to a server URL, not a folder`);
@@ -71,6 +92,7 @@ async function loginLocal(
     );
   }
   const other = await new ConfigStore(homeOf(g)).getConnection(g.profile, otherSide(side));
+  assertHomeOutside(homeOf(g), address, `the ${side} folder`);
   if (other?.kind === 'local' && overlaps(address, other.address)) {
     throw new UsageError(
       `${address} overlaps the ${otherSide(side)} folder ${other.address}`,
@@ -141,7 +163,27 @@ async function loginAlfresco(
   if (opts.network) conn.network = opts.network;
   if (caFile) conn.caFile = caFile;
   if (opts.allowHttp) conn.allowHttp = true;
-  const connOpts = { url: conn.address, network: conn.network, caFile, allowHttp: conn.allowHttp, side };
+  const { checkProxyUrl, checkBrokerUrl, resolveProxy } = await import('../connectors/alfresco/index.js');
+  if (opts.proxy) conn.proxy = checkProxyUrl(opts.proxy);
+  if (opts.events) {
+    checkBrokerUrl(opts.events, conn.allowHttp);
+    conn.events = opts.events;
+  } else if (opts.fullCrawlEvery !== undefined)
+    throw new UsageError('--full-crawl-every applies with --events only');
+  const fullCrawlEvery = parseSeconds('full-crawl-every', opts.fullCrawlEvery);
+  if (fullCrawlEvery !== undefined) conn.fullCrawlEveryS = fullCrawlEvery;
+  const retryAfterMax = parseSeconds('retry-after-max', opts.retryAfterMax);
+  if (retryAfterMax !== undefined) conn.retryAfterMaxS = retryAfterMax;
+  const retryBudget = parseSeconds('retry-budget', opts.retryBudget);
+  if (retryBudget !== undefined) conn.retryBudgetS = retryBudget;
+  const connOpts = {
+    url: conn.address,
+    network: conn.network,
+    caFile,
+    allowHttp: conn.allowHttp,
+    side,
+    proxy: resolveProxy(conn.address, conn.proxy, g.rt.env),
+  };
   if (opts.oidcIssuer === undefined) {
     for (const flag of ['clientId', 'clientCredentials', 'clientSecretStdin'] as const)
       if (opts[flag] !== undefined) throw new UsageError(`--${kebab(flag)} needs --oidc-issuer <url>`);
@@ -195,8 +237,25 @@ async function loginAlfresco(
     progress.stop();
   }
   conn.username = user;
+  if (conn.events) await probeBroker(g, side, conn);
   await new CredentialStore(homeOf(g)).set(g.profile, side, creds);
   return { conn, user };
+}
+
+/** Connect to the event broker once (and leave), so a wrong address or password fails the login. */
+async function probeBroker(g: Globals, side: Side, conn: ConnectionConfig): Promise<void> {
+  const { openConnector } = await import('../connectors/index.js');
+  const connector = await openConnector(
+    side,
+    conn,
+    {},
+    { env: g.rt.env, subscriber: `cloudsync-login-${process.pid}` },
+  );
+  try {
+    await (connector as { changes?: { probe(): Promise<void> } }).changes?.probe();
+  } finally {
+    await connector.close();
+  }
 }
 
 /**
@@ -252,7 +311,12 @@ export function registerLogin(program: Command, rt: Runtime): void {
     .option('--token-stdin', 'read an access token from stdin instead of a password')
     .option('--network <id>', 'tenant/network id (default -default-)')
     .option('--ca-file <pem>', 'extra CA certificates to trust (PEM)')
-    .option('--allow-http', 'permit plain http:// to a non-loopback host')
+    .option('--allow-http', 'permit plain http:// (and stomp://) to a non-loopback host')
+    .option('--proxy <url>', 'outbound HTTP proxy (default: HTTPS_PROXY/HTTP_PROXY; NO_PROXY applies)')
+    .option('--events <broker-url>', 'repository events: stomp://host:61613 or stomp+ssl://host:61614')
+    .option('--full-crawl-every <duration>', 'with --events, still list everything this often (default 1d)')
+    .option('--retry-after-max <duration>', 'longest Retry-After obeyed (default 120s)')
+    .option('--retry-budget <duration>', 'all retry waits of one request together (default 300s)')
     .option(
       '--oidc-issuer <url>',
       'log in at this Identity Service (OpenID Connect issuer) instead of tickets',
@@ -269,11 +333,14 @@ export function registerLogin(program: Command, rt: Runtime): void {
 Credentials are never taken from the command line: use --password-stdin, --token-stdin,
 CLOUDSYNC_<SIDE>_USERNAME/_PASSWORD/_TOKEN/_CLIENT_SECRET, or the prompt. Only the ticket (or the
 Identity Service tokens, and a confidential client's secret) is stored (0600).
+Broker credentials come from CLOUDSYNC_<SIDE>_BROKER_USERNAME/_BROKER_PASSWORD, never stored.
 
 Examples:
   $ cloudsync login onprem ./repo
   $ cloudsync login cloud https://acs.example.com --username alice
   $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin
+  $ cloudsync login cloud https://acs.example.com --username alice --events stomp+ssl://mq.example.com:61614
+  $ cloudsync login cloud https://acs.example.com --username alice --proxy http://proxy.corp:3128
   $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin \
       --oidc-issuer https://idp.example.com/auth/realms/alfresco
   $ printf %s "$SECRET" | cloudsync login cloud https://acs.example.com --client-credentials \

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { assertPrivateHome } from '../config/home-check.js';
 import { resolveHome } from '../config/home.js';
 import { UsageError } from '../errors.js';
 import { LogFile } from '../ui/log-file.js';
@@ -140,6 +141,8 @@ export function readGlobals(cmd: Command, rt: Runtime): Globals {
   const color = raw.color !== false && !rt.env.NO_COLOR;
   const yes = Boolean(raw.yes) || json || !rt.stdinIsTTY || envFlag(rt.env.CI);
   const out = new Output({ json, quiet, verbose, color, forceColor: envFlag(rt.env.FORCE_COLOR) }, rt);
+  // Before anything reads or writes the home (the log included): a home others can write is refused.
+  if (cmd.name() !== 'completion') assertPrivateHome(resolveHome(raw.home, rt.env));
   rt.log ??= openLog(cmd, raw, rt, out);
   out.log = rt.log;
   return {

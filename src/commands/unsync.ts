@@ -20,7 +20,10 @@ export async function runUnsync(
     const what = result.setRemoved
       ? `sync set ${id.slice(0, 8)} removed`
       : `${plural(result.removedMembers, 'member')} unsynced from ${id.slice(0, 8)}`;
-    return `${what}; cloud copies ${removeFromCloud ? 'deleted' : 'kept'}, on-prem content untouched`;
+    const kept = result.keptFolders
+      ? ` (${plural(result.keptFolders, 'folder')} kept: they hold what was never synced)`
+      : '';
+    return `${what}; cloud copies ${removeFromCloud ? `deleted${kept}` : 'kept'}, on-prem content untouched`;
   });
   return 0;
 }

@@ -46,7 +46,16 @@ class Subscriptions {
     private readonly warn: (m: string) => void,
   ) {}
 
-  /** True when some side can report changes (so on-prem needs no polling). */
+  /**
+   * True when on-prem reports its changes, so it needs no polling on the push interval. (A cloud side with
+   * events does not make on-prem polling unnecessary: an Alfresco on-prem without events is still polled.)
+   */
+  get onpremReports(): boolean {
+    const c = this.ctx.connectors.onprem;
+    return c.capabilities.events && c.watch !== undefined;
+  }
+
+  /** True when some side reports changes (the start line says so). */
   get possible(): boolean {
     return SIDES.some((s) => this.ctx.connectors[s].capabilities.events && this.ctx.connectors[s].watch);
   }
@@ -122,7 +131,7 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
     {
       pushIntervalMs: opts.pushInterval * 1000,
       pullIntervalMs: opts.pullInterval * 1000,
-      hasEvents: subs.possible,
+      hasEvents: subs.onpremReports,
     },
     {
       runPass: async (signal) => {

@@ -22,6 +22,14 @@ export class FreshPairing extends ReconcileBase {
       if (!parentKey) continue; // outside anything this set tracks
       const parent = this.byKey.get(parentKey)!;
       if (parent.detached) continue;
+      if (n.invalidName) {
+        // Not UTF-8: no other side can hold the name. Shown, kept, and its folder is never taken as empty.
+        this.warnings.push(
+          `${side}: ${rel(side, n.id) || n.name}: the name is not valid UTF-8; not synced (INVALID_NAME)`,
+        );
+        if (n.parentId) this.input.views[side].untracked.add(n.parentId);
+        continue;
+      }
       const owner = this.input.owned?.get(`${side}:${n.id}`);
       if (owner !== undefined && owner !== this.state.set.id) {
         // SPEC: sets never overlap. The set that already has the node keeps it (and what is below it).

@@ -107,6 +107,23 @@ class Reconciler extends GoneHandling {
     this.visited.add(m.key);
     const on = this.presence(m, 'onprem');
     const cl = this.presence(m, 'cloud');
+    const bad = this.current.onprem.get(m.key)?.invalidName
+      ? 'onprem'
+      : this.current.cloud.get(m.key)?.invalidName
+        ? 'cloud'
+        : null;
+    if (bad) {
+      // Renamed to a name that is not UTF-8: it is still there (never a delete), but no side can be given
+      // that name. It stays FAILED until renamed.
+      this.push({
+        type: 'fail',
+        member: m.key,
+        path: this.pathOf(m),
+        code: 'INVALID_NAME',
+        details: `the ${bad} name ${this.current[bad].get(m.key)!.name} is not valid UTF-8; rename it`,
+      });
+      return;
+    }
     const slot = (side: Side) => (m[side] ? `${side}:${m[side]!.id}` : '');
     const held = this.input.blocked?.get(slot('onprem')) ?? this.input.blocked?.get(slot('cloud'));
     if (

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SIDES, type Connector, type RemoteNode } from '../connectors/types.js';
-import { UsageError } from '../errors.js';
+import { FolderNotEmptyError, UsageError } from '../errors.js';
 import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../store/schema.js';
 import { snapshotOf } from './reconcile.js';
 import type { CreateSetRequest, EngineContext } from './types.js';
@@ -208,7 +208,7 @@ export async function unsync(
   setId: string,
   memberPath: string | undefined,
   opts: { removeFromCloud: boolean },
-): Promise<{ removedMembers: number; setRemoved: boolean }> {
+): Promise<{ removedMembers: number; setRemoved: boolean; keptFolders: number }> {
   const state = await ctx.store.load(setId);
   let chosen: MemberState[];
   if (memberPath !== undefined) {
@@ -228,9 +228,28 @@ export async function unsync(
   for (const m of chosen) {
     if (m.lockedByUs && m.onprem && onprem.unlock) await onprem.unlock(m.onprem.id).catch(() => undefined);
   }
+  let keptFolders = 0;
   if (opts.removeFromCloud) {
-    for (const m of chosen) {
-      if (m.direct && m.cloud && !m.detached) await cloud.delete(m.cloud.id);
+    // Member by member, files first, then folders deepest first: a folder that still holds something
+    // cloudsync never synced (a partner's new file, an excluded one) is kept with it (SPEC §3 folder deletes).
+    const depth = new Map<string, number>();
+    const depthOf = (m: MemberState): number => {
+      let d = depth.get(m.key);
+      if (d === undefined) {
+        const parent = m.parentKey ? state.members.find((x) => x.key === m.parentKey) : undefined;
+        depth.set(m.key, (d = parent ? depthOf(parent) + 1 : 0));
+      }
+      return d;
+    };
+    const doomed = chosen.filter((m) => m.cloud && !m.detached);
+    doomed.sort((a, b) => (a.kind === b.kind ? depthOf(b) - depthOf(a) : a.kind === 'file' ? -1 : 1));
+    for (const m of doomed) {
+      try {
+        await cloud.delete(m.cloud!.id, m.kind);
+      } catch (err) {
+        if (!(err instanceof FolderNotEmptyError)) throw err;
+        keptFolders++;
+      }
     }
   }
   const gone = new Set(chosen.map((m) => m.key));
@@ -238,5 +257,5 @@ export async function unsync(
   const setRemoved = state.members.filter((m) => m.direct).length === 0;
   if (setRemoved) await ctx.store.remove(setId);
   else await ctx.store.save(state);
-  return { removedMembers: gone.size, setRemoved };
+  return { removedMembers: gone.size, setRemoved, keptFolders };
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { JournalWriter } from './journal.js';
+import { ensurePrivateDir, writePrivateFile } from './private-files.js';
 import { STATE_SCHEMA, type BackupRecord, type MemberState, type SetState } from './schema.js';
 import { parseSnapshot, replayJournal } from './state-file.js';
 
@@ -11,7 +12,7 @@ export type JournalRecord =
   | { op: 'put'; member: MemberState }
   | { op: 'del'; key: string }
   | { op: 'backup'; backup: BackupRecord }
-  | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number };
+  | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number; events?: SetState['events'] };
 
 /** A new short set id: 8 hex characters from crypto (like a git short hash), not among `existing`. */
 export function newSetId(existing: Iterable<string> = []): string {
@@ -56,7 +57,7 @@ export class StateStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    // `<id>.json` only: leftover `<id>.json.tmp-<pid>` files of a crashed save are ignored
+    // `<id>.json` only: leftover `.<id>.json.<random>.tmp` files of a crashed save are ignored
     return names
       .filter((n) => n.endsWith(SNAPSHOT) && !n.startsWith('.'))
       .map((n) => n.slice(0, -SNAPSHOT.length))
@@ -100,17 +101,9 @@ export class StateStore {
     const id = state.set.id;
     return this.#enqueue(id, async () => {
       if (!this.#trusted.has(id)) await this.#refuseForeignFile(id);
-      await fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
-      const file = this.#file(id, SNAPSHOT);
-      const tmp = `${file}.tmp-${process.pid}`;
-      const fh = await fs.promises.open(tmp, 'w', 0o600);
-      try {
-        await fh.writeFile(serializeState({ ...state, schema: STATE_SCHEMA }));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await fs.promises.rename(tmp, file);
+      ensurePrivateDir(this.home, 'state', this.profile);
+      // fresh O_EXCL temp name (never a planted link), 0600, fsync, rename over the snapshot
+      await writePrivateFile(this.#file(id, SNAPSHOT), serializeState({ ...state, schema: STATE_SCHEMA }));
       await syncDir(this.dir);
       this.#trusted.add(id);
       const journal = this.#journals.get(id);

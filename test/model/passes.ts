@@ -238,9 +238,9 @@ async function afterPass(
     const failing = new Set<string>();
     if (again.code === 3) {
       for (const set of ctx.sets) {
-        const v = parseJson<{ members: { onpremPath: string | null; cloudPath: string | null; status: string }[] }>(
-          await ctx.cli.run(['inspect', set.id, '--json']),
-        );
+        const v = parseJson<{
+          members: { onpremPath: string | null; cloudPath: string | null; status: string }[];
+        }>(await ctx.cli.run(['inspect', set.id, '--json']));
         for (const m of v?.members ?? [])
           if (m.status === 'FAILED') for (const p of [m.onpremPath, m.cloudPath]) if (p) failing.add(p);
       }

@@ -12,3 +12,5 @@ export { AlfrescoConnector } from './connector.js';
 export { oidcLogin, type OidcGrant } from './oidc.js';
 export { isLoopbackHost, resolveEndpoint } from './endpoint.js';
 export { redact } from './redact.js';
+export { resolveProxy, checkProxyUrl } from './proxy.js';
+export { checkBrokerUrl } from './events/broker-url.js';

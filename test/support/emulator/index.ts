@@ -9,6 +9,7 @@ import { createNode, ensureFolders } from './nodes-common.js';
 import { OidcIssuer, REALM_PATH, type OidcOptions } from './oidc.js';
 import { type RepoNode, Repository, type SiteRole, isFolderNode } from './repo.js';
 import { nodeEntry } from './serialize.js';
+import { EventPublisher } from './events.js';
 import { createServer } from './server.js';
 import { Directory, type User } from './users.js';
 
@@ -36,6 +37,10 @@ export interface EmulatorOptions {
   ticketTtlMs?: number;
   /** The Identity Service stand-in at `${url}/auth/realms/alfresco`: token lifetimes and clients. */
   oidc?: OidcOptions;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string; cert: string };
+  /** Publish every change as an ACS event2 message to this STOMP broker (stomp://127.0.0.1:port). */
+  events?: string;
 }
 
 /** Membership list for createSite: `{alice: 'SiteConsumer'}` or `[{id: 'alice', role: 'SiteConsumer'}]`. */
@@ -119,6 +124,8 @@ export interface Emulator {
   readonly oidcIssuer: string;
   /** The issuer itself: lifetimes can be changed, tokens forged, grants counted. */
   readonly oidc: OidcIssuer;
+  /** The event publisher, when started with `events`. */
+  readonly events?: EventPublisher;
   /** Stops the server and drops open connections. */
   close(): Promise<void>;
 }
@@ -142,18 +149,23 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   for (const n of new Set(['-default-', ...(opts.networks ?? [])]))
     repos.set(n, new Repository(n, directory));
   const limits: Limits = { maxUploadBytes: opts.maxUploadBytes, quotaBytes: opts.quotaBytes };
+  const events = opts.events ? new EventPublisher(opts.events) : undefined;
+  if (events) {
+    for (const r of repos.values()) r.observer = events;
+    await events.ready();
+  }
   const faults = new FaultInjector();
   faults.configure(opts.faults);
   const oidc = new OidcIssuer(directory, opts.oidc);
   const core: Core = { directory, repos, limits, oidc };
   const log: RequestLogEntry[] = [];
-  const server = createServer({ core, faults, log });
+  const server = createServer({ core, faults, log, events }, opts.tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   oidc.issuerUrl = `${url}${REALM_PATH}`;
 
   const repo = (network = '-default-'): Repository => {
@@ -287,11 +299,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       if (activeLock(n)) delete n.lock;
     },
     versions: (id, network) => [...node(id, network).versions].reverse().map((v) => v.label),
-    close: () =>
-      new Promise<void>((resolve) => {
+    events,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await events?.close();
+    },
   };
   return emulator;
 }

@@ -2,6 +2,7 @@
 // Usage: node dist/test/support/emulator/main.js --port 8081 [--user bob:pw ...] [--site s1 ...]
 //   [--member s1:bob:SiteConsumer ...] [--network acme ...] [--max-upload BYTES] [--quota BYTES]
 //   [--fault-rate 0.1] [--fault-kinds 500,reset] [--fault-seed 7] [--ticket-ttl MS]
+//   [--events stomp://127.0.0.1:61613]   (publish every change as an ACS event2 message to that broker)
 // Every --user becomes SiteCollaborator of every --site unless a --member entry says otherwise.
 import { type EmulatorOptions, type SiteRole, startEmulator } from './index.js';
 import type { FaultKind } from './faults.js';
@@ -61,6 +62,9 @@ function parse(argv: string[]): { opts: EmulatorOptions; sites: string[]; member
         break;
       case '--ticket-ttl':
         opts.ticketTtlMs = num();
+        break;
+      case '--events':
+        opts.events = argv[++i];
         break;
       case '--help':
       case '-h':
