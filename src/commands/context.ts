@@ -56,6 +56,13 @@ export async function openSide(g: Globals, side: Side, conn: ConnectionConfig): 
         g.out.warn(`could not save the renewed ${side} ticket: ${(err as Error).message}`),
       );
     },
+    onTokensRenewed: (tokens) => {
+      // The refresh token may rotate: the newest one must be on disk before the old one stops working.
+      Object.assign(stored, tokens);
+      void Promise.resolve(credentials.set(g.profile, side, stored)).catch((err: unknown) =>
+        g.out.warn(`could not save the renewed ${side} tokens: ${(err as Error).message}`),
+      );
+    },
   });
 }
 

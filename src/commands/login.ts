@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { Progress } from '../ui/progress.js';
 import { promptSecret, promptText, readStdinSecret } from '../ui/prompts.js';
 import { homeOf, parseSide } from './context.js';
+import { loginOidc } from './login-oidc.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 /** How to log in; `password` is only ever set by the setup wizard (there is no flag: never argv). */
@@ -22,6 +23,10 @@ export interface LoginOptions {
   network?: string;
   caFile?: string;
   allowHttp?: boolean;
+  oidcIssuer?: string;
+  clientId?: string;
+  clientCredentials?: boolean;
+  clientSecretStdin?: boolean;
   proxy?: string;
   events?: string;
   fullCrawlEvery?: string;
@@ -65,6 +70,10 @@ async function loginLocal(
     'network',
     'caFile',
     'allowHttp',
+    'oidcIssuer',
+    'clientId',
+    'clientCredentials',
+    'clientSecretStdin',
     'proxy',
     'events',
     'fullCrawlEvery',
@@ -175,6 +184,23 @@ async function loginAlfresco(
     side,
     proxy: resolveProxy(conn.address, conn.proxy, g.rt.env),
   };
+  if (opts.oidcIssuer === undefined) {
+    for (const flag of ['clientId', 'clientCredentials', 'clientSecretStdin'] as const)
+      if (opts[flag] !== undefined) throw new UsageError(`--${kebab(flag)} needs --oidc-issuer <url>`);
+  } else {
+    const progress = new Progress(g.out);
+    progress.start(`logging in at ${opts.oidcIssuer}…`);
+    const { creds, user } = await loginOidc(
+      g,
+      side,
+      conn,
+      { ...connOpts, log: (l) => g.out.debug(l) },
+      opts,
+    ).finally(() => progress.stop());
+    conn.username = user;
+    await new CredentialStore(homeOf(g)).set(g.profile, side, creds);
+    return { conn, user };
+  }
   // Questions in the order people expect (user name, then password), and the spinner only after the last
   // answer: drawn earlier, it would paint over the prompt.
   const envPrefix = `CLOUDSYNC_${side.toUpperCase()}_`;
@@ -298,11 +324,22 @@ export function registerLogin(program: Command, rt: Runtime): void {
     .option('--full-crawl-every <duration>', 'with --events, still list everything this often (default 1d)')
     .option('--retry-after-max <duration>', 'longest Retry-After obeyed (default 120s)')
     .option('--retry-budget <duration>', 'all retry waits of one request together (default 300s)')
+    .option(
+      '--oidc-issuer <url>',
+      'log in at this Identity Service (OpenID Connect issuer) instead of tickets',
+    )
+    .option('--client-id <id>', 'OAuth client id at the issuer (default alfresco)')
+    .option('--client-credentials', 'log in as the client itself (service account) instead of a user')
+    .option(
+      '--client-secret-stdin',
+      'read the client secret from stdin (or env CLOUDSYNC_<SIDE>_CLIENT_SECRET)',
+    )
     .addHelpText(
       'after',
       `
 Credentials are never taken from the command line: use --password-stdin, --token-stdin,
-CLOUDSYNC_<SIDE>_USERNAME/_PASSWORD/_TOKEN, or the prompt. Only the ticket is stored (0600).
+CLOUDSYNC_<SIDE>_USERNAME/_PASSWORD/_TOKEN/_CLIENT_SECRET, or the prompt. Only the ticket (or the
+Identity Service tokens, and a confidential client's secret) is stored (0600).
 Broker credentials come from CLOUDSYNC_<SIDE>_BROKER_USERNAME/_BROKER_PASSWORD, never stored.
 
 Examples:
@@ -310,7 +347,11 @@ Examples:
   $ cloudsync login cloud https://acs.example.com --username alice
   $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin
   $ cloudsync login cloud https://acs.example.com --username alice --events stomp+ssl://mq.example.com:61614
-  $ cloudsync login cloud https://acs.example.com --username alice --proxy http://proxy.corp:3128`,
+  $ cloudsync login cloud https://acs.example.com --username alice --proxy http://proxy.corp:3128
+  $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin \
+      --oidc-issuer https://idp.example.com/auth/realms/alfresco
+  $ printf %s "$SECRET" | cloudsync login cloud https://acs.example.com --client-credentials \
+      --oidc-issuer https://idp.example.com/auth/realms/alfresco --client-id sync --client-secret-stdin`,
     )
     .action(
       commandAction(

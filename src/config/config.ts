@@ -17,6 +17,10 @@ export interface ConnectionConfig {
   username?: string;
   caFile?: string;
   allowHttp?: boolean;
+  /** Identity Service (OpenID Connect) issuer URL; tokens instead of tickets when set. */
+  oidcIssuer?: string;
+  /** OAuth client id at the issuer (default `alfresco`). */
+  clientId?: string;
   /** `login --proxy`: outbound proxy for this connection (otherwise HTTPS_PROXY/HTTP_PROXY; NO_PROXY wins). */
   proxy?: string;
   /** `login --retry-after-max`, seconds: longest Retry-After obeyed. */

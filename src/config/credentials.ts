@@ -9,6 +9,10 @@ export interface Credentials {
   token?: string;
   username?: string;
   password?: string;
+  /** Identity Service refresh token, access token expiry, and a confidential client's secret. */
+  refreshToken?: string;
+  tokenExpiresAt?: string;
+  clientSecret?: string;
 }
 
 /** The content of credentials.json. */
@@ -17,7 +21,15 @@ interface CredentialsFile {
   profiles: Record<string, Partial<Record<Side, Credentials>>>;
 }
 
-const FIELDS = ['ticket', 'token', 'username', 'password'] as const;
+const FIELDS = [
+  'ticket',
+  'token',
+  'username',
+  'password',
+  'refreshToken',
+  'tokenExpiresAt',
+  'clientSecret',
+] as const;
 
 /**
  * `<home>/credentials.json`, readable by the owner only (0600), written atomically. Kept apart from
@@ -86,12 +98,13 @@ export class CredentialStore {
   }
 }
 
-/** Credentials from CLOUDSYNC_<SIDE>_USERNAME / _PASSWORD / _TOKEN; only the variables that are set. */
+/** Credentials from CLOUDSYNC_<SIDE>_USERNAME / _PASSWORD / _TOKEN / _CLIENT_SECRET; only those that are set. */
 export function credentialsFromEnv(side: Side, env: NodeJS.ProcessEnv = process.env): Credentials {
   const prefix = `CLOUDSYNC_${side.toUpperCase()}_`;
   const creds: Credentials = {};
   if (env[`${prefix}USERNAME`]) creds.username = env[`${prefix}USERNAME`];
   if (env[`${prefix}PASSWORD`]) creds.password = env[`${prefix}PASSWORD`];
   if (env[`${prefix}TOKEN`]) creds.token = env[`${prefix}TOKEN`];
+  if (env[`${prefix}CLIENT_SECRET`]) creds.clientSecret = env[`${prefix}CLIENT_SECRET`];
   return creds;
 }

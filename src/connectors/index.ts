@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from '../config/config.js';
 import { credentialsFromEnv } from '../config/credentials.js';
-import type { AlfrescoCredentials } from './alfresco/index.js';
+import type { AlfrescoCredentials, OidcTokens } from './alfresco/index.js';
 import { LocalConnector } from './local/index.js';
 import type { Connector, Side } from './types.js';
 
@@ -10,6 +10,8 @@ export interface OpenConnectorOptions {
   log?: (line: string) => void;
   /** Persist a ticket the connector renewed, so the next command does not log in again. */
   onTicketRenewed?: (ticket: string) => void;
+  /** Persist Identity Service tokens the connector renewed. */
+  onTokensRenewed?: (tokens: OidcTokens) => void;
   /** cloudsync's home: a local side never lists it nor takes it as a member. */
   home?: string;
   /** The environment: proxies (HTTPS_PROXY, NO_PROXY...) and broker credentials come from it. */
@@ -69,9 +71,12 @@ export async function openConnector(
             : undefined,
           log: opts.log,
           side,
+          ...(conn.oidcIssuer
+            ? { oidc: { issuer: conn.oidcIssuer, clientId: conn.clientId ?? 'alfresco' } }
+            : {}),
         },
         mergeCredentials(creds, credentialsFromEnv(side)),
-        { onTicketRenewed: opts.onTicketRenewed },
+        { onTicketRenewed: opts.onTicketRenewed, onTokensRenewed: opts.onTokensRenewed },
       );
     }
     default: {

@@ -177,6 +177,11 @@ export interface Connector {
   ): Promise<RemoteNode>;
   /** Replace a file's content atomically. May return a node with a new id (local temp+rename). */
   updateContent(id: string, content: Readable, opts: WriteOptions): Promise<RemoteNode>;
+  /**
+   * With capabilities.versions: make sure the bytes now in `id` survive the next updateContent as a prior
+   * version (a conflict's loser); false when the server will not keep them, and the engine backs them up.
+   */
+  keepPriorVersion?(id: string): Promise<boolean>;
   /** Move and/or rename. */
   move(id: string, newParentId: string, newName: string): Promise<RemoteNode>;
   /**

@@ -216,7 +216,14 @@ class Applier extends ApplyRecorder {
         return bytes;
       }
       case 'update': {
-        if (a.conflict && !c[a.conflict.loser].capabilities.versions) await this.backup(m, a.conflict.loser);
+        if (a.conflict) {
+          // A prior version keeps the loser only if the server really makes one (not on an unversioned node).
+          const loser = c[a.conflict.loser];
+          const kept =
+            loser.capabilities.versions &&
+            (loser.keepPriorVersion ? await loser.keepPriorVersion(this.idOf(m, a.conflict.loser)) : true);
+          if (!kept) await this.backup(m, a.conflict.loser);
+        }
         const targetId = this.idOf(m, a.to);
         const { node, hash, bytes } = await this.transfer(m, a.from, a.to, (src) =>
           c[a.to].updateContent(targetId, src, {

@@ -73,6 +73,8 @@ export class FreshPairing extends ReconcileBase {
         this.newKeys.delete(m.key);
         continue;
       }
+      // The metadata it was created with travels with its first copy (mkdir/copy pass m.props on create).
+      if (n.props && Object.keys(n.props).length > 0) m.props = n.props;
       const slot = `${parentKey}\u0000${n.name}`;
       const twin = pending.get(slot);
       if (twin && twin.side !== side) {

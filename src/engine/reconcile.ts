@@ -1,4 +1,4 @@
-import { otherSide, type RemoteNode, type Side } from '../connectors/types.js';
+import { otherSide, type RemoteNode, type Side, type SyncedProps } from '../connectors/types.js';
 import type { MemberState } from '../store/schema.js';
 import type { SideChange } from './detect.js';
 import type { ParentRef } from './plan.js';
@@ -228,8 +228,12 @@ class Reconciler extends GoneHandling {
     const clNode = cc.kind === 'changed' ? cc.node : this.current.cloud.get(m.key);
     const requested = m.requested === true;
     const paired = this.pairedNow.has(m.key);
-    const onContent = !paired && ((oc.kind === 'changed' && oc.content) || (requested && m.kind === 'file'));
-    const clContent = !paired && cc.kind === 'changed' && cc.content;
+    const onContent =
+      !paired &&
+      ((oc.kind === 'changed' && oc.content && !(await this.sameBytes(m, 'onprem', oc))) ||
+        (requested && m.kind === 'file'));
+    const clContent =
+      !paired && cc.kind === 'changed' && cc.content && !(await this.sameBytes(m, 'cloud', cc));
     let acted = false;
     let onLoserRenamed = false;
     if (onContent && clContent && !requested) {
@@ -237,7 +241,21 @@ class Reconciler extends GoneHandling {
         this.input.hashOf('onprem', onNode!.id),
         this.input.hashOf('cloud', clNode!.id),
       ]);
-      if (ho !== hc) {
+      // A side whose bytes still equal the last synced ones did not really change (its token moved for a
+      // rename or a metadata edit): the other side's edit is no conflict.
+      const onlyOn = ho !== hc && m.hash !== undefined && hc === m.hash;
+      const onlyCl = ho !== hc && m.hash !== undefined && ho === m.hash;
+      if (onlyOn || onlyCl) {
+        this.push({
+          type: 'update',
+          member: m.key,
+          from: onlyOn ? 'onprem' : 'cloud',
+          to: onlyOn ? 'cloud' : 'onprem',
+          size: (onlyOn ? onNode : clNode)?.size ?? 0,
+          path,
+        });
+        acted = true;
+      } else if (ho !== hc) {
         const winner = decideWinner(this.state.set.options.conflict, onNode!, clNode!);
         const loser = otherSide(winner);
         const size = (winner === 'onprem' ? onNode : clNode)!.size;
@@ -296,6 +314,17 @@ class Reconciler extends GoneHandling {
       // Both sides already agree (or a failure went away): record it.
       this.push({ type: 'adopt', member: m.key, path });
     }
+  }
+
+  /**
+   * A token that moved together with a rename, a move or a metadata edit may not mean new bytes (an Alfresco
+   * token carries modifiedAt, which those move too): the bytes are hashed and compared with the last synced
+   * ones, so a rename stays a rename. A token change alone is a content change and needs no hash.
+   */
+  protected async sameBytes(m: MemberState, side: Side, ch: SideChange): Promise<boolean> {
+    if (ch.kind !== 'changed' || m.hash === undefined || !(ch.renamed || ch.moved || ch.props)) return false;
+    if (ch.node.size !== m[side]?.size) return false;
+    return (await this.input.hashOf(side, ch.node.id)) === m.hash;
   }
 
   /**
@@ -414,8 +443,12 @@ class Reconciler extends GoneHandling {
           ? 'onprem'
           : 'cloud';
     const to = otherSide(from);
-    const props = (from === 'onprem' ? onNode : clNode)?.props ?? {};
+    const props: SyncedProps = { ...((from === 'onprem' ? onNode : clNode)?.props ?? {}) };
     if (!this.input.properties[to]) return false; // the other side cannot hold them; kept in state only
+    // A property the winner no longer has (set to null, or its aspect removed) is removed on the other side:
+    // setProps merges, so the removal must be said with null.
+    const before = { ...m[from]?.props, ...(to === 'onprem' ? onNode : clNode)?.props };
+    for (const key of Object.keys(before)) if (!(key in props) && before[key] !== null) props[key] = null;
     this.push({ type: 'props', member: m.key, to, props, path: this.pathOf(m) });
     return true;
   }

@@ -153,7 +153,7 @@ describe('alfresco node translation', () => {
     });
   });
 
-  it('gives versioned files a token that ignores renames, and unversioned ones their modifiedAt', () => {
+  it('gives files a token of label, size and modifiedAt (a same-size edit without a new version still shows)', () => {
     const base = {
       id: 'i',
       name: 'n',
@@ -162,8 +162,10 @@ describe('alfresco node translation', () => {
       isFile: true,
       modifiedAt: 'M',
     };
-    assert.equal(contentToken(base, 5, '1.2'), 'v1.2|5');
-    assert.equal(contentToken(base, 5, undefined), 'M|5');
+    assert.equal(contentToken(base, 5, '1.2'), 'v1.2|5|M');
+    assert.equal(contentToken(base, 5, undefined), '|5|M');
+    // cm:autoVersion false: same label, same size, new modifiedAt -> a different token
+    assert.notEqual(contentToken({ ...base, modifiedAt: 'M2' }, 5, '1.2'), contentToken(base, 5, '1.2'));
     assert.equal(contentToken({ ...base, isFolder: true, isFile: false }, 0, undefined), 'folder');
   });
 });

@@ -96,7 +96,11 @@ export function describeConnectorContract(label: string, makeFixture: () => Prom
       const renamed = await c.move(f.id, box.id, 'b.txt');
       assert.equal(renamed.id, f.id);
       assert.equal(renamed.name, 'b.txt');
-      assert.equal(renamed.token, f.token, 'a rename is not a content change');
+      assert.equal(renamed.size, f.size);
+      // Alfresco tokens carry modifiedAt, which a rename moves (a same-size edit with cm:autoVersion off keeps
+      // the label, so the label alone cannot be the token): there the engine hashes before it believes a
+      // token that moved with a rename (reconcile sameBytes). Every other connector keeps it.
+      if (c.kind !== 'alfresco') assert.equal(renamed.token, f.token, 'a rename is not a content change');
       const moved = await c.move(f.id, dest.id, 'c.txt');
       assert.equal(moved.id, f.id);
       assert.equal(moved.parentId, dest.id);

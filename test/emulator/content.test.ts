@@ -97,7 +97,7 @@ describe('emulator: content and versions', () => {
     assertError(await api.core('PUT', `/nodes/${f.id}/content?name=taken.txt`, { body: 'y' }), 409);
     const r = await api.core('PUT', `/nodes/${f.id}/content?name=renamed.txt`, { body: 'y' });
     assert.equal(r.json.entry.name, 'renamed.txt');
-    assert.equal(r.json.entry.properties['cm:versionLabel'], undefined);
+    assert.equal(r.json.entry.properties?.['cm:versionLabel'], undefined);
     assert.equal(
       r.json.entry.content.mimeType,
       'text/plain',

@@ -38,7 +38,7 @@ describe('synced metadata (SPEC §3)', function () {
         'cm:author': 'Ann',
         'cm:latitude': 48.1,
         'exif:model': 'X100',
-        'acme:project': 'secret',
+        'cm:owner': 'ann',
       },
     });
     const out = await cli('sync');
@@ -49,8 +49,8 @@ describe('synced metadata (SPEC §3)', function () {
     assert.equal(got['cm:author'], 'Ann');
     assert.equal(got['cm:latitude'], 48.1);
     assert.equal(got['exif:model'], 'X100');
-    assert.equal(props(on, 'src', 'P/a.txt')['acme:project'], 'secret', 'the on-prem node holds it');
-    assert.equal(got['acme:project'], undefined, 'custom properties are never synced');
+    assert.equal(props(on, 'src', 'P/a.txt')['cm:owner'], 'ann', 'the on-prem node holds it');
+    assert.equal(got['cm:owner'], undefined, 'properties outside the synced set are never synced');
     // and back: a partner retitles it in the cloud
     cl.updateNode(cl.findByPath('dst', 'P/a.txt')!.id, { properties: { 'cm:title': 'Plan v2' } });
     assert.equal((await cli('sync')).code, 0);

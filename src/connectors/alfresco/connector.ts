@@ -19,7 +19,17 @@ import { briefSummary, toNodeError } from './errors.js';
 import { StompFeed } from './events/stomp-feed.js';
 import { AlfrescoHttp, loadCa } from './http.js';
 import { listTree } from './listing.js';
-import { deleteNode, fetchNode, lockNode, moveNode, setProps, unlockNode, updateContent } from './modify.js';
+import { OidcSession } from './oidc.js';
+import {
+  deleteNode,
+  fetchNode,
+  keepPriorVersion,
+  lockNode,
+  moveNode,
+  setProps,
+  unlockNode,
+  updateContent,
+} from './modify.js';
 import { entryOf, toRemoteNode, type NodeEntry } from './nodes.js';
 import {
   loginHint,
@@ -61,9 +71,13 @@ export class AlfrescoConnector implements Connector {
     };
     if (opts.events)
       this.changes = new StompFeed(opts.events, opts.allowHttp ?? false, opts.log, loadCa(opts.caFile));
-    const session = new TicketSession(opts, creds, hooks);
-    this.http = new AlfrescoHttp(opts, session);
-    session.attach(this.http);
+    if (opts.oidc) {
+      this.http = new AlfrescoHttp(opts, new OidcSession({ ...opts, oidc: opts.oidc }, creds, hooks));
+    } else {
+      const session = new TicketSession(opts, creds, hooks);
+      this.http = new AlfrescoHttp(opts, session);
+      session.attach(this.http);
+    }
   }
 
   async whoami(): Promise<{ user: string; address: string }> {
@@ -157,6 +171,10 @@ export class AlfrescoConnector implements Connector {
 
   updateContent(id: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
     return updateContent(this.http, id, content, opts);
+  }
+
+  keepPriorVersion(id: string): Promise<boolean> {
+    return keepPriorVersion(this.http, id);
   }
 
   move(id: string, newParentId: string, newName: string): Promise<RemoteNode> {

@@ -3,10 +3,13 @@ export type {
   AlfrescoConnectionOptions,
   AlfrescoCredentials,
   AlfrescoHooks,
+  OidcSettings,
+  OidcTokens,
   RetryOptions,
 } from './options.js';
 export { alfrescoLogin, alfrescoLogout } from './auth.js';
 export { AlfrescoConnector } from './connector.js';
+export { oidcLogin, type OidcGrant } from './oidc.js';
 export { isLoopbackHost, resolveEndpoint } from './endpoint.js';
 export { redact } from './redact.js';
 export { resolveProxy, checkProxyUrl } from './proxy.js';

@@ -62,6 +62,40 @@ export async function updateContent(
   }
 }
 
+/**
+ * Makes sure the bytes now in `id` survive the next content update as a prior version (a conflict's loser).
+ * An unversioned node (JSON create then content PUT, or versioning never enabled) gets `cm:versionable`,
+ * which freezes its current content as the first version. A versioned node keeps them only if its latest
+ * version holds them; with `cm:autoVersion` false an edit leaves no version (and cm:autoVersion cannot be
+ * read over REST), so then the answer is false and the caller backs the bytes up itself.
+ */
+export async function keepPriorVersion(http: AlfrescoHttp, id: string): Promise<boolean> {
+  const node = await existingNode(http, id);
+  if (!node.isFile) return true;
+  const aspects = node.aspectNames ?? [];
+  if (!aspects.includes('cm:versionable')) {
+    const res = await http.request({
+      method: 'PUT',
+      path: `nodes/${encodeURIComponent(id)}`,
+      json: { aspectNames: [...aspects, 'cm:versionable'] },
+    });
+    if (res.status !== 200) return false; // not allowed here (permissions, a model constraint): back up instead
+    return typeof entryOf(res.body)?.properties?.['cm:versionLabel'] === 'string';
+  }
+  const res = await http.request({
+    method: 'GET',
+    path: `nodes/${encodeURIComponent(id)}/versions`,
+    query: { maxItems: 1 },
+  });
+  if (res.status !== 200) return false;
+  const latest = (res.body as { list?: { entries?: { entry?: NodeEntry }[] } }).list?.entries?.[0]?.entry;
+  return (
+    latest !== undefined &&
+    latest.modifiedAt === node.modifiedAt &&
+    (latest.content?.sizeInBytes ?? 0) === (node.content?.sizeInBytes ?? 0)
+  );
+}
+
 /** Rename (`PUT nodes/{id} {name}`) or move (`POST nodes/{id}/move`), whichever the change needs. */
 export async function moveNode(
   http: AlfrescoHttp,
@@ -183,6 +217,7 @@ export async function unlockNode(http: AlfrescoHttp, id: string): Promise<void> 
     json: {},
   });
   if (res.status === 200 || res.status === 404) return;
-  if (/not locked/i.test(briefSummary(res))) return;
+  // ACS words it "Can't unlock node … because it isn't locked" (422, NodesImpl.unlock).
+  if (res.status === 422 && /isn't locked|not locked/i.test(briefSummary(res))) return;
   throw toNodeError(res, WRITE_NODE(`node ${id}`));
 }

@@ -57,20 +57,26 @@ export function parseAcsDate(value: string): number {
   return Number.isNaN(ms) ? 0 : ms;
 }
 
-/** True for entries cloudsync can sync: plain files and folders (links and other types are skipped). */
+/**
+ * True for entries cloudsync can sync: plain files and folders. Links and other types are skipped, and so are
+ * private working copies (`cm:workingcopy`, made by checkout): they are a user's draft of another document,
+ * not a document of their own, and go away at checkin or cancel-checkout.
+ */
 export function isSyncable(entry: NodeEntry): boolean {
+  if (entry.aspectNames?.includes('cm:workingcopy')) return false;
   return entry.isFile || entry.isFolder;
 }
 
 /**
- * What changes with the content and nothing else. A rename or a metadata edit bumps `modifiedAt` but not
- * the version label (ACS versions on content writes, not on property updates), so a versioned file's token
- * is its label and size. An unversioned file has no label, so `modifiedAt` stands in, at the price of
- * treating its renames as "maybe changed". Folders have no content.
+ * What changes with the content. The version label alone is not enough: with `cm:autoVersion` false (and
+ * on ACS 26 for REST content updates) a content edit keeps the label, and a same-size edit would be missed.
+ * So the token is the label, the size and `modifiedAt`: every content write moves `modifiedAt`. Renames and
+ * metadata edits move it too, so a token change means "maybe changed"; the engine compares content hashes
+ * before it calls that a conflict. Folders have no content.
  */
 export function contentToken(entry: NodeEntry, size: number, versionLabel: string | undefined): string {
   if (entry.isFolder) return 'folder';
-  return versionLabel ? `v${versionLabel}|${size}` : `${entry.modifiedAt}|${size}`;
+  return `${versionLabel ? `v${versionLabel}` : ''}|${size}|${entry.modifiedAt}`;
 }
 
 /** RemoteNode built from the entry alone, so a listing needs no request per node. */
@@ -85,7 +91,8 @@ export function toRemoteNode(entry: NodeEntry): RemoteNode {
     size,
     mtimeMs: parseAcsDate(entry.modifiedAt),
     token: contentToken(entry, size, typeof label === 'string' ? label : undefined),
-    locked: entry.isLocked ?? false,
+    // A checked-out original is locked read-only by its checkout; say so even when isLocked was not asked.
+    locked: (entry.isLocked ?? false) || (entry.aspectNames?.includes('cm:checkedOut') ?? false),
   };
   if (entry.properties) node.props = pickSyncedProps(entry.properties);
   return node;

@@ -39,6 +39,16 @@ export interface AlfrescoConnectionOptions {
   events?: EventOptions;
   /** Folder listings run at once during a recursive listTree (default 8). */
   listConcurrency?: number;
+  /** Identity Service (OpenID Connect) instead of tickets: the issuer URL and this client's id. */
+  oidc?: OidcSettings;
+}
+
+/** Where Identity Service tokens come from. */
+export interface OidcSettings {
+  /** Issuer URL, e.g. `https://idp.example.com/auth/realms/alfresco` (discovery is read from it). */
+  issuer: string;
+  /** OAuth client id (Alfresco Identity Service's default public client is `alfresco`). */
+  clientId: string;
 }
 
 /** Where the repository's event2 messages come from, and how this consumer is known to the broker. */
@@ -60,15 +70,31 @@ export interface EventOptions {
 /** Secrets for one side; any of them may be missing. */
 export interface AlfrescoCredentials {
   ticket?: string;
+  /** A bearer access token (given by the user, or issued by the Identity Service). */
   token?: string;
   username?: string;
   password?: string;
+  /** Identity Service: the refresh token that renews `token`. */
+  refreshToken?: string;
+  /** Identity Service: when `token` expires (ISO time); renewed a little before. */
+  tokenExpiresAt?: string;
+  /** Identity Service: a confidential client's secret (client-credentials grant, or password grant). */
+  clientSecret?: string;
+}
+
+/** Tokens an Identity Service login or refresh produced. */
+export interface OidcTokens {
+  token: string;
+  refreshToken?: string;
+  tokenExpiresAt?: string;
 }
 
 /** Callbacks the CLI uses to persist what the connector learns. */
 export interface AlfrescoHooks {
   /** A new ticket replaced an expired one (or the first one was made from username/password). */
   onTicketRenewed?: (ticket: string) => void;
+  /** The Identity Service issued new tokens (a refresh, or a new grant after the refresh token expired). */
+  onTokensRenewed?: (tokens: OidcTokens) => void;
 }
 
 /** The hint every auth failure carries: which login command fixes it. */

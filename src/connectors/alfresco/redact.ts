@@ -2,9 +2,14 @@
 
 const PATTERNS: [RegExp, string][] = [
   [/TICKET_[A-Za-z0-9]+/g, 'TICKET_***'],
+  // JWTs (Identity Service access tokens) wherever they appear, header included.
+  [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, 'eyJ***'],
   [/([?&]alf_ticket=)[^&\s]*/gi, '$1***'],
   [/\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]+/g, '$1 ***'],
-  [/("?(?:password|ticket|token|authorization)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, '$1***'],
+  [
+    /("?(?:password|ticket|token|authorization|secret|refreshToken|clientSecret)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
+    '$1***',
+  ],
 ];
 
 /** The text with tickets, tokens, passwords and Authorization values replaced by `***`. */

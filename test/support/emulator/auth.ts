@@ -33,10 +33,18 @@ export function ticketOf(ctx: Ctx): string | undefined {
 
 /**
  * Authenticates the request or throws 401. Accepted: `?alf_ticket=`, Basic `TICKET_x`, `:TICKET_x`,
- * `ROLE_TICKET:TICKET_x`, Basic `user:password`, and — an emulator convenience the real server only
+ * `ROLE_TICKET:TICKET_x`, Basic `user:password`, a Bearer JWT of the Identity Service (oidc.ts), and — an
+ * emulator convenience the real server only
  * offers with an identity service — `Authorization: Bearer <ticket id>`.
  */
-export function authenticate(ctx: Ctx): User {
+export async function authenticate(ctx: Ctx): Promise<User> {
+  const jwt = /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(ctx.req.headers.authorization ?? '');
+  if (jwt) {
+    // An Identity Service token: signature, issuer and expiry are checked on every call, as ACS does.
+    const user = await ctx.core.oidc.verify(jwt[1]!);
+    if (!user || !user.enabled) throw unauthorized(ctx.method);
+    return user;
+  }
   const ticket = ticketOf(ctx);
   if (ticket !== undefined) {
     const user = ctx.core.directory.resolve(ticket);

@@ -74,7 +74,10 @@ export function writeContent(
 ): void {
   node.content = data;
   repo.touch(node, userId);
-  if (node.aspects.includes('cm:versionable') || opts.enableVersioning)
+  const versioned = node.aspects.includes('cm:versionable');
+  // NodesImpl.shouldCreateVersionOnContentUpdate: a versioned node with cm:autoVersion false gets no new
+  // version, whatever majorVersion/comment say (MNT-25259); an unversioned one only when asked.
+  if (versioned ? node.properties['cm:autoVersion'] !== false : opts.enableVersioning)
     createVersion(node, opts.major, opts.comment);
 }
 

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Limits } from './content-ops.js';
 import { ApiError, err, errorBody } from './format.js';
+import type { OidcIssuer } from './oidc.js';
 import type { Repository } from './repo.js';
 import type { Directory, User } from './users.js';
 
@@ -20,6 +21,8 @@ export interface Core {
   directory: Directory;
   repos: Map<string, Repository>;
   limits: Limits;
+  /** The Identity Service stand-in whose JWTs the API accepts as Bearer tokens. */
+  oidc: OidcIssuer;
 }
 
 /** Everything a handler needs about the current request. */

@@ -1,7 +1,7 @@
 // Single-node operations: get, update, delete, copy, move, lock and unlock.
 import { activeLock, assertWritable, checkLimits, createVersion, dropVersions } from './content-ops.js';
 import { type Ctx, type Route, finish, me, readObject, sendEntry } from './context.js';
-import { err } from './format.js';
+import { ApiError, err } from './format.js';
 import { byIdOrAlias, checkName, render, requireFolder, resolveNode } from './nodes-common.js';
 import { can, check } from './perms.js';
 import { applyProperties, cleanAspects, cleanProperties, replaceAspects } from './props.js';
@@ -40,9 +40,18 @@ async function updateNode(ctx: Ctx): Promise<void> {
     addedVersionable = added.includes('cm:versionable') && !isFolderNode(node);
     changed ||= added.length > 0 || removed.length > 0;
   }
-  if (props) changed = applyProperties(node, props) || changed;
+  const propsChanged = props ? applyProperties(node, props) : false;
+  changed ||= propsChanged;
   if (changed) ctx.repo.touch(node, user.id);
   if (addedVersionable) createVersion(node, true);
+  // cm:autoVersionOnUpdateProps (default false since MNT-12226): a metadata update makes a minor version.
+  else if (
+    propsChanged &&
+    node.aspects.includes('cm:versionable') &&
+    node.properties['cm:autoVersionOnUpdateProps'] === true &&
+    node.properties['cm:autoVersion'] !== false
+  )
+    createVersion(node, false);
   sendEntry(ctx, 200, render(ctx, node, true));
 }
 
@@ -137,6 +146,13 @@ function unlockNode(ctx: Ctx): void {
   // Only the lock owner or an admin may unlock; with no lock, plain write permission is enough.
   if (lock ? lock.owner !== user.id && !user.isAdmin : !can(ctx.repo, user, node, 'update'))
     throw err.denied();
+  // NodesImpl.unlock: IntegrityException, 422 (NodeApiTest "Unlock on a not locked node").
+  if (!lock)
+    throw new ApiError(
+      422,
+      'framework.exception.IntegrityViolation',
+      `Can't unlock node ${node.id} because it isn't locked`,
+    );
   delete node.lock;
   sendEntry(ctx, 200, render(ctx, node, true));
 }

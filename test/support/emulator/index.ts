@@ -4,8 +4,9 @@ import { type Limits, activeLock, writeContent } from './content-ops.js';
 import type { Core, RequestLogEntry } from './context.js';
 import { FaultInjector, type FaultKind, type FaultOptions } from './faults.js';
 import { effectiveMime } from './mime.js';
-import { applyProperties } from './props.js';
+import { applyProperties, cleanProperties } from './props.js';
 import { createNode, ensureFolders } from './nodes-common.js';
+import { OidcIssuer, REALM_PATH, type OidcOptions } from './oidc.js';
 import { type RepoNode, Repository, type SiteRole, isFolderNode } from './repo.js';
 import { nodeEntry } from './serialize.js';
 import { EventPublisher } from './events.js';
@@ -14,6 +15,7 @@ import { Directory, type User } from './users.js';
 
 export type { FaultKind, FaultOptions } from './faults.js';
 export type { RequestLogEntry } from './context.js';
+export type { OidcClient, OidcOptions } from './oidc.js';
 export type { SiteRole } from './repo.js';
 export { Repository } from './repo.js';
 
@@ -33,6 +35,8 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** Idle time after which a ticket expires; default one hour. */
   ticketTtlMs?: number;
+  /** The Identity Service stand-in at `${url}/auth/realms/alfresco`: token lifetimes and clients. */
+  oidc?: OidcOptions;
   /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
   tls?: { key: string; cert: string };
   /** Publish every change as an ACS event2 message to this STOMP broker (stomp://127.0.0.1:port). */
@@ -116,6 +120,10 @@ export interface Emulator {
   unlockNode(id: string, network?: string): void;
   /** Version labels of a node, newest first. */
   versions(id: string, network?: string): string[];
+  /** The Identity Service issuer URL (`${url}/auth/realms/alfresco`): discovery, JWKS, token endpoint. */
+  readonly oidcIssuer: string;
+  /** The issuer itself: lifetimes can be changed, tokens forged, grants counted. */
+  readonly oidc: OidcIssuer;
   /** The event publisher, when started with `events`. */
   readonly events?: EventPublisher;
   /** Stops the server and drops open connections. */
@@ -148,7 +156,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   }
   const faults = new FaultInjector();
   faults.configure(opts.faults);
-  const core: Core = { directory, repos, limits };
+  const oidc = new OidcIssuer(directory, opts.oidc);
+  const core: Core = { directory, repos, limits, oidc };
   const log: RequestLogEntry[] = [];
   const server = createServer({ core, faults, log, events }, opts.tls);
   await new Promise<void>((resolve, reject) => {
@@ -157,6 +166,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   });
   const port = (server.address() as AddressInfo).port;
   const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  oidc.issuerUrl = `${url}${REALM_PATH}`;
 
   const repo = (network = '-default-'): Repository => {
     const r = repos.get(network);
@@ -186,6 +196,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     coreUrl: (n = '-default-') => `${url}/alfresco/api/${n}/public/alfresco/versions/1`,
     authUrl: (n = '-default-') => `${url}/alfresco/api/${n}/public/authentication/versions/1`,
     repo,
+    oidcIssuer: oidc.issuerUrl,
+    oidc,
     createSite(id, o = {}) {
       const site = repo(o.network).createSite(id, 'admin', { title: o.title, visibility: o.visibility });
       const members = Array.isArray(o.members)
@@ -262,7 +274,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       const r = repo(o.network);
       const n = node(id, o.network);
       if (change.name && change.name !== n.name) r.rename(n, change.name);
-      applyProperties(n, change.properties ?? {});
+      // As strict as PUT /nodes: unknown properties or prefixes throw (a custom model is not deployed here).
+      applyProperties(n, cleanProperties(change.properties ?? {}));
       r.touch(n, userOf(o.user).id);
       return show(r, n);
     },

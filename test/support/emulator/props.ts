@@ -11,6 +11,7 @@ const ASPECT_OF_PROP: Record<string, string> = {
   'cm:longitude': 'cm:geographic',
   'cm:versionLabel': 'cm:versionable',
   'cm:versionType': 'cm:versionable',
+  'cm:owner': 'cm:ownable',
 };
 
 const DOUBLE = new Set([
@@ -23,7 +24,59 @@ const DOUBLE = new Set([
   'exif:yResolution',
 ]);
 const INT = new Set(['exif:pixelXDimension', 'exif:pixelYDimension', 'exif:orientation']);
-const BOOL = new Set(['exif:flash']);
+const BOOL = new Set(['exif:flash', 'cm:autoVersion', 'cm:autoVersionOnUpdateProps', 'cm:initialVersion']);
+
+/** Namespace prefixes of the models the emulator's repository has (contentModel, siteModel, exif...). */
+const PREFIXES = new Set(['cm', 'sys', 'app', 'st', 'exif', 'rn', 'usr', 'trx', 'act', 'lnk', 'fm', 'dl']);
+
+/** The properties of those models a client may name; anything else is "Unknown property" (NodesImpl). */
+const KNOWN_PROPS = new Set([
+  ...Object.keys(ASPECT_OF_PROP),
+  ...DOUBLE,
+  ...INT,
+  ...BOOL,
+  'cm:name',
+  'cm:created',
+  'cm:creator',
+  'cm:modified',
+  'cm:modifier',
+  'cm:content',
+  'cm:owner',
+  'cm:lockType',
+  'cm:lockOwner',
+  'cm:lockLifetime',
+  'cm:expiryDate',
+  'cm:workingCopyOwner',
+  'cm:workingCopyMode',
+  'cm:workingCopyLabel',
+  'exif:dateTimeOriginal',
+  'exif:manufacturer',
+  'exif:model',
+  'exif:software',
+  'exif:isoSpeedRatings',
+  'exif:resolutionUnit',
+  'st:sitePreset',
+  'st:siteVisibility',
+  'st:componentId',
+]);
+
+/** The aspects of those models a client may name; anything else is "Unknown aspect". */
+const KNOWN_ASPECTS = new Set([
+  'cm:titled',
+  'cm:author',
+  'cm:geographic',
+  'cm:versionable',
+  'cm:lockable',
+  'cm:auditable',
+  'cm:ownable',
+  'cm:workingcopy',
+  'cm:checkedOut',
+  'cm:copiedfrom',
+  'cm:generalclassifiable',
+  'cm:taggable',
+  'exif:exif',
+  'st:siteContainer',
+]);
 
 /** Properties never exposed in `properties`: the top-level fields carry them (NodesImpl EXCLUDED_PROPS). */
 export const HIDDEN_PROPS = new Set([
@@ -37,6 +90,9 @@ export const HIDDEN_PROPS = new Set([
   'cm:autoVersion',
   'cm:autoVersionOnUpdateProps',
 ]);
+
+/** Hidden from reads, but clients set them: they steer versioning (cm:versionable's properties). */
+const WRITABLE_HIDDEN = new Set(['cm:autoVersion', 'cm:autoVersionOnUpdateProps', 'cm:initialVersion']);
 
 /** Properties the server maintains itself; client values are ignored. */
 const MANAGED_PROPS = new Set(['cm:versionLabel', 'cm:versionType', 'cm:lockType', 'cm:lockOwner']);
@@ -68,10 +124,13 @@ function convert(prop: string, value: unknown): unknown {
   return value;
 }
 
-/** Rejects qualified names the API refuses (sys:*) or that are not `prefix:name`. */
+/** Rejects qualified names the API refuses (sys:*), that are not `prefix:name`, or whose prefix no model maps. */
 export function checkQName(name: string): void {
   if (name.startsWith('sys:')) throw err.sysNamespace(name);
   if (!/^[A-Za-z0-9_-]+:[^:]+$/.test(name)) throw err.invalid(`Invalid property or aspect name: ${name}`);
+  const prefix = name.slice(0, name.indexOf(':'));
+  // QName.resolveToQName's NamespaceException, which the REST framework answers with 400.
+  if (!PREFIXES.has(prefix)) throw err.invalid(`Namespace prefix ${prefix} is not mapped to a namespace URI`);
 }
 
 /** Validates and type-converts a `properties` object from a request body. */
@@ -81,7 +140,8 @@ export function cleanProperties(props: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props as Record<string, unknown>)) {
     checkQName(k);
-    if (HIDDEN_PROPS.has(k) || MANAGED_PROPS.has(k)) continue;
+    if (!KNOWN_PROPS.has(k)) throw err.invalid(`Unknown property: ${k}`);
+    if ((HIDDEN_PROPS.has(k) && !WRITABLE_HIDDEN.has(k)) || MANAGED_PROPS.has(k)) continue;
     out[k] = convert(k, v);
   }
   return out;
@@ -91,7 +151,10 @@ export function cleanProperties(props: unknown): Record<string, unknown> {
 export function cleanAspects(aspects: unknown): string[] {
   if (!Array.isArray(aspects) || aspects.some((a) => typeof a !== 'string'))
     throw err.invalid('aspectNames must be an array of strings');
-  for (const a of aspects as string[]) checkQName(a);
+  for (const a of aspects as string[]) {
+    checkQName(a);
+    if (!KNOWN_ASPECTS.has(a)) throw err.invalid(`Unknown aspect: ${a}`);
+  }
   return [...new Set(aspects as string[])];
 }
 

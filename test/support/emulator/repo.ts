@@ -53,6 +53,9 @@ export interface RepoNode {
   lock?: LockInfo;
   children: Map<string, string>;
   siteId?: string;
+  /** Checkout: the private working copy of this original, or the original of this working copy. */
+  workingCopyId?: string;
+  originalId?: string;
 }
 
 /** A site and its membership. */

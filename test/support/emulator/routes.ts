@@ -2,6 +2,7 @@
 // test checks each (method, path) against them so the emulator cannot invent endpoints.
 import type { Route } from './context.js';
 import { authRoutes } from './handlers-auth.js';
+import { checkoutRoutes } from './handlers-checkout.js';
 import { childrenRoutes } from './handlers-children.js';
 import { contentRoutes } from './handlers-content.js';
 import { nodeRoutes } from './handlers-nodes.js';
@@ -13,6 +14,7 @@ export const ROUTES: readonly Route[] = [
   ...authRoutes,
   ...siteRoutes,
   ...nodeRoutes,
+  ...checkoutRoutes,
   ...childrenRoutes,
   ...contentRoutes,
   ...trashRoutes,

@@ -73,6 +73,23 @@ function allowableOperations(repo: Repository, user: User, node: RepoNode): stri
   return ops;
 }
 
+/**
+ * `include=permissions`: what the site's groups inherit (`GROUP_site_<id>_<Role>`, as SiteServiceImpl names
+ * them) and the roles that could be set. No permission is ever set locally here.
+ */
+function permissionsInfo(repo: Repository, node: RepoNode): Record<string, unknown> {
+  const site = repo.siteOf(node);
+  const roles = ['SiteManager', 'SiteCollaborator', 'SiteContributor', 'SiteConsumer'];
+  const inherited = site
+    ? roles.map((r) => ({ authorityId: `GROUP_site_${site.id}_${r}`, name: r, accessStatus: 'ALLOWED' }))
+    : [{ authorityId: 'GROUP_EVERYONE', name: 'Consumer', accessStatus: 'ALLOWED' }];
+  return {
+    isInheritanceEnabled: true,
+    inherited,
+    settable: site ? roles : ['Contributor', 'Collaborator', 'Coordinator', 'Editor', 'Consumer'],
+  };
+}
+
 /** Applies `fields` (plus the included names) to a rendered entry. */
 function pick(entry: Record<string, unknown>, opts: RenderOpts): Record<string, unknown> {
   if (!opts.fields?.length) return entry;
@@ -103,12 +120,17 @@ export function nodeEntry(
   if (node.parentId) e.parentId = node.parentId;
   if (node.content && !folder) e.content = contentInfo(node.content);
   if (opts.full || inc.has('aspectNames')) e.aspectNames = visibleAspects(node);
-  if (opts.full || inc.has('properties')) e.properties = visibleProperties(repo, node);
+  if (opts.full || inc.has('properties')) {
+    // NodesImpl leaves `properties` out (null) when a node has none to show (NodeVersionsApiTest).
+    const props = visibleProperties(repo, node);
+    if (Object.keys(props).length > 0) e.properties = props;
+  }
   if (inc.has('isLocked')) e.isLocked = !!activeLock(node);
   if (inc.has('isLink')) e.isLink = false;
   if (inc.has('isFavorite')) e.isFavorite = false;
   if (inc.has('path')) e.path = pathInfo(repo, node);
   if (inc.has('allowableOperations')) e.allowableOperations = allowableOperations(repo, user, node);
+  if (inc.has('permissions')) e.permissions = permissionsInfo(repo, node);
   return pick(e, opts);
 }
 

@@ -6,6 +6,7 @@ import { type Core, type Ctx, type RequestLogEntry, sendError } from './context.
 import { handleControl } from './control.js';
 import type { FaultInjector } from './faults.js';
 import { ApiError } from './format.js';
+import { REALM_PATH } from './oidc.js';
 import { match } from './routes.js';
 
 /** `/alfresco` is optional so both http://host:port and http://host:port/alfresco work as the base. */
@@ -32,6 +33,8 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
   const method = req.method ?? 'GET';
   const log: RequestLogEntry = { method, path: url.pathname, route: '', status: 0 };
   if (url.pathname.startsWith('/__emulator/')) return handleControl(deps, req, res, url);
+  // The Identity Service is another server in a real deployment: never faulted, not in the request log.
+  if (url.pathname.startsWith(REALM_PATH) && (await deps.core.oidc.handle(req, res, url.pathname))) return;
   deps.log.push(log);
   const m = API_RE.exec(url.pathname);
   const network = m?.[1] ?? '-default-';
@@ -81,7 +84,7 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
       throw notFound();
     }
     ctx.params = hit.params;
-    if (!hit.route.anonymous) ctx.user = authenticate(ctx);
+    if (!hit.route.anonymous) ctx.user = await authenticate(ctx);
     await hit.route.handler(ctx);
   } catch (e) {
     if (res.headersSent || res.destroyed) return;
@@ -103,7 +106,11 @@ export function createServer(deps: ServerDeps, tls?: { key: string; cert: string
       .finally(() => deps.events?.release());
   };
   const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
-  // Clients under test keep connections alive; a short timeout keeps close() prompt.
-  server.keepAliveTimeout = 5_000;
+  // Idle keep-alive sockets stay open well past any pause of a busy client: a server that closes them after a
+  // few seconds races a client whose event loop was blocked (it reuses a socket whose FIN it has not read yet
+  // and sees "other side closed"). Tomcat in front of ACS keeps them 20 s by default, load balancers 60 s.
+  // close() stays prompt: it drops every connection itself.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return server;
 }
