@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { registerApply } from './commands/apply.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerCreate } from './commands/create.js';
+import { registerExport } from './commands/export.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerList } from './commands/list.js';
 import { registerLogin } from './commands/login.js';
@@ -72,6 +74,8 @@ Examples:
     registerUnsync,
     registerSync,
     registerWatch,
+    registerApply,
+    registerExport,
     registerCompletion,
   ]) {
     register(program, rt);
