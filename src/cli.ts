@@ -11,6 +11,7 @@ import { registerLogout } from './commands/logout.js';
 import { registerRequestSync } from './commands/request-sync.js';
 import { envFlag, processRuntime, type Runtime } from './commands/runtime.js';
 import { registerSetup } from './commands/setup.js';
+import { registerState } from './commands/state.js';
 import { registerSync } from './commands/sync.js';
 import { registerUnsync } from './commands/unsync.js';
 import { registerWatch } from './commands/watch.js';
@@ -76,6 +77,7 @@ Examples:
     registerWatch,
     registerApply,
     registerExport,
+    registerState,
     registerCompletion,
   ]) {
     register(program, rt);
