@@ -24,7 +24,7 @@ _cloudsync() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --ca-file|--conflict|--exclude|--home|--log-file|--max-delete|--name|--network|--profile|--pull-interval|--push-interval|--target|--transfers|--username) ((i++)) ;;
+      --ca-file|--conflict|--exclude|--file|--format|--home|--log-file|--max-delete|--name|--network|--profile|--pull-interval|--push-interval|--shard|--target|--transfers|--username|-f) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
     esac
@@ -33,6 +33,8 @@ _cloudsync() {
     --ca-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --conflict) COMPREPLY=($(compgen -W "cloud-wins onprem-wins newer-wins keep-both" -- "$cur")); return ;;
     --exclude) :; return ;;
+    --file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "yaml json" -- "$cur")); return ;;
     --home) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --log-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --max-delete) :; return ;;
@@ -41,15 +43,17 @@ _cloudsync() {
     --profile) :; return ;;
     --pull-interval) :; return ;;
     --push-interval) :; return ;;
+    --shard) :; return ;;
     --target) :; return ;;
     --transfers) :; return ;;
     --username) :; return ;;
+    -f) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   if [[ -z $cmd ]]; then
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur"))
     else
-      COMPREPLY=($(compgen -W "login logout whoami setup create list ls inspect request-sync unsync sync watch completion" -- "$cur"))
+      COMPREPLY=($(compgen -W "login logout whoami setup create list ls inspect request-sync unsync sync watch apply export state completion" -- "$cur"))
     fi
     return
   fi
@@ -106,7 +110,7 @@ _cloudsync() {
       esac
       ;;
     sync)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --shard --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
@@ -116,6 +120,15 @@ _cloudsync() {
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
+      ;;
+    apply)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--file -f --prune --dry-run --no-sync --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      ;;
+    export)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      ;;
+    state)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
       ;;
     completion)
       if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
