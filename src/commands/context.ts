@@ -48,6 +48,8 @@ export async function openSide(g: Globals, side: Side, conn: ConnectionConfig): 
   return openConnector(side, conn, stored, {
     home: homeOf(g),
     log: (line) => g.out.debug(`[${side}] ${line}`),
+    env: g.rt.env,
+    subscriber: `${homeOf(g)}#${g.profile}`,
     onTicketRenewed: (ticket) => {
       // Keep the username next to the new ticket; a failed save only costs a later re-login.
       void Promise.resolve(credentials.set(g.profile, side, { ...stored, ticket })).catch((err: unknown) =>

@@ -17,7 +17,20 @@ export interface ConnectionConfig {
   username?: string;
   caFile?: string;
   allowHttp?: boolean;
+  /** `login --proxy`: outbound proxy for this connection (otherwise HTTPS_PROXY/HTTP_PROXY; NO_PROXY wins). */
+  proxy?: string;
+  /** `login --retry-after-max`, seconds: longest Retry-After obeyed. */
+  retryAfterMaxS?: number;
+  /** `login --retry-budget`, seconds: all waits of one request together. */
+  retryBudgetS?: number;
+  /** `login --events`: the broker publishing the repository's events (stomp:// or stomp+ssl://). */
+  events?: string;
+  /** `login --full-crawl-every`, seconds: with events, how often a pass still lists everything. */
+  fullCrawlEveryS?: number;
 }
+
+/** Profile names become directory names: a safe alphabet, so one can never point outside <home>. */
+export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The connections of one profile. */
 type ProfileConfig = Partial<Record<Side, ConnectionConfig>>;

@@ -12,6 +12,10 @@ export interface OpenConnectorOptions {
   onTicketRenewed?: (ticket: string) => void;
   /** cloudsync's home: a local side never lists it nor takes it as a member. */
   home?: string;
+  /** The environment: proxies (HTTPS_PROXY, NO_PROXY...) and broker credentials come from it. */
+  env?: Record<string, string | undefined>;
+  /** Names the durable event subscription, so each profile of each home has its own (`<home>#<profile>`). */
+  subscriber?: string;
 }
 
 /** Merge stored and environment credentials: a value set in the environment wins over a stored one. */
@@ -40,13 +44,29 @@ export async function openConnector(
     case 'local':
       return new LocalConnector(conn.address, { ownHome: opts.home });
     case 'alfresco': {
-      const { AlfrescoConnector } = await import('./alfresco/index.js');
+      const { AlfrescoConnector, resolveProxy } = await import('./alfresco/index.js');
+      const env = opts.env ?? {};
+      const prefix = `CLOUDSYNC_${side.toUpperCase()}_BROKER_`;
       return new AlfrescoConnector(
         {
           url: conn.address,
           network: conn.network,
           caFile: conn.caFile,
           allowHttp: conn.allowHttp,
+          proxy: resolveProxy(conn.address, conn.proxy, env),
+          retry: {
+            ...(conn.retryAfterMaxS !== undefined ? { maxRetryAfterMs: conn.retryAfterMaxS * 1000 } : {}),
+            ...(conn.retryBudgetS !== undefined ? { maxTotalMs: conn.retryBudgetS * 1000 } : {}),
+          },
+          events: conn.events
+            ? {
+                broker: conn.events,
+                username: env[`${prefix}USERNAME`],
+                password: env[`${prefix}PASSWORD`],
+                subscriber: `${opts.subscriber ?? 'cloudsync'}#${side}`,
+                fullCrawlEveryMs: (conn.fullCrawlEveryS ?? 86_400) * 1000,
+              }
+            : undefined,
           log: opts.log,
           side,
         },

@@ -10,10 +10,13 @@ import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
 import { buildView, type SideView } from './view.js';
 import { refreshPaths } from './paths.js';
+import { advanceCursors, commitBatches, incrementalScope, takeBatches } from './events.js';
 import { crossSetRules } from './cross-set.js';
 
 interface SetWork {
   state: SetState;
+  /** Per side: the ids repository events name (list only those), or undefined for a full listing. */
+  scopes: Partial<Record<Side, ReadonlySet<string>>>;
   views: Record<Side, SideView>;
   changes: Record<Side, SideChanges>;
   result?: ReconcileResult;
@@ -28,7 +31,9 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const emit = ctx.onEvent ?? (() => {});
   // A missing local root throws SafetyError here; an unreachable server UnreachableError: nothing is touched.
   await Promise.all(SIDES.map((s) => ctx.connectors[s].whoami()));
-  const ids = opts.setIds && opts.setIds.length > 0 ? opts.setIds : await ctx.store.listIds();
+  const allIds = await ctx.store.listIds();
+  const ids = opts.setIds && opts.setIds.length > 0 ? opts.setIds : allIds;
+  const batches = await takeBatches(ctx.connectors);
   emit({ event: 'pass-start', sets: ids });
   const states: SetState[] = [];
   for (const id of ids) states.push(await ctx.store.load(id));
@@ -37,9 +42,11 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     const byKey = new Map(state.members.map((m) => [m.key, m]));
     const views = {} as Record<Side, SideView>;
     const changes = {} as Record<Side, SideChanges>;
+    const scopes: SetWork['scopes'] = {};
+    for (const side of SIDES) scopes[side] = incrementalScope(state, side, batches[side], now());
     // Both sides are read at once: the I/O of one overlaps the other's.
     const [onprem, cloud] = await Promise.all(
-      SIDES.map((side) => buildView(state, side, ctx.connectors[side])),
+      SIDES.map((side) => buildView(state, side, ctx.connectors[side], scopes[side])),
     );
     views.onprem = onprem!;
     views.cloud = cloud!;
@@ -52,10 +59,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         byKey,
       );
     }
-    work.push({ state, views, changes });
+    work.push({ state, scopes, views, changes });
   }
   const inPass = new Set(ids);
-  const others = (await ctx.store.listIds()).filter((id) => !inPass.has(id));
+  const others = allIds.filter((id) => !inPass.has(id));
   const outside: SetState[] = [];
   for (const id of others) outside.push(await ctx.store.load(id));
   const rules = crossSetRules(work, outside);
@@ -135,7 +142,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         onEvent: ctx.onEvent,
         signal: opts.signal,
       });
-      if (!done.outcome.interrupted) w.state.lastSyncAt = now().toISOString();
+      if (!done.outcome.interrupted) {
+        w.state.lastSyncAt = now().toISOString();
+        advanceCursors(w.state, batches, w.scopes, now());
+      }
       results.push(summarize(w.state, plan, done.outcome, w.state.members));
     }
   } finally {
@@ -157,13 +167,22 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       const compact = ctx.store.journalLength(id) >= Math.max(1000, w.state.members.length / 4);
       if (outcome && !compact) {
         for (const m of pathsChanged) await ctx.store.append(id, { op: 'put', member: m });
-        await ctx.store.append(id, { op: 'meta', lastSyncAt: w.state.lastSyncAt, nextKey: w.state.nextKey });
+        await ctx.store.append(id, {
+          op: 'meta',
+          lastSyncAt: w.state.lastSyncAt,
+          nextKey: w.state.nextKey,
+          events: w.state.events,
+        });
       } else {
         await ctx.store.save(w.state);
       }
     }
     if (failure !== undefined) throw failure; // eslint-disable-line no-unsafe-finally
   }
+  // Events are acknowledged only when every set of the profile was in this pass: a set left out would never
+  // see the changes they announced. A set stopped by a guard keeps its old position and crawls next time.
+  const everySet = allIds.every((id) => results.some((r) => r.id === id));
+  if (everySet && !opts.signal?.aborted) await commitBatches(ctx.connectors, batches);
   return finish(results, false, emit);
 }
 

@@ -26,6 +26,7 @@ export abstract class GoneHandling extends FreshPairing {
             code: 'DELETED_ON_CLOUD',
             details: 'Node deleted on cloud',
             clearSide: 'cloud',
+            side: 'cloud',
           }),
         );
       }
@@ -129,6 +130,7 @@ export abstract class GoneHandling extends FreshPairing {
         path,
         code: 'TARGET_FOLDER_NOT_FOUND',
         details: `no ${to} folder to re-create it in`,
+        side: to,
       });
       return;
     }

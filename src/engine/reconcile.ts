@@ -191,6 +191,7 @@ class Reconciler extends GoneHandling {
         path,
         code: 'TARGET_FOLDER_NAME_CLASH',
         details: `"${name}" already exists in the ${to} folder`,
+        side: to,
       });
       return;
     }
@@ -377,6 +378,7 @@ class Reconciler extends GoneHandling {
         path,
         code: 'TARGET_FOLDER_NAME_CLASH',
         details: `"${w.name}" already exists in the ${to} folder`,
+        side: to,
       });
       return true;
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SIDES, type Connector, type RemoteNode } from '../connectors/types.js';
-import { FolderNotEmptyError, UsageError } from '../errors.js';
+import { CloudsyncError, FolderNotEmptyError, UsageError } from '../errors.js';
+import { missingPathHint } from './path-hint.js';
 import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../store/schema.js';
 import { snapshotOf } from './reconcile.js';
 import type { CreateSetRequest, EngineContext } from './types.js';
@@ -30,7 +31,7 @@ export async function createSyncSet(ctx: EngineContext, req: CreateSetRequest): 
     if (!node)
       throw new UsageError(
         `no such on-prem folder or document: ${p}`,
-        'check the path with `cloudsync whoami onprem`',
+        await missingPathHint(onprem, p, 'check the path with `cloudsync whoami onprem`'),
         'NOT_FOUND',
       );
     if (node.parentId === null)
@@ -139,21 +140,37 @@ async function resolveTarget(cloud: Connector, path: string, mkdir: boolean): Pr
     return found;
   }
   if (!mkdir) {
+    const close = await missingPathHint(cloud, path, '');
     throw new UsageError(
       `cloud target folder not found: ${path}`,
-      'create it, or pass --mkdir',
+      close.startsWith('did you mean')
+        ? `${close} Or pass --mkdir to create it.`
+        : 'create it, or pass --mkdir',
       'TARGET_FOLDER_NOT_FOUND',
     );
   }
   const parts = path.split('/');
   let parent: RemoteNode | null = null;
   for (let i = parts.length; i >= 0 && !parent; i--) {
-    parent = await cloud.resolvePath(parts.slice(0, i).join('/'));
+    // The root of an Alfresco connection is no folder (sites are): it does not resolve, nothing is made.
+    parent = await cloud.resolvePath(parts.slice(0, i).join('/')).catch((err: unknown) => {
+      if (i === 0 && !(err instanceof CloudsyncError)) return null;
+      throw err;
+    });
     if (parent) {
       for (const name of parts.slice(i)) parent = await cloud.createFolder(parent.id, name);
     }
   }
-  if (!parent) throw new UsageError(`cannot create cloud target folder ${path}`);
+  if (!parent) {
+    const sites = cloud.browse ? (await cloud.browse('').catch(() => [])).map((e) => e.name) : [];
+    throw new UsageError(
+      `cannot create cloud target folder ${path}: it is not inside a site's document library`,
+      sites.length
+        ? `start --target with one of the sites: ${sites.join(', ')}`
+        : 'start --target with a site id (<site>/<folder>)',
+      'TARGET_OUTSIDE_SITE',
+    );
+  }
   return parent;
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import { JournalWriter } from './journal.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
 import { STATE_SCHEMA, type BackupRecord, type MemberState, type SetState } from './schema.js';
@@ -12,7 +13,7 @@ export type JournalRecord =
   | { op: 'put'; member: MemberState }
   | { op: 'del'; key: string }
   | { op: 'backup'; backup: BackupRecord }
-  | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number };
+  | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number; events?: SetState['events'] };
 
 /** A new short set id: 8 hex characters from crypto (like a git short hash), not among `existing`. */
 export function newSetId(existing: Iterable<string> = []): string {
@@ -150,11 +151,35 @@ export class StateStore {
     if (ids.includes(prefix)) return prefix;
     const matches = prefix === '' ? [] : ids.filter((id) => id.startsWith(prefix));
     if (matches.length === 1) return matches[0]!;
-    if (matches.length === 0) throw unknownSet(prefix);
-    throw new UsageError(
-      `sync set id "${prefix}" is ambiguous: it matches ${matches.join(', ')}`,
-      'give more characters of the id (see `cloudsync list`)',
-      'AMBIGUOUS_SET',
+    if (matches.length > 1) {
+      throw new UsageError(
+        `sync set id "${prefix}" is ambiguous: it matches ${matches.join(', ')}`,
+        'give more characters of the id (see `cloudsync list`)',
+        'AMBIGUOUS_SET',
+      );
+    }
+    // Not an id: a set's name (exact, then ignoring case), else a suggestion among names and ids.
+    const named = (await this.loadAll()).map((s) => ({ id: s.set.id, name: s.set.name }));
+    for (const same of [
+      (n: string) => n === prefix,
+      (n: string) => n.toLowerCase() === prefix.toLowerCase(),
+    ]) {
+      const byName = named.filter((s) => same(s.name));
+      if (byName.length === 1) return byName[0]!.id;
+      if (byName.length > 1) {
+        throw new UsageError(
+          `sync set name "${prefix}" is ambiguous: sets ${byName.map((s) => s.id).join(', ')} have it`,
+          'name the set by its id (see `cloudsync list`)',
+          'AMBIGUOUS_SET',
+        );
+      }
+    }
+    throw unknownSet(
+      prefix,
+      didYouMean(
+        prefix,
+        named.flatMap((s) => [s.name, s.id]),
+      ),
     );
   }
 
@@ -198,8 +223,9 @@ export class StateStore {
 }
 
 /** The UsageError for a set id (or prefix) that names no set. */
-function unknownSet(id: string): UsageError {
-  return new UsageError(`no sync set "${id}"`, 'run `cloudsync list`', 'UNKNOWN_SET');
+function unknownSet(id: string, suggestion?: string): UsageError {
+  const list = 'run `cloudsync list` to see the sets';
+  return new UsageError(`no sync set "${id}"`, suggestion ? `${suggestion} (${list})` : list, 'UNKNOWN_SET');
 }
 
 /** fsync a directory so a rename in it is durable (not supported everywhere: best effort). */

@@ -91,22 +91,26 @@ export async function checkMembers(
       continue;
     }
     const byPath: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+    const detachedCloud = new Set(
+      view.members
+        .filter((m) => m.status === 'DETACHED' && m.cloudPath)
+        .map((m) => local('cloud', m.cloudPath!)),
+    );
     for (const m of view.members) {
       const paths: Record<Side, string | null> = {
         onprem: m.onpremPath === null ? null : local('onprem', m.onpremPath),
         cloud: m.cloudPath === null ? null : local('cloud', m.cloudPath),
       };
       const label = `${set.id} member ${m.onpremPath ?? m.cloudPath} (${m.status}${m.errorCode ? ` ${m.errorCode}` : ''})`;
-      // A SYNCED member exists on both sides; a FAILED one at least where it came from; DETACHED in the cloud.
+      // A SYNCED member exists on both sides; a FAILED one at least where it came from. A DETACHED one is no
+      // longer synced: its cloud copy is the partners' to keep, move or delete.
       const missing = (['onprem', 'cloud'] as const).filter((side) => {
         const p = paths[side];
         if (p !== null) byPath[side].add(p);
         return p !== null && !snaps[side].has(p);
       });
       const bad =
-        m.status === 'FAILED'
-          ? missing.length === 2
-          : missing.filter((side) => !(m.status === 'DETACHED' && side === 'onprem')).length > 0;
+        m.status === 'FAILED' ? missing.length === 2 : m.status !== 'DETACHED' && missing.length > 0;
       if (converged && bad)
         out.push(
           `inspect path missing: ${missing.map((s) => `${paths[s]} on ${s}`).join(' and ')}: ${label}`,
@@ -133,6 +137,7 @@ export async function checkMembers(
       for (const [p, e] of snaps[side]) {
         if (!p.startsWith(base) || e.kind === 'link' || set.excluded(p) || byPath[side].has(p)) continue;
         if (ownedElsewhere(side, p, set.id)) continue;
+        if (side === 'cloud' && [...detachedCloud].some((d) => p.startsWith(`${d}/`))) continue; // left to the partners
         if (/(^|\/)\.cloudsync-|\.~save\.tmp$/.test(p)) continue;
         const rel = p.slice(base.length);
         if (!view.options.includeSubfolders && rel.includes('/')) continue;
