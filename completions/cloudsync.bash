@@ -39,7 +39,7 @@ _cloudsync() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --ca-file|--conflict|--events|--exclude|--full-crawl-every|--home|--log-file|--max-delete|--name|--network|--profile|--proxy|--pull-interval|--push-interval|--remove-exclude|--retry-after-max|--retry-budget|--target|--transfers|--username) ((i++)) ;;
+      --ca-file|--conflict|--events|--exclude|--file|--format|--full-crawl-every|--home|--log-file|--max-delete|--name|--network|--profile|--proxy|--pull-interval|--push-interval|--remove-exclude|--retry-after-max|--retry-budget|--shard|--target|--transfers|--username|-f) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
     esac
@@ -49,6 +49,8 @@ _cloudsync() {
     --conflict) COMPREPLY=($(compgen -W "cloud-wins onprem-wins newer-wins keep-both" -- "$cur")); return ;;
     --events) :; return ;;
     --exclude) :; return ;;
+    --file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "yaml json" -- "$cur")); return ;;
     --full-crawl-every) :; return ;;
     --home) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --log-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -62,15 +64,17 @@ _cloudsync() {
     --remove-exclude) :; return ;;
     --retry-after-max) :; return ;;
     --retry-budget) :; return ;;
+    --shard) :; return ;;
     --target) mapfile -t COMPREPLY < <(_cloudsync_paths cloud "$cur"); [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null; return ;;
     --transfers) :; return ;;
     --username) :; return ;;
+    -f) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   if [[ -z $cmd ]]; then
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur"))
     else
-      COMPREPLY=($(compgen -W "login logout whoami setup create list ls inspect request-sync unsync sync watch completion status version profiles set" -- "$cur"))
+      COMPREPLY=($(compgen -W "login logout whoami setup create list ls inspect request-sync unsync sync watch apply export state completion status version profiles set" -- "$cur"))
     fi
     return
   fi
@@ -127,7 +131,7 @@ _cloudsync() {
       esac
       ;;
     sync)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --shard --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
@@ -137,6 +141,15 @@ _cloudsync() {
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
+      ;;
+    apply)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--file -f --prune --dry-run --no-sync --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      ;;
+    export)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      ;;
+    state)
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       ;;
     completion)
       if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi

@@ -41,7 +41,7 @@ function __cloudsync_arg
             continue
         end
         switch $t
-            case --ca-file --conflict --events --exclude --full-crawl-every --home --log-file --max-delete --name --network --profile --proxy --pull-interval --push-interval --remove-exclude --retry-after-max --retry-budget --target --transfers --username
+            case --ca-file --conflict --events --exclude --file --format --full-crawl-every --home --log-file --max-delete --name --network --profile --proxy --pull-interval --push-interval --remove-exclude --retry-after-max --retry-budget --shard --target --transfers --username -f
                 set skip 1
             case '-*'
             case '*'
@@ -112,11 +112,20 @@ complete -c cloudsync -n '__fish_seen_subcommand_from sync' -l dry-run -d 'print
 complete -c cloudsync -n '__fish_seen_subcommand_from sync' -l force -d 'run even when more than --max-delete percent of a set would be deleted'
 complete -c cloudsync -n '__fish_seen_subcommand_from sync' -l max-delete -x -d 'abort a set that would lose more than this percent of members (default 50)'
 complete -c cloudsync -n '__fish_seen_subcommand_from sync' -l transfers -x -d 'files transferred at once (default 4)'
+complete -c cloudsync -n '__fish_seen_subcommand_from sync' -l shard -x -d 'only the sets of shard i of n (i from 0): sha256 of the set id, modulo n'
 complete -c cloudsync -n '__fish_seen_subcommand_from sync; and __cloudsync_arg 0 ge' -x -a '(__cloudsync_ids)'
 complete -c cloudsync -n __fish_use_subcommand -a 'watch' -d 'keep syncing: a pass at start, then on intervals and on file changes, until Ctrl-C'
 complete -c cloudsync -n '__fish_seen_subcommand_from watch' -l push-interval -x -d 'seconds between looks at on-prem changes'
 complete -c cloudsync -n '__fish_seen_subcommand_from watch' -l pull-interval -x -d 'seconds between looks at cloud changes'
 complete -c cloudsync -n '__fish_seen_subcommand_from watch; and __cloudsync_arg 0 ge' -x -a '(__cloudsync_ids)'
+complete -c cloudsync -n __fish_use_subcommand -a 'apply' -d 'make the profile\'s sets what a sets file (YAML or JSON) declares; idempotent'
+complete -c cloudsync -n '__fish_seen_subcommand_from apply' -l file -s f -r -F -d 'the sets file (YAML or JSON; - for stdin)'
+complete -c cloudsync -n '__fish_seen_subcommand_from apply' -l prune -d 'unsync sets that are in state but not in the file (cloud copies are kept)'
+complete -c cloudsync -n '__fish_seen_subcommand_from apply' -l dry-run -d 'print what would change and change nothing'
+complete -c cloudsync -n '__fish_seen_subcommand_from apply' -l no-sync -d 'only record new sets; the first pass runs with `cloudsync sync`'
+complete -c cloudsync -n __fish_use_subcommand -a 'export' -d 'print the profile (connections without secrets, sets and their options) as a sets file'
+complete -c cloudsync -n '__fish_seen_subcommand_from export' -l format -x -a 'yaml json' -d 'yaml or json'
+complete -c cloudsync -n __fish_use_subcommand -a 'state' -d 'portable sync state: back up, restore, keep between CI runs'
 complete -c cloudsync -n __fish_use_subcommand -a 'completion' -d 'print the shell completion script (also shipped in completions/)'
 complete -c cloudsync -n '__fish_seen_subcommand_from completion; and __cloudsync_arg 0 eq' -x -a 'bash zsh fish'
 complete -c cloudsync -n __fish_use_subcommand -a 'status' -d 'one screen: both connections, every set with its last pass and failures, where files live'

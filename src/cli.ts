@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerApply } from './commands/apply.js';
 import { registerCompletePath } from './commands/complete-path.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerCreate } from './commands/create.js';
+import { registerExport } from './commands/export.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerList } from './commands/list.js';
 import { registerLogin } from './commands/login.js';
@@ -9,6 +11,7 @@ import { registerLogout } from './commands/logout.js';
 import { registerRequestSync } from './commands/request-sync.js';
 import { colorAllowed, envFlag, processRuntime, type Runtime } from './commands/runtime.js';
 import { registerSetup } from './commands/setup.js';
+import { registerState } from './commands/state.js';
 import { registerSync } from './commands/sync.js';
 import { registerUnsync } from './commands/unsync.js';
 import { registerWatch } from './commands/watch.js';
@@ -72,6 +75,9 @@ Examples:
     registerUnsync,
     registerSync,
     registerWatch,
+    registerApply,
+    registerExport,
+    registerState,
     registerCompletion,
     registerStatus,
     registerVersion,

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { runPass } from '../engine/index.js';
+import { idsOfShard, parseShard, type Shard } from '../fleet/shard.js';
 import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
 import { withEngine } from './context.js';
@@ -10,6 +11,7 @@ interface SyncOptions {
   force?: boolean;
   maxDelete?: number;
   transfers?: number;
+  shard?: Shard;
 }
 
 /** commander parser for a number within bounds: anything else is a usage error (exit 2) naming the flag's range. */
@@ -47,15 +49,21 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
   const stats = newPassStats(g.out);
   const onEvent = g.json ? undefined : passEventHandler(g.out, progress, stats);
   try {
-    const result = await withEngine(g, onEvent, async (ctx) =>
-      runPass(ctx, {
-        setIds: await resolveSetIds((p) => ctx.store.resolveId(p), prefixes),
+    const result = await withEngine(g, onEvent, async (ctx) => {
+      let setIds = await resolveSetIds((p) => ctx.store.resolveId(p), prefixes);
+      if (opts.shard) {
+        setIds = idsOfShard(setIds.length > 0 ? setIds : await ctx.store.listIds(), opts.shard);
+        // An empty list means "every set" to the engine: a shard with no sets has nothing to do.
+        if (setIds.length === 0) return { sets: [], exitCode: 0, dryRun: Boolean(opts.dryRun) };
+      }
+      return runPass(ctx, {
+        setIds,
         dryRun: Boolean(opts.dryRun),
         force: Boolean(opts.force),
         maxDeletePercent: opts.maxDelete,
         transfers: opts.transfers,
-      }),
-    );
+      });
+    });
     progress.stop();
     // -q: a pass that went well prints nothing (errors and failures still do), like rsync -q.
     if (g.json || !g.quiet || result.exitCode !== 0)
@@ -80,6 +88,11 @@ export function registerSync(program: Command, rt: Runtime): void {
       numberIn(0, 100, false),
     )
     .option('--transfers <n>', 'files transferred at once (default 4)', numberIn(1, 64, true))
+    .option(
+      '--shard <i/n>',
+      'only the sets of shard i of n (i from 0): sha256 of the set id, modulo n',
+      parseShard,
+    )
     .addHelpText(
       'after',
       `
@@ -89,7 +102,8 @@ Exit codes: 0 in sync, 3 some members failed, 4 authentication, 5 a safety guard
 Examples:
   $ cloudsync sync
   $ cloudsync sync 3f2a --dry-run
-  $ cloudsync sync --max-delete 10 --transfers 8 --json`,
+  $ cloudsync sync --max-delete 10 --transfers 8 --json
+  $ cloudsync sync --shard "$JOB_COMPLETION_INDEX/4"     # one of 4 machines`,
     )
     .action(
       commandAction(rt, (g, cmd) => runSync(g, cmd.processedArgs[0] as string[], cmd.opts<SyncOptions>())),
