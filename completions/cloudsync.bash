@@ -39,13 +39,14 @@ _cloudsync() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --ca-file|--conflict|--events|--exclude|--file|--format|--full-crawl-every|--home|--log-file|--max-delete|--name|--network|--profile|--proxy|--pull-interval|--push-interval|--remove-exclude|--retry-after-max|--retry-budget|--shard|--target|--transfers|--username|-f) ((i++)) ;;
+      --ca-file|--client-id|--conflict|--events|--exclude|--file|--format|--full-crawl-every|--home|--log-file|--max-delete|--name|--network|--oidc-issuer|--profile|--proxy|--pull-interval|--push-interval|--remove-exclude|--retry-after-max|--retry-budget|--shard|--target|--transfers|--username|-f) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
     esac
   done
   case "$prev" in
     --ca-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --client-id) :; return ;;
     --conflict) COMPREPLY=($(compgen -W "cloud-wins onprem-wins newer-wins keep-both" -- "$cur")); return ;;
     --events) :; return ;;
     --exclude) :; return ;;
@@ -57,6 +58,7 @@ _cloudsync() {
     --max-delete) :; return ;;
     --name) :; return ;;
     --network) :; return ;;
+    --oidc-issuer) :; return ;;
     --profile) :; return ;;
     --proxy) :; return ;;
     --pull-interval) :; return ;;
@@ -80,7 +82,7 @@ _cloudsync() {
   fi
   case "$cmd" in
     login)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --proxy --events --full-crawl-every --retry-after-max --retry-budget --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--username --password-stdin --token-stdin --network --ca-file --allow-http --proxy --events --full-crawl-every --retry-after-max --retry-budget --oidc-issuer --client-id --client-credentials --client-secret-stdin --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         0) COMPREPLY=($(compgen -W "onprem cloud" -- "$cur")) ;;
         1) COMPREPLY=($(compgen -d -- "$cur")) ;;

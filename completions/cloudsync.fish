@@ -41,7 +41,7 @@ function __cloudsync_arg
             continue
         end
         switch $t
-            case --ca-file --conflict --events --exclude --file --format --full-crawl-every --home --log-file --max-delete --name --network --profile --proxy --pull-interval --push-interval --remove-exclude --retry-after-max --retry-budget --shard --target --transfers --username -f
+            case --ca-file --client-id --conflict --events --exclude --file --format --full-crawl-every --home --log-file --max-delete --name --network --oidc-issuer --profile --proxy --pull-interval --push-interval --remove-exclude --retry-after-max --retry-budget --shard --target --transfers --username -f
                 set skip 1
             case '-*'
             case '*'
@@ -76,6 +76,10 @@ complete -c cloudsync -n '__fish_seen_subcommand_from login' -l events -x -d 're
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l full-crawl-every -x -d 'with --events, still list everything this often (default 1d)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l retry-after-max -x -d 'longest Retry-After obeyed (default 120s)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login' -l retry-budget -x -d 'all retry waits of one request together (default 300s)'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l oidc-issuer -x -d 'log in at this Identity Service (OpenID Connect issuer) instead of tickets'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l client-id -x -d 'OAuth client id at the issuer (default alfresco)'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l client-credentials -d 'log in as the client itself (service account) instead of a user'
+complete -c cloudsync -n '__fish_seen_subcommand_from login' -l client-secret-stdin -d 'read the client secret from stdin (or env CLOUDSYNC_<SIDE>_CLIENT_SECRET)'
 complete -c cloudsync -n '__fish_seen_subcommand_from login; and __cloudsync_arg 0 eq' -x -a 'onprem cloud'
 complete -c cloudsync -n '__fish_seen_subcommand_from login; and __cloudsync_arg 1 eq' -x -a '(__fish_complete_directories)'
 complete -c cloudsync -n __fish_use_subcommand -a 'logout' -d 'forget a side\'s connection and credentials (ends the server session)'
