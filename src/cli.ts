@@ -14,7 +14,8 @@ import { registerUnsync } from './commands/unsync.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWhoami } from './commands/whoami.js';
 import { CloudsyncError, ExitCode } from './errors.js';
-import { Output } from './ui/output.js';
+import { redact } from './redact.js';
+import { jsonLine, Output } from './ui/output.js';
 
 interface PackageJson {
   version: string;
@@ -101,16 +102,17 @@ export function reportError(err: unknown, out: Output): number {
     exitCode = ExitCode.usage;
   } else {
     code = 'INTERNAL';
-    message = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    // A crash report quotes whatever the error held: scrub it like every other output.
+    message = redact(`unexpected error: ${err instanceof Error ? err.message : String(err)}`);
     hint = `please report it at ${ISSUES} with the output of \`cloudsync --version\` and the command you ran${verbose ? '' : ' (add --verbose for the stack trace)'}`;
     exitCode = ExitCode.internal;
   }
   out.log?.write('error', `${code}: ${message}${hint ? ` (hint: ${hint})` : ''}`);
   if (exitCode === ExitCode.internal && err instanceof Error && err.stack) out.log?.write('error', err.stack);
-  if (json) rt.stdout.write(`${JSON.stringify({ error: { code, message, hint: hint ?? null } })}\n`);
+  if (json) rt.stdout.write(`${jsonLine({ error: { code, message, hint: hint ?? null } })}\n`);
   else out.error(message, hint);
   if (verbose && exitCode === ExitCode.internal && err instanceof Error && err.stack)
-    rt.stderr.write(`${err.stack}\n`);
+    rt.stderr.write(`${redact(err.stack)}\n`);
   return exitCode;
 }
 

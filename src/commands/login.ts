@@ -125,7 +125,15 @@ async function loginAlfresco(
   if (opts.network) conn.network = opts.network;
   if (caFile) conn.caFile = caFile;
   if (opts.allowHttp) conn.allowHttp = true;
-  const connOpts = { url: conn.address, network: conn.network, caFile, allowHttp: conn.allowHttp, side };
+  const { limitsFromEnv } = await import('../connectors/alfresco/limits.js');
+  const connOpts = {
+    url: conn.address,
+    network: conn.network,
+    caFile,
+    allowHttp: conn.allowHttp,
+    side,
+    limits: limitsFromEnv(g.rt.env),
+  };
   const secret = await gatherSecret(g, side, opts);
   const progress = new Progress(g.out);
   let creds: AlfrescoCredentials;

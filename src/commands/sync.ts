@@ -3,6 +3,7 @@ import { runPass } from '../engine/index.js';
 import { passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
 import { withEngine } from './context.js';
+import { PassDeadline } from './pass-deadline.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 interface SyncOptions {
@@ -10,6 +11,7 @@ interface SyncOptions {
   force?: boolean;
   maxDelete?: number;
   transfers?: number;
+  timeout?: number;
 }
 
 /** commander parser for a number within bounds: anything else is a usage error (exit 2) naming the flag's range. */
@@ -46,14 +48,24 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
   const progress = new Progress(g.out);
   const onEvent = g.json ? undefined : passEventHandler(g.out, progress);
   try {
-    const result = await withEngine(g, onEvent, async (ctx) =>
-      runPass(ctx, {
-        setIds: await resolveSetIds((p) => ctx.store.resolveId(p), prefixes),
-        dryRun: Boolean(opts.dryRun),
-        force: Boolean(opts.force),
-        maxDeletePercent: opts.maxDelete,
-        transfers: opts.transfers,
-      }),
+    const deadline = new PassDeadline(opts.timeout);
+    const result = await withEngine(
+      g,
+      onEvent,
+      async (ctx) => {
+        const setIds = await resolveSetIds((p) => ctx.store.resolveId(p), prefixes);
+        return deadline.run(undefined, (signal) =>
+          runPass(ctx, {
+            setIds,
+            dryRun: Boolean(opts.dryRun),
+            force: Boolean(opts.force),
+            maxDeletePercent: opts.maxDelete,
+            transfers: opts.transfers,
+            signal,
+          }),
+        );
+      },
+      deadline.current,
     );
     progress.stop();
     g.out.result(result, () => renderPassSummary(g.out, result));
@@ -77,6 +89,11 @@ export function registerSync(program: Command, rt: Runtime): void {
       numberIn(0, 100, false),
     )
     .option('--transfers <n>', 'files transferred at once (default 4)', numberIn(1, 64, true))
+    .option(
+      '--timeout <s>',
+      'stop the pass cleanly after this many seconds (exit 7); what it did is kept',
+      numberIn(0.1, 604_800, false),
+    )
     .addHelpText(
       'after',
       `
@@ -86,7 +103,8 @@ Exit codes: 0 in sync, 3 some members failed, 4 authentication, 5 a safety guard
 Examples:
   $ cloudsync sync
   $ cloudsync sync 3f2a --dry-run
-  $ cloudsync sync --max-delete 10 --transfers 8 --json`,
+  $ cloudsync sync --max-delete 10 --transfers 8 --json
+  $ cloudsync sync --timeout 600`,
     )
     .action(
       commandAction(rt, (g, cmd) => runSync(g, cmd.processedArgs[0] as string[], cmd.opts<SyncOptions>())),

@@ -1,6 +1,7 @@
 import type { ConnectionConfig } from '../config/config.js';
 import { credentialsFromEnv } from '../config/credentials.js';
 import type { AlfrescoCredentials } from './alfresco/index.js';
+import { limitsFromEnv } from './alfresco/limits.js';
 import { LocalConnector } from './local/index.js';
 import type { Connector, Side } from './types.js';
 
@@ -10,6 +11,10 @@ export interface OpenConnectorOptions {
   log?: (line: string) => void;
   /** Persist a ticket the connector renewed, so the next command does not log in again. */
   onTicketRenewed?: (ticket: string) => void;
+  /** The running pass's signal (`--timeout`), read at each request. */
+  signal?: () => AbortSignal | undefined;
+  /** Where limit overrides (CLOUDSYNC_MAX_RESPONSE_MB, …) are read; default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Merge stored and environment credentials: a value set in the environment wins over a stored one. */
@@ -47,6 +52,8 @@ export async function openConnector(
           allowHttp: conn.allowHttp,
           log: opts.log,
           side,
+          limits: limitsFromEnv(opts.env ?? process.env),
+          signal: opts.signal,
         },
         mergeCredentials(creds, credentialsFromEnv(side)),
         { onTicketRenewed: opts.onTicketRenewed },

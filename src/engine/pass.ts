@@ -3,12 +3,13 @@ import { ExitCode } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { detectChanges, type SideChanges } from './detect.js';
-import { hashStream } from './hash.js';
+import { hashChecked } from './size-check.js';
 import type { SetPlan } from './plan.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
-import { buildView, type SideView } from './view.js';
+import type { SideView } from './view.js';
+import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
 
 interface SetWork {
@@ -32,16 +33,18 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const states: SetState[] = [];
   for (const id of ids) states.push(await ctx.store.load(id));
   const work: SetWork[] = [];
+  const unreadable: SetResult[] = [];
   for (const state of states) {
     const byKey = new Map(state.members.map((m) => [m.key, m]));
-    const views = {} as Record<Side, SideView>;
     const changes = {} as Record<Side, SideChanges>;
     // Both sides are read at once: the I/O of one overlaps the other's.
-    const [onprem, cloud] = await Promise.all(
-      SIDES.map((side) => buildView(state, side, ctx.connectors[side])),
-    );
-    views.onprem = onprem!;
-    views.cloud = cloud!;
+    const views = await readSetViews(state, SIDES, ctx.connectors);
+    if ('code' in views) {
+      unreadable.push(await failUnreadableSet(ctx, state, views, now(), Boolean(opts.dryRun)));
+      continue;
+    }
+    if (!opts.dryRun)
+      for (const m of clearSetFailures(state)) await ctx.store.append(state.set.id, { op: 'put', member: m });
     for (const side of SIDES) {
       changes[side] = detectChanges(
         state,
@@ -54,7 +57,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     work.push({ state, views, changes });
   }
   const { incoming, outgoing } = crossSetMoves(work);
-  const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id);
+  // Content read to compare is held to its listed size too: an endless answer must not hash forever.
+  const sizeOf = (side: Side, id: string) =>
+    work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
+  const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id, sizeOf(side, id));
   for (const w of work) {
     w.result = await reconcile({
       state: w.state,
@@ -83,7 +89,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   }
   const guard = { force: opts.force ?? false, maxDeletePercent: opts.maxDeletePercent ?? 50 };
   for (const w of work) checkGuards(w.state, w.result!.plan, w.views, guard);
-  const results: SetResult[] = [];
+  const results: SetResult[] = [...unreadable];
   if (opts.dryRun) {
     for (const w of work) results.push(summarize(w.state, w.result!.plan, null, w.state.members));
     return finish(results, true, emit);
@@ -123,14 +129,30 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   return finish(results, false, emit);
 }
 
+/** A set one side of which cannot be read: its direct members FAILED (recorded), a warning, a result row. */
+async function failUnreadableSet(
+  ctx: EngineContext,
+  state: SetState,
+  failure: SetReadFailure,
+  at: Date,
+  dryRun: boolean,
+): Promise<SetResult> {
+  const message = `the ${failure.side} side of the set cannot be read: ${failure.code}: ${failure.message}`;
+  ctx.onEvent?.({ event: 'warning', setId: state.set.id, message });
+  const changed = failSetMembers(state, failure, at);
+  if (!dryRun) for (const m of changed) await ctx.store.append(state.set.id, { op: 'put', member: m });
+  const plan = { setId: state.set.id, actions: [], added: [], warnings: [message], memberCount: 0 };
+  return summarize(state, plan as unknown as SetPlan, null, state.members);
+}
+
 function finish(sets: SetResult[], dryRun: boolean, emit: NonNullable<EngineContext['onEvent']>): PassResult {
   const exitCode = sets.some((s) => s.failed > 0) ? ExitCode.syncedWithErrors : ExitCode.ok;
   emit({ event: 'pass-end', exitCode });
   return { sets, exitCode, dryRun };
 }
 
-async function hashContent(connector: Connector, id: string): Promise<string> {
-  return hashStream(await connector.readContent(id));
+async function hashContent(connector: Connector, id: string, size: number | undefined): Promise<string> {
+  return hashChecked(await connector.readContent(id), size, `node ${id}`);
 }
 
 /** Count what a set's pass did (or, on a dry run, would do). */

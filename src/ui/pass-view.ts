@@ -1,5 +1,6 @@
 import type { EngineEvent, PassResult } from '../engine/types.js';
 import { describeAction } from '../engine/views.js';
+import { escapeControl } from '../redact.js';
 import type { Output } from './output.js';
 import type { Progress } from './progress.js';
 import { colorExitCode } from './status.js';
@@ -49,8 +50,10 @@ export function passEventHandler(out: Output, progress: Progress): (e: EngineEve
 export function renderPlan(result: PassResult): string {
   const lines: string[] = [];
   for (const set of result.sets) {
-    lines.push(`# ${set.name} (${set.id})${set.actions.length === 0 ? ': nothing to do' : ''}`);
-    for (const a of set.actions) lines.push(describeAction(a));
+    lines.push(
+      `# ${escapeControl(set.name)} (${set.id})${set.actions.length === 0 ? ': nothing to do' : ''}`,
+    );
+    for (const a of set.actions) lines.push(escapeControl(describeAction(a)));
   }
   return lines.join('\n');
 }
