@@ -22,6 +22,8 @@ const secrets: string[] = [];
 export function addSecret(value: string | undefined): void {
   if (!value || value.length < 4) return;
   const forms = [value, Buffer.from(value, 'utf8').toString('base64'), encodeURIComponent(value)];
+  // An Alfresco ticket's secret part is what follows the prefix; a server may echo it alone.
+  if (/^TICKET_./.test(value)) forms.push(value.slice('TICKET_'.length));
   forms.push(JSON.stringify(value).slice(1, -1));
   for (const f of forms) if (f.length >= 4 && !secrets.includes(f)) secrets.push(f);
   secrets.sort((a, b) => b.length - a.length);

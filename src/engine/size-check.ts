@@ -14,6 +14,9 @@ export class SizeCheckedStream extends HashingStream {
     private readonly what: string,
   ) {
     super();
+    // The size error can come before the writer listens (a first chunk already too large): the writer
+    // still gets it from the stream's errored state, so it must not be an unhandled 'error' event.
+    this.on('error', () => {});
   }
 
   override _transform(

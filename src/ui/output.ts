@@ -32,8 +32,8 @@ function levelFor(mode: OutputMode, isTTY: boolean, detected: { level: number } 
  * shown visibly (`\x1b`, `\n`). `composed` text (tables, multi-line notes we wrote) keeps its line breaks
  * and its chalk colours.
  */
-export function forTerminal(text: string, composed = false): string {
-  return escapeControl(maskSecrets(text), composed ? { keepNewlines: true, keepColors: true } : {});
+export function forTerminal(text: string, composed = false, colored = false): string {
+  return escapeControl(maskSecrets(text), composed ? { keepNewlines: true, keepColors: colored } : {});
 }
 
 /** JSON of `data` with every string value's known secrets masked. */
@@ -78,7 +78,7 @@ export class Output {
   result(data: unknown, human: () => string): void {
     if (this.mode.json) this.writeJson(data);
     else {
-      const text = forTerminal(human(), true);
+      const text = forTerminal(human(), true, this.color.level > 0);
       if (text !== '') this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     }
   }
@@ -93,7 +93,8 @@ export class Output {
 
   /** A progress note for people (stderr); silent with --quiet or --json. */
   info(message: string): void {
-    if (!this.mode.quiet && !this.mode.json) this.streams.stderr.write(`${forTerminal(message, true)}\n`);
+    if (!this.mode.quiet && !this.mode.json)
+      this.streams.stderr.write(`${forTerminal(message, true, this.errColor.level > 0)}\n`);
   }
 
   /**

@@ -29,7 +29,7 @@ export function renderTable(color: ChalkInstance, head: string[], rows: string[]
     },
   });
   // A name with a newline or an escape sequence would break the columns (or the terminal): show it instead.
-  table.push(...rows.map((r) => r.map((cell) => escapeControl(cell, { keepColors: true }))));
+  table.push(...rows.map((r) => r.map((cell) => escapeControl(cell, { keepColors: color.level > 0 }))));
   // cli-table3 pads the first column with one leading space; trim it so output lines start at column 0.
   return table
     .toString()
@@ -42,6 +42,9 @@ export function renderTable(color: ChalkInstance, head: string[], rows: string[]
 export function renderPairs(color: ChalkInstance, pairs: [string, string][]): string {
   const width = Math.max(0, ...pairs.map(([k]) => k.length));
   return pairs
-    .map(([k, v]) => `${color.bold(`${k}:`.padEnd(width + 1))} ${escapeControl(v, { keepColors: true })}`)
+    .map(
+      ([k, v]) =>
+        `${color.bold(`${k}:`.padEnd(width + 1))} ${escapeControl(v, { keepColors: color.level > 0 })}`,
+    )
     .join('\n');
 }

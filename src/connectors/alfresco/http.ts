@@ -352,8 +352,10 @@ export class AlfrescoHttp {
 function responseOf(s: NodeJS.EventEmitter): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     s.once('response', (res: Response) => {
-      // From here on errors belong to whoever reads the body.
+      // From here on errors belong to whoever reads the body; one that comes after the body was read (a
+      // pass's abort signal firing later) must not be an unhandled 'error' event.
       s.removeListener('error', reject);
+      s.on('error', () => {});
       resolve(res);
     });
     s.once('error', reject);
