@@ -24,7 +24,7 @@ _cloudsync() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --ca-file|--conflict|--exclude|--home|--log-file|--max-delete|--name|--network|--profile|--pull-interval|--push-interval|--target|--transfers|--username) ((i++)) ;;
+      --ca-file|--conflict|--exclude|--home|--log-file|--max-delete|--name|--network|--profile|--pull-interval|--push-interval|--target|--timeout|--transfers|--username) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
     esac
@@ -42,6 +42,7 @@ _cloudsync() {
     --pull-interval) :; return ;;
     --push-interval) :; return ;;
     --target) :; return ;;
+    --timeout) :; return ;;
     --transfers) :; return ;;
     --username) :; return ;;
   esac
@@ -106,13 +107,13 @@ _cloudsync() {
       esac
       ;;
     sync)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --timeout --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
       ;;
     watch)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--push-interval --pull-interval --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--push-interval --pull-interval --timeout --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac

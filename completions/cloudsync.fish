@@ -27,7 +27,7 @@ function __cloudsync_arg
             continue
         end
         switch $t
-            case --ca-file --conflict --exclude --home --log-file --max-delete --name --network --profile --pull-interval --push-interval --target --transfers --username
+            case --ca-file --conflict --exclude --home --log-file --max-delete --name --network --profile --pull-interval --push-interval --target --timeout --transfers --username
                 set skip 1
             case '-*'
             case '*'
@@ -91,10 +91,12 @@ complete -c cloudsync -n '__fish_seen_subcommand_from sync' -l dry-run -d 'print
 complete -c cloudsync -n '__fish_seen_subcommand_from sync' -l force -d 'run even when more than --max-delete percent of a set would be deleted'
 complete -c cloudsync -n '__fish_seen_subcommand_from sync' -l max-delete -x -d 'abort a set that would lose more than this percent of members (default 50)'
 complete -c cloudsync -n '__fish_seen_subcommand_from sync' -l transfers -x -d 'files transferred at once (default 4)'
+complete -c cloudsync -n '__fish_seen_subcommand_from sync' -l timeout -x -d 'stop the pass cleanly after this many seconds (exit 7); what it did is kept'
 complete -c cloudsync -n '__fish_seen_subcommand_from sync; and __cloudsync_arg 0 ge' -x -a '(__cloudsync_ids)'
 complete -c cloudsync -n __fish_use_subcommand -a 'watch' -d 'keep syncing: a pass at start, then on intervals and on file changes, until Ctrl-C'
 complete -c cloudsync -n '__fish_seen_subcommand_from watch' -l push-interval -x -d 'seconds between looks at on-prem changes'
 complete -c cloudsync -n '__fish_seen_subcommand_from watch' -l pull-interval -x -d 'seconds between looks at cloud changes'
+complete -c cloudsync -n '__fish_seen_subcommand_from watch' -l timeout -x -d 'stop a pass that runs longer than this many seconds (retried later)'
 complete -c cloudsync -n '__fish_seen_subcommand_from watch; and __cloudsync_arg 0 ge' -x -a '(__cloudsync_ids)'
 complete -c cloudsync -n __fish_use_subcommand -a 'completion' -d 'print the shell completion script (also shipped in completions/)'
 complete -c cloudsync -n '__fish_seen_subcommand_from completion; and __cloudsync_arg 0 eq' -x -a 'bash zsh fish'
