@@ -109,6 +109,18 @@ export class NodeError extends Error {
   }
 }
 
+/**
+ * A folder delete refused because the folder still holds something (a file the deleting side never saw, an
+ * excluded file, anything moved in meanwhile). Not a failure: the engine keeps the folder (SPEC §3, folder
+ * deletes) and syncs what is in it.
+ */
+export class FolderNotEmptyError extends NodeError {
+  constructor(message: string) {
+    super('UNKNOWN', message);
+    this.name = 'FolderNotEmptyError';
+  }
+}
+
 /** True for errors that mean "the other side is unreachable right now", which abort a pass with exit 7. */
 export function isUnreachable(err: unknown): err is UnreachableError {
   return err instanceof UnreachableError;

@@ -107,6 +107,12 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
         );
       else if (e.event === 'warning')
         emit('warning', { setId: e.setId ?? null, message: e.message }, `warning: ${e.message}`);
+      else if (e.event === 'guard')
+        emit(
+          'guard',
+          { setId: e.setId, code: e.code, message: e.message, hint: e.hint ?? null },
+          `guard: ${e.message}${e.hint ? ` (${e.hint})` : ''}`,
+        );
     },
     deadline.current,
   );
@@ -202,7 +208,8 @@ export function registerWatch(program: Command, rt: Runtime): void {
       `
 A side that cannot be reached is retried with backoff (up to 5 min); failed authentication stops
 with exit 4. SIGINT/SIGTERM let the current action finish, save, and exit 0. With --json, one JSON
-event per line: start, pass-start, action, pass-end, warning, error, stopping, stop.
+event per line: start, pass-start, action, guard, pass-end, warning, error, stopping, stop.
+A safety guard stops only its set: watch reports it (event guard) and keeps serving the others.
 
 Examples:
   $ cloudsync watch

@@ -49,6 +49,8 @@ export interface SkippedEntry {
    * folder as unknown (never as deleted).
    */
   unreadableFolderId?: string;
+  /** The folder the entry sits in, when known: a folder holding skipped entries is never empty. */
+  parentId?: string;
 }
 
 /** All nodes below a folder, each with its parent id so the engine can rebuild the tree. */
@@ -144,8 +146,11 @@ export interface Connector {
   updateContent(id: string, content: Readable, opts: WriteOptions): Promise<RemoteNode>;
   /** Move and/or rename. */
   move(id: string, newParentId: string, newName: string): Promise<RemoteNode>;
-  /** Delete a node and everything below it. */
-  delete(id: string): Promise<void>;
+  /**
+   * Delete a file, or a folder that is empty. Never a tree: a folder that still holds anything (even entries
+   * the engine does not sync) throws FolderNotEmptyError and stays. Already gone counts as done.
+   */
+  delete(id: string, kind?: NodeKind): Promise<void>;
   /** Set synced metadata (capabilities.properties). Merges: keys absent from `props` are left alone. */
   setProps?(id: string, props: SyncedProps): Promise<RemoteNode>;
   /** Lock (capabilities.locks or local write bits). Returns false when it was already locked. */

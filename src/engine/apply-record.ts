@@ -141,6 +141,7 @@ export class ApplyRecorder {
         // Its path on `to` is filled in by refreshPaths once the pass is applied (it is relative to that
         // side's connection root, unrelated to the source path).
         m[to] = snapshotOf(this.latest[to].get(m.key)!, '');
+        if (m.kind === 'folder') this.folderKeys?.[to].set(m[to]!.id, m.key);
         const hash = this.hashes.get(m.key);
         if (hash) m.hash = hash;
         break;
@@ -161,6 +162,7 @@ export class ApplyRecorder {
     }
     const hash = this.hashes.get(m.key);
     if (hash) m.hash = hash;
+    this.settleParent(m);
     const props = this.latest.cloud.get(m.key)?.props ?? this.latest.onprem.get(m.key)?.props;
     if (props) m.props = props;
     else if (this.current.cloud.get(m.key)?.props) m.props = this.current.cloud.get(m.key)!.props;
@@ -172,6 +174,48 @@ export class ApplyRecorder {
     m.lastSyncAt = this.deps.now().toISOString();
     await this.commit(m);
   }
+
+  /**
+   * A folder delete found the folder still holding something (created or moved in after the plan, or never
+   * synced): it stays, and its copy on the deleting side is re-created by the next pass (a change beats a
+   * delete, SPEC §3).
+   */
+  protected async keepFolder(a: Action & { type: 'delete' }, m: MemberState): Promise<void> {
+    m[otherSide(a.to)] = null;
+    m.status = 'PENDING';
+    this.remaining.set(m.key, 0);
+    await this.commit(m);
+  }
+
+  /** A moved member now hangs under the folder member its node sits in (SPEC §3: every move updates state). */
+  protected settleParent(m: MemberState): void {
+    if (m.direct) return;
+    for (const side of ['onprem', 'cloud'] as const) {
+      const parentId = (this.latest[side].get(m.key) ?? this.current[side].get(m.key))?.parentId;
+      const key = parentId ? this.folderKeyOf(side, parentId) : undefined;
+      if (key !== undefined && key !== m.key) {
+        m.parentKey = key;
+        return;
+      }
+    }
+  }
+
+  /** The folder member whose node on `side` is `id` (folders keep their id when moved; new ones are added). */
+  protected folderKeyOf(side: Side, id: string): string | undefined {
+    if (!this.folderKeys) {
+      this.folderKeys = { onprem: new Map(), cloud: new Map() };
+      for (const f of this.byKey.values()) {
+        if (f.kind !== 'folder') continue;
+        for (const s of ['onprem', 'cloud'] as const) {
+          const fid = this.latest[s].get(f.key)?.id ?? f[s]?.id;
+          if (fid) this.folderKeys[s].set(fid, f.key);
+        }
+      }
+    }
+    return this.folderKeys[side].get(id);
+  }
+
+  private folderKeys: Record<Side, Map<string, string>> | undefined;
 
   protected async failMember(m: MemberState, code: MemberErrorCode, details: string): Promise<void> {
     this.failedKeys.add(m.key);

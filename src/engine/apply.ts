@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type RemoteNode, type Side } from '../connectors/types.js';
-import { NodeError } from '../errors.js';
+import { FolderNotEmptyError, NodeError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { hashChecked, SizeCheckedStream } from './size-check.js';
 import type { Action, ParentRef, SetPlan } from './plan.js';
@@ -105,6 +105,11 @@ class Applier extends ApplyRecorder {
   protected async runOne(a: Action): Promise<void> {
     const m = this.byKey.get(a.member);
     if (!m) return;
+    if (a.type === 'copy' && a.after !== undefined && this.failedKeys.has(a.after)) {
+      // What it depends on failed (a keep-both loser that could not be renamed): it never was a member.
+      await this.finish({ type: 'forget', setId: a.setId, member: a.member, path: a.path, reason: 'not renamed' }, m);
+      return;
+    }
     this.deps.onEvent?.({ event: 'action-start', setId: a.setId, action: a });
     try {
       const bytes = await this.execute(a, m);
@@ -113,7 +118,10 @@ class Applier extends ApplyRecorder {
       this.deps.onEvent?.({ event: 'action-done', setId: a.setId, action: a, bytes });
       await this.finish(a, m);
     } catch (err) {
-      if (err instanceof NodeError) {
+      if (err instanceof FolderNotEmptyError && a.type === 'delete') {
+        await this.keepFolder(a, m);
+        this.deps.onEvent?.({ event: 'warning', setId: a.setId, message: `${a.path}: ${err.message}` });
+      } else if (err instanceof NodeError) {
         await this.failMember(m, err.code, err.message);
         this.outcome.failed.push({ action: a, code: err.code, message: err.message });
         this.deps.onEvent?.({
@@ -162,7 +170,7 @@ class Applier extends ApplyRecorder {
         return 0;
       }
       case 'delete':
-        await c[a.to].delete(this.idOf(m, a.to));
+        await c[a.to].delete(this.idOf(m, a.to), m.kind);
         return 0;
       case 'mkdir': {
         const parentId = this.parentId(a.parent, a.to);

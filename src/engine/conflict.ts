@@ -15,9 +15,13 @@ export function decideWinner(policy: ConflictPolicy, onprem: RemoteNode, cloud: 
   }
 }
 
-/** `report.docx` → `report (conflict onprem 2026-11-22 10-00-00).docx`: the keep-both loser's new name. */
-export function conflictName(name: string, side: Side, when: Date): string {
-  const stamp = when.toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '-');
+/**
+ * `report.docx` → `report (conflict onprem 2026-11-22 10-00-00).docx`: the keep-both loser's new name; the
+ * `n`th candidate (n > 1) adds ` n` to the stamp, for two conflicts of one file within one second.
+ */
+export function conflictName(name: string, side: Side, when: Date, n = 1): string {
+  const stamp =
+    when.toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '-') + (n > 1 ? ` ${n}` : '');
   const dot = name.lastIndexOf('.');
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   return `${stem} (conflict ${side} ${stamp})${ext}`;

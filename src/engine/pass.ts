@@ -1,5 +1,5 @@
 import { SIDES, type Connector, type Side } from '../connectors/types.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, SafetyError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { detectChanges, type SideChanges } from './detect.js';
@@ -88,15 +88,33 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     });
   }
   const guard = { force: opts.force ?? false, maxDeletePercent: opts.maxDeletePercent ?? 50 };
-  for (const w of work) checkGuards(w.state, w.result!.plan, w.views, guard);
+  // Guards stop one set, never the others (SPEC §4): a blocked set is reported and nothing of it is applied.
+  const blocked = new Map<string, SetResult['aborted']>();
+  for (const w of work) {
+    try {
+      checkGuards(w.state, w.result!.plan, w.views, guard, outgoing.get(w.state.set.id));
+    } catch (err) {
+      if (!(err instanceof SafetyError)) throw err;
+      blocked.set(w.state.set.id, { code: err.code, message: err.message, hint: err.hint });
+      emit({ event: 'guard', setId: w.state.set.id, code: err.code, message: err.message, hint: err.hint });
+    }
+  }
   const results: SetResult[] = [...unreadable];
   if (opts.dryRun) {
-    for (const w of work) results.push(summarize(w.state, w.result!.plan, null, w.state.members));
+    for (const w of work) {
+      const r = summarize(w.state, w.result!.plan, null, w.state.members);
+      results.push(withAbort(r, blocked.get(w.state.set.id)));
+    }
     return finish(results, true, emit);
   }
   for (const w of work) {
     if (opts.signal?.aborted) break;
     const { plan, current } = w.result!;
+    const stop = blocked.get(w.state.set.id);
+    if (stop) {
+      results.push(withAbort(summarize(w.state, { ...plan, actions: [] }, null, w.state.members), stop));
+      continue;
+    }
     let outcome: ApplyOutcome | null = null;
     let pathsChanged: MemberState[] = [];
     try {
@@ -145,8 +163,16 @@ async function failUnreadableSet(
   return summarize(state, plan as unknown as SetPlan, null, state.members);
 }
 
+function withAbort(r: SetResult, aborted: SetResult['aborted']): SetResult {
+  return aborted ? { ...r, aborted } : r;
+}
+
 function finish(sets: SetResult[], dryRun: boolean, emit: NonNullable<EngineContext['onEvent']>): PassResult {
-  const exitCode = sets.some((s) => s.failed > 0) ? ExitCode.syncedWithErrors : ExitCode.ok;
+  const exitCode = sets.some((s) => s.aborted)
+    ? ExitCode.safety
+    : sets.some((s) => s.failed > 0)
+      ? ExitCode.syncedWithErrors
+      : ExitCode.ok;
   emit({ event: 'pass-end', exitCode });
   return { sets, exitCode, dryRun };
 }

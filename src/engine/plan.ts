@@ -27,6 +27,8 @@ export type Action =
       type: 'copy';
       setId: string;
       member: string;
+      /** Runs only if every action of this member succeeded (a keep-both loser: after its rename). */
+      after?: string;
       from: Side;
       to: Side;
       parent: ParentRef;

@@ -48,6 +48,8 @@ export class ReconcileBase {
   protected readonly claimedNames: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
   protected readonly leaving: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
   protected readonly newKeys = new Set<string>();
+  /** Member key → the member whose actions must succeed first (a keep-both loser waits for its rename). */
+  protected readonly requires = new Map<string, string>();
   /** Changes made up for members moving in from another set (their old state is the base). */
   protected readonly synthetic = new Map<string, SideChange>();
 
@@ -96,10 +98,13 @@ export class ReconcileBase {
     return { state: 'present', change: ch, node: ch.node };
   }
 
+  /** Forget `m` and what below it exists on neither side; what is still somewhere is visited where it is. */
   protected forgetSubtree(m: MemberState, reason: string): void {
     this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason });
     for (const child of this.childrenOf.get(m.key) ?? []) {
-      if (child.onprem || child.cloud) this.forgetSubtree(child, reason);
+      if (this.presence(child, 'onprem').state === 'present' || this.presence(child, 'cloud').state === 'present')
+        this.visitSync(child);
+      else if (child.onprem || child.cloud) this.forgetSubtree(child, reason);
     }
   }
 
@@ -170,7 +175,8 @@ export class ReconcileBase {
   }
 
   protected push(a: DistributiveOmit<Action, 'setId'>): void {
-    this.actions.push({ ...a, setId: this.state.set.id } as Action);
+    const after = this.requires.get(a.member);
+    this.actions.push({ ...a, setId: this.state.set.id, ...(after ? { after } : {}) } as Action);
   }
 }
 

@@ -12,7 +12,6 @@ export class GoneHandling extends FreshPairing {
     const other = otherSide(side);
     const deleteOther =
       side === 'onprem' ? this.state.set.options.deleteOnCloud : this.state.set.options.deleteOnPrem;
-    const path = this.pathOf(m);
     if (!deleteOther) {
       if (side === 'onprem') {
         this.walkGone(m, side, (d) => this.push({ type: 'detach', member: d.key, path: this.pathOf(d) }));
@@ -35,23 +34,24 @@ export class GoneHandling extends FreshPairing {
       this.recreate(m, other, side);
       return;
     }
-    if (!m[other]) {
-      this.forgetSubtree(m, 'deleted');
-      return;
+    this.deleteGone(m, side);
+  }
+
+  /**
+   * `m` is gone on `side` and nothing the other side holds below it must be kept: delete, member by member and
+   * children first, the copies `side` knew. A folder goes last and only once empty (the connector refuses
+   * anything else); members that moved away first are visited where they are now.
+   */
+  protected deleteGone(m: MemberState, side: Side): void {
+    const other = otherSide(side);
+    for (const c of this.childrenOf.get(m.key) ?? []) {
+      if (this.presence(c, side).state === 'present') this.visitSync(c);
+      else if (this.mustKeep(c, side)) this.recreate(c, other, side);
+      else this.deleteGone(c, side);
     }
-    const covers: string[] = [];
-    const collect = (d: MemberState) => {
-      for (const c of this.childrenOf.get(d.key) ?? []) {
-        if (this.presence(c, side).state === 'present') continue; // moved away first; not deleted with it
-        covers.push(c.key);
-        collect(c);
-      }
-    };
-    collect(m);
-    this.push({ type: 'delete', member: m.key, to: other, path, covers });
-    for (const c of this.descendants(m)) {
-      if (!covers.includes(c.key)) this.visitSync(c);
-    }
+    if (m[other] && this.presence(m, other).state === 'present')
+      this.push({ type: 'delete', member: m.key, to: other, path: this.pathOf(m), covers: [] });
+    else this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason: 'deleted on both sides' });
   }
 
   /** For every member below `m` (and `m`) gone on `side`, call `fn`; members still present are visited apart. */
@@ -63,16 +63,53 @@ export class GoneHandling extends FreshPairing {
     }
   }
 
-  /** Must the member survive a delete on `side`? Yes when its other copy, or anything below it, changed or is new. */
+  /**
+   * Must the member survive a delete on `side`? Yes unless `side` knew exactly what the other side holds: a
+   * copy that changed, moved, is new, never reached `side` (a new member a killed pass recorded, a failed
+   * copy) or waits for a retry beats the delete. A folder also survives while its other copy holds anything
+   * that must be kept: an unknown or excluded entry, a node moved in, a member that must survive.
+   */
   protected mustKeep(m: MemberState, side: Side): boolean {
+    const slot = `${side}:${m.key}`;
+    let keep = this.keepMemo.get(slot);
+    if (keep === undefined) this.keepMemo.set(slot, (keep = this.decideKeep(m, side)));
+    return keep;
+  }
+
+  private readonly keepMemo = new Map<string, boolean>();
+
+  private decideKeep(m: MemberState, side: Side): boolean {
     const other = otherSide(side);
     const o = this.presence(m, other);
     if (o.state !== 'present') return false;
-    if (this.newKeys.has(m.key)) return true;
+    if (this.newKeys.has(m.key) || !m[side] || m.requested) return true;
+    // Not in sync (failed, or recorded by a pass killed before its copy): unless both copies were just found
+    // equal, the deleting side never saw what the other holds.
+    if (m.status !== 'SYNCED' && !this.pairedNow.has(m.key)) return true;
     if (o.change.kind === 'changed') return true;
-    return (this.childrenOf.get(m.key) ?? []).some(
-      (c) => this.presence(c, side).state !== 'present' && this.mustKeep(c, side),
-    );
+    if (m.kind !== 'folder') return false;
+    return this.holdsKeepers(o.node?.id ?? m[other]!.id, other, side);
+  }
+
+  /** Does folder `folderId` on `other` hold (at any depth) something a delete on `side` must not take? */
+  protected holdsKeepers(folderId: string, other: Side, side: Side): boolean {
+    const view = this.input.views[other];
+    if (view.untracked.has(folderId) || view.unreadable.has(folderId)) return true;
+    for (const id of view.children.get(folderId) ?? []) {
+      const key = this.keyById[other].get(id);
+      const c = key === undefined ? undefined : this.byKey.get(key);
+      if (!c || this.newKeys.has(c.key)) return true; // nothing the deleting side ever saw
+      if (this.presence(c, side).state === 'present') {
+        // Still on `side`, somewhere else: it moved out there first and leaves this folder, unless it is
+        // what moved in here.
+        const ch = this.presence(c, other);
+        if (ch.state === 'present' && ch.change.kind === 'changed' && (ch.change.moved || ch.change.renamed))
+          return true;
+        continue;
+      }
+      if (this.mustKeep(c, side)) return true;
+    }
+    return false;
   }
 
   protected recreate(m: MemberState, from: Side, to: Side): void {
@@ -103,14 +140,7 @@ export class GoneHandling extends FreshPairing {
         continue;
       }
       if (this.mustKeep(c, to)) this.recreate(c, from, to);
-      else if (c[from])
-        this.push({
-          type: 'delete',
-          member: c.key,
-          to: from,
-          path: this.pathOf(c),
-          covers: this.descendants(c).map((d) => d.key),
-        });
+      else if (c[from]) this.deleteGone(c, to);
       else this.forgetSubtree(c, 'deleted');
     }
   }

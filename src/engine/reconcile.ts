@@ -5,6 +5,7 @@ import type { ParentRef } from './plan.js';
 import { conflictName, decideWinner } from './conflict.js';
 import type { ReconcileInput, ReconcileResult } from './reconcile-base.js';
 import { GoneHandling } from './reconcile-gone.js';
+import { snapshotOf } from './reconcile-base.js';
 
 export { snapshotOf, type ReconcileInput, type ReconcileResult } from './reconcile-base.js';
 
@@ -19,6 +20,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
 
 /** The walk over every member, parents first, and the merge of two sides that both still have the node. */
 class Reconciler extends GoneHandling {
+  private readonly visited = new Set<string>();
+
   async run(): Promise<ReconcileResult> {
     const memberCount = this.state.members.filter((m) => !m.detached).length;
     for (const m of this.state.members) this.index(m);
@@ -76,7 +79,8 @@ class Reconciler extends GoneHandling {
   }
 
   protected async visit(m: MemberState): Promise<void> {
-    if (m.detached) return;
+    if (m.detached || this.visited.has(m.key)) return;
+    this.visited.add(m.key);
     const on = this.presence(m, 'onprem');
     const cl = this.presence(m, 'cloud');
     const outgoing = (side: Side) => m[side] && this.input.outgoing?.has(`${side}:${m[side]!.id}`);
@@ -157,6 +161,7 @@ class Reconciler extends GoneHandling {
     const onContent = !paired && ((oc.kind === 'changed' && oc.content) || (requested && m.kind === 'file'));
     const clContent = !paired && cc.kind === 'changed' && cc.content;
     let acted = false;
+    let onLoserRenamed = false;
     if (onContent && clContent && !requested) {
       const [ho, hc] = await Promise.all([
         this.input.hashOf('onprem', onNode!.id),
@@ -167,24 +172,8 @@ class Reconciler extends GoneHandling {
         const loser = otherSide(winner);
         const size = (winner === 'onprem' ? onNode : clNode)!.size;
         if (this.state.set.options.conflict === 'keep-both') {
-          const loserNode = (loser === 'onprem' ? onNode : clNode)!;
-          this.push({
-            type: 'rename-loser',
-            member: m.key,
-            on: loser,
-            name: conflictName(loserNode.name, loser, this.input.now),
-            path,
-          });
-          this.push({
-            type: 'copy',
-            member: m.key,
-            from: winner,
-            to: loser,
-            parent: this.sameParent(m, loser),
-            name: loserNode.name,
-            size,
-            path,
-          });
+          this.keepBoth(m, loser, (loser === 'onprem' ? onNode : clNode)!, size);
+          onLoserRenamed = loser === 'onprem';
         } else {
           this.push({
             type: 'update',
@@ -223,13 +212,58 @@ class Reconciler extends GoneHandling {
     }
     acted = this.mergeLocation(m, oc, cc, requested) || acted;
     acted = this.mergeProps(m, oc, cc, onNode ?? null, clNode ?? null) || acted;
-    if (m.kind === 'file' && this.state.set.options.lockOnPrem && !m.lockedByUs && onNode && !onNode.locked) {
-      this.maybeLock(m, false);
+    // Our lock is re-applied when it went missing: an editor that saves by rename replaces the locked file.
+    if (m.kind === 'file' && this.state.set.options.lockOnPrem && onNode && (!onNode.locked || onLoserRenamed)) {
+      this.push({ type: 'lock', member: m.key, path: this.pathOf(m) });
       acted = true;
     }
     if (!acted && (m.status !== 'SYNCED' || oc.kind === 'changed' || cc.kind === 'changed' || requested)) {
       // Both sides already agree (or a failure went away): record it.
       this.push({ type: 'adopt', member: m.key, path });
+    }
+  }
+
+  /**
+   * keep-both: the loser is renamed on its side (a name no other node holds there or on the winner's side) and
+   * becomes a member of its own, copied to the winner's side in this same pass; the winner's bytes take the
+   * original name on the loser's side. A documents set has fixed membership: there the renamed loser stays on
+   * its side only.
+   */
+  protected keepBoth(m: MemberState, loser: Side, loserNode: RemoteNode, size: number): void {
+    const winner = otherSide(loser);
+    const path = this.pathOf(m);
+    const name = this.freeConflictName(m, loser, loserNode);
+    this.push({ type: 'rename-loser', member: m.key, on: loser, name, path });
+    this.push({
+      type: 'copy',
+      member: m.key,
+      from: winner,
+      to: loser,
+      parent: this.sameParent(m, loser),
+      name: loserNode.name,
+      size,
+      path,
+    });
+    if (m.direct) return;
+    const renamed: RemoteNode = { ...loserNode, name };
+    const lm = this.newMember('file', m.parentKey);
+    const dir = m[loser]!.path.split('/').slice(0, -1).join('/');
+    lm[loser] = snapshotOf(renamed, dir ? `${dir}/${name}` : name);
+    if (loser === 'onprem' && m.lockedByUs) lm.lockedByUs = true; // our lock moves with the bytes
+    this.current[loser].set(lm.key, renamed);
+    this.keyById[loser].set(renamed.id, lm.key);
+    this.requires.set(lm.key, m.key);
+    this.planCreate(lm, loser, winner);
+  }
+
+  /** The keep-both name for the loser, unused on both sides (two conflicts within a second get " 2", " 3"...). */
+  protected freeConflictName(m: MemberState, loser: Side, loserNode: RemoteNode): string {
+    const winner = otherSide(loser);
+    const here = loserNode.parentId ?? undefined;
+    const there = m[winner]?.parentId ?? undefined;
+    for (let n = 1; ; n++) {
+      const name = conflictName(loserNode.name, loser, this.input.now, n);
+      if (!this.nameTaken(loser, here, name) && !this.nameTaken(winner, there, name)) return name;
     }
   }
 

@@ -10,50 +10,58 @@ export interface GuardOptions {
   maxDeletePercent: number;
 }
 
+/** A pass may always delete this many documents of a set: a one-document set can delete its document. */
+export const DELETE_FLOOR = 1;
+
 /**
- * SPEC §4 guards, checked before anything is applied. A folder set whose listing suddenly comes back empty
- * (while the state knows members below it) aborts: an unmounted or emptied folder must never propagate as a
- * mass delete. A plan deleting more than `maxDeletePercent` of a set's members aborts unless `force`.
- * Both throw SafetyError (exit 5).
+ * SPEC §4 guards for one set, checked before anything is applied. A folder set whose listing suddenly comes
+ * back empty (while the state knows members below it) aborts: an unmounted or emptied folder must never
+ * propagate as a mass delete. A plan deleting more than `maxDeletePercent` of the set's documents (files, not
+ * folders; more than DELETE_FLOOR) aborts unless `force`. Each throws SafetyError (exit 5) for this set only.
+ * `leaving`: `${side}:${id}` of nodes that moved to another set (not missing, not deleted).
  */
 export function checkGuards(
   state: SetState,
   plan: SetPlan,
   views: Record<Side, SideView>,
   opts: GuardOptions,
+  leaving?: Set<string>,
 ): void {
-  if (state.set.kind === 'folder') {
+  const id = state.set.id;
+  if (state.set.kind === 'folder' && !opts.force) {
     for (const side of ['onprem', 'cloud'] as const) {
       const view = views[side];
-      const known = state.members.filter((m) => !m.direct && !m.detached && m[side]).length;
-      if (view.rootGone && known > 0 && !opts.force) {
+      const known = state.members.filter(
+        (m) => !m.direct && !m.detached && m[side] && !leaving?.has(`${side}:${m[side]!.id}`),
+      ).length;
+      if (view.rootGone && known > 0) {
         throw new SafetyError(
-          `sync set ${state.set.id}: the synced ${side} folder has vanished (${known} known items); nothing was changed`,
+          `sync set ${id} (${state.set.name}): the synced ${side} folder has vanished (${known} known items); nothing was changed in this set`,
           forceHint(state, side),
           'ROOT_GONE',
         );
       }
-      if (view.nodes.size === 1 && known > 0 && !opts.force) {
+      if (view.nodes.size === 1 && known > DELETE_FLOOR) {
         throw new SafetyError(
-          `sync set ${state.set.id}: the ${side} folder is suddenly empty (${known} known items missing); nothing was changed`,
-          `if the folder really was emptied on purpose, run again with --force`,
+          `sync set ${id} (${state.set.name}): the ${side} folder is suddenly empty (${known} known items missing); nothing was changed in this set`,
+          `if the folder really was emptied on purpose, run again with --force (see the plan first: cloudsync sync ${id} --dry-run --force)`,
           'EMPTY_LISTING',
         );
       }
     }
   }
-  const deletes = plan.actions.reduce((n, a) => (a.type === 'delete' ? n + 1 + a.covers.length : n), 0);
-  const total = Math.max(plan.memberCount, 1);
-  const percent = (deletes / total) * 100;
-  if (deletes > 0 && percent > opts.maxDeletePercent && !opts.force) {
+  const kindOf = new Map(state.members.map((m) => [m.key, m.kind]));
+  const deletes = plan.actions.filter((a) => a.type === 'delete' && kindOf.get(a.member) === 'file').length;
+  const total = state.members.filter((m) => m.kind === 'file' && !m.detached).length;
+  const percent = (deletes / Math.max(total, 1)) * 100;
+  if (deletes > DELETE_FLOOR && percent > opts.maxDeletePercent && !opts.force) {
     throw new SafetyError(
-      `sync set ${state.set.id}: the pass would delete ${deletes} of ${plan.memberCount} members (${percent.toFixed(0)}%), more than --max-delete ${opts.maxDeletePercent}%; nothing was changed`,
-      'check both sides; if these deletes are intended, run again with --force (or raise --max-delete)',
+      `sync set ${id} (${state.set.name}): the pass would delete ${deletes} of ${total} documents (${percent.toFixed(0)}%), more than --max-delete ${opts.maxDeletePercent}%; nothing was changed in this set`,
+      `see the plan: cloudsync sync ${id} --dry-run --force; if these deletes are intended, run again with --force (or raise --max-delete)`,
       'MAX_DELETE',
     );
   }
 }
-
 /** What `--force` would do after a synced folder vanished on `side`, given the set's delete options. */
 function forceHint(state: SetState, side: Side): string {
   const o = state.set.options;

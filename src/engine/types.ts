@@ -24,6 +24,8 @@ export type EngineEvent =
   | { event: 'action-done'; setId: string; action: Action; bytes: number }
   | { event: 'action-failed'; setId: string; action: Action; code: MemberErrorCode; message: string }
   | { event: 'warning'; setId?: string; message: string }
+  /** A safety guard stopped one set (exit 5); the others go on. */
+  | { event: 'guard'; setId: string; code: string; message: string; hint?: string }
   | { event: 'pass-end'; exitCode: number };
 
 /** `cloudsync create`. */
@@ -45,7 +47,7 @@ export interface PassOptions {
   dryRun?: boolean;
   /** Override the max-delete guard. */
   force?: boolean;
-  /** Abort when a set would lose more than this percent of its members (default 50). */
+  /** Abort a set that would lose more than this percent of its documents (default 50). */
   maxDeletePercent?: number;
   /** Concurrent transfers (default 4). */
   transfers?: number;
@@ -65,8 +67,8 @@ export interface SetResult {
   failed: number;
   actions: Action[];
   warnings: string[];
-  /** Set when a guard stopped this set (exit 5). */
-  aborted?: { code: string; message: string };
+  /** Set when a guard stopped this set (exit 5): nothing of this set was changed, the others ran. */
+  aborted?: { code: string; message: string; hint?: string };
 }
 
 /** The result of a whole pass (SPEC §6 `sync`: `{"sets", "exitCode"}`). */

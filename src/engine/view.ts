@@ -13,6 +13,11 @@ export interface SideView {
   rel: Map<string, string>;
   /** Folders whose content could not be read: nothing known below them may be taken as deleted. */
   unreadable: Set<string>;
+  /**
+   * Folders that directly hold entries outside the view (excluded, skipped, detached): such a folder is
+   * never empty, so a folder delete from the other side keeps it (SPEC §3 folder deletes).
+   */
+  untracked: Set<string>;
   skipped: SkippedEntry[];
   /** The folder set's root could not be found on this side (although the state knows its id). */
   rootGone: boolean;
@@ -26,6 +31,7 @@ export function emptyView(side: Side): SideView {
     children: new Map(),
     rel: new Map(),
     unreadable: new Set(),
+    untracked: new Set(),
     skipped: [],
     rootGone: false,
   };
@@ -72,7 +78,10 @@ export async function buildView(state: SetState, side: Side, connector: Connecto
   }
   const listing = await connector.listTree(rootNode.id, { recursive: state.set.options.includeSubfolders });
   view.skipped.push(...listing.skipped);
-  for (const s of listing.skipped) if (s.unreadableFolderId) view.unreadable.add(s.unreadableFolderId);
+  for (const s of listing.skipped) {
+    if (s.unreadableFolderId) view.unreadable.add(s.unreadableFolderId);
+    if (s.parentId) view.untracked.add(s.parentId);
+  }
   const byParent = new Map<string, RemoteNode[]>();
   for (const n of listing.nodes) {
     if (n.parentId === null) continue;
@@ -94,8 +103,10 @@ export async function buildView(state: SetState, side: Side, connector: Connecto
     const ids: string[] = [];
     for (const n of kids) {
       const rel = parentRel === '' ? n.name : `${parentRel}/${n.name}`;
-      if (detachedIds.has(n.id) || excluded(rel, n.name)) continue;
-      if (n.kind === 'folder' && !includeFolders) continue;
+      if (detachedIds.has(n.id) || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
+        view.untracked.add(parent.id);
+        continue;
+      }
       view.nodes.set(n.id, n);
       view.rel.set(n.id, rel);
       ids.push(n.id);

@@ -160,7 +160,12 @@ export class WatchLoop {
       if (this.stopped) {
         // Stopping: whatever cut the pass short (the abort itself) is expected; state is consistent.
       } else if (isUnreachable(err)) this.retryLater(err.code, err.message);
-      else if (err instanceof CloudsyncError && err.exitCode === ExitCode.locked) {
+      else if (
+        err instanceof CloudsyncError &&
+        (err.exitCode === ExitCode.locked || err.exitCode === ExitCode.safety)
+      ) {
+        // Another pass holds the lock, or a guard stopped the whole pass (a vanished root): keep serving,
+        // look again at the next interval (a restart loop would not make it better).
         this.deps.onEvent({ event: 'warning', message: `${err.message}; trying again later` });
         this.schedule(this.nextIntervalMs(), 'interval');
       } else fatal = err;

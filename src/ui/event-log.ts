@@ -38,6 +38,9 @@ export function engineEventLogger(log: LogFile, clock: () => number = Date.now):
       case 'warning':
         log.write('warn', escapeControl(e.setId ? `${e.setId.slice(0, 8)} ${e.message}` : e.message));
         return;
+      case 'guard':
+        log.write('warn', `${e.setId.slice(0, 8)} guard ${e.code}: ${e.message}`);
+        return;
       case 'pass-end':
         log.write(
           'info',

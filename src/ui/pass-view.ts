@@ -34,6 +34,9 @@ export function passEventHandler(out: Output, progress: Progress): (e: EngineEve
       case 'warning':
         progress.log(() => out.warn(e.message, { log: false }));
         break;
+      case 'guard':
+        progress.log(() => out.error(e.message, e.hint));
+        break;
       case 'action-failed':
         progress.log(() => out.warn(`${e.action.path}: ${e.code}: ${e.message}`, { log: false }));
         break;
@@ -66,7 +69,7 @@ export function renderPassSummary(out: Output, result: PassResult): string {
     ['SET', 'NAME', 'PUSHED', 'PULLED', 'DELETED', 'MOVED', 'CONFLICTS', 'FAILED'],
     result.sets.map((s) => [
       s.id.slice(0, 8),
-      s.aborted ? `${s.name} ${c.red(`(aborted: ${s.aborted.message})`)}` : s.name,
+      s.aborted ? `${s.name} ${c.red(`(aborted: ${s.aborted.code})`)}` : s.name,
       String(s.pushed),
       String(s.pulled),
       String(s.deleted),

@@ -1,4 +1,15 @@
-import { cp, lstat, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { tempDir } from '../support/cli.js';
 
@@ -20,6 +31,10 @@ export interface SideDriver {
   rm(p: string): Promise<void>;
   mv(from: string, to: string): Promise<void>;
   cp(from: string, to: string): Promise<void>;
+  /** An editor's save: write a new file beside `p`, rename it over `p`. */
+  save?(p: string, content: string): Promise<void>;
+  /** Change the modification time only. */
+  touch?(p: string): Promise<void>;
   /** A symlink (only where the repository has them). */
   symlink?(p: string, target: string): Promise<void>;
   read(p: string): Promise<string | null>;
@@ -67,6 +82,14 @@ export class LocalDriver implements SideDriver {
   }
   async symlink(p: string, target: string): Promise<void> {
     await symlink(target, this.abs(p));
+  }
+  async save(p: string, content: string): Promise<void> {
+    await writeFile(`${this.abs(p)}.~save.tmp`, content);
+    await rename(`${this.abs(p)}.~save.tmp`, this.abs(p));
+  }
+  async touch(p: string): Promise<void> {
+    const t = new Date(Date.now() + 2000);
+    await utimes(this.abs(p), t, t);
   }
   async read(p: string): Promise<string | null> {
     return readFile(this.abs(p), 'utf8').catch(() => null);

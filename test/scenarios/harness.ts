@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Side } from '../../src/connectors/types.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 import type { SideDriver, Tree } from './drivers.js';
@@ -19,6 +20,12 @@ export type Step =
   | { on: Side; mv: [string, string] }
   | { on: Side; cp: [string, string] }
   | { on: Side; symlink: [string, string] }
+  /** An editor's save: a new file renamed over the old name (falls back to a write where there is no rename). */
+  | { on: Side; save: string; content: string }
+  /** Change the modification time only. */
+  | { on: Side; touch: string }
+  /** `cloudsync <args> --json` in a process SIGKILLed after `afterMs`, or once the journals grew by `journalLines`. */
+  | { kill: string[]; afterMs?: number; journalLines?: number }
   /** `cloudsync <args> --json` ($ID is the scenario's set id); exit defaults to 0. */
   | { run: string[]; exit?: number; check?: (out: CliResult, ctx: StepContext) => void | Promise<void> }
   /** `cloudsync sync $ID <args> --json`; exit defaults to 0. */
@@ -80,6 +87,45 @@ interface InspectJson {
   backups?: unknown[];
 }
 
+/** Lines in every state journal of the default profile. */
+async function journalLines(home: string): Promise<number> {
+  const dir = path.join(home, 'state', 'default');
+  let n = 0;
+  for (const f of await readdir(dir).catch(() => [] as string[]))
+    if (f.endsWith('.journal')) n += (await readFile(path.join(dir, f), 'utf8')).split('\n').length - 1;
+  return n;
+}
+
+/** Run the CLI and SIGKILL it after `afterMs`, or once the journals grew by `journalLines` lines. */
+async function killedRun(
+  args: string[],
+  home: string,
+  env: Record<string, string>,
+  at: { afterMs?: number; journalLines?: number },
+): Promise<void> {
+  if (at.afterMs !== undefined) {
+    await runCli([...args, '--json'], { home, env, timeoutMs: at.afterMs });
+    return;
+  }
+  const target = (await journalLines(home)) + (at.journalLines ?? 1);
+  let pid = 0;
+  let done = false;
+  const run = runCli([...args, '--json'], { home, env, onSpawn: (p) => (pid = p) }).finally(
+    () => (done = true),
+  );
+  for (
+    const end = Date.now() + 30_000;
+    !done && Date.now() < end;
+    await new Promise((r) => setTimeout(r, 2))
+  ) {
+    if (pid && (await journalLines(home)) >= target) {
+      process.kill(pid, 'SIGKILL');
+      break;
+    }
+  }
+  await run;
+}
+
 async function seed(driver: SideDriver, tree: Tree): Promise<void> {
   for (const [p, content] of Object.entries(tree)) {
     if (content === null) await driver.mkdir(p);
@@ -123,6 +169,11 @@ export async function runScenario(
         else if ('mv' in step) await d.mv(...step.mv);
         else if ('cp' in step) await d.cp(...step.cp);
         else if ('symlink' in step) await d.symlink!(...step.symlink);
+        else if ('save' in step)
+          await (d.save ? d.save(step.save, step.content) : d.write(step.save, step.content));
+        else if ('touch' in step) await d.touch?.(step.touch);
+      } else if ('kill' in step) {
+        await killedRun(subst(step.kill), home, env, step);
       } else if ('run' in step) {
         const out = await cli(subst(step.run));
         assert.equal(out.code, step.exit ?? 0, explain(`${where}: ${step.run.join(' ')}`, out));

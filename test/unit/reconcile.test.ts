@@ -36,6 +36,7 @@ function view(side: Side, m: Model): SideView {
     children: new Map(),
     rel: new Map(),
     unreadable: new Set(),
+    untracked: new Set(),
     skipped: [],
     rootGone: false,
   };

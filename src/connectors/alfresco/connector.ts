@@ -6,6 +6,7 @@ import type {
   Capabilities,
   Connector,
   Listing,
+  NodeKind,
   RemoteNode,
   SyncedProps,
   WriteOptions,
@@ -155,8 +156,8 @@ export class AlfrescoConnector implements Connector {
     return moveNode(this.http, id, newParentId, newName);
   }
 
-  delete(id: string): Promise<void> {
-    return deleteNode(this.http, id);
+  delete(id: string, kind?: NodeKind): Promise<void> {
+    return deleteNode(this.http, id, kind);
   }
 
   setProps(id: string, props: SyncedProps): Promise<RemoteNode> {

@@ -85,7 +85,7 @@ export async function listTree(
     for (const entry of entries) {
       const path = relPath ? `${relPath}/${entry.name}` : entry.name;
       if (!isSyncable(entry)) {
-        skipped.push({ path, reason: `unsupported node type ${entry.nodeType}` });
+        skipped.push({ path, reason: `unsupported node type ${entry.nodeType}`, parentId: folderId });
         continue;
       }
       nodes.push(toRemoteNode(entry));

@@ -1,7 +1,7 @@
 // Changes to existing nodes: content, name and place, metadata, locks, deletion.
 import type { Readable } from 'node:stream';
-import { NodeError } from '../../errors.js';
-import type { RemoteNode, SyncedProps, WriteOptions } from '../types.js';
+import { FolderNotEmptyError, NodeError } from '../../errors.js';
+import type { NodeKind, RemoteNode, SyncedProps, WriteOptions } from '../types.js';
 import { assertValidName, briefSummary, toNodeError, type ErrorContext } from './errors.js';
 import type { AlfrescoHttp } from './http.js';
 import { fileBody } from './multipart.js';
@@ -103,8 +103,27 @@ export async function moveNode(
   });
 }
 
-/** `DELETE nodes/{id}` into the trashcan (recoverable); already gone counts as done. */
-export async function deleteNode(http: AlfrescoHttp, id: string): Promise<void> {
+/**
+ * `DELETE nodes/{id}` into the trashcan (recoverable); already gone counts as done. The server deletes a
+ * folder with everything below it, so a folder is first listed: one that holds anything is kept
+ * (FolderNotEmptyError). Something created in it between the listing and the delete goes to the trashcan
+ * with it (documented), where it can be restored.
+ */
+export async function deleteNode(http: AlfrescoHttp, id: string, kind?: NodeKind): Promise<void> {
+  const kids =
+    kind === 'file'
+      ? undefined
+      : await http.request({
+          method: 'GET',
+          path: `nodes/${encodeURIComponent(id)}/children`,
+          query: { maxItems: 1, fields: 'id' },
+        });
+  if (kids?.status === 404) return;
+  if (kids?.status === 200) {
+    const entries = (kids.body as { list?: { entries?: unknown[] } } | undefined)?.list?.entries;
+    if (Array.isArray(entries) && entries.length > 0)
+      throw new FolderNotEmptyError(`folder ${id} still holds something; kept`);
+  }
   const res = await http.request({ method: 'DELETE', path: `nodes/${encodeURIComponent(id)}` });
   if (res.status === 204 || res.status === 200 || res.status === 404) return;
   throw toNodeError(res, WRITE_NODE(`node ${id}`));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { NodeError } from '../../errors.js';
+import { FolderNotEmptyError, NodeError } from '../../errors.js';
 import type {
   BrowseEntry,
   Capabilities,
@@ -14,7 +14,7 @@ import type {
   WriteOptions,
 } from '../types.js';
 import { browseFolder } from './browse.js';
-import { toReadError, toWriteError } from './errno.js';
+import { errnoOf, toReadError, toWriteError } from './errno.js';
 import { assertStrictlyInside, assertValidName, isInside, specSegments, toSpecPath } from './names.js';
 import { NodeIndex } from './node-index.js';
 import { idOf, nodeFromStat } from './node-stat.js';
@@ -233,13 +233,21 @@ export class LocalConnector implements Connector {
     if (abs === null) return; // already gone: deleting is idempotent
     if (abs === this.#root)
       throw new NodeError('TARGET_NODE_ACCESS_DENIED', 'refusing to delete the root folder');
+    const what = `cannot delete ${toSpecPath(this.#root, abs)}`;
     try {
-      // rm of a file ignores its mode, so locked (read-only) files go too
-      await fs.promises.rm(abs, { recursive: true, force: true });
+      // A file or an empty folder, never a tree (SPEC §3 folder deletes): rmdir fails on anything left inside,
+      // even entries no listing shows. unlink ignores the file's mode, so locked (read-only) files go too.
+      const st = fs.lstatSync(abs);
+      if (st.isDirectory()) fs.rmdirSync(abs);
+      else fs.unlinkSync(abs);
     } catch (err) {
-      throw toWriteError(err, `cannot delete ${toSpecPath(this.#root, abs)}`);
+      const code = errnoOf(err);
+      if (code === 'ENOENT') return;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST')
+        throw new FolderNotEmptyError(`${toSpecPath(this.#root, abs)} still holds something; kept`);
+      throw toWriteError(err, what);
     }
-    this.#index.forgetTree(abs);
+    this.#index.delete(id);
   }
 
   /** Remove every write bit. True when the owner could write before, i.e. this call made the lock. */

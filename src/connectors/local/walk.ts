@@ -96,7 +96,7 @@ async function listOne(
     if (d.isFile() || d.isDirectory()) wanted.push(d);
     else {
       const reason = d.isSymbolicLink() ? 'symlink' : 'special file';
-      out.skipped.push({ path: toSpecPath(ctx.root, path.join(dirAbs, d.name)), reason });
+      out.skipped.push({ path: toSpecPath(ctx.root, path.join(dirAbs, d.name)), reason, parentId: dirId });
     }
   }
   for (const d of wanted) statOne(ctx, dirAbs, dirId, d.name, recursive, out, queue);
@@ -122,7 +122,11 @@ function statOne(
     st = fs.lstatSync(abs, { bigint: true });
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return; // deleted between readdir and lstat: simply not there
-    out.skipped.push({ path: toSpecPath(ctx.root, abs), reason: `cannot stat (${errnoOf(err) ?? 'error'})` });
+    out.skipped.push({
+      path: toSpecPath(ctx.root, abs),
+      reason: `cannot stat (${errnoOf(err) ?? 'error'})`,
+      parentId: dirId,
+    });
     return;
   }
   // Re-check the type: the entry may have been replaced between readdir and lstat.
@@ -130,6 +134,7 @@ function statOne(
     out.skipped.push({
       path: toSpecPath(ctx.root, abs),
       reason: st.isSymbolicLink() ? 'symlink' : 'special file',
+      parentId: dirId,
     });
     return;
   }

@@ -1,0 +1,233 @@
+// cloudsync's half of a model run: plain passes (with a `--dry-run` of the same pass first, sometimes),
+// passes SIGKILLed at a time or at a journal line and then rerun, two passes at once, and `unsync`; each
+// followed by the invariants of test/model/README.md.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Side } from '../../src/connectors/types.js';
+import { checkMembers, type SetView } from './check-members.js';
+import { lineCount, parseJson, type ModelCli, type Run } from './cli.js';
+import {
+  checkIntegrity,
+  checkNoLoss,
+  deletedBelow,
+  filesBelow,
+  observe,
+  readTree,
+  sameFiles,
+  sameSnapshot,
+  invariantOf,
+  type Observed,
+  type Violation,
+} from './oracle.js';
+import { describeOp, type Op } from './ops.js';
+import type { CaseResult } from './run-case.js';
+import type { ModelSide } from './sides.js';
+import type { World } from './world.js';
+
+/** What a pass needs to run and be checked. */
+export interface PassContext {
+  cli: ModelCli;
+  world: World;
+  sides: Record<Side, ModelSide>;
+  sets: SetView[];
+  home: string;
+  result: CaseResult;
+  log: (line: string) => void;
+  /** Each set's initial root on-prem and in the cloud (prefixes), for counting deletes. */
+  roots: [string, string][];
+  /** Only these invariants count (the mutation check); default all. */
+  only?: string[];
+}
+
+interface SyncJson {
+  sets?: { id: string; actions: { type: string; path?: string }[] }[];
+}
+
+interface Before {
+  o: Observed;
+  state: Map<string, string>;
+}
+
+const actionsOf = (r: Run) => (parseJson<SyncJson>(r)?.sets ?? []).flatMap((s) => s.actions);
+const countTypes = (r: Run) => {
+  const c: Record<string, number> = {};
+  for (const a of actionsOf(r)) c[a.type] = (c[a.type] ?? 0) + 1;
+  return JSON.stringify(Object.fromEntries(Object.entries(c).sort()));
+};
+const brief = (r: Run) => `${r.stdout.slice(0, 300)} ${r.stderr.slice(0, 300)}`.trim();
+
+async function before(ctx: PassContext): Promise<Before> {
+  return { o: await observe(ctx.sides, ctx.home), state: await readTree(path.join(ctx.home, 'state')) };
+}
+
+/** Run one cloudsync op and check what it left; returns the first violation. */
+export async function runPass(ctx: PassContext, op: Op, index: number): Promise<Violation | undefined> {
+  const { cli, result } = ctx;
+  const found = (all: string[]): Violation | undefined => {
+    const msgs = ctx.only ? all.filter((m) => ctx.only!.includes(invariantOf(m))) : all;
+    return msgs.length ? { op: index, invariant: invariantOf(msgs[0]!), messages: msgs } : undefined;
+  };
+  const note = (r: Run, extra = '') => {
+    result.exits[index] = r.code;
+    ctx.log(`  ${String(index).padStart(3)} ${describeOp(op)} → ${r.signal ?? `exit ${r.code}`}${extra}`);
+  };
+  if (index >= 0) result.exits[index] ??= null;
+  switch (op.k) {
+    case 'unsync': {
+      const was = await ctx.sides.onprem.snapshot();
+      const msgs: string[] = [];
+      for (const s of ctx.sets) {
+        const r = await cli.run(['unsync', s.id, '--json']);
+        note(r);
+        if (r.code !== 0) msgs.push(`unsync failed: exit ${r.code}: ${brief(r)}`);
+      }
+      const now = await ctx.sides.onprem.snapshot();
+      for (const [p, e] of was) {
+        const f = now.get(p);
+        if (e.kind === 'file' && (f?.kind !== 'file' || f.content !== e.content))
+          msgs.push(`unsync changed on-prem bytes: ${p}`);
+      }
+      for (const [p, e] of now)
+        if (e.kind === 'file' && !e.writable) msgs.push(`unsync left on-prem read-only: ${p}`);
+      return found(msgs);
+    }
+    case 'sync': {
+      let plan: Run | undefined;
+      if (op.dry) {
+        const b = await before(ctx);
+        plan = await cli.run(['sync', '--dry-run', '--json', ...op.flags]);
+        const a = await before(ctx);
+        const diff =
+          sameSnapshot(b.o.snaps.onprem, a.o.snaps.onprem) ??
+          sameSnapshot(b.o.snaps.cloud, a.o.snaps.cloud) ??
+          sameFiles(b.state, a.state) ??
+          sameFiles(b.o.backups, a.o.backups);
+        if (diff) return found([`dry-run changed something: ${diff}`]);
+      }
+      const b = await before(ctx);
+      const r = await cli.run(['sync', '--json', ...op.flags]);
+      result.passes++;
+      note(r);
+      if (plan && (plan.code !== r.code || countTypes(plan) !== countTypes(r)))
+        return found([
+          `dry-run plan differs from the pass: dry-run exit ${plan.code} ${countTypes(plan)}, pass exit ${r.code} ${countTypes(r)}`,
+        ]);
+      return found(await afterPass(ctx, b, r, op.flags, true));
+    }
+    case 'kill': {
+      const b = await before(ctx);
+      const r = await killedPass(ctx, op);
+      result.passes++;
+      if (r.signal === 'SIGKILL') result.kills++;
+      note(r);
+      if (r.signal !== 'SIGKILL') return found(await afterPass(ctx, b, r, op.flags, true));
+      const o = await observe(ctx.sides, ctx.home);
+      const msgs = [
+        ...checkNoLoss(ctx.world.versions, o),
+        ...checkIntegrity(ctx.world.versions, o, false),
+        ...(await checkMembers(cli, ctx.sets, ctx.sides, o.snaps, false)),
+      ];
+      if (msgs.length) return found(msgs);
+      const b2 = await before(ctx);
+      const again = await cli.run(['sync', '--json']);
+      result.passes++;
+      ctx.log(`      rerun after the kill → exit ${again.code}`);
+      return found(await afterPass(ctx, b2, again, [], true));
+    }
+    case 'race': {
+      const b = await before(ctx);
+      const [r1, r2] = await Promise.all([cli.spawn(['sync', '--json']), cli.spawn(['sync', '--json'])]);
+      result.passes += 2;
+      note(r1, ` and ${r2.signal ?? `exit ${r2.code}`}`);
+      const codes = [r1.code, r2.code];
+      if (codes.every((c) => c === 6)) return found(['both racing passes exited 6: none ran']);
+      const ran = r1.code === 6 ? r2 : r1;
+      const other = ran === r1 ? r2 : r1;
+      if (![0, 3, 5, 6].includes(other.code ?? -1))
+        return found([`bad exit of a racing pass: one exited ${other.code}: ${brief(other)}`]);
+      return found(await afterPass(ctx, b, ran, [], true));
+    }
+    default:
+      throw new Error(`not a cloudsync op: ${op.k}`);
+  }
+}
+
+/** A real `sync` process, SIGKILLed after `op.ms`, or once the journals grew by `op.lines` lines. */
+async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Promise<Run> {
+  const args = ['sync', '--json', ...op.flags];
+  if (op.ms !== undefined) return ctx.cli.spawn(args, { timeoutMs: op.ms });
+  const dir = path.join(ctx.home, 'state', 'default');
+  const lines = async () => {
+    let n = 0;
+    for (const f of await readdir(dir).catch(() => []))
+      if (f.endsWith('.journal')) n += await lineCount(path.join(dir, f));
+    return n;
+  };
+  const target = (await lines()) + (op.lines ?? 1);
+  let pid = 0;
+  let done = false;
+  const run = ctx.cli.spawn(args, { onSpawn: (p) => (pid = p) }).finally(() => (done = true));
+  const end = Date.now() + 30_000;
+  while (!done && Date.now() < end) {
+    if (pid && (await lines()) >= target) {
+      process.kill(pid, 'SIGKILL');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return run;
+}
+
+/** The checks after a pass `r` that started from `b`. */
+async function afterPass(
+  ctx: PassContext,
+  b: Before,
+  r: Run,
+  flags: string[],
+  completed: boolean,
+): Promise<string[]> {
+  const msgs: string[] = [];
+  const code = r.code ?? -1;
+  if (![0, 3, 5].includes(code)) msgs.push(`bad exit ${code}: ${brief(r)}`);
+  const a = await before(ctx);
+  if (code === 5) {
+    const diff =
+      sameSnapshot(b.o.snaps.onprem, a.o.snaps.onprem) ??
+      sameSnapshot(b.o.snaps.cloud, a.o.snaps.cloud) ??
+      sameFiles(b.state, a.state) ??
+      sameFiles(b.o.backups, a.o.backups);
+    if (diff) msgs.push(`guard exit 5 changed something: ${diff}`);
+  } else if (!flags.includes('--force')) {
+    const i = flags.indexOf('--max-delete');
+    const pct = i >= 0 ? Number(flags[i + 1]) : 50;
+    ctx.roots.forEach(([on, cl], k) => {
+      const ex = ctx.sets[k]!.excluded;
+      const docs = Math.max(filesBelow(b.o.snaps.onprem, on, ex), filesBelow(b.o.snaps.cloud, cl, ex));
+      const deleted =
+        deletedBelow(b.o.snaps.onprem, a.o.snaps.onprem, on) +
+        deletedBelow(b.o.snaps.cloud, a.o.snaps.cloud, cl);
+      const allowed = Math.max(1, Math.floor((pct * docs) / 100));
+      if (deleted > allowed)
+        msgs.push(
+          `delete guard let too much through: ${deleted} files deleted below ${on} / ${cl} of ${docs} (--max-delete ${pct})`,
+        );
+    });
+  }
+  msgs.push(...checkNoLoss(ctx.world.versions, a.o), ...checkIntegrity(ctx.world.versions, a.o, completed));
+  if (completed && a.state.has('default/.lock'))
+    msgs.push('lock left: state/default/.lock after a completed pass');
+  const converged = completed && (code === 0 || code === 3);
+  msgs.push(...(await checkMembers(ctx.cli, ctx.sets, ctx.sides, a.o.snaps, converged)));
+  if (msgs.length === 0 && converged) {
+    const again = await ctx.cli.run(['sync', '--json']);
+    ctx.result.passes++;
+    const left = actionsOf(again).filter((x) => x.type !== 'fail');
+    if (left.length || ![0, 3].includes(again.code ?? -1))
+      msgs.push(
+        `no convergence: a second pass with no user change exited ${again.code} and did ${left
+          .map((x) => `${x.type} ${x.path ?? ''}`)
+          .join(', ')}`,
+      );
+  }
+  return msgs;
+}

@@ -1,0 +1,95 @@
+// The user's half of a model run: applies one user operation to a side, after checking that it still makes
+// sense there (a replayed or shrunk sequence may name paths that are gone: then the op is skipped), and
+// records which versions the user deliberately superseded (overwrote or deleted while seeing their bytes).
+import type { Side } from '../../src/connectors/types.js';
+import type { Op } from './ops.js';
+import type { Version } from './oracle.js';
+import type { ModelSide, Snapshot } from './sides.js';
+
+/** Every version ever written and the sides it was written to. */
+export class World {
+  readonly versions = new Map<string, Version>();
+  constructor(readonly sides: Record<Side, ModelSide>) {}
+
+  /** Record a new version (written by op `op`; -1 for the setup). */
+  wrote(content: string, op: number): void {
+    if (!this.versions.has(content)) this.versions.set(content, { superseded: false, op });
+  }
+
+  private supersedeBelow(s: Snapshot, p: string): void {
+    for (const [q, e] of s)
+      if (e.kind === 'file' && (q === p || q.startsWith(`${p}/`))) {
+        const v = this.versions.get(e.content);
+        if (v) v.superseded = true;
+      }
+  }
+
+  /** Apply a user op; false when it was skipped (its paths no longer fit, or the side refused it). */
+  async apply(op: Op, index: number): Promise<boolean> {
+    if (!('on' in op)) throw new Error(`not a user op: ${op.k}`);
+    const side = this.sides[op.on];
+    if (op.k === 'symlink' && side.label !== 'local') return false;
+    const s = await side.snapshot();
+    const parentOk = (p: string) => {
+      for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) {
+        const e = s.get(p.slice(0, i));
+        if (e && e.kind !== 'dir') return false;
+      }
+      return true;
+    };
+    const kind = (p: string) => s.get(p)?.kind;
+    switch (op.k) {
+      case 'write':
+        if (kind(op.path) === 'dir' || kind(op.path) === 'link' || !parentOk(op.path)) return false;
+        break;
+      case 'save':
+      case 'touch':
+        if (kind(op.path) !== 'file') return false;
+        break;
+      case 'rm':
+        if (!s.has(op.path)) return false;
+        break;
+      case 'mv':
+        if (!s.has(op.from) || s.has(op.to) || op.to.startsWith(`${op.from}/`) || !parentOk(op.to))
+          return false;
+        break;
+      case 'mkdir':
+      case 'symlink':
+        if (s.has(op.path) || !parentOk(op.path)) return false;
+        break;
+    }
+    try {
+      switch (op.k) {
+        case 'write':
+          await side.write(op.path, op.content);
+          break;
+        case 'save':
+          await side.save(op.path, op.content);
+          break;
+        case 'rm':
+          await side.rm(op.path);
+          break;
+        case 'mv':
+          await side.mv(op.from, op.to);
+          break;
+        case 'mkdir':
+          await side.mkdir(op.path);
+          break;
+        case 'touch':
+          await side.touch(op.path);
+          break;
+        case 'symlink':
+          await side.symlink(op.path, op.target);
+          break;
+      }
+    } catch {
+      return false; // e.g. an edit in place of a file locked read-only by --lock-onprem: the editor says no
+    }
+    if (op.k === 'write' || op.k === 'save') {
+      this.wrote(op.content, index);
+      this.supersedeBelow(s, op.path); // the user saw the bytes they overwrote
+    }
+    if (op.k === 'rm') this.supersedeBelow(s, op.path);
+    return true;
+  }
+}
