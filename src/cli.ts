@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { registerCompletePath } from './commands/complete-path.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerCreate } from './commands/create.js';
 import { registerInspect } from './commands/inspect.js';
@@ -7,30 +7,29 @@ import { registerList } from './commands/list.js';
 import { registerLogin } from './commands/login.js';
 import { registerLogout } from './commands/logout.js';
 import { registerRequestSync } from './commands/request-sync.js';
-import { envFlag, processRuntime, type Runtime } from './commands/runtime.js';
+import { colorAllowed, envFlag, processRuntime, type Runtime } from './commands/runtime.js';
 import { registerSetup } from './commands/setup.js';
 import { registerSync } from './commands/sync.js';
 import { registerUnsync } from './commands/unsync.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWhoami } from './commands/whoami.js';
+import { registerProfiles } from './commands/profiles.js';
+import { registerSet } from './commands/set.js';
+import { registerStatus } from './commands/status.js';
+import { registerVersion } from './commands/version.js';
+import { BUGS_URL } from './package-info.js';
 import { CloudsyncError, ExitCode } from './errors.js';
 import { redact } from './redact.js';
 import { jsonLine, Output } from './ui/output.js';
 
-interface PackageJson {
-  version: string;
-  bugs?: { url?: string } | string;
-}
-
-/** package.json, read once: the version and where to report bugs. */
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as PackageJson;
-const ISSUES = (typeof pkg.bugs === 'string' ? pkg.bugs : pkg.bugs?.url) ?? 'the cloudsync issue tracker';
+/** Thrown when `-V`/`--version` is seen anywhere: main() then runs the `version` command instead. */
+class VersionRequested extends Error {}
 
 /** The commander program with every command; also walked by the completion generator. */
 export function buildProgram(rt: Runtime): Command {
   const program = new Command('cloudsync')
     .description('Two-way sync between an on-premise repository and a cloud repository.')
-    .version(pkg.version, '-V, --version', 'print the version')
+    .option('-V, --version', 'print the version (as `cloudsync version`; with --json too)')
     .addOption(new Option('--home <dir>', 'where config, credentials and state live').env('CLOUDSYNC_HOME'))
     .addOption(new Option('--profile <name>', 'which profile (pair of connections)').env('CLOUDSYNC_PROFILE'))
     .option('--json', 'machine-readable output on stdout (errors too)')
@@ -40,6 +39,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('-y, --yes', 'never prompt (implied when stdin is not a terminal, or CI is set)')
     .option('--log-file <file>', 'keep the log here instead of <home>/logs/cloudsync.log')
     .option('--no-log-file', 'keep no log file for this run')
+    .option('--no-pager', 'never send long listings (inspect) through $PAGER')
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
@@ -74,10 +74,29 @@ Examples:
     registerSync,
     registerWatch,
     registerCompletion,
+    registerStatus,
+    registerVersion,
+    registerProfiles,
+    registerSet,
+    registerCompletePath,
   ]) {
     register(program, rt);
   }
+  program.on('option:version', () => {
+    throw new VersionRequested();
+  });
   return program;
+}
+
+/** An ANSI escape sequence (colour, cursor movement). */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[ -/]*[@-~]`, 'g');
+
+/** ANSI escapes removed and line breaks folded, so an error is one clean line in JSON and logs. */
+function oneLine(text: string): string {
+  return text
+    .replace(ANSI, '')
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim();
 }
 
 /** Write an error the way the user asked (JSON on stdout or `error:`/`hint:` on stderr); returns the exit code. */
@@ -94,7 +113,11 @@ export function reportError(err: unknown, out: Output): number {
     code = 'USAGE';
     // commander.help with a non-zero code: no command was given, and the help already went to stderr.
     message = err.code === 'commander.help' ? 'no command given' : err.message.replace(/^error: /, '');
-    hint = 'see `cloudsync --help` or `cloudsync <command> --help`';
+    // commander appends "\n(Did you mean status?)": that belongs in the hint, not in a one-line message.
+    const suggestion = /\s*\((Did you mean [^)]*)\)\s*$/.exec(message);
+    if (suggestion) message = message.slice(0, suggestion.index);
+    const help = 'see `cloudsync --help` or `cloudsync <command> --help`';
+    hint = suggestion ? `${suggestion[1]!.replace(/^Did/, 'did')}; ${help}` : help;
     exitCode = ExitCode.usage;
   } else if (err instanceof Error && err.name === 'ExitPromptError') {
     code = 'CANCELLED';
@@ -104,12 +127,20 @@ export function reportError(err: unknown, out: Output): number {
     code = 'INTERNAL';
     // A crash report quotes whatever the error held: scrub it like every other output.
     message = redact(`unexpected error: ${err instanceof Error ? err.message : String(err)}`);
-    hint = `please report it at ${ISSUES} with the output of \`cloudsync --version\` and the command you ran${verbose ? '' : ' (add --verbose for the stack trace)'}`;
+    hint = `please report it at ${BUGS_URL} with the output of \`cloudsync --version\` and the command you ran${verbose ? '' : ' (add --verbose for the stack trace)'}`;
     exitCode = ExitCode.internal;
   }
+  // One line each, whatever the source: no terminal decorations, no embedded newlines (JSON and log alike).
+  message = oneLine(message);
+  hint = hint === undefined ? undefined : oneLine(hint);
   out.log?.write('error', `${code}: ${message}${hint ? ` (hint: ${hint})` : ''}`);
   if (exitCode === ExitCode.internal && err instanceof Error && err.stack) out.log?.write('error', err.stack);
-  if (json) rt.stdout.write(`${jsonLine({ error: { code, message, hint: hint ?? null } })}\n`);
+  const error = { code, message, hint: hint ?? null };
+  // watch --json is NDJSON: its last line, an error included, is an event with a time like every other.
+  const doc = (rt as { ndjson?: boolean }).ndjson
+    ? { event: 'fatal', time: new Date().toISOString(), exitCode, error }
+    : { error };
+  if (json) rt.stdout.write(`${jsonLine(doc)}\n`);
   else out.error(message, hint);
   if (verbose && exitCode === ExitCode.internal && err instanceof Error && err.stack)
     rt.stderr.write(`${redact(err.stack)}\n`);
@@ -120,14 +151,28 @@ export function reportError(err: unknown, out: Output): number {
 export async function main(argv: string[], injected?: Runtime): Promise<void> {
   const real = injected === undefined;
   const rt = injected ?? processRuntime();
+  if (real) {
+    // `cloudsync inspect X | head -1`: a closed stdout ends the command quietly, as git and gh do.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(rt.exitCode);
+      throw err;
+    });
+  }
   const program = buildProgram(rt);
   let exitCode: number;
   try {
-    await program.parseAsync(argv);
+    try {
+      await program.parseAsync(argv);
+    } catch (err) {
+      if (!(err instanceof VersionRequested)) throw err;
+      // `--version` anywhere: the `version` command with the same global options (--json, --home).
+      const rest = argv.slice(2).filter((a) => a !== '-V' && a !== '--version');
+      await buildProgram(rt).parseAsync([...argv.slice(0, 2), 'version', ...rest]);
+    }
     exitCode = rt.exitCode;
   } catch (err) {
-    if (err instanceof CommanderError && (err.exitCode === 0 || err.code === 'commander.version')) {
-      exitCode = 0; // --help, --version
+    if (err instanceof CommanderError && err.exitCode === 0) {
+      exitCode = 0; // --help
     } else {
       // Read the flags from argv too: a usage error can come before commander stored any option.
       const opts = program.opts<{ json?: boolean; verbose?: boolean; color?: boolean }>();
@@ -135,7 +180,7 @@ export async function main(argv: string[], injected?: Runtime): Promise<void> {
         json: Boolean(opts.json) || argv.includes('--json'),
         verbose: Boolean(opts.verbose) || argv.includes('--verbose') || argv.includes('-v'),
         quiet: false,
-        color: opts.color !== false && !argv.includes('--no-color') && !rt.env.NO_COLOR,
+        color: opts.color !== false && !argv.includes('--no-color') && colorAllowed(rt.env),
         forceColor: envFlag(rt.env.FORCE_COLOR),
       };
       const out = new Output(mode, rt);

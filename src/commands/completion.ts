@@ -17,9 +17,13 @@ Examples:
   $ cloudsync completion fish > ~/.config/fish/completions/cloudsync.fish`,
     )
     .action(
-      commandAction(rt, async (g, cmd) => {
-        // Raw script even with --json: it is meant to be sourced, and JSON would be useless to a shell.
-        g.rt.stdout.write(generateCompletion(program, cmd.processedArgs[0] as Shell));
-      }),
+      commandAction(
+        rt,
+        async (g, cmd) => {
+          // Raw script even with --json: it is meant to be sourced, and JSON would be useless to a shell.
+          g.rt.stdout.write(generateCompletion(program, cmd.processedArgs[0] as Shell));
+        },
+        { anyProfile: true },
+      ),
     );
 }

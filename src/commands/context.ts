@@ -51,9 +51,11 @@ export async function openSide(
   const credentials = new CredentialStore(homeOf(g));
   const stored = (await credentials.get(g.profile, side)) ?? {};
   return openConnector(side, conn, stored, {
-    env: g.rt.env,
     signal,
+    home: homeOf(g),
     log: (line) => g.out.debug(`[${side}] ${line}`),
+    env: g.rt.env,
+    subscriber: `${homeOf(g)}#${g.profile}`,
     onTicketRenewed: (ticket) => {
       // Keep the username next to the new ticket; a failed save only costs a later re-login.
       void Promise.resolve(credentials.set(g.profile, side, { ...stored, ticket })).catch((err: unknown) =>

@@ -1,11 +1,15 @@
+import path from 'node:path';
 import { Option, type Command } from 'commander';
+import type { ConnectionConfig } from '../config/config.js';
+import type { Side } from '../connectors/types.js';
+import { UsageError } from '../errors.js';
 import { createSyncSet, runPass } from '../engine/index.js';
 import type { PassResult } from '../engine/types.js';
 import { toSetRow } from '../engine/views.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../store/schema.js';
-import { passEventHandler, renderPassSummary } from '../ui/pass-view.js';
+import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
-import { withEngine } from './context.js';
+import { requireConnection, withEngine } from './context.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 interface CreateOptions {
@@ -21,15 +25,36 @@ interface CreateOptions {
   exclude?: string[];
 }
 
+/**
+ * A path as the user typed it, as a path of the connection: an absolute path inside a local connection's
+ * folder is taken relative to it (what a shell's Tab completion produces); outside it is a usage error.
+ */
+export function connectionPath(conn: ConnectionConfig, side: Side, p: string): string {
+  if (conn.kind !== 'local' || !path.isAbsolute(p)) return p;
+  const rel = path.relative(conn.address, p);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new UsageError(
+      `${p} is not inside the ${side} folder ${conn.address}`,
+      `give a path inside ${conn.address}, or relative to it`,
+    );
+  }
+  return rel.split(path.sep).join('/');
+}
+
 /** `cloudsync create`: record the set, then push it at once unless --no-sync. Exit code is the pass's. */
-export async function runCreate(g: Globals, paths: string[], opts: CreateOptions): Promise<number> {
+export async function runCreate(g: Globals, given: string[], opts: CreateOptions): Promise<number> {
+  const onpremConn = await requireConnection(g, 'onprem');
+  const cloudConn = await requireConnection(g, 'cloud');
+  const paths = given.map((p) => connectionPath(onpremConn, 'onprem', p));
+  const target = connectionPath(cloudConn, 'cloud', opts.target);
   const progress = new Progress(g.out);
-  const onEvent = g.json ? undefined : passEventHandler(g.out, progress);
+  const stats = newPassStats(g.out);
+  const onEvent = g.json ? undefined : passEventHandler(g.out, progress, stats);
   try {
     const { state, pass } = await withEngine(g, onEvent, async (ctx) => {
       const created = await createSyncSet(ctx, {
         paths,
-        target: opts.target,
+        target,
         mkdir: Boolean(opts.mkdir),
         name: opts.name,
         options: {
@@ -47,10 +72,11 @@ export async function runCreate(g: Globals, paths: string[], opts: CreateOptions
       return { state: await ctx.store.load(created.set.id), pass: result };
     });
     const row = toSetRow(state);
+    if (g.quiet && !g.json && (pass?.exitCode ?? 0) === 0) return 0; // -q: nothing on success
     g.out.result(pass ? { ...row, pass } : row, () => {
       const head = `created ${row.kind} set ${row.id} (${row.name}) -> ${row.target || '/'}`;
       return pass
-        ? `${head}\n${renderPassSummary(g.out, pass)}`
+        ? `${head}\n${renderPassSummary(g.out, pass, stats)}`
         : `${head}\nnot synced yet; run \`cloudsync sync ${row.id.slice(0, 8)}\``;
     });
     return pass?.exitCode ?? 0;

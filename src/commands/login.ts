@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigStore, type ConnectionConfig } from '../config/config.js';
 import { CredentialStore } from '../config/credentials.js';
+import { assertHomeOutside } from '../config/home-check.js';
 import type { AlfrescoCredentials } from '../connectors/alfresco/index.js';
 import { LocalConnector } from '../connectors/local/index.js';
 import { otherSide, type Side } from '../connectors/types.js';
@@ -21,6 +22,21 @@ export interface LoginOptions {
   network?: string;
   caFile?: string;
   allowHttp?: boolean;
+  proxy?: string;
+  events?: string;
+  fullCrawlEvery?: string;
+  retryAfterMax?: string;
+  retryBudget?: string;
+}
+
+/** A positive number of seconds from a flag, or exit 2 naming the flag. */
+export function parseSeconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)?$/.exec(value.trim());
+  const n = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's') as 's'] : NaN;
+  if (!(n > 0))
+    throw new UsageError(`--${flag} '${value}' is not a duration`, 'give seconds, or 90s, 10m, 6h, 1d');
+  return n;
 }
 
 /** True for an address that names a server rather than a folder. */
@@ -42,7 +58,19 @@ async function loginLocal(
   folder: string,
   opts: LoginOptions,
 ): Promise<ConnectionConfig> {
-  for (const flag of ['username', 'passwordStdin', 'tokenStdin', 'network', 'caFile', 'allowHttp'] as const) {
+  for (const flag of [
+    'username',
+    'passwordStdin',
+    'tokenStdin',
+    'network',
+    'caFile',
+    'allowHttp',
+    'proxy',
+    'events',
+    'fullCrawlEvery',
+    'retryAfterMax',
+    'retryBudget',
+  ] as const) {
     if (opts[flag] !== undefined)
       throw new UsageError(`--${kebab(flag)} applies to a server URL, not a folder`);
   }
@@ -55,6 +83,7 @@ async function loginLocal(
     );
   }
   const other = await new ConfigStore(homeOf(g)).getConnection(g.profile, otherSide(side));
+  assertHomeOutside(homeOf(g), address, `the ${side} folder`);
   if (other?.kind === 'local' && overlaps(address, other.address)) {
     throw new UsageError(
       `${address} overlaps the ${otherSide(side)} folder ${other.address}`,
@@ -126,14 +155,43 @@ async function loginAlfresco(
   if (caFile) conn.caFile = caFile;
   if (opts.allowHttp) conn.allowHttp = true;
   const { limitsFromEnv } = await import('../connectors/alfresco/limits.js');
+  const { checkProxyUrl, checkBrokerUrl, resolveProxy } = await import('../connectors/alfresco/index.js');
+  if (opts.proxy) conn.proxy = checkProxyUrl(opts.proxy);
+  if (opts.events) {
+    checkBrokerUrl(opts.events, conn.allowHttp);
+    conn.events = opts.events;
+  } else if (opts.fullCrawlEvery !== undefined)
+    throw new UsageError('--full-crawl-every applies with --events only');
+  const fullCrawlEvery = parseSeconds('full-crawl-every', opts.fullCrawlEvery);
+  if (fullCrawlEvery !== undefined) conn.fullCrawlEveryS = fullCrawlEvery;
+  const retryAfterMax = parseSeconds('retry-after-max', opts.retryAfterMax);
+  if (retryAfterMax !== undefined) conn.retryAfterMaxS = retryAfterMax;
+  const retryBudget = parseSeconds('retry-budget', opts.retryBudget);
+  if (retryBudget !== undefined) conn.retryBudgetS = retryBudget;
   const connOpts = {
     url: conn.address,
     network: conn.network,
     caFile,
     allowHttp: conn.allowHttp,
     side,
+    proxy: resolveProxy(conn.address, conn.proxy, g.rt.env),
     limits: limitsFromEnv(g.rt.env),
   };
+  // Questions in the order people expect (user name, then password), and the spinner only after the last
+  // answer: drawn earlier, it would paint over the prompt.
+  const envPrefix = `CLOUDSYNC_${side.toUpperCase()}_`;
+  const usesToken =
+    opts.password === undefined &&
+    !opts.passwordStdin &&
+    (Boolean(opts.tokenStdin) || Boolean(g.rt.env[`${envPrefix}TOKEN`]));
+  const username = usesToken
+    ? undefined
+    : (opts.username ??
+      g.rt.env[`${envPrefix}USERNAME`] ??
+      (g.interactive ? await promptText(g.rt, 'Username:') : undefined));
+  if (!usesToken && !username) {
+    throw new UsageError('no user name given', `pass --username or set ${envPrefix}USERNAME`);
+  }
   const secret = await gatherSecret(g, side, opts);
   const progress = new Progress(g.out);
   let creds: AlfrescoCredentials;
@@ -147,16 +205,8 @@ async function loginAlfresco(
       const connector = new AlfrescoConnector({ ...connOpts, log: (l) => g.out.debug(l) }, creds);
       user = (await connector.whoami().finally(() => connector.close())).user;
     } else {
-      const username =
-        opts.username ??
-        g.rt.env[`CLOUDSYNC_${side.toUpperCase()}_USERNAME`] ??
-        (g.interactive ? await promptText(g.rt, 'Username:') : undefined);
-      if (!username) {
-        throw new UsageError(
-          'no user name given',
-          `pass --username or set CLOUDSYNC_${side.toUpperCase()}_USERNAME`,
-        );
-      }
+      if (!username)
+        throw new UsageError('no user name given', `pass --username or set ${envPrefix}USERNAME`);
       const { alfrescoLogin } = await import('../connectors/alfresco/index.js');
       const res = await alfrescoLogin(
         { ...connOpts, log: (l) => g.out.debug(l) },
@@ -170,8 +220,25 @@ async function loginAlfresco(
     progress.stop();
   }
   conn.username = user;
+  if (conn.events) await probeBroker(g, side, conn);
   await new CredentialStore(homeOf(g)).set(g.profile, side, creds);
   return { conn, user };
+}
+
+/** Connect to the event broker once (and leave), so a wrong address or password fails the login. */
+async function probeBroker(g: Globals, side: Side, conn: ConnectionConfig): Promise<void> {
+  const { openConnector } = await import('../connectors/index.js');
+  const connector = await openConnector(
+    side,
+    conn,
+    {},
+    { env: g.rt.env, subscriber: `cloudsync-login-${process.pid}` },
+  );
+  try {
+    await (connector as { changes?: { probe(): Promise<void> } }).changes?.probe();
+  } finally {
+    await connector.close();
+  }
 }
 
 /**
@@ -227,26 +294,38 @@ export function registerLogin(program: Command, rt: Runtime): void {
     .option('--token-stdin', 'read an access token from stdin instead of a password')
     .option('--network <id>', 'tenant/network id (default -default-)')
     .option('--ca-file <pem>', 'extra CA certificates to trust (PEM)')
-    .option('--allow-http', 'permit plain http:// to a non-loopback host')
+    .option('--allow-http', 'permit plain http:// (and stomp://) to a non-loopback host')
+    .option('--proxy <url>', 'outbound HTTP proxy (default: HTTPS_PROXY/HTTP_PROXY; NO_PROXY applies)')
+    .option('--events <broker-url>', 'repository events: stomp://host:61613 or stomp+ssl://host:61614')
+    .option('--full-crawl-every <duration>', 'with --events, still list everything this often (default 1d)')
+    .option('--retry-after-max <duration>', 'longest Retry-After obeyed (default 120s)')
+    .option('--retry-budget <duration>', 'all retry waits of one request together (default 300s)')
     .addHelpText(
       'after',
       `
 Credentials are never taken from the command line: use --password-stdin, --token-stdin,
 CLOUDSYNC_<SIDE>_USERNAME/_PASSWORD/_TOKEN, or the prompt. Only the ticket is stored (0600).
+Broker credentials come from CLOUDSYNC_<SIDE>_BROKER_USERNAME/_BROKER_PASSWORD, never stored.
 
 Examples:
   $ cloudsync login onprem ./repo
   $ cloudsync login cloud https://acs.example.com --username alice
-  $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin`,
+  $ printf %s "$PW" | cloudsync login cloud https://acs.example.com --username alice --password-stdin
+  $ cloudsync login cloud https://acs.example.com --username alice --events stomp+ssl://mq.example.com:61614
+  $ cloudsync login cloud https://acs.example.com --username alice --proxy http://proxy.corp:3128`,
     )
     .action(
-      commandAction(rt, (g, cmd) => {
-        const [side, address] = cmd.processedArgs as [string, string];
-        const opts = cmd.opts<LoginOptions>();
-        if (opts.passwordStdin && opts.tokenStdin) {
-          throw new UsageError('--password-stdin and --token-stdin cannot be used together');
-        }
-        return runLogin(g, side, address, opts);
-      }),
+      commandAction(
+        rt,
+        (g, cmd) => {
+          const [side, address] = cmd.processedArgs as [string, string];
+          const opts = cmd.opts<LoginOptions>();
+          if (opts.passwordStdin && opts.tokenStdin) {
+            throw new UsageError('--password-stdin and --token-stdin cannot be used together');
+          }
+          return runLogin(g, side, address, opts);
+        },
+        { anyProfile: true },
+      ),
     );
 }

@@ -1,8 +1,13 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { ConfigStore, PROFILE_NAME } from '../config/config.js';
+import { assertPrivateHome } from '../config/home-check.js';
 import { resolveHome } from '../config/home.js';
+import { didYouMean } from '../suggest.js';
 import { UsageError } from '../errors.js';
 import { LogFile } from '../ui/log-file.js';
+import { choosePager } from '../ui/pager.js';
 import { Output, type Streams } from '../ui/output.js';
 import { shellQuote } from '../ui/wizard.js';
 
@@ -15,6 +20,8 @@ export interface Runtime extends Streams {
   exitCode: number;
   /** Set by long-running commands (watch) whose handles may outlive them: cli.ts exits explicitly. */
   exitWhenDone: boolean;
+  /** Set by `watch --json`: an error ends the NDJSON stream as an event line (`event`, `time`). */
+  ndjson?: boolean;
   /** The persistent log of this run, opened by readGlobals; cli.ts flushes it before the process ends. */
   log?: LogFile;
   /** Call `handler` on SIGINT/SIGTERM until the returned function is called. */
@@ -70,6 +77,8 @@ interface RawGlobals {
   verbose?: boolean;
   color?: boolean;
   yes?: boolean;
+  /** false with --no-pager. */
+  pager?: boolean;
   /** --log-file <path>, or false with --no-log-file. */
   logFile?: string | false;
 }
@@ -84,7 +93,8 @@ const LOG_KEEP = 3;
  * environment are masked in it, besides the patterns every log line is scrubbed of.
  */
 function openLog(cmd: Command, raw: RawGlobals, rt: Runtime, out: Output): LogFile | undefined {
-  if (raw.logFile === false || cmd.name() === 'completion') return undefined;
+  if (raw.logFile === false || ['completion', 'complete-path', 'version'].includes(cmd.name()))
+    return undefined;
   const file = raw.logFile
     ? path.resolve(raw.logFile)
     : path.join(resolveHome(raw.home, rt.env), 'logs', 'cloudsync.log');
@@ -115,12 +125,19 @@ function describeCommand(cmd: Command): string {
   return parts.join(' ');
 }
 
-/** Profile names become directory names: keep them to a safe alphabet so one can never point outside <home>. */
-const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
 /** True when an environment flag is set to something other than empty, "0" or "false". */
 export function envFlag(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/**
+ * Whether the environment allows colour at all: not with NO_COLOR (any non-empty value, no-color.org),
+ * FORCE_COLOR=0/false (the chalk convention), or TERM=dumb (a terminal that cannot draw it).
+ */
+export function colorAllowed(env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && !envFlag(env.FORCE_COLOR)) return false;
+  return env.TERM !== 'dumb';
 }
 
 /** Read the global options of the running command (given before or after the command name). */
@@ -136,10 +153,22 @@ export function readGlobals(cmd: Command, rt: Runtime): Globals {
   const json = Boolean(raw.json);
   const quiet = Boolean(raw.quiet);
   const verbose = Boolean(raw.verbose) && !quiet;
-  // NO_COLOR: any non-empty value disables colour (no-color.org).
-  const color = raw.color !== false && !rt.env.NO_COLOR;
+  const color = raw.color !== false && colorAllowed(rt.env);
   const yes = Boolean(raw.yes) || json || !rt.stdinIsTTY || envFlag(rt.env.CI);
-  const out = new Output({ json, quiet, verbose, color, forceColor: envFlag(rt.env.FORCE_COLOR) }, rt);
+  const out = new Output(
+    {
+      json,
+      quiet,
+      verbose,
+      color,
+      forceColor: envFlag(rt.env.FORCE_COLOR),
+      dumbTerminal: rt.env.TERM === 'dumb',
+      pager: choosePager(rt.env, rt.stdoutIsTTY, raw.pager === false),
+    },
+    rt,
+  );
+  // Before anything reads or writes the home (the log included): a home others can write is refused.
+  if (cmd.name() !== 'completion') assertPrivateHome(resolveHome(raw.home, rt.env));
   rt.log ??= openLog(cmd, raw, rt, out);
   out.log = rt.log;
   return {
@@ -155,6 +184,48 @@ export function readGlobals(cmd: Command, rt: Runtime): Globals {
   };
 }
 
+/** The profiles of a home: those with a connection in config.json, and those with sets under state/. */
+export async function knownProfiles(home: string): Promise<string[]> {
+  const configured = await new ConfigStore(home).profiles();
+  let withState: string[] = [];
+  try {
+    const entries = await fs.promises.readdir(path.join(home, 'state'), { withFileTypes: true });
+    withState = entries.filter((e) => e.isDirectory() && PROFILE_NAME.test(e.name)).map((e) => e.name);
+  } catch {
+    // no state yet
+  }
+  return [...new Set([...configured, ...withState])].sort();
+}
+
+/**
+ * A --profile (or CLOUDSYNC_PROFILE) that names no existing profile is exit 2, like kubectl's unknown context:
+ * otherwise a typo shows an empty profile and exits 0. `default` always exists.
+ */
+async function requireProfile(g: Globals): Promise<void> {
+  if (g.profile === 'default') return;
+  const home = resolveHome(g.homeFlag, g.rt.env);
+  const profiles = await knownProfiles(home);
+  if (profiles.includes(g.profile)) return;
+  const close = didYouMean(g.profile, profiles);
+  throw new UsageError(
+    `no profile "${g.profile}" in ${home}`,
+    [
+      close,
+      profiles.length ? `profiles: ${profiles.join(', ')}` : undefined,
+      'a profile is made by `cloudsync login <side> ... --profile <name>`',
+    ]
+      .filter(Boolean)
+      .join('; '),
+    'UNKNOWN_PROFILE',
+  );
+}
+
+/** How a command treats the selected profile. */
+export interface ActionOptions {
+  /** `login`/`setup` create profiles; `version`, `profiles` and `completion` do not care: they take any name. */
+  anyProfile?: boolean;
+}
+
 /**
  * Wrap a command body as a commander action: resolve the globals, run it, and record the exit code it
  * returns (undefined means 0). Errors propagate to cli.ts, which maps them to exit codes.
@@ -162,11 +233,13 @@ export function readGlobals(cmd: Command, rt: Runtime): Globals {
 export function commandAction(
   rt: Runtime,
   body: (g: Globals, cmd: Command) => Promise<number | void>,
+  opts: ActionOptions = {},
 ): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const g = readGlobals(cmd, rt);
     g.out.log?.write('info', `command: ${describeCommand(cmd)} (profile ${g.profile}, pid ${process.pid})`);
+    if (!opts.anyProfile) await requireProfile(g);
     const code = await body(g, cmd);
     rt.exitCode = code ?? 0;
   };

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { runPass } from '../engine/index.js';
-import { passEventHandler, renderPassSummary } from '../ui/pass-view.js';
+import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
 import { withEngine } from './context.js';
 import { PassDeadline } from './pass-deadline.js';
@@ -46,7 +46,8 @@ export async function resolveSetIds(
 /** `cloudsync sync`: one pass; the exit code is the pass's (SPEC §5). */
 export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions): Promise<number> {
   const progress = new Progress(g.out);
-  const onEvent = g.json ? undefined : passEventHandler(g.out, progress);
+  const stats = newPassStats(g.out);
+  const onEvent = g.json ? undefined : passEventHandler(g.out, progress, stats);
   try {
     const deadline = new PassDeadline(opts.timeout);
     const result = await withEngine(
@@ -68,7 +69,9 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
       deadline.current,
     );
     progress.stop();
-    g.out.result(result, () => renderPassSummary(g.out, result));
+    // -q: a pass that went well prints nothing (errors and failures still do), like rsync -q.
+    if (g.json || !g.quiet || result.exitCode !== 0)
+      g.out.result(result, () => renderPassSummary(g.out, result, stats));
     return result.exitCode;
   } finally {
     progress.stop();

@@ -34,8 +34,9 @@ function setCounts(result: PassResult): object[] {
 /** Renders watch events: NDJSON lines with --json, short human lines otherwise. */
 function eventWriter(g: Globals): (event: string, data: Record<string, unknown>, human?: string) => void {
   return (event, data, human) => {
-    if (g.json) g.out.writeJson({ event, time: new Date().toISOString(), ...data });
-    else if (human !== undefined) g.out.info(`${new Date().toLocaleTimeString()} ${human}`);
+    if (g.json) {
+      g.out.writeJson({ event, time: new Date().toISOString(), ...data });
+    } else if (human !== undefined) g.out.info(`${new Date().toLocaleTimeString()} ${human}`);
   };
 }
 
@@ -48,7 +49,16 @@ class Subscriptions {
     private readonly warn: (m: string) => void,
   ) {}
 
-  /** True when some side can report changes (so on-prem needs no polling). */
+  /**
+   * True when on-prem reports its changes, so it needs no polling on the push interval. (A cloud side with
+   * events does not make on-prem polling unnecessary: an Alfresco on-prem without events is still polled.)
+   */
+  get onpremReports(): boolean {
+    const c = this.ctx.connectors.onprem;
+    return c.capabilities.events && c.watch !== undefined;
+  }
+
+  /** True when some side reports changes (the start line says so). */
   get possible(): boolean {
     return SIDES.some((s) => this.ctx.connectors[s].capabilities.events && this.ctx.connectors[s].watch);
   }
@@ -88,6 +98,7 @@ class Subscriptions {
 
 /** `cloudsync watch`: passes at start, on intervals and on changes, until SIGINT/SIGTERM (exit 0). */
 export async function runWatch(g: Globals, prefixes: string[], opts: WatchOptions): Promise<number> {
+  if (g.json) g.rt.ndjson = true; // from the start: even a failure before the first event is an event line
   const emit = eventWriter(g);
   const deadline = new PassDeadline(opts.timeout);
   const opened = await openContext(
@@ -129,7 +140,7 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
     {
       pushIntervalMs: opts.pushInterval * 1000,
       pullIntervalMs: opts.pullInterval * 1000,
-      hasEvents: subs.possible,
+      hasEvents: subs.onpremReports,
     },
     {
       runPass: async (signal) => {

@@ -20,8 +20,8 @@ export interface WhoamiRow {
   exitCode: number;
 }
 
-/** Check one side: its connection, its user, and whether it answers. */
-async function checkSide(g: Globals, side: Side): Promise<WhoamiRow> {
+/** Check one side: its connection, its user, and whether it answers (also used by `status`). */
+export async function checkSide(g: Globals, side: Side): Promise<WhoamiRow> {
   const conn = await new ConfigStore(homeOf(g)).getConnection(g.profile, side);
   if (!conn) {
     return {

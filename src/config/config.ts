@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type Conf from 'conf';
 import type { Side } from '../connectors/types.js';
 import { UsageError } from '../errors.js';
+import { ensurePrivateDir, readPrivateFile, writePrivateFileSync } from '../store/private-files.js';
 
 export { resolveHome } from './home.js';
 
@@ -18,7 +17,20 @@ export interface ConnectionConfig {
   username?: string;
   caFile?: string;
   allowHttp?: boolean;
+  /** `login --proxy`: outbound proxy for this connection (otherwise HTTPS_PROXY/HTTP_PROXY; NO_PROXY wins). */
+  proxy?: string;
+  /** `login --retry-after-max`, seconds: longest Retry-After obeyed. */
+  retryAfterMaxS?: number;
+  /** `login --retry-budget`, seconds: all waits of one request together. */
+  retryBudgetS?: number;
+  /** `login --events`: the broker publishing the repository's events (stomp:// or stomp+ssl://). */
+  events?: string;
+  /** `login --full-crawl-every`, seconds: with events, how often a pass still lists everything. */
+  fullCrawlEveryS?: number;
 }
+
+/** Profile names become directory names: a safe alphabet, so one can never point outside <home>. */
+export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The connections of one profile. */
 type ProfileConfig = Partial<Record<Side, ConnectionConfig>>;
@@ -33,12 +45,14 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * `<home>/config.json` through `conf`: profiles and their connections. The file is checked by us before conf
- * touches it, because conf may otherwise rewrite a file it cannot read or that a newer cloudsync wrote.
+ * `<home>/config.json`: profiles and their connections, in the layout `conf` uses (tab-indented JSON). The
+ * file is checked before it is rewritten, so a file we cannot read or that a newer cloudsync wrote is never
+ * overwritten. It is written by our private writer, not by conf: conf's writer (atomically) resolves a
+ * symlink planted at config.json and writes its target, through a guessable temp name opened without
+ * O_EXCL, with mode 0644 by default.
  */
 export class ConfigStore {
   readonly file: string;
-  #conf: Conf<ConfigFile> | undefined;
 
   constructor(readonly home: string) {
     this.file = path.join(home, 'config.json');
@@ -75,13 +89,8 @@ export class ConfigStore {
 
   /** Parse and validate config.json; missing is empty. Throws UsageError and leaves the file alone otherwise. */
   #read(): ConfigFile {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw err;
-    }
+    const text = readPrivateFile(this.file);
+    if (text === null) return {};
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -110,17 +119,11 @@ export class ConfigStore {
     return data as ConfigFile;
   }
 
+  /** Atomic and private (0600, fresh O_EXCL temp name); only after #read accepted the current file. */
   async #write(profiles: Record<string, ProfileConfig>): Promise<void> {
-    // conf only after our own check passed; dot paths off because profile names may contain dots. It is
-    // imported here, not at the top: reading config (every command) must not pay for loading it.
-    const { default: ConfClass } = await import('conf');
-    this.#conf ??= new ConfClass<ConfigFile>({
-      cwd: this.home,
-      configName: 'config',
-      clearInvalidConfig: false,
-      accessPropertiesByDotNotation: false,
-    });
-    this.#conf.store = { version: CONFIG_VERSION, profiles };
+    ensurePrivateDir(this.home);
+    const data: ConfigFile = { version: CONFIG_VERSION, profiles };
+    writePrivateFileSync(this.file, JSON.stringify(data, undefined, '\t'));
   }
 
   #corrupt(why: string): UsageError {

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Side } from '../connectors/types.js';
 import { UsageError } from '../errors.js';
+import { ensurePrivateDir, readPrivateFile, writePrivateFileSync } from '../store/private-files.js';
 
 /** Secrets of one side; any may be missing. Never printed. */
 export interface Credentials {
@@ -56,15 +56,9 @@ export class CredentialStore {
   }
 
   #read(): CredentialsFile {
-    let text: string;
-    try {
-      // tighten a file someone loosened before reading secrets out of it
-      if ((fs.statSync(this.file).mode & 0o077) !== 0) fs.chmodSync(this.file, 0o600);
-      text = fs.readFileSync(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: {} };
-      throw err;
-    }
+    // never through a planted symlink; a file someone loosened is tightened (fchmod) before it is read
+    const text = readPrivateFile(this.file);
+    if (text === null) return { version: 1, profiles: {} };
     try {
       const data = JSON.parse(text) as Partial<CredentialsFile>;
       if (
@@ -85,20 +79,10 @@ export class CredentialStore {
     }
   }
 
-  /** Temp file created 0600 (never readable by others, not even briefly), fsync, rename over. */
+  /** A fresh O_EXCL temp file created 0600 (never readable by others, not even briefly), fsync, rename over. */
   #write(data: CredentialsFile): void {
-    fs.mkdirSync(this.home, { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    fs.rmSync(tmp, { force: true });
-    const fd = fs.openSync(tmp, 'wx', 0o600);
-    try {
-      fs.writeFileSync(fd, JSON.stringify(data, null, 2) + '\n');
-      fs.fchmodSync(fd, 0o600); // the umask could have narrowed it further, never widened: make it exact
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.file);
+    ensurePrivateDir(this.home);
+    writePrivateFileSync(this.file, JSON.stringify(data, null, 2) + '\n');
   }
 }
 

@@ -1,26 +1,14 @@
-import os from 'node:os';
 import path from 'node:path';
+import envPaths from 'env-paths';
 
 /**
  * `<home>` for this run: the --home flag, else CLOUDSYNC_HOME, else the platform config directory `conf`
- * would pick for projectName 'cloudsync' (env-paths with the '-nodejs' suffix). Computed, never created:
- * asking where home is must not write anything.
+ * would pick for projectName 'cloudsync' (env-paths with the '-nodejs' suffix: XDG rules on Linux, where an
+ * empty XDG_CONFIG_HOME counts as unset). Empty values count as unset. Computed, never created: asking where
+ * home is must not write anything. env-paths reads the process environment itself.
  */
 export function resolveHome(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (flag) return path.resolve(flag);
   if (env.CLOUDSYNC_HOME) return path.resolve(env.CLOUDSYNC_HOME);
-  return platformConfigDir('cloudsync-nodejs', env);
-}
-
-/** env-paths' `config` directory, the one conf uses by default. */
-function platformConfigDir(name: string, env: NodeJS.ProcessEnv): string {
-  const home = os.homedir();
-  switch (process.platform) {
-    case 'darwin':
-      return path.join(home, 'Library', 'Preferences', name);
-    case 'win32':
-      return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), name, 'Config');
-    default:
-      return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), name);
-  }
+  return envPaths('cloudsync', { suffix: 'nodejs' }).config;
 }

@@ -13,8 +13,12 @@ export interface OpenConnectorOptions {
   onTicketRenewed?: (ticket: string) => void;
   /** The running pass's signal (`--timeout`), read at each request. */
   signal?: () => AbortSignal | undefined;
-  /** Where limit overrides (CLOUDSYNC_MAX_RESPONSE_MB, …) are read; default process.env. */
+  /** cloudsync's home: a local side never lists it nor takes it as a member. */
+  home?: string;
+  /** The environment: proxies (HTTPS_PROXY, NO_PROXY...), broker credentials and limit overrides (CLOUDSYNC_MAX_RESPONSE_MB, …) come from it. */
   env?: Record<string, string | undefined>;
+  /** Names the durable event subscription, so each profile of each home has its own (`<home>#<profile>`). */
+  subscriber?: string;
 }
 
 /** Merge stored and environment credentials: a value set in the environment wins over a stored one. */
@@ -41,18 +45,34 @@ export async function openConnector(
 ): Promise<Connector> {
   switch (conn.kind) {
     case 'local':
-      return new LocalConnector(conn.address);
+      return new LocalConnector(conn.address, { ownHome: opts.home });
     case 'alfresco': {
-      const { AlfrescoConnector } = await import('./alfresco/index.js');
+      const { AlfrescoConnector, resolveProxy } = await import('./alfresco/index.js');
+      const env = opts.env ?? {};
+      const prefix = `CLOUDSYNC_${side.toUpperCase()}_BROKER_`;
       return new AlfrescoConnector(
         {
           url: conn.address,
           network: conn.network,
           caFile: conn.caFile,
           allowHttp: conn.allowHttp,
+          proxy: resolveProxy(conn.address, conn.proxy, env),
+          retry: {
+            ...(conn.retryAfterMaxS !== undefined ? { maxRetryAfterMs: conn.retryAfterMaxS * 1000 } : {}),
+            ...(conn.retryBudgetS !== undefined ? { maxTotalMs: conn.retryBudgetS * 1000 } : {}),
+          },
+          events: conn.events
+            ? {
+                broker: conn.events,
+                username: env[`${prefix}USERNAME`],
+                password: env[`${prefix}PASSWORD`],
+                subscriber: `${opts.subscriber ?? 'cloudsync'}#${side}`,
+                fullCrawlEveryMs: (conn.fullCrawlEveryS ?? 86_400) * 1000,
+              }
+            : undefined,
           log: opts.log,
           side,
-          limits: limitsFromEnv(opts.env ?? process.env),
+          limits: limitsFromEnv(env),
           signal: opts.signal,
         },
         mergeCredentials(creds, credentialsFromEnv(side)),

@@ -38,6 +38,10 @@ export interface RemoteNode {
   props?: SyncedProps;
   /** Locked by anyone (alfresco lock, local: write bits removed). */
   locked?: boolean;
+  /** Permission bits where the side has them (local: `st_mode & 0o777`); conflict backups keep them. */
+  mode?: number;
+  /** The name is not valid UTF-8 (shown with \xNN escapes): no other side can be given it. */
+  invalidName?: boolean;
 }
 
 /** A node a listing passed over, and why (symlink, unreadable, excluded...). Shown as a warning. */
@@ -99,6 +103,32 @@ export function sortBrowseEntries(entries: BrowseEntry[]): BrowseEntry[] {
   );
 }
 
+/**
+ * What a connector's event stream says changed since the batches committed before, taken once per pass.
+ * `touched` holds the ids of the nodes that changed and of the folders whose children changed (a node's old
+ * and new parent); a folder that is not in it has the children the state last recorded.
+ */
+export interface ChangeBatch {
+  /** null when the stream cannot vouch for this period (broker restarted, connection lost, backlog too big). */
+  touched: ReadonlySet<string> | null;
+  /** Why `touched` is null, for the log. */
+  gapReason?: string;
+  /** The stream position this batch continues from: a set whose cursor is another must crawl everything. */
+  feed: string;
+  /** The position after this batch, for each set to record once it has saved the pass. */
+  next: string;
+  /** With events, a set still lists everything when its last full crawl is older than this. */
+  fullCrawlEveryMs: number;
+}
+
+/** Repository events as a capability: which folders changed since the last pass, instead of a crawl. */
+export interface ChangeFeed {
+  /** Everything received and not yet committed (waits briefly for a backlog to arrive). */
+  take(): Promise<ChangeBatch>;
+  /** Acknowledge `batch` at the broker: called only once every set of the profile saved its state. */
+  commit(batch: ChangeBatch): Promise<void>;
+}
+
 /** Callback for `watch`: something under the folder changed (paths are advisory). */
 export type ChangeListener = (path: string) => void;
 
@@ -128,8 +158,11 @@ export interface Connector {
   rememberPath?(id: string, path: string): void;
   /** The node as it is now, or null when it no longer exists anywhere the connector can see. */
   getNode(id: string): Promise<RemoteNode | null>;
-  /** Every node below `folderId` (only its direct children unless `recursive`). */
-  listTree(folderId: string, opts: { recursive: boolean }): Promise<Listing>;
+  /**
+   * Every node below `folderId` (only its direct children unless `recursive`). `known` is the folder as the
+   * caller just saw it, so a connector may skip looking it up again (one request per folder on a server).
+   */
+  listTree(folderId: string, opts: { recursive: boolean; known?: RemoteNode }): Promise<Listing>;
   /** Stream a file's content. */
   readContent(id: string): Promise<Readable>;
   /** Create a folder; NodeError TARGET_FOLDER_NAME_CLASH when the name is taken. */
@@ -157,6 +190,8 @@ export interface Connector {
   lock?(id: string): Promise<boolean>;
   /** Release a lock this tool made. */
   unlock?(id: string): Promise<void>;
+  /** Repository events (capabilities.events): lets a pass list only the folders that changed. */
+  readonly changes?: ChangeFeed;
   /** Watch a folder tree for changes; returns a function that stops watching. */
   watch?(folderId: string, onChange: ChangeListener): Promise<() => void>;
   /** Direct children of the folder at `path` (SPEC §2 syntax, '' = the top), for navigation; symlinks skipped. */

@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { otherSide, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
 import { NodeError, type MemberErrorCode } from '../errors.js';
+import { createPrivateFile, ensurePrivateDir } from '../store/private-files.js';
 import type { StateStore } from '../store/state-store.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import type { Action, SetPlan } from './plan.js';
@@ -69,24 +69,34 @@ export class ApplyRecorder {
     return id;
   }
 
-  /** Keep the losing bytes of a conflict under `<home>/backups/` before they are overwritten (never skipped). */
+  /**
+   * Keep the losing bytes of a conflict under `<home>/backups/` before they are overwritten (never skipped).
+   * The backup keeps the loser's permission bits (0600 when its side has none), and is created O_EXCL and
+   * O_NOFOLLOW in folders checked to be real folders of ours: a planted link is never written through.
+   */
   protected async backup(m: MemberState, loser: Side): Promise<void> {
     const when = this.deps.now();
     const memberPath = m[loser]?.path || m[loser]?.name || m.key;
-    const file = join(
-      this.deps.home,
+    const segments = [
       'backups',
       this.state.set.id,
       when.toISOString().replace(/[:.]/g, '-'),
       loser,
-      memberPath,
-    );
+      ...memberPath.split('/').filter((s) => s !== '' && s !== '.' && s !== '..'),
+    ];
+    const file = join(this.deps.home, ...segments);
+    const node = this.latest[loser].get(m.key) ?? this.current[loser].get(m.key);
     try {
-      await mkdir(dirname(file), { recursive: true });
-      await pipeline(
-        await this.deps.connectors[loser].readContent(this.idOf(m, loser)),
-        createWriteStream(file, { flags: 'wx' }),
-      );
+      const content = await this.deps.connectors[loser].readContent(this.idOf(m, loser));
+      let fd: number;
+      try {
+        ensurePrivateDir(this.deps.home, ...segments.slice(0, -1));
+        fd = createPrivateFile(file, node?.mode ?? 0o600);
+      } catch (err) {
+        content.destroy();
+        throw err;
+      }
+      await pipeline(content, createWriteStream('', { fd }));
     } catch (err) {
       throw new NodeError(
         'UNKNOWN',
@@ -124,7 +134,24 @@ export class ApplyRecorder {
         await this.commit(m);
         return;
       case 'fail':
-        if (a.clearSide) m[a.clearSide] = null;
+        if (a.clearSide) {
+          m[a.clearSide] = null;
+          // The copy that is left may have been moved meanwhile: record where it is now.
+          const side = otherSide(a.clearSide);
+          const node = this.current[side].get(m.key);
+          const was = m[side];
+          if (node && was) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
+          this.settleParent(m);
+        } else {
+          // A rename that could not be applied to the other side is still where the user put it: `inspect`
+          // shows it under its new name (its content is not recorded as synced).
+          for (const side of ['onprem', 'cloud'] as const) {
+            const node = this.current[side].get(m.key);
+            const was = m[side];
+            if (node && was && node.parentId === was.parentId)
+              m[side] = { ...was, id: node.id, name: node.name };
+          }
+        }
         await this.failMember(m, a.code, a.details);
         return;
       case 'rename-loser':

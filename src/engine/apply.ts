@@ -107,7 +107,10 @@ class Applier extends ApplyRecorder {
     if (!m) return;
     if (a.type === 'copy' && a.after !== undefined && this.failedKeys.has(a.after)) {
       // What it depends on failed (a keep-both loser that could not be renamed): it never was a member.
-      await this.finish({ type: 'forget', setId: a.setId, member: a.member, path: a.path, reason: 'not renamed' }, m);
+      await this.finish(
+        { type: 'forget', setId: a.setId, member: a.member, path: a.path, reason: 'not renamed' },
+        m,
+      );
       return;
     }
     this.deps.onEvent?.({ event: 'action-start', setId: a.setId, action: a });
@@ -266,6 +269,20 @@ class Applier extends ApplyRecorder {
     // pipe() with the error forwarded by hand: stream.pipeline() builds an AbortError per finished transfer,
     // which showed in the profile of a pass over many small files.
     src.on('error', (err) => hasher.destroy(err));
+    const onEvent = this.deps.onEvent;
+    if (onEvent) {
+      // Progress while a large file moves, not only when it is done; throttled so small files cost nothing.
+      let pending = 0;
+      let last = Date.now();
+      src.on('data', (chunk: Buffer) => {
+        pending += chunk.length;
+        const now = Date.now();
+        if (now - last < 250) return;
+        last = now;
+        onEvent({ event: 'bytes', setId: this.state.set.id, member: m.key, bytes: pending });
+        pending = 0;
+      });
+    }
     src.pipe(hasher);
     try {
       const node = await write(hasher);

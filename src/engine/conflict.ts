@@ -20,8 +20,7 @@ export function decideWinner(policy: ConflictPolicy, onprem: RemoteNode, cloud: 
  * `n`th candidate (n > 1) adds ` n` to the stamp, for two conflicts of one file within one second.
  */
 export function conflictName(name: string, side: Side, when: Date, n = 1): string {
-  const stamp =
-    when.toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '-') + (n > 1 ? ` ${n}` : '');
+  const stamp = when.toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '-') + (n > 1 ? ` ${n}` : '');
   const dot = name.lastIndexOf('.');
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   return `${stem} (conflict ${side} ${stamp})${ext}`;

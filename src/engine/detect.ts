@@ -81,7 +81,7 @@ export function detectChanges(
       continue;
     }
     const slot = `${base.parentId}\u0000${base.name}\u0000${m.kind}`;
-    const replacement = state.set.kind === 'folder' && !m.direct ? freshBySlot.get(slot) : undefined;
+    const replacement = freshBySlot.get(slot);
     if (replacement) {
       freshBySlot.delete(slot);
       claimed.add(replacement.id);

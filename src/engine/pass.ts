@@ -11,9 +11,13 @@ import type { EngineContext, PassOptions, PassResult, SetResult } from './types.
 import type { SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
+import { advanceCursors, commitBatches, incrementalScope, takeBatches } from './events.js';
+import { crossSetRules } from './cross-set.js';
 
 interface SetWork {
   state: SetState;
+  /** Per side: the ids repository events name (list only those), or undefined for a full listing. */
+  scopes: Partial<Record<Side, ReadonlySet<string>>>;
   views: Record<Side, SideView>;
   changes: Record<Side, SideChanges>;
   result?: ReconcileResult;
@@ -28,7 +32,9 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const emit = ctx.onEvent ?? (() => {});
   // A missing local root throws SafetyError here; an unreachable server UnreachableError: nothing is touched.
   await Promise.all(SIDES.map((s) => ctx.connectors[s].whoami()));
-  const ids = opts.setIds && opts.setIds.length > 0 ? opts.setIds : await ctx.store.listIds();
+  const allIds = await ctx.store.listIds();
+  const ids = opts.setIds && opts.setIds.length > 0 ? opts.setIds : allIds;
+  const batches = await takeBatches(ctx.connectors);
   emit({ event: 'pass-start', sets: ids });
   const states: SetState[] = [];
   for (const id of ids) states.push(await ctx.store.load(id));
@@ -37,8 +43,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   for (const state of states) {
     const byKey = new Map(state.members.map((m) => [m.key, m]));
     const changes = {} as Record<Side, SideChanges>;
+    const scopes: SetWork['scopes'] = {};
+    for (const side of SIDES) scopes[side] = incrementalScope(state, side, batches[side], now());
     // Both sides are read at once: the I/O of one overlaps the other's.
-    const views = await readSetViews(state, SIDES, ctx.connectors);
+    const views = await readSetViews(state, SIDES, ctx.connectors, scopes);
     if ('code' in views) {
       unreadable.push(await failUnreadableSet(ctx, state, views, now(), Boolean(opts.dryRun)));
       continue;
@@ -54,9 +62,13 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         byKey,
       );
     }
-    work.push({ state, views, changes });
+    work.push({ state, scopes, views, changes });
   }
-  const { incoming, outgoing } = crossSetMoves(work);
+  const inPass = new Set(ids);
+  const others = allIds.filter((id) => !inPass.has(id));
+  const outside: SetState[] = [];
+  for (const id of others) outside.push(await ctx.store.load(id));
+  const rules = crossSetRules(work, outside);
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
   const sizeOf = (side: Side, id: string) =>
     work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
@@ -72,8 +84,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       },
       hashOf,
       now: now(),
-      incoming: incoming.get(w.state.set.id),
-      outgoing: outgoing.get(w.state.set.id),
+      incoming: rules.incoming.get(w.state.set.id),
+      outgoing: rules.outgoing.get(w.state.set.id),
+      blocked: rules.blocked.get(w.state.set.id),
+      owned: rules.owned,
     });
     for (const warning of w.result.plan.warnings)
       emit({ event: 'warning', setId: w.state.set.id, message: warning });
@@ -92,7 +106,11 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const blocked = new Map<string, SetResult['aborted']>();
   for (const w of work) {
     try {
-      checkGuards(w.state, w.result!.plan, w.views, guard, outgoing.get(w.state.set.id));
+      const leaving = new Set([
+        ...(rules.outgoing.get(w.state.set.id) ?? []),
+        ...(rules.blocked.get(w.state.set.id)?.keys() ?? []),
+      ]);
+      checkGuards(w.state, w.result!.plan, w.views, guard, leaving);
     } catch (err) {
       if (!(err instanceof SafetyError)) throw err;
       blocked.set(w.state.set.id, { code: err.code, message: err.message, hint: err.hint });
@@ -102,23 +120,26 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const results: SetResult[] = [...unreadable];
   if (opts.dryRun) {
     for (const w of work) {
-      const r = summarize(w.state, w.result!.plan, null, w.state.members);
-      results.push(withAbort(r, blocked.get(w.state.set.id)));
+      // A stopped set would do nothing, so its dry run shows nothing either (`--dry-run --force` shows its plan).
+      const stop = blocked.get(w.state.set.id);
+      const plan = stop ? { ...w.result!.plan, actions: [] } : w.result!.plan;
+      results.push(withAbort(summarize(w.state, plan, null, w.state.members), stop));
     }
     return finish(results, true, emit);
   }
-  for (const w of work) {
-    if (opts.signal?.aborted) break;
-    const { plan, current } = w.result!;
-    const stop = blocked.get(w.state.set.id);
-    if (stop) {
-      results.push(withAbort(summarize(w.state, { ...plan, actions: [] }, null, w.state.members), stop));
-      continue;
-    }
-    let outcome: ApplyOutcome | null = null;
-    let pathsChanged: MemberState[] = [];
-    try {
-      outcome = await applyPlan(w.state, plan, current, {
+  const applied: { w: SetWork; outcome: ApplyOutcome | null }[] = [];
+  try {
+    for (const w of work) {
+      if (opts.signal?.aborted) break;
+      const { plan, current } = w.result!;
+      const stop = blocked.get(w.state.set.id);
+      if (stop) {
+        results.push(withAbort(summarize(w.state, { ...plan, actions: [] }, null, w.state.members), stop));
+        continue;
+      }
+      const done: { w: SetWork; outcome: ApplyOutcome | null } = { w, outcome: null };
+      applied.push(done);
+      done.outcome = await applyPlan(w.state, plan, current, {
         connectors: ctx.connectors,
         store: ctx.store,
         home: ctx.home,
@@ -127,23 +148,47 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         onEvent: ctx.onEvent,
         signal: opts.signal,
       });
-      if (!outcome.interrupted) w.state.lastSyncAt = now().toISOString();
-      pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
-    } finally {
-      // Every success is in the journal already; a pass only adds what else changed (refreshed paths,
-      // its time). The snapshot is rewritten (compacting the journal) once the journal holds a quarter of
-      // the set: a pass that moved 500 of 10,000 files writes those 500 records, not the whole state.
+      if (!done.outcome.interrupted) {
+        w.state.lastSyncAt = now().toISOString();
+        advanceCursors(w.state, batches, w.scopes, now());
+      }
+      results.push(summarize(w.state, plan, done.outcome, w.state.members));
+    }
+  } finally {
+    // Paths are refreshed once every set has run: one set's move (a folder renamed) changes where another
+    // set's documents are. Every success is in the journal already; a pass only adds what else changed
+    // (refreshed paths, its time). The snapshot is rewritten (compacting the journal) once the journal holds
+    // a quarter of the set: a pass that moved 500 of 10,000 files writes those 500 records, not all.
+    let failure: unknown;
+    for (const { w, outcome } of applied) {
+      let pathsChanged: MemberState[] = [];
+      if (outcome && failure === undefined) {
+        try {
+          pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
+        } catch (err) {
+          failure = err;
+        }
+      }
       const id = w.state.set.id;
       const compact = ctx.store.journalLength(id) >= Math.max(1000, w.state.members.length / 4);
       if (outcome && !compact) {
         for (const m of pathsChanged) await ctx.store.append(id, { op: 'put', member: m });
-        await ctx.store.append(id, { op: 'meta', lastSyncAt: w.state.lastSyncAt, nextKey: w.state.nextKey });
+        await ctx.store.append(id, {
+          op: 'meta',
+          lastSyncAt: w.state.lastSyncAt,
+          nextKey: w.state.nextKey,
+          events: w.state.events,
+        });
       } else {
         await ctx.store.save(w.state);
       }
     }
-    results.push(summarize(w.state, plan, outcome, w.state.members));
+    if (failure !== undefined) throw failure; // eslint-disable-line no-unsafe-finally
   }
+  // Events are acknowledged only when every set of the profile was in this pass: a set left out would never
+  // see the changes they announced. A set stopped by a guard keeps its old position and crawls next time.
+  const everySet = allIds.every((id) => results.some((r) => r.id === id));
+  if (everySet && !opts.signal?.aborted) await commitBatches(ctx.connectors, batches);
   return finish(results, false, emit);
 }
 
@@ -212,35 +257,4 @@ function summarize(
     actions: plan.actions,
     warnings: plan.warnings,
   };
-}
-
-/**
- * A node that left one set and appeared in another on the same side moved between two synced folders: the
- * old set forgets it (no delete) and the new set takes it over with its copy on the other side (moved, not re-sent).
- */
-function crossSetMoves(work: SetWork[]) {
-  const incoming = new Map<string, Map<string, MemberState>>();
-  const outgoing = new Map<string, Set<string>>();
-  if (work.length < 2) return { incoming, outgoing };
-  const freshOwner = new Map<string, string>();
-  for (const w of work) {
-    for (const side of SIDES)
-      for (const n of w.changes[side].fresh) freshOwner.set(`${side}:${n.id}`, w.state.set.id);
-  }
-  for (const w of work) {
-    for (const side of SIDES) {
-      for (const [key, ch] of w.changes[side].byMember) {
-        if (ch.kind !== 'gone') continue;
-        const m = w.state.members.find((x) => x.key === key)!;
-        const slot = `${side}:${m[side]!.id}`;
-        const to = freshOwner.get(slot);
-        if (!to || to === w.state.set.id) continue;
-        if (!incoming.has(to)) incoming.set(to, new Map());
-        incoming.get(to)!.set(slot, m);
-        if (!outgoing.has(w.state.set.id)) outgoing.set(w.state.set.id, new Set());
-        outgoing.get(w.state.set.id)!.add(slot);
-      }
-    }
-  }
-  return { incoming, outgoing };
 }

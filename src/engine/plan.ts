@@ -75,6 +75,8 @@ export type Action =
       code: MemberErrorCode;
       details: string;
       clearSide?: Side;
+      /** The side the failed step would have changed. */
+      side?: Side;
     }
   /** Deleted on-prem with delete-on-cloud off: keep the cloud copy, stop syncing it, never pull it back. */
   | { type: 'detach'; setId: string; member: string; path: string }

@@ -3,6 +3,7 @@ import type { MemberState, SetState } from '../store/schema.js';
 import type { SideChange, SideChanges } from './detect.js';
 import type { Action, ParentRef, SetPlan } from './plan.js';
 import type { SideView } from './view.js';
+import type { CrossSetRules, IncomingMember } from './cross-set.js';
 
 /** Everything reconcile needs; `hashOf` reads a node's current content hash (only asked on real doubt). */
 export interface ReconcileInput {
@@ -14,9 +15,13 @@ export interface ReconcileInput {
   hashOf: (side: Side, id: string) => Promise<string>;
   now: Date;
   /** Members of other sets that moved into this set, by `${side}:${id}` of the node that moved in. */
-  incoming?: Map<string, MemberState>;
+  incoming?: Map<string, IncomingMember>;
   /** Node ids (`${side}:${id}`) that left this set for another set: not deleted, just forgotten here. */
   outgoing?: Set<string>;
+  /** This set's members whose move to another set cannot be applied: kept here (FAILED, or held quietly). */
+  blocked?: CrossSetRules['blocked'] extends Map<string, infer V> ? V : never;
+  /** `${side}:${id}` → the set that owns that node; a node another set owns never becomes a member here. */
+  owned?: Map<string, string>;
 }
 
 /** The plan plus what reconcile saw of each member now, which apply records once an action succeeds. */
@@ -102,7 +107,10 @@ export class ReconcileBase {
   protected forgetSubtree(m: MemberState, reason: string): void {
     this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason });
     for (const child of this.childrenOf.get(m.key) ?? []) {
-      if (this.presence(child, 'onprem').state === 'present' || this.presence(child, 'cloud').state === 'present')
+      if (
+        this.presence(child, 'onprem').state === 'present' ||
+        this.presence(child, 'cloud').state === 'present'
+      )
         this.visitSync(child);
       else if (child.onprem || child.cloud) this.forgetSubtree(child, reason);
     }

@@ -22,8 +22,25 @@ export class FreshPairing extends ReconcileBase {
       if (!parentKey) continue; // outside anything this set tracks
       const parent = this.byKey.get(parentKey)!;
       if (parent.detached) continue;
+      if (n.invalidName) {
+        // Not UTF-8: no other side can hold the name. Shown, kept, and its folder is never taken as empty.
+        this.warnings.push(
+          `${side}: ${rel(side, n.id) || n.name}: the name is not valid UTF-8; not synced (INVALID_NAME)`,
+        );
+        if (n.parentId) this.input.views[side].untracked.add(n.parentId);
+        continue;
+      }
+      const owner = this.input.owned?.get(`${side}:${n.id}`);
+      if (owner !== undefined && owner !== this.state.set.id) {
+        // SPEC: sets never overlap. The set that already has the node keeps it (and what is below it).
+        this.warnings.push(
+          `${side}: ${rel(side, n.id) || n.name} belongs to sync set ${owner}; not synced by this set`,
+        );
+        continue;
+      }
       if (await this.adoptWaiting(side, n, parentKey)) continue;
-      const moved = this.input.incoming?.get(`${side}:${n.id}`);
+      const arrival = this.input.incoming?.get(`${side}:${n.id}`);
+      const moved = arrival?.member;
       const m = this.newMember(n.kind, parentKey);
       this.current[side].set(m.key, n);
       this.keyById[side].set(n.id, m.key);
@@ -47,6 +64,12 @@ export class FreshPairing extends ReconcileBase {
           renamed: n.name !== base?.name,
           props: false,
         });
+        // What the copy that stayed put did meanwhile (an edit) travels with it; its set saw it, not this one.
+        const oc = arrival!.otherChange;
+        if (oc && oc.kind === 'changed') {
+          this.synthetic.set(`${other}:${m.key}`, oc);
+          this.current[other].set(m.key, oc.node);
+        }
         this.newKeys.delete(m.key);
         continue;
       }

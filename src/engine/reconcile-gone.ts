@@ -6,7 +6,9 @@ import { FreshPairing } from './reconcile-fresh.js';
  * A member one side lost (deleted or moved out): the set's delete options decide, and a change on the other
  * side beats the delete (what changed is re-created where it was deleted).
  */
-export class GoneHandling extends FreshPairing {
+export abstract class GoneHandling extends FreshPairing {
+  protected abstract maybeLock(m: MemberState, createdOnPrem: boolean): void;
+
   /** `side` lost the member (deleted or moved out): apply the set's delete options to the whole subtree. */
   protected handleGone(m: MemberState, side: Side): void {
     const other = otherSide(side);
@@ -24,6 +26,7 @@ export class GoneHandling extends FreshPairing {
             code: 'DELETED_ON_CLOUD',
             details: 'Node deleted on cloud',
             clearSide: 'cloud',
+            side: 'cloud',
           }),
         );
       }
@@ -56,7 +59,8 @@ export class GoneHandling extends FreshPairing {
 
   /** For every member below `m` (and `m`) gone on `side`, call `fn`; members still present are visited apart. */
   protected walkGone(m: MemberState, side: Side, fn: (d: MemberState) => void): void {
-    fn(m);
+    if (this.presence(m, otherSide(side)).state === 'present') fn(m);
+    else this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason: 'deleted on both sides' });
     for (const c of this.childrenOf.get(m.key) ?? []) {
       if (this.presence(c, side).state === 'present') this.visitSync(c);
       else if (c[side] || c[otherSide(side)]) this.walkGone(c, side, fn);
@@ -78,6 +82,9 @@ export class GoneHandling extends FreshPairing {
 
   private readonly keepMemo = new Map<string, boolean>();
 
+  /** Members whose other copy was only touched (same bytes): not a change that beats a delete. */
+  protected readonly touchedOnly = new Set<string>();
+
   private decideKeep(m: MemberState, side: Side): boolean {
     const other = otherSide(side);
     const o = this.presence(m, other);
@@ -86,7 +93,7 @@ export class GoneHandling extends FreshPairing {
     // Not in sync (failed, or recorded by a pass killed before its copy): unless both copies were just found
     // equal, the deleting side never saw what the other holds.
     if (m.status !== 'SYNCED' && !this.pairedNow.has(m.key)) return true;
-    if (o.change.kind === 'changed') return true;
+    if (o.change.kind === 'changed' && !this.touchedOnly.has(m.key)) return true;
     if (m.kind !== 'folder') return false;
     return this.holdsKeepers(o.node?.id ?? m[other]!.id, other, side);
   }
@@ -123,6 +130,7 @@ export class GoneHandling extends FreshPairing {
         path,
         code: 'TARGET_FOLDER_NOT_FOUND',
         details: `no ${to} folder to re-create it in`,
+        side: to,
       });
       return;
     }
@@ -130,7 +138,10 @@ export class GoneHandling extends FreshPairing {
     const name = node?.name ?? m[from]!.name;
     this.claim(to, this.parentIdOf(parent, to), name);
     if (m.kind === 'folder') this.push({ type: 'mkdir', member: m.key, to, parent, name, path });
-    else this.push({ type: 'copy', member: m.key, from, to, parent, name, size: node?.size ?? 0, path });
+    else {
+      this.push({ type: 'copy', member: m.key, from, to, parent, name, size: node?.size ?? 0, path });
+      if (to === 'onprem') this.maybeLock(m, true);
+    }
     this.warnings.push(
       `${path}: deleted on ${to} but changed on ${from}; the change wins and it is re-created`,
     );

@@ -39,6 +39,7 @@ class Reconciler extends GoneHandling {
       }
     }
     await this.addFresh();
+    await this.findTouched();
     for (const m of this.state.members.concat(this.added)) {
       const list = m.parentKey ? this.childrenOf.get(m.parentKey) : undefined;
       if (list) list.push(m);
@@ -65,15 +66,38 @@ class Reconciler extends GoneHandling {
     };
   }
 
-  /** Nodes (by side) that leave their folder this pass: their names free up for others. */
+  /**
+   * Nodes (by side) that leave their folder this pass, so their names free up for others: moved or renamed
+   * away, or files deleted by this pass (file deletes run before moves and creates).
+   */
   protected markLeaving(): void {
     for (const side of ['onprem', 'cloud'] as const) {
+      const other = otherSide(side);
+      const deletes =
+        side === 'onprem' ? this.state.set.options.deleteOnCloud : this.state.set.options.deleteOnPrem;
       for (const [key, ch] of this.input.changes[side].byMember) {
-        if (ch.kind === 'changed' && (ch.moved || ch.renamed)) {
-          const m = this.byKey.get(key)!;
-          const other = otherSide(side);
-          if (m[other]) this.leaving[other].add(m[other]!.id);
-        }
+        const m = this.byKey.get(key)!;
+        if (!m[other]) continue;
+        if (ch.kind === 'changed' && (ch.moved || ch.renamed)) this.leaving[other].add(m[other]!.id);
+        else if (ch.kind === 'gone' && deletes && m.kind === 'file' && !this.mustKeep(m, side))
+          this.leaving[other].add(m[other]!.id);
+      }
+    }
+  }
+
+  /**
+   * Members gone on one side whose other copy only looks changed (touched: a new mtime, the same bytes as at
+   * the last sync): for change-beats-delete they are unchanged. Hashes are read only for these.
+   */
+  protected async findTouched(): Promise<void> {
+    for (const side of ['onprem', 'cloud'] as const) {
+      const other = otherSide(side);
+      for (const [key, ch] of this.input.changes[side].byMember) {
+        if (ch.kind !== 'gone') continue;
+        const m = this.byKey.get(key)!;
+        const oc = this.input.changes[other].byMember.get(key);
+        if (!m.hash || oc?.kind !== 'changed' || !oc.content || oc.moved || oc.renamed || oc.props) continue;
+        if ((await this.input.hashOf(other, oc.node.id)) === m.hash) this.touchedOnly.add(key);
       }
     }
   }
@@ -83,7 +107,42 @@ class Reconciler extends GoneHandling {
     this.visited.add(m.key);
     const on = this.presence(m, 'onprem');
     const cl = this.presence(m, 'cloud');
-    const outgoing = (side: Side) => m[side] && this.input.outgoing?.has(`${side}:${m[side]!.id}`);
+    const bad = this.current.onprem.get(m.key)?.invalidName
+      ? 'onprem'
+      : this.current.cloud.get(m.key)?.invalidName
+        ? 'cloud'
+        : null;
+    if (bad) {
+      // Renamed to a name that is not UTF-8: it is still there (never a delete), but no side can be given
+      // that name. It stays FAILED until renamed.
+      this.push({
+        type: 'fail',
+        member: m.key,
+        path: this.pathOf(m),
+        code: 'INVALID_NAME',
+        details: `the ${bad} name ${this.current[bad].get(m.key)!.name} is not valid UTF-8; rename it`,
+      });
+      return;
+    }
+    const slot = (side: Side) => (m[side] ? `${side}:${m[side]!.id}` : '');
+    const held = this.input.blocked?.get(slot('onprem')) ?? this.input.blocked?.get(slot('cloud'));
+    if (
+      held !== undefined ||
+      this.input.blocked?.has(slot('onprem')) ||
+      this.input.blocked?.has(slot('cloud'))
+    ) {
+      // Its move into another set cannot be applied: it stays in this set, untouched, and says why.
+      if (held)
+        this.push({
+          type: 'fail',
+          member: m.key,
+          path: this.pathOf(m),
+          code: held.code,
+          details: held.details,
+        });
+      return;
+    }
+    const outgoing = (side: Side) => m[side] && this.input.outgoing?.has(slot(side));
     if (outgoing('onprem') || outgoing('cloud')) {
       this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason: 'moved to another sync set' });
       return;
@@ -95,8 +154,18 @@ class Reconciler extends GoneHandling {
     if (on.state === 'gone') return this.handleGone(m, 'onprem');
     if (cl.state === 'gone') return this.handleGone(m, 'cloud');
     if (on.state === 'present' && cl.state === 'absent') {
-      if (m.errorCode === 'DELETED_ON_CLOUD' && !m.requested) return; // waits for request-sync, subtree too
-      this.planCreate(m, 'onprem', 'cloud');
+      if (m.errorCode === 'DELETED_ON_CLOUD' && !m.requested) {
+        // Waits for request-sync, subtree too; a rename or move on-prem meanwhile is still recorded.
+        if (on.change.kind === 'changed' && (on.change.moved || on.change.renamed))
+          this.push({
+            type: 'fail',
+            member: m.key,
+            path: this.pathOf(m),
+            code: 'DELETED_ON_CLOUD',
+            details: m.errorDetails ?? 'Node deleted on cloud',
+            clearSide: 'cloud',
+          });
+      } else this.planCreate(m, 'onprem', 'cloud');
     } else if (on.state === 'absent' && cl.state === 'present') {
       this.planCreate(m, 'cloud', 'onprem');
     } else if (on.state === 'present' && cl.state === 'present') {
@@ -122,6 +191,7 @@ class Reconciler extends GoneHandling {
         path,
         code: 'TARGET_FOLDER_NAME_CLASH',
         details: `"${name}" already exists in the ${to} folder`,
+        side: to,
       });
       return;
     }
@@ -144,10 +214,10 @@ class Reconciler extends GoneHandling {
     this.maybeLock(m, to === 'onprem');
   }
 
+  /** lock-onprem: lock a file created on-prem now (a new node), or one not locked yet. */
   protected maybeLock(m: MemberState, createdOnPrem: boolean): void {
-    if (!this.state.set.options.lockOnPrem || m.kind !== 'file' || m.lockedByUs) return;
-    const node = this.current.onprem.get(m.key);
-    if (!createdOnPrem && node?.locked) return;
+    if (!this.state.set.options.lockOnPrem || m.kind !== 'file') return;
+    if (!createdOnPrem && (m.lockedByUs || this.current.onprem.get(m.key)?.locked)) return;
     this.push({ type: 'lock', member: m.key, path: this.pathOf(m) });
   }
 
@@ -213,7 +283,12 @@ class Reconciler extends GoneHandling {
     acted = this.mergeLocation(m, oc, cc, requested) || acted;
     acted = this.mergeProps(m, oc, cc, onNode ?? null, clNode ?? null) || acted;
     // Our lock is re-applied when it went missing: an editor that saves by rename replaces the locked file.
-    if (m.kind === 'file' && this.state.set.options.lockOnPrem && onNode && (!onNode.locked || onLoserRenamed)) {
+    if (
+      m.kind === 'file' &&
+      this.state.set.options.lockOnPrem &&
+      onNode &&
+      (!onNode.locked || onLoserRenamed)
+    ) {
       this.push({ type: 'lock', member: m.key, path: this.pathOf(m) });
       acted = true;
     }
@@ -303,6 +378,7 @@ class Reconciler extends GoneHandling {
         path,
         code: 'TARGET_FOLDER_NAME_CLASH',
         details: `"${w.name}" already exists in the ${to} folder`,
+        side: to,
       });
       return true;
     }

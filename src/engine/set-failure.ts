@@ -23,8 +23,11 @@ export async function readSetViews(
   state: SetState,
   sides: readonly Side[],
   connectors: Record<Side, Connector>,
+  scopes: Partial<Record<Side, ReadonlySet<string>>> = {},
 ): Promise<Record<Side, SideView> | SetReadFailure> {
-  const settled = await Promise.allSettled(sides.map((side) => buildView(state, side, connectors[side])));
+  const settled = await Promise.allSettled(
+    sides.map((side) => buildView(state, side, connectors[side], scopes[side])),
+  );
   const views = {} as Record<Side, SideView>;
   for (const [i, r] of settled.entries()) {
     const side = sides[i]!;

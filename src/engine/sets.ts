@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SIDES, type Connector, type RemoteNode } from '../connectors/types.js';
-import { UsageError } from '../errors.js';
+import { CloudsyncError, FolderNotEmptyError, UsageError } from '../errors.js';
+import { missingPathHint } from './path-hint.js';
 import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../store/schema.js';
 import { snapshotOf } from './reconcile.js';
 import type { CreateSetRequest, EngineContext } from './types.js';
@@ -30,7 +31,7 @@ export async function createSyncSet(ctx: EngineContext, req: CreateSetRequest): 
     if (!node)
       throw new UsageError(
         `no such on-prem folder or document: ${p}`,
-        'check the path with `cloudsync whoami onprem`',
+        await missingPathHint(onprem, p, 'check the path with `cloudsync whoami onprem`'),
         'NOT_FOUND',
       );
     if (node.parentId === null)
@@ -49,7 +50,7 @@ export async function createSyncSet(ctx: EngineContext, req: CreateSetRequest): 
   }
   if (new Set(nodes.map((n) => n.id)).size !== nodes.length)
     throw new UsageError('the same document is named twice');
-  await refuseOtherSets(ctx, nodes, paths);
+  await refuseOtherSets(ctx, nodes, paths, normalizePath(req.target));
   const target = await resolveTarget(cloud, normalizePath(req.target), req.mkdir);
   const existing = new Set(await ctx.store.listIds());
   let id: string;
@@ -91,23 +92,41 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** SPEC: a node already in another set (directly, or inside a synced folder) is refused, exit 2. */
-async function refuseOtherSets(ctx: EngineContext, nodes: RemoteNode[], paths: string[]): Promise<void> {
+/**
+ * SPEC: sets never overlap. Refused (exit 2, TARGET_NODE_OTHER_SYNC_SET): a node already in another set; a
+ * folder that holds another set's folder or documents, or lies inside another set's folder (whichever was
+ * created first); a target inside another set's cloud folder. Paths are asked of the connectors, since
+ * members may have moved since their last pass.
+ */
+async function refuseOtherSets(
+  ctx: EngineContext,
+  nodes: RemoteNode[],
+  paths: string[],
+  target: string,
+): Promise<void> {
   const ids = new Set(nodes.map((n) => n.id));
+  const folders = paths.filter((_, i) => nodes[i]!.kind === 'folder');
+  const { onprem, cloud } = ctx.connectors;
+  const refuse = (what: string, other: SetState): never => {
+    throw new UsageError(
+      `${what} sync set ${other.set.id} (${other.set.name}); sync sets never overlap`,
+      `unsync it first (cloudsync unsync ${other.set.id}), or pick a node outside it`,
+      'TARGET_NODE_OTHER_SYNC_SET',
+    );
+  };
   for (const other of await ctx.store.loadAll()) {
     for (const m of other.members) {
       if (m.detached || !m.onprem) continue;
-      const clash =
-        ids.has(m.onprem.id) ||
-        (m.direct &&
-          m.kind === 'folder' &&
-          paths.some((p) => isUnder(p, m.onprem!.path) || isUnder(m.onprem!.path, p)));
-      if (clash) {
-        throw new UsageError(
-          `${m.onprem.path} is already synced by sync set ${other.set.id} (${other.set.name})`,
-          `unsync it first: cloudsync unsync ${other.set.id}`,
-          'TARGET_NODE_OTHER_SYNC_SET',
-        );
+      if (ids.has(m.onprem.id)) refuse(`${m.onprem.path} is already synced by`, other);
+      if (!m.direct) continue;
+      const now = (await onprem.pathOf(m.onprem.id)) ?? m.onprem.path;
+      if (folders.some((p) => isUnder(now, p)))
+        refuse(`${now} (inside the folder to sync) belongs to`, other);
+      if (m.kind === 'folder' && paths.some((p) => isUnder(p, now))) refuse(`${now} is synced by`, other);
+      if (other.set.kind === 'folder' && m.cloud) {
+        const there = (await cloud.pathOf(m.cloud.id)) ?? m.cloud.path;
+        if (isUnder(target, there))
+          refuse(`the cloud target ${target} lies inside ${there}, synced by`, other);
       }
     }
   }
@@ -121,21 +140,37 @@ async function resolveTarget(cloud: Connector, path: string, mkdir: boolean): Pr
     return found;
   }
   if (!mkdir) {
+    const close = await missingPathHint(cloud, path, '');
     throw new UsageError(
       `cloud target folder not found: ${path}`,
-      'create it, or pass --mkdir',
+      close.startsWith('did you mean')
+        ? `${close} Or pass --mkdir to create it.`
+        : 'create it, or pass --mkdir',
       'TARGET_FOLDER_NOT_FOUND',
     );
   }
   const parts = path.split('/');
   let parent: RemoteNode | null = null;
   for (let i = parts.length; i >= 0 && !parent; i--) {
-    parent = await cloud.resolvePath(parts.slice(0, i).join('/'));
+    // The root of an Alfresco connection is no folder (sites are): it does not resolve, nothing is made.
+    parent = await cloud.resolvePath(parts.slice(0, i).join('/')).catch((err: unknown) => {
+      if (i === 0 && !(err instanceof CloudsyncError)) return null;
+      throw err;
+    });
     if (parent) {
       for (const name of parts.slice(i)) parent = await cloud.createFolder(parent.id, name);
     }
   }
-  if (!parent) throw new UsageError(`cannot create cloud target folder ${path}`);
+  if (!parent) {
+    const sites = cloud.browse ? (await cloud.browse('').catch(() => [])).map((e) => e.name) : [];
+    throw new UsageError(
+      `cannot create cloud target folder ${path}: it is not inside a site's document library`,
+      sites.length
+        ? `start --target with one of the sites: ${sites.join(', ')}`
+        : 'start --target with a site id (<site>/<folder>)',
+      'TARGET_OUTSIDE_SITE',
+    );
+  }
   return parent;
 }
 
@@ -190,7 +225,7 @@ export async function unsync(
   setId: string,
   memberPath: string | undefined,
   opts: { removeFromCloud: boolean },
-): Promise<{ removedMembers: number; setRemoved: boolean }> {
+): Promise<{ removedMembers: number; setRemoved: boolean; keptFolders: number }> {
   const state = await ctx.store.load(setId);
   let chosen: MemberState[];
   if (memberPath !== undefined) {
@@ -210,9 +245,28 @@ export async function unsync(
   for (const m of chosen) {
     if (m.lockedByUs && m.onprem && onprem.unlock) await onprem.unlock(m.onprem.id).catch(() => undefined);
   }
+  let keptFolders = 0;
   if (opts.removeFromCloud) {
-    for (const m of chosen) {
-      if (m.direct && m.cloud && !m.detached) await cloud.delete(m.cloud.id);
+    // Member by member, files first, then folders deepest first: a folder that still holds something
+    // cloudsync never synced (a partner's new file, an excluded one) is kept with it (SPEC §3 folder deletes).
+    const depth = new Map<string, number>();
+    const depthOf = (m: MemberState): number => {
+      let d = depth.get(m.key);
+      if (d === undefined) {
+        const parent = m.parentKey ? state.members.find((x) => x.key === m.parentKey) : undefined;
+        depth.set(m.key, (d = parent ? depthOf(parent) + 1 : 0));
+      }
+      return d;
+    };
+    const doomed = chosen.filter((m) => m.cloud && !m.detached);
+    doomed.sort((a, b) => (a.kind === b.kind ? depthOf(b) - depthOf(a) : a.kind === 'file' ? -1 : 1));
+    for (const m of doomed) {
+      try {
+        await cloud.delete(m.cloud!.id, m.kind);
+      } catch (err) {
+        if (!(err instanceof FolderNotEmptyError)) throw err;
+        keptFolders++;
+      }
     }
   }
   const gone = new Set(chosen.map((m) => m.key));
@@ -220,5 +274,5 @@ export async function unsync(
   const setRemoved = state.members.filter((m) => m.direct).length === 0;
   if (setRemoved) await ctx.store.remove(setId);
   else await ctx.store.save(state);
-  return { removedMembers: gone.size, setRemoved };
+  return { removedMembers: gone.size, setRemoved, keptFolders };
 }

@@ -22,6 +22,8 @@ export type EngineEvent =
   | { event: 'plan'; setId: string; actions: number; bytes: number }
   | { event: 'action-start'; setId: string; action: Action }
   | { event: 'action-done'; setId: string; action: Action; bytes: number }
+  /** Content moving for a copy/update in flight: `bytes` more since the last such event (about 4 a second). */
+  | { event: 'bytes'; setId: string; member: string; bytes: number }
   | { event: 'action-failed'; setId: string; action: Action; code: MemberErrorCode; message: string }
   | { event: 'warning'; setId?: string; message: string }
   /** A safety guard stopped one set (exit 5); the others go on. */

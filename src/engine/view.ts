@@ -1,6 +1,7 @@
 import type { Connector, RemoteNode, Side, SkippedEntry } from '../connectors/types.js';
 import type { SetState } from '../store/schema.js';
 import { compileExcludes } from './excludes.js';
+import { listChanged, recordedUnlessTouched } from './view-incremental.js';
 
 /** What one side of one set looks like right now, restricted to the set's scope. */
 export interface SideView {
@@ -42,24 +43,43 @@ export function rootMember(state: SetState) {
   return state.set.kind === 'folder' ? state.members.find((m) => m.direct) : undefined;
 }
 
-/** Read one side of a set through its connector: fetch the direct members, list a folder set's tree. */
-export async function buildView(state: SetState, side: Side, connector: Connector): Promise<SideView> {
+/**
+ * Read one side of a set through its connector: fetch the direct members, list a folder set's tree. With
+ * `touched` (repository events, see events.ts) only the nodes and folders it names are read from the server.
+ */
+export async function buildView(
+  state: SetState,
+  side: Side,
+  connector: Connector,
+  touched?: ReadonlySet<string>,
+): Promise<SideView> {
   const view = emptyView(side);
   if (connector.rememberPath) {
     for (const m of state.members)
       if (m.direct && m[side]?.path) connector.rememberPath(m[side]!.id, m[side]!.path);
   }
+  // Detached copies are left alone, also when replaced by a save-by-rename (same folder and name).
   const detachedIds = new Set<string>();
+  const detachedSlots = new Set<string>();
   for (const m of state.members) {
     const s = m[side];
-    if (m.detached && s) detachedIds.add(s.id);
+    if (m.detached && s) {
+      detachedIds.add(s.id);
+      if (s.parentId) detachedSlots.add(`${s.parentId}\u0000${s.name}`);
+    }
   }
   if (state.set.kind === 'documents') {
     await Promise.all(
       state.members
         .filter((m) => m.direct && !m.detached && m[side])
         .map(async (m) => {
-          const node = await connector.getNode(m[side]!.id);
+          let node =
+            (touched && recordedUnlessTouched(m, side, touched)) || (await connector.getNode(m[side]!.id));
+          if (!node && m[side]!.path) {
+            // Gone by id: an editor that saves by rename leaves a new file under the same name (detect pairs it).
+            const there = await connector.resolvePath(m[side]!.path).catch(() => null);
+            if (there?.kind === m.kind && there.parentId === m[side]!.parentId) node = there;
+          }
           if (node) {
             view.nodes.set(node.id, node);
             view.rel.set(node.id, node.name);
@@ -76,7 +96,10 @@ export async function buildView(state: SetState, side: Side, connector: Connecto
     view.rootGone = true;
     return view;
   }
-  const listing = await connector.listTree(rootNode.id, { recursive: state.set.options.includeSubfolders });
+  const recursive = state.set.options.includeSubfolders;
+  const listing = touched
+    ? await listChanged(state, side, connector, rootNode, touched, recursive)
+    : await connector.listTree(rootNode.id, { recursive });
   view.skipped.push(...listing.skipped);
   for (const s of listing.skipped) {
     if (s.unreadableFolderId) view.unreadable.add(s.unreadableFolderId);
@@ -103,7 +126,8 @@ export async function buildView(state: SetState, side: Side, connector: Connecto
     const ids: string[] = [];
     for (const n of kids) {
       const rel = parentRel === '' ? n.name : `${parentRel}/${n.name}`;
-      if (detachedIds.has(n.id) || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
+      const detached = detachedIds.has(n.id) || detachedSlots.has(`${parent.id}\u0000${n.name}`);
+      if (detached || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
         view.untracked.add(parent.id);
         continue;
       }

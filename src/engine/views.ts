@@ -1,5 +1,12 @@
 import type { MemberErrorCode } from '../errors.js';
-import type { BackupRecord, MemberState, MemberStatus, SetOptions, SetState } from '../store/schema.js';
+import type {
+  BackupRecord,
+  MemberState,
+  MemberStatus,
+  SetChange,
+  SetOptions,
+  SetState,
+} from '../store/schema.js';
 import type { Action } from './plan.js';
 
 /** One row of `list` (SPEC §6). */
@@ -8,11 +15,17 @@ export interface SetRow {
   kind: 'documents' | 'folder';
   name: string;
   target: string;
+  /** Members in sync, pending or failed; detached ones are not members any more. */
   members: number;
   failed: number;
+  /** Cloud copies left behind by on-prem deletes (delete-on-cloud off), shown by `inspect` as DETACHED. */
+  detached: number;
   status: MemberStatus;
   lastSyncAt: string | null;
 }
+
+/** A member's status as shown: DETACHED for a cloud copy left behind, whatever its stored status. */
+export type MemberRowStatus = MemberStatus | 'DETACHED';
 
 /** One member as `inspect` shows it (SPEC §6). */
 export interface MemberRow {
@@ -20,7 +33,7 @@ export interface MemberRow {
   cloudPath: string | null;
   kind: 'file' | 'folder';
   direct: boolean;
-  status: MemberStatus;
+  status: MemberRowStatus;
   errorCode: MemberErrorCode | null;
   errorDetails: string | null;
   errorTime: string | null;
@@ -29,8 +42,8 @@ export interface MemberRow {
 
 /** A set is FAILED if any member failed, else PENDING if any is pending, else SYNCED. */
 export function setStatus(state: SetState): MemberStatus {
-  if (state.members.some((m) => m.status === 'FAILED')) return 'FAILED';
-  if (state.members.some((m) => m.status === 'PENDING')) return 'PENDING';
+  if (state.members.some((m) => !m.detached && m.status === 'FAILED')) return 'FAILED';
+  if (state.members.some((m) => !m.detached && m.status === 'PENDING')) return 'PENDING';
   return 'SYNCED';
 }
 
@@ -41,8 +54,9 @@ export function toSetRow(state: SetState): SetRow {
     kind: state.set.kind,
     name: state.set.name,
     target: state.set.target.path,
-    members: state.members.length,
-    failed: state.members.filter((m) => m.status === 'FAILED').length,
+    members: state.members.filter((m) => !m.detached).length,
+    failed: state.members.filter((m) => !m.detached && m.status === 'FAILED').length,
+    detached: state.members.filter((m) => m.detached).length,
     status: setStatus(state),
     lastSyncAt: state.lastSyncAt,
   };
@@ -93,7 +107,7 @@ export function toMemberRows(state: SetState): MemberRow[] {
       cloudPath: p.cloud,
       kind: m.kind,
       direct: m.direct,
-      status: m.status,
+      status: m.detached ? 'DETACHED' : m.status,
       errorCode: m.errorCode ?? null,
       errorDetails: m.errorDetails ?? null,
       errorTime: m.errorTime ?? null,
@@ -115,6 +129,8 @@ export function toInspectView(state: SetState): {
   lastSyncAt: string | null;
   options: SetOptions;
   excludes: string[];
+  /** `cloudsync set` changes after creation, oldest first. */
+  changes: SetChange[];
   members: MemberRow[];
   backups: BackupRecord[];
 } {
@@ -128,6 +144,7 @@ export function toInspectView(state: SetState): {
     lastSyncAt: state.lastSyncAt,
     options: state.set.options,
     excludes: state.set.excludes,
+    changes: state.set.changes ?? [],
     members: toMemberRows(state),
     backups: state.backups,
   };
@@ -156,7 +173,7 @@ export function describeAction(a: Action): string {
     case 'forget':
       return `forget ${a.path}  (${a.reason})`;
     case 'fail':
-      return `fail  ${a.path}  (${a.code}: ${a.details})`;
+      return `fail  ${a.side ? `${a.side} ` : ''}${a.path}  (${a.code}: ${a.details})`;
     case 'detach':
       return `detach ${a.path}  (deleted on-prem; cloud copy kept, no longer synced)`;
     case 'lock':

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { openPrivateAppend } from './private-files.js';
 
 /** How often at most a journal is fsync-ed while appends keep coming. */
 export const JOURNAL_FSYNC_MS = 200;
@@ -15,8 +16,14 @@ export class JournalWriter {
   #closed = false;
 
   constructor(readonly file: string) {
-    dropTornTail(file);
-    this.#fd = fs.openSync(file, 'a', 0o600);
+    // O_NOFOLLOW and a check that it is a plain file of ours: a link planted at the name is refused
+    this.#fd = openPrivateAppend(file, { read: true });
+    try {
+      dropTornTail(this.#fd);
+    } catch (err) {
+      fs.closeSync(this.#fd);
+      throw err;
+    }
   }
 
   /** Append one line (the caller passes it without the newline). */
@@ -56,13 +63,8 @@ export class JournalWriter {
  * Cut a torn last line (a crash mid-write) before appending, so it cannot end up in the middle of the
  * journal where it would read as corruption.
  */
-function dropTornTail(file: string): void {
-  let text: Buffer;
-  try {
-    text = fs.readFileSync(file);
-  } catch {
-    return; // no journal yet
-  }
+function dropTornTail(fd: number): void {
+  const text = fs.readFileSync(fd);
   if (text.length === 0 || text[text.length - 1] === 0x0a) return;
-  fs.truncateSync(file, text.lastIndexOf(0x0a) + 1);
+  fs.ftruncateSync(fd, text.lastIndexOf(0x0a) + 1);
 }

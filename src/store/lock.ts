@@ -3,12 +3,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LockedError } from '../errors.js';
+import { ensurePrivateDir } from './private-files.js';
 
 /** What a profile lock file holds: enough to tell a live holder from a stale one, and to tell the user. */
 interface LockInfo {
   pid: number;
   startedAt: string;
   host: string;
+  /**
+   * The holder's process start time (Linux: `/proc/<pid>/stat` field 22, clock ticks since boot), so a pid
+   * the kernel has since given to another process is not mistaken for the holder. Absent elsewhere.
+   */
+  procStart?: string;
 }
 
 /** A held profile lock. */
@@ -34,8 +40,13 @@ export async function acquireProfileLock(
   const pollMs = opts.pollMs ?? 100;
   const dir = path.join(home, 'state', profile);
   const file = path.join(dir, '.lock');
-  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-  const mine = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), host: os.hostname() });
+  ensurePrivateDir(home, 'state', profile);
+  const mine = JSON.stringify({
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    host: os.hostname(),
+    procStart: readProcStat(process.pid)?.start,
+  });
   const deadline = Date.now() + waitMs;
   for (;;) {
     if (await createExclusive(file, mine)) return holdLock(file, mine);
@@ -56,8 +67,9 @@ export async function acquireProfileLock(
  * ever sees an empty lock file that could be mistaken for garbage.
  */
 async function createExclusive(file: string, content: string): Promise<boolean> {
-  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  await fs.promises.writeFile(tmp, content, { mode: 0o600 });
+  const tmp = `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+  // 'wx': O_EXCL, so a symlink planted at the name fails the create instead of being followed
+  await fs.promises.writeFile(tmp, content, { flag: 'wx', mode: 0o600 });
   try {
     await fs.promises.link(tmp, file);
     return true;
@@ -88,7 +100,11 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
  */
 async function takeOver(file: string, staleText: string, mine: string): Promise<boolean> {
   let claim = `${file}.takeover-${createHash('sha256').update(staleText).digest('hex').slice(0, 16)}`;
-  const claimText = JSON.stringify({ pid: process.pid, host: os.hostname() });
+  const claimText = JSON.stringify({
+    pid: process.pid,
+    host: os.hostname(),
+    procStart: readProcStat(process.pid)?.start,
+  });
   for (;;) {
     try {
       await fs.promises.writeFile(claim, claimText, { flag: 'wx', mode: 0o600 });
@@ -103,8 +119,8 @@ async function takeOver(file: string, staleText: string, mine: string): Promise<
   }
   try {
     if ((await readText(file)) !== staleText) return false;
-    const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    await fs.promises.writeFile(tmp, mine, { mode: 0o600 });
+    const tmp = `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+    await fs.promises.writeFile(tmp, mine, { flag: 'wx', mode: 0o600 });
     await fs.promises.rename(tmp, file);
     return (await readText(file)) === mine;
   } finally {
@@ -139,15 +155,63 @@ function parseLock(text: string): LockInfo | null {
   }
 }
 
-/** A holder is dead when it ran on this host and its pid is gone (another host's pid cannot be checked). */
-function isDead(holder: LockInfo): boolean {
+/**
+ * A holder is dead when it ran on this host and its process is gone (another host's pid cannot be checked).
+ * With `/proc` (Linux) a zombie counts as dead, and so does a live process whose start time is not the
+ * holder's: the pid was reused. Locks written without a start time are compared with the time the lock was
+ * taken (a process started after it cannot be its holder). Elsewhere only "the pid exists" is known.
+ */
+export function isDead(holder: LockInfo): boolean {
   if (holder.host !== undefined && holder.host !== os.hostname()) return false;
   if (holder.pid === process.pid) return false;
+  const proc = readProcStat(holder.pid);
+  // proc === null: not in /proc, which may hide other users' processes (hidepid): kill(0) below decides
+  if (proc) {
+    if (proc.state === 'Z' || proc.state === 'X') return true;
+    if (holder.procStart !== undefined) return holder.procStart !== proc.start;
+    const lockedAt = Date.parse(holder.startedAt);
+    const started = procStartMs(proc.start);
+    // 2 s of slack: the boot time is known to the second, the start time to the clock tick
+    return started !== undefined && Number.isFinite(lockedAt) && started > lockedAt + 2000;
+  }
   try {
     process.kill(holder.pid, 0);
     return false;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * State and start time of a process from `/proc/<pid>/stat`: null when /proc exists but the pid does not,
+ * undefined without /proc (not Linux). The name field may hold spaces and parentheses: fields are counted
+ * after its last ')'.
+ */
+export function readProcStat(pid: number): { state: string; start: string } | null | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+    return fs.existsSync('/proc/self/stat') ? null : undefined;
+  }
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state); field 22 (starttime) is fields[19]
+  const state = fields[0];
+  const start = fields[19];
+  return state && start ? { state, start } : undefined;
+}
+
+/** Clock ticks per second of /proc times: 100 on every Linux build in use (USER_HZ). */
+const USER_HZ = 100;
+
+/** A /proc start time (ticks since boot) as ms since the epoch, from the boot time in /proc/stat. */
+function procStartMs(ticks: string): number | undefined {
+  try {
+    const btime = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1];
+    return btime === undefined ? undefined : Number(btime) * 1000 + (Number(ticks) * 1000) / USER_HZ;
+  } catch {
+    return undefined;
   }
 }
 

@@ -42,6 +42,14 @@ export interface SetDefinition {
   target: { id: string; path: string };
   /** User globs on top of the default excludes. */
   excludes: string[];
+  /** Changes made with `cloudsync set` after creation, oldest first. */
+  changes?: SetChange[];
+}
+
+/** One `cloudsync set` run: when, and what it changed (`conflict: cloud-wins -> keep-both`). */
+export interface SetChange {
+  time: string;
+  changes: string[];
 }
 
 /** What one side looked like when the member was last in sync. */
@@ -110,4 +118,16 @@ export interface SetState {
   lastSyncAt: string | null;
   /** Counter for member keys, so keys are never reused. */
   nextKey: number;
+  /** Per side with repository events: which event stream this set has followed, and its last full crawl. */
+  events?: Partial<Record<Side, EventCursor>>;
+}
+
+/**
+ * Where a set stands in one side's event stream (`ChangeBatch.next` of the last pass it saved). Optional, so older files load as "no
+ * position": their first pass with events is a full crawl.
+ */
+export interface EventCursor {
+  feed: string;
+  /** When this set last listed everything on that side. */
+  fullCrawlAt: string;
 }

@@ -121,6 +121,7 @@ function applyRecord(
     case 'meta':
       if (rec.lastSyncAt !== undefined) state.lastSyncAt = rec.lastSyncAt;
       if (rec.nextKey !== undefined) state.nextKey = rec.nextKey;
+      if (rec.events !== undefined) state.events = rec.events;
       break;
     default: {
       const never: never = rec;

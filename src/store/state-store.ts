@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import { JournalWriter } from './journal.js';
+import { ensurePrivateDir, writePrivateFile } from './private-files.js';
 import { STATE_SCHEMA, type BackupRecord, type MemberState, type SetState } from './schema.js';
 import { parseSnapshot, replayJournal } from './state-file.js';
 
@@ -11,7 +13,7 @@ export type JournalRecord =
   | { op: 'put'; member: MemberState }
   | { op: 'del'; key: string }
   | { op: 'backup'; backup: BackupRecord }
-  | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number };
+  | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number; events?: SetState['events'] };
 
 /** A new short set id: 8 hex characters from crypto (like a git short hash), not among `existing`. */
 export function newSetId(existing: Iterable<string> = []): string {
@@ -56,7 +58,7 @@ export class StateStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    // `<id>.json` only: leftover `<id>.json.tmp-<pid>` files of a crashed save are ignored
+    // `<id>.json` only: leftover `.<id>.json.<random>.tmp` files of a crashed save are ignored
     return names
       .filter((n) => n.endsWith(SNAPSHOT) && !n.startsWith('.'))
       .map((n) => n.slice(0, -SNAPSHOT.length))
@@ -100,17 +102,9 @@ export class StateStore {
     const id = state.set.id;
     return this.#enqueue(id, async () => {
       if (!this.#trusted.has(id)) await this.#refuseForeignFile(id);
-      await fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
-      const file = this.#file(id, SNAPSHOT);
-      const tmp = `${file}.tmp-${process.pid}`;
-      const fh = await fs.promises.open(tmp, 'w', 0o600);
-      try {
-        await fh.writeFile(serializeState({ ...state, schema: STATE_SCHEMA }));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await fs.promises.rename(tmp, file);
+      ensurePrivateDir(this.home, 'state', this.profile);
+      // fresh O_EXCL temp name (never a planted link), 0600, fsync, rename over the snapshot
+      await writePrivateFile(this.#file(id, SNAPSHOT), serializeState({ ...state, schema: STATE_SCHEMA }));
       await syncDir(this.dir);
       this.#trusted.add(id);
       const journal = this.#journals.get(id);
@@ -157,11 +151,35 @@ export class StateStore {
     if (ids.includes(prefix)) return prefix;
     const matches = prefix === '' ? [] : ids.filter((id) => id.startsWith(prefix));
     if (matches.length === 1) return matches[0]!;
-    if (matches.length === 0) throw unknownSet(prefix);
-    throw new UsageError(
-      `sync set id "${prefix}" is ambiguous: it matches ${matches.join(', ')}`,
-      'give more characters of the id (see `cloudsync list`)',
-      'AMBIGUOUS_SET',
+    if (matches.length > 1) {
+      throw new UsageError(
+        `sync set id "${prefix}" is ambiguous: it matches ${matches.join(', ')}`,
+        'give more characters of the id (see `cloudsync list`)',
+        'AMBIGUOUS_SET',
+      );
+    }
+    // Not an id: a set's name (exact, then ignoring case), else a suggestion among names and ids.
+    const named = (await this.loadAll()).map((s) => ({ id: s.set.id, name: s.set.name }));
+    for (const same of [
+      (n: string) => n === prefix,
+      (n: string) => n.toLowerCase() === prefix.toLowerCase(),
+    ]) {
+      const byName = named.filter((s) => same(s.name));
+      if (byName.length === 1) return byName[0]!.id;
+      if (byName.length > 1) {
+        throw new UsageError(
+          `sync set name "${prefix}" is ambiguous: sets ${byName.map((s) => s.id).join(', ')} have it`,
+          'name the set by its id (see `cloudsync list`)',
+          'AMBIGUOUS_SET',
+        );
+      }
+    }
+    throw unknownSet(
+      prefix,
+      didYouMean(
+        prefix,
+        named.flatMap((s) => [s.name, s.id]),
+      ),
     );
   }
 
@@ -205,8 +223,9 @@ export class StateStore {
 }
 
 /** The UsageError for a set id (or prefix) that names no set. */
-function unknownSet(id: string): UsageError {
-  return new UsageError(`no sync set "${id}"`, 'run `cloudsync list`', 'UNKNOWN_SET');
+function unknownSet(id: string, suggestion?: string): UsageError {
+  const list = 'run `cloudsync list` to see the sets';
+  return new UsageError(`no sync set "${id}"`, suggestion ? `${suggestion} (${list})` : list, 'UNKNOWN_SET');
 }
 
 /** fsync a directory so a rename in it is durable (not supported everywhere: best effort). */

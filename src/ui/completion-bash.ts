@@ -17,6 +17,9 @@ function reply(v: ValueKind): string {
       return 'COMPREPLY=($(compgen -f -- "$cur"))';
     case 'dir':
       return 'COMPREPLY=($(compgen -d -- "$cur"))';
+    case 'repo-path':
+      // asked from the connection, not the shell's current directory; a folder completes without a space
+      return `mapfile -t COMPREPLY < <(_cloudsync_paths ${v.side} "$cur"); [[ \${#COMPREPLY[@]} -eq 1 && \${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null`;
     case 'none':
       return ':';
   }
@@ -56,6 +59,21 @@ _cloudsync_ids() {
   local -a t=()
   command -v timeout >/dev/null 2>&1 && t=(timeout 3)
   "\${t[@]}" ${spec.bin} "\${args[@]}" list --json 2>/dev/null </dev/null | grep -o '"id":"[^"]*"' | cut -d'"' -f4
+}
+
+# Paths on one side's connection that start with the word being completed (cloudsync complete-path).
+_cloudsync_paths() {
+  local -a args=()
+  local i
+  for ((i = 1; i < \${#COMP_WORDS[@]} - 1; i++)); do
+    case "\${COMP_WORDS[i]}" in
+      --home | --profile) args+=("\${COMP_WORDS[i]}" "\${COMP_WORDS[i + 1]}") ;;
+    esac
+  done
+  command -v ${spec.bin} >/dev/null 2>&1 || return 0
+  local -a t=()
+  command -v timeout >/dev/null 2>&1 && t=(timeout 3)
+  "\${t[@]}" ${spec.bin} "\${args[@]}" complete-path "$1" "$2" 2>/dev/null </dev/null
 }
 
 _cloudsync() {

@@ -16,6 +16,8 @@ function offer(v: ValueKind): string {
       return '-F';
     case 'dir':
       return "-x -a '(__fish_complete_directories)'";
+    case 'repo-path':
+      return `-x -a '(__cloudsync_paths ${v.side})'`;
     case 'none':
       return '-x';
   }
@@ -61,6 +63,20 @@ function __cloudsync_ids
     end
     command -q ${bin}; or return 0
     ${bin} $args list --json 2>/dev/null </dev/null | string match -r -a -g '"id":"([^"]*)"'
+end
+
+# Paths on one side's connection that start with the token being completed (cloudsync complete-path).
+function __cloudsync_paths
+    set -l toks (commandline -opc)
+    set -l args
+    for i in (seq 2 (math (count $toks) - 1))
+        switch $toks[$i]
+            case --home --profile
+                set -a args $toks[$i] $toks[(math $i + 1)]
+        end
+    end
+    command -q ${bin}; or return 0
+    ${bin} $args complete-path $argv[1] (commandline -ct) 2>/dev/null </dev/null
 end
 
 # True when the word being completed is positional argument $argv[1] (0-based) of the subcommand

@@ -6,6 +6,8 @@ export type ValueKind =
   | { kind: 'set-id' }
   | { kind: 'file' }
   | { kind: 'dir' }
+  /** A path on one side's connection, completed by asking that connection (`cloudsync complete-path`). */
+  | { kind: 'repo-path'; side: 'onprem' | 'cloud' }
   | { kind: 'none' };
 
 /** One option as the completion scripts need it. */
@@ -43,6 +45,7 @@ function argKind(name: string, choices: string[] | undefined): ValueKind {
   if (name === 'side') return { kind: 'choices', values: SIDES };
   if (name === 'set-id') return { kind: 'set-id' };
   if (name === 'url|folder') return { kind: 'dir' };
+  if (name === 'path') return { kind: 'repo-path', side: 'onprem' };
   return { kind: 'file' };
 }
 
@@ -50,6 +53,7 @@ function argKind(name: string, choices: string[] | undefined): ValueKind {
 function optionValueKind(flags: string, choices: string[] | undefined): ValueKind {
   if (choices?.length) return { kind: 'choices', values: [...choices] };
   if (/<(dir|home)>/.test(flags)) return { kind: 'dir' };
+  if (/^--target <path>/.test(flags)) return { kind: 'repo-path', side: 'cloud' };
   if (/<(pem|file)>/.test(flags)) return { kind: 'file' };
   return { kind: 'none' };
 }
@@ -65,23 +69,30 @@ function optionSpecs(cmd: Command): OptionSpec[] {
     }));
 }
 
+/** Commands kept out of help, completions and the man page (the completion helper itself). */
+export function isHidden(cmd: Command): boolean {
+  return Boolean((cmd as unknown as { _hidden?: boolean })._hidden);
+}
+
 /** Walk the commander program into a spec (help options included, as commander accepts them everywhere). */
 export function completionSpec(program: Command): CompletionSpec {
   const help: OptionSpec = { short: '-h', long: '--help', description: 'show help', value: null };
   return {
     bin: program.name(),
     globals: [...optionSpecs(program), help],
-    commands: program.commands.map((c) => {
-      const args = c.registeredArguments;
-      return {
-        name: c.name(),
-        aliases: c.aliases(),
-        description: c.description(),
-        options: optionSpecs(c),
-        args: args.map((a) => argKind(a.name(), a.argChoices)),
-        variadic: args.length > 0 && args[args.length - 1].variadic,
-      };
-    }),
+    commands: program.commands
+      .filter((c) => !isHidden(c))
+      .map((c) => {
+        const args = c.registeredArguments;
+        return {
+          name: c.name(),
+          aliases: c.aliases(),
+          description: c.description(),
+          options: optionSpecs(c),
+          args: args.map((a) => argKind(a.name(), a.argChoices)),
+          variadic: args.length > 0 && args[args.length - 1].variadic,
+        };
+      }),
   };
 }
 

@@ -33,6 +33,8 @@ function offer(v: ValueKind): string {
       return '_files';
     case 'dir':
       return '_files -/';
+    case 'repo-path':
+      return `local -a paths=(\${(f)"$(_cloudsync_paths ${v.side} "$cur")"}); compadd -S '' -- $paths`;
     case 'none':
       return ':';
   }
@@ -72,6 +74,20 @@ _cloudsync_ids() {
   (( $+commands[${spec.bin}] )) || return 0
   (( $+commands[timeout] )) && t=(timeout 3)
   "\${t[@]}" ${spec.bin} "\${args[@]}" list --json 2>/dev/null </dev/null | grep -o '"id":"[^"]*"' | cut -d'"' -f4
+}
+
+# Paths on one side's connection that start with the word being completed (cloudsync complete-path).
+_cloudsync_paths() {
+  local -a args t
+  local i
+  for ((i = 2; i < CURRENT; i++)); do
+    case "\${words[i]}" in
+      --home | --profile) args+=("\${words[i]}" "\${words[i + 1]}") ;;
+    esac
+  done
+  (( $+commands[${spec.bin}] )) || return 0
+  (( $+commands[timeout] )) && t=(timeout 3)
+  "\${t[@]}" ${spec.bin} "\${args[@]}" complete-path "$1" "$2" 2>/dev/null </dev/null
 }
 
 _cloudsync() {

@@ -25,6 +25,7 @@ export function engineEventLogger(log: LogFile, clock: () => number = Date.now):
         log.write('info', `plan ${e.setId.slice(0, 8)}: ${e.actions} action(s), ${formatBytes(e.bytes)}`);
         return;
       case 'action-start':
+      case 'bytes': // progress only; the action's line comes when it is done
         return;
       case 'action-done':
         done++;

@@ -24,7 +24,8 @@ export function formatBytes(n: number): string {
     v /= 1000;
     i++;
   }
-  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${UNITS[i]}`;
+  // rates arrive as fractions: whole bytes only
+  return i === 0 ? `${Math.round(v)} B` : `${v.toFixed(1)} ${UNITS[i]}`;
 }
 
 /** A short duration for an ETA: "4 s", "2 min 5 s", "1 h 3 min". */

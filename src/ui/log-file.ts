@@ -1,7 +1,9 @@
 // The persistent log (<home>/logs/cloudsync.log or --log-file): timestamped, redacted, buffered, rotated.
-import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
+import { closeSync, writeSync } from 'node:fs';
+import { lstat, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { escapeControl, redact } from '../redact.js';
+import { ensurePrivateDir, openPrivateAppend } from '../store/private-files.js';
 
 /** Severity of a log line. */
 export type LogLevel = 'info' | 'warn' | 'error' | 'debug';
@@ -95,7 +97,7 @@ export class LogFile {
     try {
       const bytes = Buffer.byteLength(chunk);
       if (this.size === undefined) {
-        await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+        ensurePrivateDir(path.dirname(this.file)); // a real folder of ours (or root's), never a link
         this.size = await fileSize(this.file);
       }
       if (this.size > 0 && this.size + bytes > this.maxBytes) {
@@ -103,7 +105,7 @@ export class LogFile {
         this.size = await fileSize(this.file);
         if (this.size > 0 && this.size + bytes > this.maxBytes) await this.rotate();
       }
-      await appendFile(this.file, chunk, { mode: 0o600 });
+      appendPrivate(this.file, chunk);
       this.size += bytes;
     } catch (err) {
       this.broken = true;
@@ -121,7 +123,18 @@ export class LogFile {
 }
 
 async function fileSize(file: string): Promise<number> {
-  return (await stat(file).catch(() => null))?.size ?? 0;
+  return (await lstat(file).catch(() => null))?.size ?? 0;
+}
+
+/** Append through O_NOFOLLOW to a plain file of ours (a link planted at the log's name is refused). */
+function appendPrivate(file: string, chunk: string): void {
+  const fd = openPrivateAppend(file);
+  try {
+    const buf = Buffer.from(chunk);
+    for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function renameIfThere(from: string, to: string): Promise<void> {

@@ -19,6 +19,10 @@ export interface OutputMode {
   color: boolean;
   /** FORCE_COLOR: colour even off a terminal (the chalk convention), unless colour is turned off. */
   forceColor?: boolean;
+  /** TERM=dumb: the terminal cannot redraw a line, so no spinner or progress line. */
+  dumbTerminal?: boolean;
+  /** The pager for long listings (see choosePager), or null/undefined for none. */
+  pager?: string | null;
 }
 
 /** Chalk level for a stream: colour only when asked for, on a terminal, and never inside JSON. */
@@ -71,7 +75,13 @@ export class Output {
   get live(): boolean {
     // A terminal without a width (some pseudo-terminals) would make the spinner's line maths divide by zero.
     const columns = (this.streams.stderr as { columns?: number }).columns ?? 0;
-    return this.streams.stderrIsTTY && columns > 0 && !this.mode.quiet && !this.mode.json;
+    return (
+      this.streams.stderrIsTTY &&
+      columns > 0 &&
+      !this.mode.quiet &&
+      !this.mode.json &&
+      !this.mode.dumbTerminal
+    );
   }
 
   /** The command's result: `data` as one JSON document with --json, else the human rendering. */
@@ -81,6 +91,19 @@ export class Output {
       const text = forTerminal(human(), true, this.color.level > 0);
       if (text !== '') this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     }
+  }
+
+  /**
+   * As result(), for listings that can be long (inspect of thousands of members): the human text goes
+   * through the pager when stdout is a terminal and it is taller than the screen.
+   */
+  async pagedResult(data: unknown, human: () => string, env: NodeJS.ProcessEnv = {}): Promise<void> {
+    if (this.mode.json || !this.mode.pager) return this.result(data, human);
+    const text = forTerminal(human(), true, this.color.level > 0);
+    const rows = (this.streams.stdout as { rows?: number }).rows;
+    const { pageText } = await import('./pager.js');
+    if (!(await pageText(this.mode.pager, text.endsWith('\n') ? text : `${text}\n`, rows, env)))
+      this.result(data, () => text);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { EngineEvent, PassResult } from '../engine/types.js';
 import { describeAction } from '../engine/views.js';
 import { escapeControl } from '../redact.js';
+import { formatBytes, formatDuration } from './format.js';
 import type { Output } from './output.js';
 import type { Progress } from './progress.js';
 import { colorExitCode } from './status.js';
@@ -26,10 +27,28 @@ export function describeExitCode(code: number): string {
   }
 }
 
+/** What the end-of-pass line reports besides the counts: bytes moved, time taken, where the log is. */
+export interface PassStats {
+  bytes: number;
+  startedAt: number;
+  /** The log file of this run (printed when something failed), if it keeps one. */
+  logFile?: string;
+}
+
+/** Fresh stats for a pass starting now. */
+export function newPassStats(out: Output, now = Date.now()): PassStats {
+  return { bytes: 0, startedAt: now, logFile: out.log?.file };
+}
+
 /** The handler for engine events during a human-mode pass: progress line, warnings, and --verbose action log (the log file gets them from openContext). */
-export function passEventHandler(out: Output, progress: Progress): (e: EngineEvent) => void {
+export function passEventHandler(
+  out: Output,
+  progress: Progress,
+  stats?: PassStats,
+): (e: EngineEvent) => void {
   return (e) => {
     progress.onEvent(e);
+    if (stats && e.event === 'action-done') stats.bytes += e.bytes;
     switch (e.event) {
       case 'warning':
         progress.log(() => out.warn(e.message, { log: false }));
@@ -61,8 +80,16 @@ export function renderPlan(result: PassResult): string {
   return lines.join('\n');
 }
 
-/** The per-set summary table of a pass and one closing line with the outcome. */
-export function renderPassSummary(out: Output, result: PassResult): string {
+/**
+ * The per-set summary table of a pass and one closing line with the outcome, the bytes moved and the time
+ * taken; when something failed, where the log is.
+ */
+export function renderPassSummary(
+  out: Output,
+  result: PassResult,
+  stats?: PassStats,
+  now = Date.now(),
+): string {
   const c = out.color;
   const table = renderTable(
     c,
@@ -80,5 +107,9 @@ export function renderPassSummary(out: Output, result: PassResult): string {
   );
   if (result.sets.length === 0) return 'no sync sets; create one with `cloudsync create`';
   if (result.dryRun) return `${renderPlan(result)}\n\n${table}\ndry run: nothing was changed`;
-  return `${table}\n${describeExitCode(result.exitCode)} (exit ${colorExitCode(c, result.exitCode)})`;
+  const outcome = `${describeExitCode(result.exitCode)} (exit ${colorExitCode(c, result.exitCode)})`;
+  if (!stats) return `${table}\n${outcome}`;
+  const moved = `${formatBytes(stats.bytes)} moved in ${formatDuration((now - stats.startedAt) / 1000)}`;
+  const log = result.exitCode !== 0 && stats.logFile ? `\ndetails in the log: ${stats.logFile}` : '';
+  return `${table}\n${outcome}; ${moved}${log}`;
 }

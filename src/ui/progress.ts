@@ -15,17 +15,55 @@ export interface TransferTally {
   startedAt: number;
 }
 
-/** "12/40 files, 3.1 MB/8.0 MB, 1.2 MB/s, ETA 4 s" (rate and ETA only once something has moved). */
+/** An ETA is shown only when it means something: after a few seconds of transfer, and when it is not trivial. */
+const ETA_AFTER_S = 3;
+const ETA_MIN_S = 2;
+
+/**
+ * "12/40 files, 3.1 MB/8.0 MB, 1.2 MB/s, ETA 4 s". `bytesDone` counts bytes as they move (in-flight files
+ * included), so a large file shows its progress; rate once something moved, ETA only when meaningful.
+ */
 export function formatProgressLine(t: TransferTally, nowMs: number): string {
   const parts = [`${t.actionsDone}/${t.actionsTotal} files`];
-  if (t.bytesTotal > 0) parts.push(`${formatBytes(t.bytesDone)}/${formatBytes(t.bytesTotal)}`);
+  const done = Math.min(t.bytesDone, t.bytesTotal || t.bytesDone);
+  if (t.bytesTotal > 0) parts.push(`${formatBytes(done)}/${formatBytes(t.bytesTotal)}`);
   const elapsed = (nowMs - t.startedAt) / 1000;
-  if (t.bytesDone > 0 && elapsed > 0.2) {
-    const rate = t.bytesDone / elapsed;
+  if (done > 0 && elapsed > 0.5) {
+    const rate = done / elapsed;
     parts.push(`${formatBytes(rate)}/s`);
-    if (t.bytesTotal > t.bytesDone) parts.push(`ETA ${formatDuration((t.bytesTotal - t.bytesDone) / rate)}`);
+    const eta = (t.bytesTotal - done) / rate;
+    if (elapsed >= ETA_AFTER_S && eta >= ETA_MIN_S) parts.push(`ETA ${formatDuration(eta)}`);
   }
   return parts.join(', ');
+}
+
+/**
+ * Count one engine event into the tally; false when the event does not move the counters. Bytes of a file
+ * still moving are counted as they arrive (`inFlight`), then replaced by its final size when it is done.
+ */
+export function tallyEvent(t: TransferTally, inFlight: Map<string, number>, e: EngineEvent): boolean {
+  switch (e.event) {
+    case 'plan':
+      t.actionsTotal += e.actions;
+      t.bytesTotal += e.bytes;
+      return true;
+    case 'bytes':
+      inFlight.set(e.member, (inFlight.get(e.member) ?? 0) + e.bytes);
+      t.bytesDone += e.bytes;
+      return true;
+    case 'action-done':
+      t.bytesDone += e.bytes - (inFlight.get(e.action.member) ?? 0);
+      inFlight.delete(e.action.member);
+      t.actionsDone += 1;
+      return true;
+    case 'action-failed':
+      t.bytesDone -= inFlight.get(e.action.member) ?? 0;
+      inFlight.delete(e.action.member);
+      t.actionsDone += 1;
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** Spinner plus progress line on stderr, fed by EngineEvents; does nothing at all unless `out.live`. */
@@ -62,6 +100,8 @@ export class Progress {
   }
 
   private text = '';
+  /** Bytes already counted for each file still moving (by member key). */
+  private readonly inFlight = new Map<string, number>();
   private loading = false;
   private stopped = false;
 
@@ -80,22 +120,11 @@ export class Progress {
         this.stopped = false;
         this.start('comparing both sides…');
         return;
-      case 'plan':
-        this.tally.actionsTotal += e.actions;
-        this.tally.bytesTotal += e.bytes;
-        break;
-      case 'action-done':
-        this.tally.actionsDone += 1;
-        this.tally.bytesDone += e.bytes;
-        break;
-      case 'action-failed':
-        this.tally.actionsDone += 1;
-        break;
       case 'pass-end':
         this.stop();
         return;
       default:
-        return;
+        if (!tallyEvent(this.tally, this.inFlight, e)) return;
     }
     this.start(formatProgressLine(this.tally, this.clock()));
   }

@@ -26,3 +26,9 @@ export async function promptText(rt: Runtime, message: string, defaultValue?: st
   const { input } = await import('@inquirer/prompts');
   return input({ message, default: defaultValue, required: true }, promptContext(rt));
 }
+
+/** Ask a yes/no question (only called when a person is at a terminal); Ctrl-C cancels. */
+export async function promptConfirm(rt: Runtime, message: string, defaultValue = false): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message, default: defaultValue }, promptContext(rt));
+}

@@ -1,6 +1,6 @@
 import type { BrowseEntry, Connector } from '../connectors/types.js';
 import { UsageError } from '../errors.js';
-import type { Wizard } from './wizard.js';
+import { BACK_LABEL, GoBack, type Wizard } from './wizard.js';
 
 /** What was picked on the on-prem side: one folder, or documents (the two kinds of sync set). */
 export interface MemberPick {
@@ -20,7 +20,8 @@ type Move =
   | { do: 'this' }
   | { do: 'docs' }
   | { do: 'file'; path: string }
-  | { do: 'new' };
+  | { do: 'new' }
+  | { do: 'back' };
 
 /** The folder above a SPEC path ('' above a top-level entry). */
 export function parentPath(p: string): string {
@@ -69,6 +70,7 @@ export async function pickMembers(w: Wizard, c: Connector): Promise<MemberPick> 
           : { name: `${e.name}  (sync this document)`, value: { do: 'file', path: e.path } },
       );
     if (choices.length === 0) throw new UsageError(`there is nothing to sync in ${c.address}`);
+    if (here === '') choices.push({ name: BACK_LABEL, value: { do: 'back' } }); // to the previous question
     const move = await w.q.select<Move>(
       {
         message: `On-prem ${display(here)}: pick a folder or documents to sync`,
@@ -79,6 +81,8 @@ export async function pickMembers(w: Wizard, c: Connector): Promise<MemberPick> 
       w.ctx,
     );
     switch (move.do) {
+      case 'back':
+        throw new GoBack();
       case 'enter':
         here = move.path;
         break;
@@ -92,7 +96,7 @@ export async function pickMembers(w: Wizard, c: Connector): Promise<MemberPick> 
       case 'docs': {
         const paths = await w.q.checkbox<string>(
           {
-            message: `Documents in ${display(here)} (space to tick, enter to confirm)`,
+            message: `Documents in ${display(here)}:`,
             choices: files.map((f) => ({ name: f.name, value: f.path })),
             required: true,
             pageSize: 15,
@@ -128,10 +132,12 @@ export async function pickTarget(w: Wizard, c: Connector): Promise<TargetPick> {
     for (const e of entries)
       if (e.kind === 'folder') choices.push({ name: `${e.name}/`, value: { do: 'enter', path: e.path } });
     if (choices.length === 0) throw new UsageError(`there is no folder to sync into in ${c.address}`);
+    if (here === '') choices.push({ name: BACK_LABEL, value: { do: 'back' } }); // to the previous question
     const move = await w.q.select<Move>(
       { message: `Cloud ${display(here)}: where should it go?`, choices, pageSize: 15, loop: false },
       w.ctx,
     );
+    if (move.do === 'back') throw new GoBack();
     if (move.do === 'enter') here = move.path;
     else if (move.do === 'up') here = parentPath(here);
     else if (move.do === 'this') return { target: here, mkdir: false };
@@ -146,9 +152,8 @@ export async function pickTarget(w: Wizard, c: Connector): Promise<TargetPick> {
           w.ctx,
         )
       ).trim();
-      const target = here === '' ? name : `${here}/${name}`;
-      if (await w.q.confirm({ message: `Create ${target} when the set is created?`, default: true }, w.ctx))
-        return { target, mkdir: true };
+      // Chosen once is enough: the summary before "create" shows it as "(new folder)".
+      return { target: here === '' ? name : `${here}/${name}`, mkdir: true };
     }
   }
 }

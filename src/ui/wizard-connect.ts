@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Side } from '../connectors/types.js';
 import { AuthError, CloudsyncError, UnreachableError, UsageError } from '../errors.js';
-import type { Wizard } from './wizard.js';
+import { BACK_LABEL, GoBack, type Wizard } from './wizard.js';
 
 /** A side's answers so far: exactly what `cloudsync login` would be given (the password never printed). */
 export interface ConnectionAnswers {
@@ -133,8 +133,9 @@ export async function askConnection(
   w: Wizard,
   side: Side,
   tryLogin: (a: ConnectionAnswers) => Promise<string | undefined>,
+  canGoBack = false,
 ): Promise<ConnectionAnswers> {
-  const kind = await w.q.select<ConnectionAnswers['kind']>(
+  const kind = await w.q.select<ConnectionAnswers['kind'] | 'back'>(
     {
       message: `${side === 'onprem' ? 'On-premise side' : 'Cloud side'}: what is it?`,
       choices: [
@@ -148,10 +149,12 @@ export async function askConnection(
           value: 'alfresco',
           description: 'Alfresco Content Services, REST API v1',
         },
+        ...(canGoBack ? [{ name: BACK_LABEL, value: 'back' as const }] : []),
       ],
     },
     w.ctx,
   );
+  if (kind === 'back') throw new GoBack();
   const a: ConnectionAnswers = { kind, address: '' };
   const first: AnswerField[] = kind === 'local' ? ['folder'] : ['url', 'network', 'username', 'password'];
   for (const f of first) await askField(w, side, a, f);

@@ -18,17 +18,17 @@ export async function askOptions(w: Wizard, kind: MemberPick['kind']): Promise<S
     w.q.confirm({ message, default: dflt }, w.ctx);
   const d = DEFAULT_OPTIONS;
   const lockOnPrem = await ask(
-    'Lock the on-prem copies while synced? (nobody can edit them on-prem)',
+    'Lock the on-prem copies while synced, so nobody edits them on-prem?',
     d.lockOnPrem,
   );
   const deleteOnCloud = await ask('Delete the cloud copy when a member is deleted on-prem?', d.deleteOnCloud);
   const deleteOnPrem = await ask(
-    'Delete the on-prem node when its cloud copy is deleted? (no: it stays and shows DELETED_ON_CLOUD)',
+    'Delete the on-prem node when its cloud copy is deleted? If not, it stays and shows DELETED_ON_CLOUD.',
     d.deleteOnPrem,
   );
   const includeSubfolders =
     kind === 'folder'
-      ? await ask('Include subfolders? (no: only the files directly in the folder)', d.includeSubfolders)
+      ? await ask('Include subfolders, not only the files directly in the folder?', d.includeSubfolders)
       : d.includeSubfolders;
   const conflict = await w.q.select<ConflictPolicy>(
     {
@@ -48,6 +48,10 @@ export async function askOptions(w: Wizard, kind: MemberPick['kind']): Promise<S
 /** Everything the wizard will do, for the final confirmation. */
 export interface SetupPlan {
   profile: string;
+  /** --home to print in the commands, when it is not the default home. */
+  home?: string;
+  /** The set's name (label). */
+  name: string;
   sides: Record<Side, ConnectionAnswers>;
   members: MemberPick;
   target: TargetPick;
@@ -62,7 +66,7 @@ export function renderSummary(p: SetupPlan): string {
   return [
     `  on-prem:  ${where(p.sides.onprem)}`,
     `  cloud:    ${where(p.sides.cloud)}`,
-    `  sync:     ${p.members.kind} ${p.members.paths.join(', ')}`,
+    `  sync:     ${p.members.kind} ${p.members.paths.join(', ')} as "${p.name}"`,
     `  into:     ${p.target.target || '/'}${p.target.mkdir ? ' (new folder)' : ''}`,
     `  options:  lock-onprem=${o.lockOnPrem} delete-on-cloud=${o.deleteOnCloud} delete-onprem=${o.deleteOnPrem}` +
       `${p.members.kind === 'folder' ? ` subfolders=${o.includeSubfolders}` : ''} conflict=${o.conflict}`,
@@ -81,13 +85,23 @@ function loginCommand(side: Side, a: ConnectionAnswers, global: string): string 
   return args.join(' ');
 }
 
-/** The non-interactive commands that do what the wizard did, for scripting the setup next time. */
+/** The default set name `create` picks: the folder's or first document's last path segment. */
+export function defaultSetName(paths: string[]): string {
+  if (paths.length !== 1) return `${paths.length} documents`;
+  return paths[0]!.slice(paths[0]!.lastIndexOf('/') + 1) || paths[0]!;
+}
+
+/** The non-interactive commands that do what the wizard did (with --home/--profile when not the defaults). */
 export function equivalentCommands(p: SetupPlan): string[] {
-  const global = p.profile === 'default' ? '' : `--profile ${shellQuote(p.profile)}`;
+  const global = [
+    ...(p.home ? ['--home', shellQuote(p.home)] : []),
+    ...(p.profile === 'default' ? [] : ['--profile', shellQuote(p.profile)]),
+  ].join(' ');
   const o = p.options;
   const create = ['cloudsync', ...(global ? [global] : []), 'create', ...p.members.paths.map(shellQuote)];
   create.push('--target', shellQuote(p.target.target));
   if (p.target.mkdir) create.push('--mkdir');
+  if (p.name !== defaultSetName(p.members.paths)) create.push('--name', shellQuote(p.name));
   if (o.lockOnPrem) create.push('--lock-onprem');
   if (!o.deleteOnCloud) create.push('--no-delete-on-cloud');
   if (o.deleteOnPrem) create.push('--delete-onprem');

@@ -17,6 +17,17 @@ export async function openWizard(rt: Runtime, out: Output): Promise<Wizard> {
   return { q: await import('@inquirer/prompts'), ctx: { input: rt.stdin, output: rt.stderr }, out };
 }
 
+/** Thrown by a step when the user picks "← back": the wizard returns to the previous step. */
+export class GoBack extends Error {
+  constructor() {
+    super('back');
+    this.name = 'GoBack';
+  }
+}
+
+/** The label of the "previous question" choice every wizard list offers (but the very first). */
+export const BACK_LABEL = '← back';
+
 /** Quote one argument for a POSIX shell, only when it needs it, so printed commands stay readable. */
 export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;

@@ -1,3 +1,4 @@
+import { FolderNotEmptyError } from '../../src/errors.js';
 // Writes against the emulator: create, update (versions), move/rename, metadata, locks, delete.
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
@@ -107,9 +108,12 @@ describe('alfresco writes', () => {
     assert.equal(await c.lock(folder.id), false, 'ACS cannot lock folders');
   });
 
-  it('deletes into the trashcan; deleting again is fine', async () => {
+  it('deletes into the trashcan, a folder only once empty; deleting again is fine', async () => {
     const d = await c.createFolder(fx.doclib, 'd');
-    await c.createFile(d.id, 'x.txt', streamOf('x'), { size: 1 });
+    const x = await c.createFile(d.id, 'x.txt', streamOf('x'), { size: 1 });
+    await assert.rejects(c.delete(d.id), FolderNotEmptyError);
+    assert.ok(fx.emu.repo().get(x.id), 'nothing below a kept folder is deleted');
+    await c.delete(x.id, 'file');
     await c.delete(d.id);
     assert.equal(await c.getNode(d.id), null);
     assert.equal(fx.emu.repo().get(d.id), undefined);

@@ -1,3 +1,4 @@
+import { FolderNotEmptyError } from '../../src/errors.js';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Connector, RemoteNode } from '../../src/connectors/types.js';
@@ -162,12 +163,16 @@ export function describeConnectorContract(label: string, makeFixture: () => Prom
       assert.deepEqual(await childNames(c, parent), before);
     });
 
-    it('deletes a whole subtree; deleted nodes are gone for getNode and pathOf', async () => {
+    it('deletes files and empty folders, never a tree; deleted nodes are gone for getNode and pathOf', async () => {
       const a = await c.createFolder(box.id, 'a');
       const b = await c.createFolder(a.id, 'b');
       const f = await c.createFile(b.id, 'f.txt', streamOf('f'), { size: 1 });
       const keep = await c.createFile(box.id, 'keep.txt', streamOf('k'), { size: 1 });
-      await c.delete(a.id);
+      await assert.rejects(c.delete(a.id), FolderNotEmptyError, 'a folder that holds anything is kept');
+      assert.equal(await readAll(c, f.id), 'f');
+      await c.delete(f.id, 'file');
+      await c.delete(b.id);
+      await c.delete(a.id, 'folder');
       for (const id of [a.id, b.id, f.id]) {
         assert.equal(await c.getNode(id), null);
         assert.equal(await c.pathOf(id), null);

@@ -174,6 +174,7 @@ describe('local connector specifics', () => {
     const d = await c.createFolder(await rootId(), 'd');
     const f = await c.createFile(d.id, 'ro.txt', streamOf('ro'), { size: 2 });
     await c.lock(f.id);
+    await c.delete(f.id);
     await c.delete(d.id);
     assert.deepEqual(fs.readdirSync(dir), []);
   });

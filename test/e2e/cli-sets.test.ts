@@ -87,6 +87,7 @@ describe('e2e: sync sets (local ↔ local)', function () {
     const rows = list.json<SetRowJson[]>();
     assert.equal(rows.length, 1);
     assert.deepEqual(Object.keys(rows[0]!).sort(), [
+      'detached',
       'failed',
       'id',
       'kind',

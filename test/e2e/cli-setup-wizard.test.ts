@@ -75,8 +75,9 @@ describe('e2e: setup wizard in a terminal (tmux)', function () {
     await tmux.keys('Down', 'Enter');
     await tmux.waitFor(/\? New folder in \/:/);
     await tmux.type('Incoming');
-    await tmux.waitFor(/\? Create Incoming when the set is created\?/);
-    await tmux.keys('Enter');
+    await tmux.waitFor(/\? Name of the sync set: \(Projects\)/);
+    assert.doesNotMatch(tmux.screen, /Create Incoming when/, 'the new folder is not confirmed twice');
+    await tmux.type('Team projects');
 
     // Options: each default accepted as offered.
     for (const q of [
@@ -89,16 +90,24 @@ describe('e2e: setup wizard in a terminal (tmux)', function () {
       await tmux.keys('Enter');
     }
     await tmux.waitFor(/\? When a file changed on both sides[^\n]*\n❯ cloud-wins/);
+    // every question ends with at most one bracketed hint
+    const asked = tmux.screen.split('\n').filter((l) => /^[?✔] (Lock|Delete|Include)/.test(l));
+    assert.equal(asked.length, 4, tmux.screen);
+    for (const line of asked) assert.ok((line.match(/\(/g) ?? []).length <= 1, `two hints: ${line}`);
     await tmux.keys('Enter');
-    await tmux.waitFor(/sync: {5}folder Projects\n {2}into: {5}Incoming \(new folder\)/);
+    await tmux.waitFor(/sync: {5}folder Projects as "Team projects"\n {2}into: {5}Incoming \(new folder\)/);
     await tmux.waitFor(/\? Create it now\?/);
     await tmux.keys('Enter');
 
     const screen = (await tmux.waitFor(/__EXIT__(\d+)/))[1];
     assert.equal(screen, '0', tmux.screen);
-    assert.match(tmux.screen, /created folder set \w+ \(Projects\) -> Incoming/);
-    assert.match(tmux.screen, new RegExp(`cloudsync login onprem ${onprem}\n`));
-    assert.match(tmux.screen, /cloudsync create Projects --target Incoming --mkdir\n/);
+    assert.match(tmux.screen, /created folder set \w+ \(Team projects\) -> Incoming/);
+    // the home was not the default: the printed commands name it
+    assert.match(tmux.screen, new RegExp(`cloudsync --home ${home} login onprem ${onprem}\n`));
+    assert.match(
+      tmux.screen,
+      /cloudsync --home \S+ create Projects --target Incoming --mkdir --name 'Team projects'\n/,
+    );
 
     const list = await runCli(['list', '--json'], { home });
     assert.equal(list.code, 0, list.stderr);
@@ -108,6 +117,39 @@ describe('e2e: setup wizard in a terminal (tmux)', function () {
     assert.equal(await readFile(path.join(cloud, 'Incoming', 'Projects', 'a.txt'), 'utf8'), 'alpha');
     assert.equal(await readFile(path.join(cloud, 'Incoming', 'Projects', 'Q3', 'b.txt'), 'utf8'), 'beta');
     assert.deepEqual(await readdir(cloud), ['Existing', 'Incoming']);
+  });
+
+  it('"← back" returns to the previous question; Ctrl-C undoes the logins of this setup', async () => {
+    const [home, onprem, cloud, other] = [await dir(), await dir(), await dir(), await dir()];
+    await writeFile(path.join(onprem, 'a.txt'), 'alpha');
+    await tmux.start([process.execPath, BIN, 'setup'], { CLOUDSYNC_HOME: home, NO_COLOR: '1' }, PROJECT_ROOT);
+    await tmux.waitFor(/\? On-premise side: what is it\?/);
+    await tmux.keys('Enter');
+    await tmux.waitFor(/\? onprem folder:/);
+    await tmux.type(onprem);
+    await tmux.waitFor(/\? Cloud side: what is it\?/);
+    await tmux.keys('Enter');
+    await tmux.waitFor(/\? cloud folder:/);
+    await tmux.type(cloud);
+    // Back from browsing to the cloud question, then change the cloud folder.
+    await tmux.waitFor(/\? On-prem \/: pick[^\n]*\n❯ a\.txt {2}\(sync this document\)\n {2}← back/);
+    await tmux.keys('Down', 'Enter');
+    await tmux.waitFor(/\? cloud is \S+:\n❯ keep it\n {2}change it\n {2}← back/);
+    await tmux.keys('Down', 'Enter');
+    await tmux.waitFor(/\? Cloud side: what is it\?\n❯ a local folder\n {2}an Alfresco server\n {2}← back/);
+    await tmux.keys('Enter');
+    await tmux.waitFor(/\? cloud folder:/);
+    await tmux.type(other);
+    await tmux.waitFor(/\? On-prem \/: pick/);
+    const config = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')) as {
+      profiles: { default: { cloud: { address: string } } };
+    };
+    assert.equal(config.profiles.default.cloud.address, other, 'the changed answer was used');
+    await tmux.keys('C-c');
+    assert.equal((await tmux.waitFor(/__EXIT__(\d+)/))[1], '2', tmux.screen);
+    assert.match(tmux.screen, /setup cancelled; the logins made in this setup were undone/);
+    const after = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')) as { profiles: object };
+    assert.deepEqual(after.profiles, {}, 'nothing half-configured');
   });
 
   describe('against the Alfresco emulator (a child process)', () => {
@@ -167,6 +209,8 @@ describe('e2e: setup wizard in a terminal (tmux)', function () {
       await tmux.keys('Down', 'Space', 'Enter');
       await tmux.waitFor(/\? Cloud \/: where should it go\?/);
       await tmux.keys('Enter'); // put it here
+      await tmux.waitFor(/\? Name of the sync set:/);
+      await tmux.keys('Enter');
       for (const q of [/\? Lock the on-prem/, /\? Delete the cloud copy/, /\? Delete the on-prem node/]) {
         await tmux.waitFor(q);
         await tmux.keys('Enter');
@@ -178,9 +222,9 @@ describe('e2e: setup wizard in a terminal (tmux)', function () {
       assert.equal((await tmux.waitFor(/__EXIT__(\d+)/))[1], '0', tmux.screen);
       assert.match(
         tmux.screen,
-        /cloudsync login onprem http:\/\/127\.0\.0\.1:\d+ --username bob --password-stdin\n/,
+        /cloudsync --home \S+ login onprem http:\/\/127\.0\.0\.1:\d+ --username bob --password-stdin\n/,
       );
-      assert.match(tmux.screen, /cloudsync create s1\/Plans\/q4\.txt --target ''\n/);
+      assert.match(tmux.screen, /cloudsync --home \S+ create s1\/Plans\/q4\.txt --target ''\n/);
       assert.doesNotMatch(tmux.screen, /right-pw-42|wrong-pw-17/, 'passwords are never echoed');
 
       assert.equal(await readFile(path.join(cloud, 'q4.txt'), 'utf8'), 'q4 plan');

@@ -61,9 +61,29 @@ export async function checkMembers(
     const prefix = sides[side].cliPath('');
     return p.startsWith(prefix) ? p.slice(prefix.length) : p;
   };
+  // SPEC: sets never overlap. A node another set has as a member (a document moved into this set's folder,
+  // or that set's folder moved in here) stays that set's, with everything below it.
+  const inspected = new Map<string, Awaited<ReturnType<ModelCli['run']>>>();
+  const owner: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
+  for (const set of sets) {
+    const r = await cli.run(['inspect', set.id, '--json']);
+    inspected.set(set.id, r);
+    for (const m of parseJson<Inspect>(r)?.members ?? []) {
+      if (m.status === 'DETACHED') continue;
+      if (m.onpremPath !== null) owner.onprem.set(local('onprem', m.onpremPath), set.id);
+      if (m.cloudPath !== null) owner.cloud.set(local('cloud', m.cloudPath), set.id);
+    }
+  }
+  const ownedElsewhere = (side: Side, p: string, id: string): boolean => {
+    for (let q = p; q.length > 0; q = q.includes('/') ? q.slice(0, q.lastIndexOf('/')) : '') {
+      const o = owner[side].get(q);
+      if (o !== undefined) return o !== id;
+    }
+    return false;
+  };
   for (const set of sets) {
     const mark = out.length;
-    const r = await cli.run(['inspect', set.id, '--json']);
+    const r = inspected.get(set.id)!;
     if (r.code === 2 && /not found|unknown|no sync set/i.test(r.stdout)) continue; // unsynced
     const view = parseJson<Inspect>(r);
     if (r.code !== 0 || !view) {
@@ -71,22 +91,26 @@ export async function checkMembers(
       continue;
     }
     const byPath: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+    const detachedCloud = new Set(
+      view.members
+        .filter((m) => m.status === 'DETACHED' && m.cloudPath)
+        .map((m) => local('cloud', m.cloudPath!)),
+    );
     for (const m of view.members) {
       const paths: Record<Side, string | null> = {
         onprem: m.onpremPath === null ? null : local('onprem', m.onpremPath),
         cloud: m.cloudPath === null ? null : local('cloud', m.cloudPath),
       };
       const label = `${set.id} member ${m.onpremPath ?? m.cloudPath} (${m.status}${m.errorCode ? ` ${m.errorCode}` : ''})`;
-      // A SYNCED member exists on both sides; a FAILED one at least where it came from; DETACHED in the cloud.
+      // A SYNCED member exists on both sides; a FAILED one at least where it came from. A DETACHED one is no
+      // longer synced: its cloud copy is the partners' to keep, move or delete.
       const missing = (['onprem', 'cloud'] as const).filter((side) => {
         const p = paths[side];
         if (p !== null) byPath[side].add(p);
         return p !== null && !snaps[side].has(p);
       });
       const bad =
-        m.status === 'FAILED'
-          ? missing.length === 2
-          : missing.filter((side) => !(m.status === 'DETACHED' && side === 'onprem')).length > 0;
+        m.status === 'FAILED' ? missing.length === 2 : m.status !== 'DETACHED' && missing.length > 0;
       if (converged && bad)
         out.push(
           `inspect path missing: ${missing.map((s) => `${paths[s]} on ${s}`).join(' and ')}: ${label}`,
@@ -112,6 +136,8 @@ export async function checkMembers(
       const base = `${local(side, rp)}/`;
       for (const [p, e] of snaps[side]) {
         if (!p.startsWith(base) || e.kind === 'link' || set.excluded(p) || byPath[side].has(p)) continue;
+        if (ownedElsewhere(side, p, set.id)) continue;
+        if (side === 'cloud' && [...detachedCloud].some((d) => p.startsWith(`${d}/`))) continue; // left to the partners
         if (/(^|\/)\.cloudsync-|\.~save\.tmp$/.test(p)) continue;
         const rel = p.slice(base.length);
         if (!view.options.includeSubfolders && rel.includes('/')) continue;

@@ -173,7 +173,7 @@ export class Generator {
         const pairs = dirs
           .map((d) =>
             on === 'onprem'
-              ? [d, this.counterpart('onprem', `${d}/`)]
+              ? [`${d}/`, this.counterpart('onprem', `${d}/`)]
               : [this.counterpart('cloud', `${d}/`), `${d}/`],
           )
           .filter(

@@ -136,7 +136,16 @@ export function deletedBelow(before: Snapshot, after: Snapshot, root: string): n
 
 /** Files below a root (a set's documents, roughly: what the delete guard counts). */
 export function filesBelow(s: Snapshot, root: string, excluded: (p: string) => boolean): number {
-  return filesOf(s).filter(([p]) => p.startsWith(root) && !TEMP.test(p) && !excluded(p)).length;
+  return relFilesBelow(s, root, excluded).size;
+}
+
+/** Paths (relative to `root`) of the files below it. */
+export function relFilesBelow(s: Snapshot, root: string, excluded: (p: string) => boolean): Set<string> {
+  return new Set(
+    filesOf(s)
+      .filter(([p]) => p.startsWith(root) && !TEMP.test(p) && !excluded(p))
+      .map(([p]) => p.slice(root.length)),
+  );
 }
 
 /** The first invariant broken in a case. */

@@ -10,7 +10,7 @@ import {
   checkIntegrity,
   checkNoLoss,
   deletedBelow,
-  filesBelow,
+  relFilesBelow,
   observe,
   readTree,
   sameFiles,
@@ -40,7 +40,7 @@ export interface PassContext {
 }
 
 interface SyncJson {
-  sets?: { id: string; actions: { type: string; path?: string }[] }[];
+  sets?: { id: string; actions: { type: string; path?: string }[]; aborted?: { code: string } }[];
 }
 
 interface Before {
@@ -190,19 +190,32 @@ async function afterPass(
   const code = r.code ?? -1;
   if (![0, 3, 5].includes(code)) msgs.push(`bad exit ${code}: ${brief(r)}`);
   const a = await before(ctx);
-  if (code === 5) {
+  const reported = parseJson<SyncJson>(r)?.sets ?? [];
+  const aborted = reported.filter((s) => s.aborted).map((s) => s.id);
+  if (code === 5 && (reported.length === 0 || aborted.length === reported.length)) {
+    // The whole pass was stopped: nothing anywhere may change.
     const diff =
       sameSnapshot(b.o.snaps.onprem, a.o.snaps.onprem) ??
       sameSnapshot(b.o.snaps.cloud, a.o.snaps.cloud) ??
       sameFiles(b.state, a.state) ??
       sameFiles(b.o.backups, a.o.backups);
     if (diff) msgs.push(`guard exit 5 changed something: ${diff}`);
+  } else if (code === 5) {
+    // A guard stops its set only (SPEC §4): the other sets ran; the stopped ones' state is untouched.
+    const mine = (m: Map<string, string>) =>
+      new Map([...m].filter(([p]) => aborted.some((id) => path.basename(p).startsWith(`${id}.`))));
+    const diff = sameFiles(mine(b.state), mine(a.state));
+    if (diff) msgs.push(`guard exit 5 changed something of the stopped set: ${diff}`);
   } else if (!flags.includes('--force')) {
     const i = flags.indexOf('--max-delete');
     const pct = i >= 0 ? Number(flags[i + 1]) : 50;
     ctx.roots.forEach(([on, cl], k) => {
       const ex = ctx.sets[k]!.excluded;
-      const docs = Math.max(filesBelow(b.o.snaps.onprem, on, ex), filesBelow(b.o.snaps.cloud, cl, ex));
+      // The set's documents: what either side holds (one side may already miss what the other deletes).
+      const docs = new Set([
+        ...relFilesBelow(b.o.snaps.onprem, on, ex),
+        ...relFilesBelow(b.o.snaps.cloud, cl, ex),
+      ]).size;
       const deleted =
         deletedBelow(b.o.snaps.onprem, a.o.snaps.onprem, on) +
         deletedBelow(b.o.snaps.cloud, a.o.snaps.cloud, cl);
@@ -221,7 +234,18 @@ async function afterPass(
   if (msgs.length === 0 && converged) {
     const again = await ctx.cli.run(['sync', '--json']);
     ctx.result.passes++;
-    const left = actionsOf(again).filter((x) => x.type !== 'fail');
+    // A FAILED member is retried by every pass until it succeeds (SPEC §3): its retry is not a change.
+    const failing = new Set<string>();
+    if (again.code === 3) {
+      for (const set of ctx.sets) {
+        const v = parseJson<{
+          members: { onpremPath: string | null; cloudPath: string | null; status: string }[];
+        }>(await ctx.cli.run(['inspect', set.id, '--json']));
+        for (const m of v?.members ?? [])
+          if (m.status === 'FAILED') for (const p of [m.onpremPath, m.cloudPath]) if (p) failing.add(p);
+      }
+    }
+    const left = actionsOf(again).filter((x) => x.type !== 'fail' && !failing.has(x.path ?? ''));
     if (left.length || ![0, 3].includes(again.code ?? -1))
       msgs.push(
         `no convergence: a second pass with no user change exited ${again.code} and did ${left

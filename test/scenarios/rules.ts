@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CliResult } from '../support/cli.js';
 import type { Scenario, SyncJson } from './harness.js';
+import { neverLose } from './rules-never-lose.js';
 
 const D = null; // a folder in a tree
 const types = (j: SyncJson) => j.sets.flatMap((s) => s.actions.map((a) => a.type)).sort();
@@ -474,7 +475,8 @@ export const scenarios: Scenario[] = [
       { on: 'onprem', rm: 'src/P/sub/d.txt' },
       { sync: [], exit: 5 },
       { expect: { cloud: P_CLOUD } },
-      { sync: ['--max-delete', '90'] },
+      { sync: ['--max-delete', '99'], exit: 5 }, // 4 of 4 documents: more than 99%
+      { sync: ['--max-delete', '100'] },
       { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/sub': D } } },
     ],
   },
@@ -547,6 +549,8 @@ export const scenarios: Scenario[] = [
     ],
   },
 ];
+
+scenarios.push(...neverLose);
 
 function without<T extends Record<string, unknown>>(tree: T, ...keys: string[]): T {
   const out = { ...tree };

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +37,33 @@ export interface RunCliOptions {
   onSpawn?: (pid: number) => void;
 }
 
-/** Make a fresh temp directory (for a --home or a local connector folder). */
+/** Every folder tempDir() made in this run; the root hook (root-hooks.ts) removes them all at the end. */
+const madeDirs = new Set<string>();
+
+/** Make a fresh temp directory (for a --home or a local connector folder), removed when the run ends. */
 export async function tempDir(prefix = 'cloudsync-test-'): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), prefix));
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  madeDirs.add(dir);
+  return dir;
+}
+
+/** Remove every folder tempDir() made (mocha root hook; a test that cleans up itself is not harmed). */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all([...madeDirs].map((d) => rm(d, { recursive: true, force: true })));
+  madeDirs.clear();
+}
+
+let childTmp: string | undefined;
+/**
+ * TMPDIR for the CLIs tests spawn: a folder of this run, so what a killed process leaves behind (upload
+ * spools) is removed with the rest instead of piling up in the system temp directory.
+ */
+function childTmpDir(): string {
+  if (!childTmp || !madeDirs.has(childTmp)) {
+    childTmp = mkdtempSync(path.join(tmpdir(), 'cloudsync-child-tmp-'));
+    madeDirs.add(childTmp);
+  }
+  return childTmp;
 }
 
 /**
@@ -59,6 +84,7 @@ export function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliRes
     env[k] = v;
   }
   if (opts.home) env.CLOUDSYNC_HOME = opts.home;
+  env.TMPDIR = childTmpDir();
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -1,12 +1,26 @@
-// Regenerate completions/* from the commander program: `npm run build && node dist/test/support/gen-completions.js`.
+// Regenerate completions/* and man/cloudsync.1 from the commander program: `npm run completions`.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildProgram } from '../../src/cli.js';
 import { processRuntime } from '../../src/commands/runtime.js';
+import { BUGS_URL, HOMEPAGE, VERSION } from '../../src/package-info.js';
 import { COMPLETION_FILES, generateCompletion, SHELLS } from '../../src/ui/completions.js';
+import { generateManPage } from '../../src/ui/man-page.js';
 import { PROJECT_ROOT } from './cli.js';
 
-/** Write every shell's script under completions/ and say which files changed. */
+/** The shipped man page, relative to the project root (package.json `man`). */
+export const MAN_PAGE = path.join('man', 'cloudsync.1');
+
+/** The man page as the program generates it now. */
+export function currentManPage(): string {
+  return generateManPage(buildProgram(processRuntime()), {
+    version: VERSION,
+    bugsUrl: BUGS_URL,
+    homepage: HOMEPAGE,
+  });
+}
+
+/** Write every shell's script under completions/ and the man page, and say which files were written. */
 export async function writeCompletions(root = PROJECT_ROOT): Promise<string[]> {
   const program = buildProgram(processRuntime());
   const written: string[] = [];
@@ -15,6 +29,9 @@ export async function writeCompletions(root = PROJECT_ROOT): Promise<string[]> {
     await writeFile(file, generateCompletion(program, shell));
     written.push(file);
   }
+  const man = path.join(root, MAN_PAGE);
+  await writeFile(man, currentManPage());
+  written.push(man);
   return written;
 }
 

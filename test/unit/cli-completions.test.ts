@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildProgram } from '../../src/cli.js';
 import { processRuntime } from '../../src/commands/runtime.js';
+import { isHidden } from '../../src/ui/completion-spec.js';
 import { COMPLETION_FILES, generateCompletion, SHELLS } from '../../src/ui/completions.js';
-import { PROJECT_ROOT } from '../support/cli.js';
+import { BIN, PROJECT_ROOT, runCli, tempDir } from '../support/cli.js';
+import { currentManPage, MAN_PAGE } from '../support/gen-completions.js';
 
 const run = promisify(execFile);
-const REGENERATE =
-  'regenerate with `npm run build && node dist/test/support/gen-completions.js` and commit completions/';
+const REGENERATE = 'regenerate with `npm run completions` and commit completions/ and man/';
 
 /** Ask the committed bash script to complete `line` (the cursor at its end) and return COMPREPLY. */
-async function bashComplete(line: string): Promise<string[]> {
+async function bashComplete(line: string, pathDirs = '/usr/bin:/bin'): Promise<string[]> {
   const script = `
 source "$1"
 read -r -a COMP_WORDS <<< "$2"
@@ -33,7 +34,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
       path.join(PROJECT_ROOT, 'completions', COMPLETION_FILES.bash),
       line,
     ],
-    { env: { PATH: '/usr/bin:/bin' } },
+    { env: { PATH: pathDirs } },
   );
   assert.equal(stderr, '', `bash printed errors completing '${line}'`);
   return stdout.split('\n').filter(Boolean).sort();
@@ -54,6 +55,17 @@ describe('shell completions', () => {
       );
     });
   }
+
+  it(`${MAN_PAGE} is what the program generates now, and package.json ships it`, async () => {
+    const committed = await readFile(path.join(PROJECT_ROOT, MAN_PAGE), 'utf8');
+    assert.ok(committed === currentManPage(), `${MAN_PAGE} is stale: ${REGENERATE}`);
+    const pkg = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      man: string[];
+    };
+    assert.deepEqual(pkg.man, [`./${MAN_PAGE}`]);
+    for (const c of program.commands.filter((x) => !isHidden(x)))
+      assert.ok(committed.includes(`.SS ${c.name().replaceAll('-', '\\-')}`), `man page lacks ${c.name()}`);
+  });
 
   it('every command is offered by every shell', () => {
     for (const shell of SHELLS) {
@@ -91,6 +103,42 @@ describe('shell completions', () => {
     });
     it('offers no set ids and no errors when cloudsync is not on PATH', async () => {
       assert.deepEqual(await bashComplete('cloudsync inspect '), []);
+    });
+    it('completes create paths from the on-prem connection and --target from the cloud one', async function () {
+      this.timeout(60_000);
+      const tmp = await tempDir('cloudsync-complete-');
+      try {
+        const [home, onprem, cloud, bin] = ['home', 'onprem', 'cloud', 'bin'].map((d) => path.join(tmp, d));
+        await mkdir(path.join(onprem, 'Projects', 'Q3'), { recursive: true });
+        await mkdir(path.join(onprem, 'Private'), { recursive: true });
+        await writeFile(path.join(onprem, 'Projects', 'plan.txt'), 'x');
+        await mkdir(path.join(cloud, 'Shared'), { recursive: true });
+        await writeFile(path.join(cloud, 'Share-notes.txt'), 'x');
+        await mkdir(bin);
+        await writeFile(path.join(bin, 'cloudsync'), `#!/bin/sh\nexec ${process.execPath} ${BIN} "$@"\n`, {
+          mode: 0o755,
+        });
+        for (const [side, dir] of [
+          ['onprem', onprem],
+          ['cloud', cloud],
+        ])
+          assert.equal((await runCli(['login', side!, dir!], { home })).code, 0);
+        const PATH = `${bin}:/usr/bin:/bin`;
+        // from the connection, not from the shell's current directory (the project root here)
+        assert.deepEqual(await bashComplete(`cloudsync --home ${home} create P`, PATH), [
+          'Private/',
+          'Projects/',
+        ]);
+        assert.deepEqual(await bashComplete(`cloudsync --home ${home} create Projects/`, PATH), [
+          'Projects/Q3/',
+          'Projects/plan.txt',
+        ]);
+        assert.deepEqual(await bashComplete(`cloudsync --home ${home} create x --target Sha`, PATH), [
+          'Shared/',
+        ]);
+      } finally {
+        await rm(tmp, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -41,9 +41,24 @@ describe('config', () => {
       assert.equal(resolveHome(undefined, { CLOUDSYNC_HOME: '/x/env' }), '/x/env');
       assert.equal(resolveHome('rel', {}), path.resolve('rel'));
       const xdg = path.join(home, 'xdg');
-      const dflt = resolveHome(undefined, { XDG_CONFIG_HOME: xdg });
-      if (process.platform === 'linux') assert.equal(dflt, path.join(xdg, 'cloudsync-nodejs'));
-      assert.match(dflt, /cloudsync-nodejs/);
+      const saved = process.env.XDG_CONFIG_HOME;
+      try {
+        process.env.XDG_CONFIG_HOME = xdg;
+        const dflt = resolveHome(undefined, {});
+        if (process.platform === 'linux') assert.equal(dflt, path.join(xdg, 'cloudsync-nodejs'));
+        assert.match(dflt, /cloudsync-nodejs/);
+        // empty counts as unset (XDG rules, via env-paths), and an empty CLOUDSYNC_HOME too
+        process.env.XDG_CONFIG_HOME = '';
+        if (process.platform === 'linux') {
+          assert.equal(
+            resolveHome(undefined, { CLOUDSYNC_HOME: '' }),
+            path.join(os.homedir(), '.config', 'cloudsync-nodejs'),
+          );
+        }
+      } finally {
+        if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
+        else process.env.XDG_CONFIG_HOME = saved;
+      }
       assert.equal(fs.existsSync(xdg), false);
     });
   });

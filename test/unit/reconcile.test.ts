@@ -182,11 +182,15 @@ const rows: Row[] = [
     want: ['update cloud a.txt (conflict)'],
   },
   {
-    name: 'keep-both renames the loser then copies',
+    name: 'keep-both renames the loser, copies the winner, and sends the loser across in the same pass',
     options: { conflict: 'keep-both' },
     onprem: [edit('a.txt', 'X')],
     cloud: [edit('a.txt', 'Y')],
-    want: ['copy onprem a.txt', 'rename-loser onprem a.txt'],
+    want: [
+      'copy cloud a (conflict onprem 2026-11-22 10-00-00).txt',
+      'copy onprem a.txt',
+      'rename-loser onprem a.txt',
+    ],
   },
   { name: 'rename is a move', onprem: [move('a.txt', 'a2.txt')], want: ['move cloud a.txt'] },
   { name: 'move into subfolder is a move', cloud: [move('a.txt', 'sub/a.txt')], want: ['move onprem a.txt'] },
@@ -216,9 +220,9 @@ const rows: Row[] = [
     want: ['delete onprem a.txt'],
   },
   {
-    name: 'folder delete is one delete covering its children',
+    name: 'folder delete: member by member, never a tree',
     onprem: [remove('sub')],
-    want: ['delete cloud sub'],
+    want: ['delete cloud sub', 'delete cloud sub/d.txt'],
   },
   {
     name: 'deleted on both sides: forget',

@@ -76,6 +76,7 @@ describe('views', () => {
       target: 'Shared',
       members: 2,
       failed: 1,
+      detached: 0,
       status: 'FAILED',
       lastSyncAt: '2026-01-02T00:00:00.000Z',
     });

@@ -8,6 +8,7 @@ import { DEFAULT_OPTIONS } from '../../src/store/schema.js';
 
 const plan = (over: Partial<SetupPlan> = {}): SetupPlan => ({
   profile: 'default',
+  name: 'Plans',
   sides: {
     onprem: { kind: 'alfresco', address: 'https://acs.example.com', username: 'bob', password: 'pw-secret' },
     cloud: { kind: 'local', address: "/srv/bob's cloud" },
@@ -51,6 +52,8 @@ describe('setup wizard: pure pieces', () => {
     const changed = equivalentCommands(
       plan({
         profile: 'staging',
+        home: '/srv/cloudsync home',
+        name: 'Q3 plans',
         members: { kind: 'documents', paths: ['s/a b.txt', 's/c.txt'] },
         target: { target: '', mkdir: false },
         options: {
@@ -64,8 +67,9 @@ describe('setup wizard: pure pieces', () => {
     );
     assert.equal(
       changed[2],
-      "cloudsync --profile staging create 's/a b.txt' s/c.txt --target '' --lock-onprem --no-delete-on-cloud --delete-onprem --conflict keep-both",
+      "cloudsync --home '/srv/cloudsync home' --profile staging create 's/a b.txt' s/c.txt --target '' --name 'Q3 plans' --lock-onprem --no-delete-on-cloud --delete-onprem --conflict keep-both",
     );
+    assert.match(changed[0]!, /^cloudsync --home '\/srv\/cloudsync home' --profile staging login onprem /);
   });
 
   it('shell quoting survives a round trip through sh', async () => {

@@ -4,6 +4,7 @@ import { AuthError, NodeError, UnreachableError } from '../../errors.js';
 import type {
   BrowseEntry,
   Capabilities,
+  ChangeListener,
   Connector,
   Listing,
   NodeKind,
@@ -15,7 +16,8 @@ import { TicketSession } from './auth.js';
 import { browseAlfresco } from './browse.js';
 import { createFile, createFolder } from './create.js';
 import { briefSummary, toNodeError } from './errors.js';
-import { AlfrescoHttp } from './http.js';
+import { StompFeed } from './events/stomp-feed.js';
+import { AlfrescoHttp, loadCa } from './http.js';
 import { listTree } from './listing.js';
 import { deleteNode, fetchNode, lockNode, moveNode, setProps, unlockNode, updateContent } from './modify.js';
 import { entryOf, toRemoteNode, type NodeEntry } from './nodes.js';
@@ -36,13 +38,9 @@ const READ = (subject: string) => ({ access: 'read', missing: 'node', subject })
  */
 export class AlfrescoConnector implements Connector {
   readonly kind = 'alfresco' as const;
-  readonly capabilities: Capabilities = {
-    properties: true,
-    locks: true,
-    versions: true,
-    events: false,
-    mtimePrecisionMs: 1,
-  };
+  readonly capabilities: Capabilities;
+  /** Repository events (`login --events`): passes list only what changed, watch hears of changes. */
+  readonly changes?: StompFeed;
   readonly address: string;
   private readonly http: AlfrescoHttp;
   /** Site id → document library node id; containers never move, so one lookup per site suffices. */
@@ -54,6 +52,15 @@ export class AlfrescoConnector implements Connector {
     readonly hooks: AlfrescoHooks = {},
   ) {
     this.address = opts.url;
+    this.capabilities = {
+      properties: true,
+      locks: true,
+      versions: true,
+      events: opts.events !== undefined,
+      mtimePrecisionMs: 1,
+    };
+    if (opts.events)
+      this.changes = new StompFeed(opts.events, opts.allowHttp ?? false, opts.log, loadCa(opts.caFile));
     const session = new TicketSession(opts, creds, hooks);
     this.http = new AlfrescoHttp(opts, session);
     session.attach(this.http);
@@ -122,8 +129,8 @@ export class AlfrescoConnector implements Connector {
     return entry ? toRemoteNode(entry) : null;
   }
 
-  async listTree(folderId: string, opts: { recursive: boolean }): Promise<Listing> {
-    const root = await this.getNode(folderId);
+  async listTree(folderId: string, opts: { recursive: boolean; known?: RemoteNode }): Promise<Listing> {
+    const root = opts.known?.id === folderId ? opts.known : await this.getNode(folderId);
     if (!root) throw new NodeError('TARGET_NODE_NO_LONGER_EXISTS', `folder ${folderId} no longer exists`);
     return listTree(this.http, root, opts.recursive, this.opts.listConcurrency);
   }
@@ -176,8 +183,16 @@ export class AlfrescoConnector implements Connector {
     return browseAlfresco(this.http, path, (p) => this.resolvePath(p));
   }
 
+  /** With events: call `onChange` whenever the repository reports a change (any folder: a pass is cheap). */
+  async watch(_folderId: string, onChange: ChangeListener): Promise<() => void> {
+    if (!this.changes) return () => {};
+    await this.changes.start();
+    return this.changes.onEvent(() => onChange(''));
+  }
+
   async close(): Promise<void> {
     this.http.close();
+    await this.changes?.close();
   }
 
   /** `GET sites/{site}/containers/documentLibrary`: its `id` is the node id (`folderId` is just a name). */

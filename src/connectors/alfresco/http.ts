@@ -2,8 +2,6 @@
 // It returns HTTP error statuses to the caller (errors.ts maps them); it throws only for what no caller
 // can handle per node: lost connectivity (UnreachableError), bad certificates and rejected credentials.
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
@@ -13,6 +11,7 @@ import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import type { Authenticator, HttpRequest, HttpResponse, HttpStreamResponse } from './http-types.js';
 import { DEFAULT_LIMITS, enforceMinRate, formatCap, readCapped, type HttpLimits } from './limits.js';
 import type { AlfrescoConnectionOptions } from './options.js';
+import { makeAgents, type Agents } from './proxy.js';
 import { redact } from './redact.js';
 import {
   AMBIGUOUS_STATUSES,
@@ -44,7 +43,7 @@ type Outcome<T> =
 export class AlfrescoHttp {
   readonly endpoint: Endpoint;
   private readonly got: Got;
-  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly agents: Agents;
   private readonly policy: RetryPolicy;
   readonly limits: HttpLimits;
 
@@ -56,10 +55,7 @@ export class AlfrescoHttp {
     this.endpoint = resolveEndpoint(opts.url, opts.network, opts.allowHttp);
     this.policy = { ...DEFAULT_RETRY, ...opts.retry };
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets: 16 }),
-      https: new https.Agent({ keepAlive: true, maxSockets: 16 }),
-    };
+    this.agents = makeAgents(opts.proxy);
     const timeoutMs = opts.timeoutMs ?? 60_000;
     this.got = got.extend({
       agent: this.agents,
@@ -292,10 +288,20 @@ export class AlfrescoHttp {
       }
       ambiguous ||= outcome.ambiguous;
       const delay = backoffDelay(attempt, this.policy, outcome.retryAfterMs);
-      if (attempt >= this.policy.attempts || waited + delay > this.policy.maxTotalMs) {
+      const overBudget = waited + delay > this.policy.maxTotalMs;
+      const tooLong =
+        outcome.retryAfterMs !== undefined && outcome.retryAfterMs > this.policy.maxRetryAfterMs;
+      if (tooLong || overBudget || attempt >= this.policy.attempts) {
         if (outcome.fallback) return { ...outcome.fallback, ambiguous: true };
+        const asked =
+          outcome.retryAfterMs !== undefined && (tooLong || overBudget)
+            ? `; it asked to wait ${seconds(outcome.retryAfterMs)}, over the ${tooLong ? `${seconds(this.policy.maxRetryAfterMs)} Retry-After cap` : `${seconds(this.policy.maxTotalMs)} retry budget`}`
+            : '';
         throw new UnreachableError(
-          `${this.endpoint.origin} unreachable: ${req.method} ${req.path} failed ${attempt} times (last: ${outcome.problem})`,
+          `${this.endpoint.origin} unreachable: ${req.method} ${req.path} failed ${attempt} times (last: ${outcome.problem})${asked}`,
+          asked
+            ? 'try later, or raise the caps: `cloudsync login <side> <url> --retry-after-max <s> --retry-budget <s>`'
+            : undefined,
         );
       }
       waited += delay;
@@ -362,6 +368,10 @@ function responseOf(s: NodeJS.EventEmitter): Promise<Response> {
   });
 }
 
+function seconds(ms: number): string {
+  return `${Math.ceil(ms / 1000)} s`;
+}
+
 function parseJson(raw: Buffer, contentType: string | undefined): unknown {
   if (raw.length === 0) return undefined;
   if (contentType && !/json/i.test(contentType)) return undefined;
@@ -373,7 +383,7 @@ function parseJson(raw: Buffer, contentType: string | undefined): unknown {
 }
 
 /** System roots plus the private CA, so a CA file adds trust rather than replacing it. */
-function loadCa(caFile: string | undefined): string[] | undefined {
+export function loadCa(caFile: string | undefined): string[] | undefined {
   if (!caFile) return undefined;
   try {
     return [...rootCertificates, readFileSync(caFile, 'utf8')];

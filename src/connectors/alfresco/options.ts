@@ -8,9 +8,11 @@ export interface RetryOptions {
   attempts?: number;
   /** First backoff step; doubles each attempt, with full jitter (default 300 ms). */
   baseDelayMs?: number;
-  /** Cap for one wait, Retry-After included (default 4 s). */
+  /** Cap for one wait of our own backoff (default 4 s). */
   maxDelayMs?: number;
-  /** Cap for all waits of one request together (default 10 s). */
+  /** Longest Retry-After obeyed (default 120 s); a server asking for longer fails the request at once. */
+  maxRetryAfterMs?: number;
+  /** Cap for all waits of one request together, Retry-After included (default 300 s). */
   maxTotalMs?: number;
 }
 
@@ -24,6 +26,8 @@ export interface AlfrescoConnectionOptions {
   caFile?: string;
   /** Permit plain `http://` to a non-loopback host. */
   allowHttp?: boolean;
+  /** Outbound proxy URL (already resolved against NO_PROXY: see proxy.ts `resolveProxy`). */
+  proxy?: string;
   /** Verbose log sink (secrets already redacted). */
   log?: (line: string) => void;
   /** Which side this connection is, so auth hints can say `cloudsync login <side>`. */
@@ -32,12 +36,30 @@ export interface AlfrescoConnectionOptions {
   retry?: RetryOptions;
   /** Idle-socket and response timeout per request, ms (default 60 s). */
   timeoutMs?: number;
+  /** Repository events from the broker (`login --events`); without it every pass lists everything. */
+  events?: EventOptions;
   /** Folder listings run at once during a recursive listTree (default 8). */
   listConcurrency?: number;
   /** Body, deadline and rate bounds (limits.ts; defaults there, the CLI reads overrides from the environment). */
   limits?: Partial<HttpLimits>;
   /** The signal of the running pass (`--timeout`): aborting it stops requests in flight with its reason. */
   signal?: () => AbortSignal | undefined;
+}
+
+/** Where the repository's event2 messages come from, and how this consumer is known to the broker. */
+export interface EventOptions {
+  /** `stomp://host:port` or `stomp+ssl://host:port`. */
+  broker: string;
+  username?: string;
+  password?: string;
+  /** Durable subscription identity: one per home, profile and side. */
+  subscriber: string;
+  /** With events, a pass still lists everything this often (default one day). */
+  fullCrawlEveryMs: number;
+  /** Destination of the events (default `/topic/alfresco.repo.event2`). */
+  topic?: string;
+  /** How long a pass waits for the backlog to stop arriving (default 300 ms of quiet). */
+  quietMs?: number;
 }
 
 /** Secrets for one side; any of them may be missing. */

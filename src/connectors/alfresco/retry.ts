@@ -4,16 +4,25 @@
 export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
+  /** Cap of one wait of our own backoff (no Retry-After). */
   maxDelayMs: number;
+  /** Longest Retry-After honoured; a server asking for more is given up on at once, not hammered. */
+  maxRetryAfterMs: number;
+  /** All waits of one request together, Retry-After included. */
   maxTotalMs: number;
 }
 
-/** Defaults: 5 attempts, at most ~10 s of waiting, so a flapping server costs seconds, not minutes. */
+/**
+ * Defaults: 5 attempts; our own backoff waits at most 4 s per step (a flapping server costs seconds), while a
+ * server that says how long to wait (Retry-After, e.g. a gateway asking for 60 s) is obeyed up to 120 s per
+ * wait and 300 s per request.
+ */
 export const DEFAULT_RETRY: RetryPolicy = {
   attempts: 5,
   baseDelayMs: 300,
   maxDelayMs: 4000,
-  maxTotalMs: 10_000,
+  maxRetryAfterMs: 120_000,
+  maxTotalMs: 300_000,
 };
 
 /** Statuses a server or gateway uses for "try again shortly". */
@@ -60,14 +69,17 @@ export function parseRetryAfter(header: string | undefined, now = Date.now()): n
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Wait before attempt `attempt + 1`: exponential with full jitter, or the server's Retry-After. */
+/**
+ * Wait before attempt `attempt + 1`: the server's Retry-After as asked (the caller refuses asks above
+ * `maxRetryAfterMs`), else exponential with full jitter.
+ */
 export function backoffDelay(
   attempt: number,
   policy: RetryPolicy,
   retryAfterMs?: number,
   random: () => number = Math.random,
 ): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxDelayMs);
+  if (retryAfterMs !== undefined) return retryAfterMs;
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   // Full jitter spreads out clients that failed together, with a floor so we never spin.
   return Math.max(Math.min(10, ceiling), Math.round(ceiling * random()));

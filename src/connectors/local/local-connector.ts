@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { FolderNotEmptyError, NodeError } from '../../errors.js';
+import { FolderNotEmptyError, NodeError, UsageError } from '../../errors.js';
 import type {
   BrowseEntry,
   Capabilities,
@@ -15,14 +15,22 @@ import type {
 } from '../types.js';
 import { browseFolder } from './browse.js';
 import { errnoOf, toReadError, toWriteError } from './errno.js';
-import { assertStrictlyInside, assertValidName, isInside, specSegments, toSpecPath } from './names.js';
+import {
+  assertStrictlyInside,
+  assertValidName,
+  isInside,
+  pathsOverlap,
+  realPathOf,
+  specSegments,
+  toSpecPath,
+} from './names.js';
 import { NodeIndex } from './node-index.js';
 import { idOf, nodeFromStat } from './node-stat.js';
 import { TempNames } from './temp-files.js';
 import { realReadDir, walkFolder, type ReadDir } from './walk.js';
 import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
-import { assertRootReadable } from './root-guard.js';
+import { assertNoLinkOnTheWay, assertRootReadable } from './root-guard.js';
 import { removeWriteBits, restoreWriteBits } from './write-bits.js';
 
 /** Options of a LocalConnector. */
@@ -31,6 +39,8 @@ export interface LocalConnectorOptions {
   tempPrefix?: string;
   /** Directory reader, injectable so tests can simulate an unreadable folder while running as root. */
   readDir?: ReadDir;
+  /** cloudsync's own home: never a member, never listed (its config, state, lock, log, credentials). */
+  ownHome?: string;
 }
 
 /** A synchronous (l)stat that answers null for anything that is not there or not reachable. */
@@ -64,12 +74,27 @@ export class LocalConnector implements Connector {
   readonly #readDir: ReadDir;
   readonly #index = new NodeIndex();
   readonly #watchers = new Set<() => void>();
+  readonly #ownHome: string | undefined;
 
   constructor(rootDir: string, opts: LocalConnectorOptions = {}) {
     this.#root = path.resolve(rootDir);
     this.address = this.#root;
     this.#temps = new TempNames(opts.tempPrefix);
     this.#readDir = opts.readDir ?? realReadDir;
+    this.#ownHome = opts.ownHome === undefined ? undefined : path.resolve(opts.ownHome);
+  }
+
+  /** A member may not be, hold or lie inside cloudsync's own home (exit 2 at `create`). */
+  async checkMemberPath(p: string): Promise<string | null> {
+    if (this.#ownHome === undefined) return null;
+    const real = realPathOf(path.join(this.#root, ...specSegments(p)));
+    const home = realPathOf(this.#ownHome);
+    if (!pathsOverlap(real, home)) return null;
+    throw new UsageError(
+      `${p || '.'} ${isInside(real, home) ? 'is inside' : 'holds'} the cloudsync home ${this.#ownHome}: cloudsync would sync its own config, state, lock, log and credentials`,
+      'keep the home outside every synced folder: pass another --home (or CLOUDSYNC_HOME), or pick another folder',
+      'HOME_INSIDE_SYNCED_FOLDER',
+    );
   }
 
   /** The vanished-root guard: a missing or unreadable root aborts the pass (exit 5) before anything is deleted. */
@@ -126,7 +151,7 @@ export class LocalConnector implements Connector {
   async readContent(id: string): Promise<Readable> {
     const abs = await this.#mustLocate(id);
     try {
-      const fd = fs.openSync(abs, 'r');
+      const fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
       const st = fs.fstatSync(fd);
       if (!st.isFile()) {
         fs.closeSync(fd);
@@ -323,6 +348,7 @@ export class LocalConnector implements Connector {
   /** Where node `id` is now: the indexed path if it still has that inode, else one full walk of the root. */
   async #locate(id: string): Promise<string | null> {
     const hinted = this.#index.get(id);
+    if (hinted !== undefined) assertNoLinkOnTheWay(this.#root, hinted);
     if (hinted !== undefined && (await this.#hasId(hinted, id))) return hinted;
     // Concurrent misses share one walk of the root: a lookup must never answer "gone" while the walk that
     // would find it is still running (documents sets look up all their members at once).
@@ -337,6 +363,7 @@ export class LocalConnector implements Connector {
     }
     await this.#walking;
     const found = this.#index.get(id);
+    if (found !== undefined) assertNoLinkOnTheWay(this.#root, found);
     return found !== undefined && (await this.#hasId(found, id)) ? found : null;
   }
 
@@ -388,11 +415,16 @@ export class LocalConnector implements Connector {
   }
 
   #walkContext() {
+    // The home as it is now (it may be created or moved after the connector): skipped wherever it shows up
+    const home = this.#ownHome === undefined ? undefined : statQuiet(this.#ownHome, true);
     return {
       root: this.#root,
       temps: this.#temps,
       readDir: this.#readDir,
       remember: (id: string, abs: string) => this.#index.set(id, abs),
+      isOwnHome: home?.isDirectory()
+        ? (st: fs.BigIntStats) => st.ino === home.ino && st.dev === home.dev
+        : undefined,
     };
   }
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { NodeError } from '../../errors.js';
 
@@ -40,4 +41,25 @@ export function toSpecPath(root: string, abs: string): string {
 /** Split a SPEC §2 path into its segments; '', '.' and leading/trailing '/' mean the root. */
 export function specSegments(p: string): string[] {
   return p.split('/').filter((s) => s !== '' && s !== '.');
+}
+
+/** `p` resolved through symlinks as far as it exists, the rest appended (a home may not exist yet). */
+export function realPathOf(p: string): string {
+  const abs = path.resolve(p);
+  const rest: string[] = [];
+  let cur = abs;
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync.native(cur), ...rest.reverse());
+    } catch {
+      if (path.dirname(cur) === cur) return abs;
+      rest.push(path.basename(cur));
+      cur = path.dirname(cur);
+    }
+  }
+}
+
+/** True when `a` and `b` (real paths) are the same folder or one is inside the other. */
+export function pathsOverlap(a: string, b: string): boolean {
+  return isInside(a, b) || isInside(b, a);
 }

@@ -29,5 +29,6 @@ export function nodeFromStat(st: BigIntStats, name: string, parentId: string | n
     token: isDir ? `dir:${st.mtimeNs}` : `${size}:${st.mtimeNs}`,
     // Locking (SPEC §3, local) means "no owner write bit"; folders are never locked.
     locked: isDir ? false : (Number(st.mode) & 0o200) === 0,
+    mode: Number(st.mode) & 0o777,
   };
 }

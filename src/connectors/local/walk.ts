@@ -9,11 +9,27 @@ import { isPidAlive, type TempNames } from './temp-files.js';
 /** Directories listed at the same time. */
 const DIR_WORKERS = 4;
 
-/** Reads a directory; injectable so tests can simulate EACCES even when running as root. */
-export type ReadDir = (dir: string) => Promise<Dirent[]>;
+/**
+ * Reads a directory; injectable so tests can simulate EACCES even when running as root. Names may come as
+ * bytes: a name that is not UTF-8 (old Latin-1 shares) must not turn into a lookalike that names nothing.
+ */
+export type ReadDir = (dir: string) => Promise<Array<Dirent | Dirent<Buffer>>>;
 
-/** Default ReadDir: the real file system. */
-export const realReadDir: ReadDir = (dir) => fs.promises.readdir(dir, { withFileTypes: true });
+/** Default ReadDir: the real file system, names as bytes. */
+export const realReadDir: ReadDir = (dir) =>
+  fs.promises.readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+
+/** A name as text, and whether it is valid UTF-8 (else its bytes are shown as \xNN escapes). */
+export function decodeName(raw: string | Buffer): { name: string; valid: boolean } {
+  if (typeof raw === 'string') return { name: raw, valid: true };
+  const name = raw.toString('utf8');
+  if (Buffer.from(name, 'utf8').equals(raw)) return { name, valid: true };
+  let shown = '';
+  for (const b of raw)
+    shown +=
+      b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return { name: shown, valid: false };
+}
 
 /** What a walk needs from its connector. */
 export interface WalkContext {
@@ -22,6 +38,8 @@ export interface WalkContext {
   readDir: ReadDir;
   /** Called for every node seen, so the connector can index id → absolute path. */
   remember(id: string, abs: string): void;
+  /** True for the folder that is cloudsync's own home: skipped, never a member (issue 9 class 7). */
+  isOwnHome?: (st: fs.BigIntStats) => boolean;
 }
 
 /** Result of walking below one folder (the folder itself excluded). */
@@ -77,7 +95,7 @@ async function listOne(
   queue: Array<[string, string]>,
   pidAlive: Map<number, boolean>,
 ): Promise<void> {
-  let entries: Dirent[];
+  let entries: Array<Dirent | Dirent<Buffer>>;
   try {
     entries = await ctx.readDir(dirAbs);
   } catch (err) {
@@ -86,20 +104,25 @@ async function listOne(
     out.skipped.push({ path: toSpecPath(ctx.root, dirAbs), reason, unreadableFolderId: dirId });
     return;
   }
-  const wanted: Dirent[] = [];
+  const wanted: string[] = [];
   for (const d of entries) {
-    const tempPid = ctx.temps.pidOf(d.name);
-    if (tempPid !== undefined) {
-      removeIfStale(path.join(dirAbs, d.name), tempPid, pidAlive);
+    const { name, valid } = decodeName(d.name);
+    if (!valid) {
+      invalidOne(ctx, dirAbs, dirId, d.name as Buffer, name, out);
       continue;
     }
-    if (d.isFile() || d.isDirectory()) wanted.push(d);
+    const tempPid = ctx.temps.pidOf(name);
+    if (tempPid !== undefined) {
+      removeIfStale(path.join(dirAbs, name), tempPid, pidAlive);
+      continue;
+    }
+    if (d.isFile() || d.isDirectory()) wanted.push(name);
     else {
       const reason = d.isSymbolicLink() ? 'symlink' : 'special file';
-      out.skipped.push({ path: toSpecPath(ctx.root, path.join(dirAbs, d.name)), reason, parentId: dirId });
+      out.skipped.push({ path: toSpecPath(ctx.root, path.join(dirAbs, name)), reason, parentId: dirId });
     }
   }
-  for (const d of wanted) statOne(ctx, dirAbs, dirId, d.name, recursive, out, queue);
+  for (const name of wanted) statOne(ctx, dirAbs, dirId, name, recursive, out, queue);
 }
 
 /**
@@ -138,10 +161,49 @@ function statOne(
     });
     return;
   }
+  if (ctx.isOwnHome !== undefined && st.isDirectory() && ctx.isOwnHome(st)) {
+    out.skipped.push({ path: toSpecPath(ctx.root, abs), reason: "cloudsync's own home" });
+    return;
+  }
   const node = nodeFromStat(st, name, dirId);
   ctx.remember(node.id, abs);
   out.nodes.push(node);
   if (recursive && node.kind === 'folder') queue.push([abs, node.id]);
+}
+
+/**
+ * An entry whose name is not UTF-8: listed with `invalidName` (so a synced file renamed to such a name is seen
+ * renamed, never deleted; the engine fails it INVALID_NAME), never descended into (what is below is unknown).
+ */
+function invalidOne(
+  ctx: WalkContext,
+  dirAbs: string,
+  dirId: string,
+  raw: Buffer,
+  shown: string,
+  out: WalkResult,
+): void {
+  let st: fs.BigIntStats;
+  try {
+    st = fs.lstatSync(Buffer.concat([Buffer.from(`${dirAbs}${path.sep}`), raw]), { bigint: true });
+  } catch {
+    out.skipped.push({
+      path: toSpecPath(ctx.root, path.join(dirAbs, shown)),
+      reason: 'name is not UTF-8',
+      parentId: dirId,
+    });
+    return;
+  }
+  if (!st.isFile() && !st.isDirectory()) return;
+  const node = { ...nodeFromStat(st, shown, dirId), invalidName: true };
+  out.nodes.push(node);
+  if (node.kind === 'folder')
+    out.skipped.push({
+      path: toSpecPath(ctx.root, path.join(dirAbs, shown)),
+      reason: 'name is not UTF-8',
+      unreadableFolderId: node.id,
+      parentId: dirId,
+    });
 }
 
 /** Remove a temp file left by a process that no longer exists (best effort, never fails a listing). */

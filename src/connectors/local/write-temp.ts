@@ -29,7 +29,8 @@ export async function writeTempFile(
   opts: TempWriteOptions,
 ): Promise<string> {
   const tmp = path.join(dir, temps.next());
-  const fd = fs.openSync(tmp, 'wx', 0o666);
+  const C = fs.constants;
+  const fd = fs.openSync(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW ?? 0), 0o666);
   try {
     try {
       for await (const chunk of content) {

@@ -8,6 +8,7 @@ import { applyProperties } from './props.js';
 import { createNode, ensureFolders } from './nodes-common.js';
 import { type RepoNode, Repository, type SiteRole, isFolderNode } from './repo.js';
 import { nodeEntry } from './serialize.js';
+import { EventPublisher } from './events.js';
 import { createServer } from './server.js';
 import { Directory, type User } from './users.js';
 
@@ -32,6 +33,10 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** Idle time after which a ticket expires; default one hour. */
   ticketTtlMs?: number;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string; cert: string };
+  /** Publish every change as an ACS event2 message to this STOMP broker (stomp://127.0.0.1:port). */
+  events?: string;
 }
 
 /** Membership list for createSite: `{alice: 'SiteConsumer'}` or `[{id: 'alice', role: 'SiteConsumer'}]`. */
@@ -111,6 +116,8 @@ export interface Emulator {
   unlockNode(id: string, network?: string): void;
   /** Version labels of a node, newest first. */
   versions(id: string, network?: string): string[];
+  /** The event publisher, when started with `events`. */
+  readonly events?: EventPublisher;
   /** Stops the server and drops open connections. */
   close(): Promise<void>;
 }
@@ -134,17 +141,22 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   for (const n of new Set(['-default-', ...(opts.networks ?? [])]))
     repos.set(n, new Repository(n, directory));
   const limits: Limits = { maxUploadBytes: opts.maxUploadBytes, quotaBytes: opts.quotaBytes };
+  const events = opts.events ? new EventPublisher(opts.events) : undefined;
+  if (events) {
+    for (const r of repos.values()) r.observer = events;
+    await events.ready();
+  }
   const faults = new FaultInjector();
   faults.configure(opts.faults);
   const core: Core = { directory, repos, limits };
   const log: RequestLogEntry[] = [];
-  const server = createServer({ core, faults, log });
+  const server = createServer({ core, faults, log, events }, opts.tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   const repo = (network = '-default-'): Repository => {
     const r = repos.get(network);
@@ -274,11 +286,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       if (activeLock(n)) delete n.lock;
     },
     versions: (id, network) => [...node(id, network).versions].reverse().map((v) => v.label),
-    close: () =>
-      new Promise<void>((resolve) => {
+    events,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await events?.close();
+    },
   };
   return emulator;
 }

@@ -2,9 +2,36 @@
 // Usage: node dist/test/support/emulator/main.js --port 8081 [--user bob:pw ...] [--site s1 ...]
 //   [--member s1:bob:SiteConsumer ...] [--network acme ...] [--max-upload BYTES] [--quota BYTES]
 //   [--fault-rate 0.1] [--fault-kinds 500,reset] [--fault-seed 7] [--ticket-ttl MS]
+//   [--events stomp://127.0.0.1:61613]   (publish every change as an ACS event2 message to that broker)
 // Every --user becomes SiteCollaborator of every --site unless a --member entry says otherwise.
 import { type EmulatorOptions, type SiteRole, startEmulator } from './index.js';
 import type { FaultKind } from './faults.js';
+
+/** `--help`: the real options, with what each does. */
+export const HELP = `Usage: npm run emulator -- [options]
+       node dist/test/support/emulator/main.js [options]
+
+An Alfresco Content Services REST API emulator on 127.0.0.1, for trying cloudsync without a server.
+
+Options:
+  --port <n>             port to listen on (default 8081; 0 picks a free one)
+  --user <name:pw>       add a user (repeatable); admin:admin always exists
+  --site <id>            create a site (repeatable); every --user is its SiteCollaborator
+  --member <site:user:role>
+                         set a site role (SiteConsumer, SiteContributor, SiteCollaborator, SiteManager)
+  --network <id>         add a tenant network besides -default- (repeatable)
+  --max-upload <bytes>   refuse uploads above this size (CONTENT_LIMIT_VIOLATION)
+  --quota <bytes>        total content quota (QUOTA_LIMIT_VIOLATION)
+  --fault-rate <0..1>    fraction of requests that fail
+  --fault-kinds <list>   which faults, comma-separated (e.g. 500,reset)
+  --fault-seed <n>       seed for the fault sequence (repeatable runs)
+  --ticket-ttl <ms>      tickets expire after this long
+  -h, --help             this text
+
+Example:
+  npm run emulator -- --port 8081 --user bob:secret --site marketing
+  cloudsync login cloud http://127.0.0.1:8081 --username bob
+`;
 
 function parse(argv: string[]): { opts: EmulatorOptions; sites: string[]; members: string[] } {
   const opts: EmulatorOptions = { port: 8081, users: [] };
@@ -62,9 +89,12 @@ function parse(argv: string[]): { opts: EmulatorOptions; sites: string[]; member
       case '--ticket-ttl':
         opts.ticketTtlMs = num();
         break;
+      case '--events':
+        opts.events = argv[++i];
+        break;
       case '--help':
       case '-h':
-        console.log('see the header of test/support/emulator/main.ts for options');
+        process.stdout.write(HELP);
         process.exit(0);
         break;
       default:
@@ -89,6 +119,13 @@ async function main(): Promise<void> {
     emu.setMember(site!, user!, (role ?? 'SiteCollaborator') as SiteRole);
   }
   console.log(`emulator listening on ${emu.url}`);
+  const users = [
+    'admin:admin',
+    ...(opts.users ?? []).filter((u) => u.name !== 'admin').map((u) => `${u.name}:${u.password}`),
+  ];
+  console.log(`users: ${users.join(' ')}`);
+  console.log(`sites: ${sites.length ? sites.join(' ') : '(none; add with --site <id>)'}`);
+  console.log(`try:   cloudsync login cloud ${emu.url} --username ${opts.users?.[0]?.name ?? 'admin'}`);
   const stop = (): void => {
     void emu.close().then(() => process.exit(0));
   };
@@ -97,6 +134,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(`emulator: ${(e as Error).message}`);
+  console.error(`emulator: ${(e as Error).message} (see --help)`);
   process.exit(2);
 });

@@ -82,7 +82,16 @@ export function isFolderNode(n: RepoNode): boolean {
 }
 
 /** The node tree of one network, with the standard Company Home layout. */
+/** Hears every change (events.ts publishes them as ACS event2 messages). */
+export interface ChangeObserver {
+  onCreate(repo: Repository, node: RepoNode): void;
+  onBeforeUpdate(repo: Repository, node: RepoNode): void;
+  onBeforeDelete(repo: Repository, nodes: RepoNode[]): void;
+}
+
 export class Repository {
+  /** Set when the emulator publishes repository events. */
+  observer?: ChangeObserver;
   readonly nodes = new Map<string, RepoNode>();
   readonly sites = new Map<string, SiteRecord>();
   readonly archive = new Map<string, ArchivedItem>();
@@ -170,6 +179,7 @@ export class Repository {
    * so two changes within one millisecond are pushed 1 ms apart.
    */
   touch(node: RepoNode, userId: string): void {
+    this.observer?.onBeforeUpdate(this, node);
     node.modifiedAt = Math.max(Date.now(), node.modifiedAt + 1);
     node.modifiedBy = userId;
   }
@@ -193,6 +203,7 @@ export class Repository {
     };
     this.nodes.set(node.id, node);
     parent?.children.set(name.toLowerCase(), node.id);
+    this.observer?.onCreate(this, node);
     return node;
   }
 
@@ -210,6 +221,7 @@ export class Repository {
 
   /** Renames a node in place (caller has checked for clashes). */
   rename(node: RepoNode, name: string): void {
+    this.observer?.onBeforeUpdate(this, node);
     const parent = node.parentId ? this.nodes.get(node.parentId) : undefined;
     parent?.children.delete(node.name.toLowerCase());
     node.name = name;
@@ -218,6 +230,7 @@ export class Repository {
 
   /** Re-links a node under another parent (caller has checked for clashes and cycles). */
   relink(node: RepoNode, target: RepoNode, name: string): void {
+    this.observer?.onBeforeUpdate(this, node);
     const parent = node.parentId ? this.nodes.get(node.parentId) : undefined;
     parent?.children.delete(node.name.toLowerCase());
     node.name = name;
@@ -235,6 +248,7 @@ export class Repository {
   /** Unlinks a subtree and puts it in the trashcan (or drops it when `permanent`). */
   remove(node: RepoNode, userId: string, permanent: boolean): void {
     const nodes = this.subtree(node);
+    this.observer?.onBeforeDelete(this, nodes);
     const parent = this.require(node.parentId!);
     parent.children.delete(node.name.toLowerCase());
     for (const n of nodes) this.nodes.delete(n.id);

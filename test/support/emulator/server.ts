@@ -1,5 +1,6 @@
 // HTTP front end: URL prefixes, fault injection, authentication, routing and error rendering.
 import http from 'node:http';
+import https from 'node:https';
 import { authenticate } from './auth.js';
 import { type Core, type Ctx, type RequestLogEntry, sendError } from './context.js';
 import { handleControl } from './control.js';
@@ -15,6 +16,8 @@ export interface ServerDeps {
   core: Core;
   faults: FaultInjector;
   log: RequestLogEntry[];
+  /** Publishes repository events once a request's changes are complete. */
+  events?: { hold(): void; release(): void };
 }
 
 const notFound = () =>
@@ -88,14 +91,18 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
   }
 }
 
-/** Creates the HTTP server (not yet listening). */
-export function createServer(deps: ServerDeps): http.Server {
-  const server = http.createServer((req, res) => {
-    handle(deps, req, res).catch((e: unknown) => {
-      console.error('emulator: request failed', e);
-      res.destroy();
-    });
-  });
+/** Creates the HTTP server (HTTPS with `tls`), not yet listening. */
+export function createServer(deps: ServerDeps, tls?: { key: string; cert: string }): http.Server {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    deps.events?.hold();
+    handle(deps, req, res)
+      .catch((e: unknown) => {
+        console.error('emulator: request failed', e);
+        res.destroy();
+      })
+      .finally(() => deps.events?.release());
+  };
+  const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
   // Clients under test keep connections alive; a short timeout keeps close() prompt.
   server.keepAliveTimeout = 5_000;
   return server;

@@ -1,0 +1,135 @@
+import { otherSide, SIDES, type RemoteNode, type Side } from '../connectors/types.js';
+import type { MemberState, SetState } from '../store/schema.js';
+import type { SideChange, SideChanges } from './detect.js';
+import type { SideView } from './view.js';
+
+/** One set's reading of both sides in a pass, as cross-set rules need it. */
+export interface SetReading {
+  state: SetState;
+  views: Record<Side, SideView>;
+  changes: Record<Side, SideChanges>;
+}
+
+/** A member arriving from another set: its old record, and what its other side did meanwhile. */
+export interface IncomingMember {
+  member: MemberState;
+  /** The change of the copy that did not move, seen by the set it left (an edit must travel with it). */
+  otherChange?: SideChange;
+  otherSide: Side;
+}
+
+/** What each set of a pass must know about the others (`${side}:${id}` slots throughout). */
+export interface CrossSetRules {
+  /** Members of other sets moving into this set. */
+  incoming: Map<string, Map<string, IncomingMember>>;
+  /** Slots that left this set for another one: forgotten here, not deleted. */
+  outgoing: Map<string, Set<string>>;
+  /**
+   * Slots of this set's members whose move into another set cannot be applied (a name the other set already
+   * holds): the member stays here, FAILED with the code (null: held quietly, it moved with a blocked folder).
+   */
+  blocked: Map<string, Map<string, { code: 'TARGET_FOLDER_NAME_CLASH'; details: string } | null>>;
+  /** Nodes another set owns (SPEC: sets never overlap): never new members of this one. */
+  owned: Map<string, string>;
+}
+
+const slotOf = (side: Side, id: string) => `${side}:${id}`;
+
+/**
+ * Decide, across the sets of one pass, which nodes changed sets, which of those moves cannot be applied, and
+ * which nodes belong to another set. A node belongs to the set that already has it as a member and still sees
+ * it (a documents set's document moved into a synced folder stays with the documents set; a set's folder
+ * moved into another set's folder stays its own set's); an indirect member that left its set's folder for
+ * another set's folder moves to that set. `others`: sets of the profile outside this pass, whose direct
+ * members stay theirs.
+ */
+export function crossSetRules(work: SetReading[], others: SetState[] = []): CrossSetRules {
+  const rules: CrossSetRules = {
+    incoming: new Map(),
+    outgoing: new Map(),
+    blocked: new Map(),
+    owned: new Map(),
+  };
+  for (const s of others) {
+    for (const m of s.members)
+      for (const side of SIDES)
+        if (m.direct && !m.detached && m[side]) rules.owned.set(slotOf(side, m[side]!.id), s.set.id);
+  }
+  for (const w of work) {
+    for (const side of SIDES) {
+      for (const m of w.state.members) {
+        const base = m[side];
+        if (!base || m.detached) continue;
+        if (w.changes[side].byMember.get(m.key)?.kind === 'gone') continue;
+        rules.owned.set(slotOf(side, base.id), w.state.set.id);
+      }
+    }
+  }
+  if (work.length < 2) return rules;
+  const freshOwner = new Map<string, { setId: string; node: RemoteNode }>();
+  for (const w of work) {
+    for (const side of SIDES)
+      for (const n of w.changes[side].fresh)
+        freshOwner.set(slotOf(side, n.id), { setId: w.state.set.id, node: n });
+  }
+  const byId = new Map(work.map((w) => [w.state.set.id, w]));
+  const goneBy = new Map<string, { from: SetReading; m: MemberState; side: Side }>();
+  for (const w of work) {
+    for (const side of SIDES) {
+      for (const [key, ch] of w.changes[side].byMember) {
+        if (ch.kind !== 'gone') continue;
+        const m = w.state.members.find((x) => x.key === key)!;
+        goneBy.set(slotOf(side, m[side]!.id), { from: w, m, side });
+      }
+    }
+  }
+  // Parents before children (fresh lists are sorted so): a child of a blocked folder is held with it.
+  for (const w of work) {
+    for (const side of SIDES) {
+      for (const n of w.changes[side].fresh) {
+        const slot = slotOf(side, n.id);
+        const gone = goneBy.get(slot);
+        const to = freshOwner.get(slot)?.setId;
+        if (!gone || !to || to === gone.from.state.set.id) continue;
+        const fromId = gone.from.state.set.id;
+        const heldByParent = n.parentId !== null && rules.blocked.get(fromId)?.has(slotOf(side, n.parentId));
+        const clash = heldByParent ? null : nameClash(byId.get(to)!, gone.m, n, side);
+        if (heldByParent || clash) {
+          if (!rules.blocked.has(fromId)) rules.blocked.set(fromId, new Map());
+          rules.blocked
+            .get(fromId)!
+            .set(slot, heldByParent ? null : { code: 'TARGET_FOLDER_NAME_CLASH', details: clash! });
+          rules.owned.set(slot, fromId);
+          continue;
+        }
+        const other = otherSide(side);
+        if (!rules.incoming.has(to)) rules.incoming.set(to, new Map());
+        rules.incoming.get(to)!.set(slot, {
+          member: gone.m,
+          otherChange: gone.from.changes[other].byMember.get(gone.m.key),
+          otherSide: other,
+        });
+        if (!rules.outgoing.has(fromId)) rules.outgoing.set(fromId, new Set());
+        rules.outgoing.get(fromId)!.add(slot);
+      }
+    }
+  }
+  return rules;
+}
+
+/**
+ * Would moving `m`'s other copy into set `dest` (where its `side` node `n` now is) hit a name `dest` already
+ * holds there? The destination folder on the other side is the copy of `n`'s new parent.
+ */
+function nameClash(dest: SetReading, m: MemberState, n: RemoteNode, side: Side): string | null {
+  const other = otherSide(side);
+  const parent = dest.state.members.find((x) => x[side]?.id === n.parentId && !x.detached);
+  const folderId = parent?.[other]?.id;
+  if (!folderId) return null;
+  const view = dest.views[other];
+  for (const id of view.children.get(folderId) ?? []) {
+    if (id !== m[other]?.id && view.nodes.get(id)?.name === n.name)
+      return `"${n.name}" already exists in the ${other} folder of sync set ${dest.state.set.id}; it stays in its old set until that name is free`;
+  }
+  return null;
+}

@@ -1,0 +1,67 @@
+// Repository events in a pass: which sets may list only the changed folders, and when the batch is acked.
+import { SIDES, type ChangeBatch, type Connector, type Side } from '../connectors/types.js';
+import type { SetState } from '../store/schema.js';
+
+/** Each side's batch of changes for this pass; undefined for a side without events. */
+export type PassBatches = Partial<Record<Side, ChangeBatch>>;
+
+/** Take what each side's event stream holds, once per pass (both sides at once). */
+export async function takeBatches(connectors: Record<Side, Connector>): Promise<PassBatches> {
+  const out: PassBatches = {};
+  await Promise.all(
+    SIDES.map(async (side) => {
+      const feed = connectors[side].changes;
+      if (feed) out[side] = await feed.take();
+    }),
+  );
+  return out;
+}
+
+/**
+ * The ids a set may limit its listing of `side` to, or undefined for a full crawl: without events, after a gap
+ * in the stream, when the set followed another stream (or none: its first pass), when its last full crawl is
+ * older than the schedule, and while a member is failed or pending (a retry must see the node as it is).
+ */
+export function incrementalScope(
+  state: SetState,
+  side: Side,
+  batch: ChangeBatch | undefined,
+  now: Date,
+): ReadonlySet<string> | undefined {
+  if (!batch?.touched) return undefined;
+  const cursor = state.events?.[side];
+  if (!cursor || cursor.feed !== batch.feed) return undefined;
+  if (now.getTime() - Date.parse(cursor.fullCrawlAt) >= batch.fullCrawlEveryMs) return undefined;
+  if (state.members.some((m) => m.status !== 'SYNCED' || m.requested)) return undefined;
+  return batch.touched;
+}
+
+/** After the set's pass applied: record which stream it follows now, and when it last crawled everything. */
+export function advanceCursors(
+  state: SetState,
+  batches: PassBatches,
+  scopes: Partial<Record<Side, ReadonlySet<string> | undefined>>,
+  now: Date,
+): void {
+  for (const side of SIDES) {
+    const batch = batches[side];
+    if (!batch) continue;
+    const full = scopes[side] === undefined;
+    const before = state.events?.[side];
+    state.events = {
+      ...state.events,
+      [side]: { feed: batch.next, fullCrawlAt: full || !before ? now.toISOString() : before.fullCrawlAt },
+    };
+  }
+}
+
+/** Acknowledge the batches once every set of the profile has saved what it did with them. */
+export async function commitBatches(
+  connectors: Record<Side, Connector>,
+  batches: PassBatches,
+): Promise<void> {
+  for (const side of SIDES) {
+    const batch = batches[side];
+    if (batch) await connectors[side].changes!.commit(batch);
+  }
+}

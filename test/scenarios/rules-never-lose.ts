@@ -1,0 +1,356 @@
+import assert from 'node:assert/strict';
+import type { CliResult } from '../support/cli.js';
+import type { Scenario, SyncJson } from './harness.js';
+
+// Issue 9 ("Never lose a byte"): one minimal case per class of loss the model tester (test/model) found or
+// the issue named. Each runs on every connector pairing like the rules in rules.ts.
+
+const D = null;
+const P = {
+  src: D,
+  'src/P': D,
+  'src/P/a.txt': 'A',
+  'src/P/b.txt': 'B',
+  'src/P/sub': D,
+  'src/P/sub/d.txt': 'D',
+};
+const folderSet = { onprem: P, cloud: { dst: D }, create: ['src/P', '--target', 'dst'] };
+const types = (j: SyncJson) => j.sets.flatMap((s) => s.actions.map((a) => a.type)).sort();
+const members = (out: CliResult) =>
+  out.json<{ members: { onpremPath: string | null; cloudPath: string | null; status: string }[] }>().members;
+
+export const neverLose: Scenario[] = [
+  {
+    name: 'class 1: a folder delete keeps a file the deleting side never saw (new on the other side)',
+    rule: '§3 folder deletes: a change beats a delete, at every level',
+    ...folderSet,
+    steps: [
+      { on: 'cloud', write: 'dst/P/sub/new.txt', content: 'NEW' },
+      { on: 'onprem', rm: 'src/P/sub' },
+      { sync: [] },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/b.txt': 'B',
+            'src/P/sub': D,
+            'src/P/sub/new.txt': 'NEW',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/new.txt': 'NEW',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'class 1: a folder delete deletes only what the deleting side knew; an excluded file keeps its folder',
+    rule: '§3 folder deletes: excluded content is never deleted, a folder goes only when empty',
+    onprem: P,
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--exclude', '*.bak'],
+    skipOn: ['cloud:alfresco'], // an Alfresco folder's content is never excluded by name on the server side
+    steps: [
+      { on: 'cloud', write: 'dst/P/sub/notes.bak', content: 'KEEP' },
+      { on: 'onprem', rm: 'src/P/sub' },
+      { sync: [] },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/notes.bak': 'KEEP',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'class 1: a file moved into a folder the other side deletes survives',
+    rule: '§3 folder deletes: something moved in keeps the folder alive',
+    ...folderSet,
+    steps: [
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/sub/a.txt'] },
+      { on: 'onprem', rm: 'src/P/sub' },
+      { sync: [] },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/b.txt': 'B', 'src/P/sub': D, 'src/P/sub/a.txt': 'A' },
+        },
+      },
+      { sync: [], check: (j: SyncJson) => assert.deepEqual(types(j), []) },
+    ],
+  },
+  {
+    name: 'class 3: a move updates the member’s place; deleting the old folder on both sides keeps the file',
+    rule: '§4 state records only what happened: every applied move updates state',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', mv: ['src/P/sub/d.txt', 'src/P/d.txt'] },
+      { sync: [] },
+      {
+        run: ['inspect', '$ID'],
+        check: (out: CliResult) =>
+          assert.ok(members(out).some((m) => m.onpremPath === 'src/P/d.txt' && m.status === 'SYNCED')),
+      },
+      { on: 'onprem', rm: 'src/P/sub' },
+      { on: 'cloud', rm: 'dst/P/sub' },
+      { sync: [] },
+      { on: 'onprem', write: 'src/P/d.txt', content: 'D2' },
+      { sync: [] },
+      {
+        expect: {
+          cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/b.txt': 'B', 'dst/P/d.txt': 'D2' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'class 4: overlapping sets are refused at create, in every order',
+    rule: '§3 sets never overlap (TARGET_NODE_OTHER_SYNC_SET)',
+    onprem: { ...P, 'src/R': D, 'src/R/r.txt': 'R' },
+    cloud: { dst: D },
+    create: ['src/P/a.txt', '--target', 'dst'],
+    steps: [
+      // A folder holding another set's document.
+      {
+        run: ['create', 'src/P', '--target', 'dst'],
+        exit: 2,
+        check: (o: CliResult) => assert.match(o.stdout, /TARGET_NODE_OTHER_SYNC_SET/),
+      },
+      // Allowed: a folder beside it; then a document inside that folder is refused.
+      { run: ['create', 'src/P/sub', '--target', 'dst'] },
+      {
+        run: ['create', 'src/P/sub/d.txt', '--target', 'dst'],
+        exit: 2,
+        check: (o: CliResult) => assert.match(o.stdout, /TARGET_NODE_OTHER_SYNC_SET/),
+      },
+      // A target inside another set's cloud folder.
+      {
+        run: ['create', 'src/R', '--target', 'dst/sub'],
+        exit: 2,
+        check: (o: CliResult) => assert.match(o.stdout, /TARGET_NODE_OTHER_SYNC_SET/),
+      },
+      { expect: { sets: 2 } },
+    ],
+  },
+  {
+    name: 'class 4: a set’s folder moved into another set’s folder stays its own set’s (no twin)',
+    rule: '§3 sets never overlap, whatever the order of moves',
+    onprem: { ...P, 'src/Q': D, 'src/Q/q.txt': 'Q' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst'] },
+      { on: 'onprem', mv: ['src/Q', 'src/P/Q'] },
+      { run: ['sync'] },
+      { run: ['sync'] },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/Q': D,
+            'dst/Q/q.txt': 'Q',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'class 5: moving the only file of one synced folder into another is a move, not a guard stop',
+    rule: '§3 move between two synced folders; §4 a node that moved to another set is not missing',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst'] },
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/Q/a.txt'] },
+      { run: ['sync'] },
+      { expect: { cloud: { dst: D, 'dst/P': D, 'dst/Q': D, 'dst/Q/q.txt': 'Q', 'dst/Q/a.txt': 'A' } } },
+    ],
+  },
+  {
+    name: 'class 5: a cross-set move onto a taken name stays FAILED in its old set, and does not flap',
+    rule: '§3 move between sets; a move that cannot be applied fails visibly (TARGET_FOLDER_NAME_CLASH)',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst'] },
+      { on: 'cloud', write: 'dst/Q/a.txt', content: 'THEIRS' },
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/Q/a.txt'] },
+      { run: ['sync'], exit: 3 },
+      { run: ['sync'], exit: 3 },
+      { expect: { members: { 'src/P/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/Q': D,
+            'dst/Q/q.txt': 'Q',
+            'dst/Q/a.txt': 'THEIRS',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'class 6: the delete guard counts documents, not folders',
+    rule: '§4 --max-delete counts files; a one-document set can delete its document',
+    onprem: {
+      src: D,
+      'src/P': D,
+      ...Object.fromEntries(
+        Array.from({ length: 6 }, (_, i) => [
+          [`src/P/f${i}`, D],
+          [`src/P/f${i}/x.txt`, `X${i}`],
+        ]).flat(),
+      ),
+    },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      ...Array.from({ length: 6 }, (_, i) => ({ on: 'onprem' as const, rm: `src/P/f${i}/x.txt` })),
+      {
+        sync: [],
+        exit: 5,
+        check: (j: SyncJson & { sets: { aborted?: { code: string } }[] }) =>
+          assert.equal(j.sets[0]!.aborted?.code, 'MAX_DELETE'),
+      },
+      { sync: ['--force'] },
+    ],
+  },
+  {
+    name: 'class 6: a one-document set deletes its document without --force',
+    rule: '§4 the delete guard has a small absolute floor',
+    onprem: { src: D, 'src/a.txt': 'A' },
+    cloud: { dst: D },
+    create: ['src/a.txt', '--target', 'dst'],
+    steps: [{ on: 'onprem', rm: 'src/a.txt' }, { sync: [] }, { expect: { cloud: { dst: D } } }],
+  },
+  {
+    name: 'class 6: a guard stops its own set only; the others still run (exit 5 names the set)',
+    rule: '§4 one set’s guard stops that set only',
+    onprem: { ...P, 'src/Q': D, 'src/Q/q.txt': 'Q' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst'] },
+      { on: 'onprem', rm: 'src/P/a.txt' },
+      { on: 'onprem', rm: 'src/P/b.txt' },
+      { on: 'onprem', rm: 'src/P/sub/d.txt' },
+      { on: 'onprem', write: 'src/Q/q.txt', content: 'Q2' },
+      {
+        run: ['sync'],
+        exit: 5,
+        check: (out: CliResult) => {
+          const j = out.json<{ sets: { id: string; aborted?: { code: string } }[]; exitCode: number }>();
+          assert.equal(j.exitCode, 5);
+          assert.equal(j.sets.filter((s) => s.aborted).length, 1);
+        },
+      },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/Q': D,
+            'dst/Q/q.txt': 'Q2',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'class 9: a save by rename of a locked file is an edit, and the lock is put back',
+    rule: '§3 identity survives editors that save by rename (locks too)',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--lock-onprem'],
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'onprem', save: 'src/P/a.txt', content: 'A2' },
+      { sync: [] },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A2',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+          },
+          writable: { 'src/P/a.txt': false },
+        },
+      },
+    ],
+  },
+  {
+    name: 'class 9: a document of a documents set saved by rename is an edit, not a delete',
+    rule: '§3 identity survives editors that save by rename (documents sets)',
+    onprem: { src: D, 'src/a.txt': 'A' },
+    cloud: { dst: D },
+    create: ['src/a.txt', '--target', 'dst'],
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'onprem', save: 'src/a.txt', content: 'A2' },
+      { sync: [] },
+      { expect: { cloud: { dst: D, 'dst/a.txt': 'A2' }, members: { 'src/a.txt': 'SYNCED' } } },
+    ],
+  },
+  {
+    name: 'class 10: a keep-both loser reaches the other side in the same pass',
+    rule: '§3 keep-both; one pass converges',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--conflict', 'keep-both'],
+    steps: [
+      { on: 'onprem', write: 'src/P/a.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/P/a.txt', content: 'theirs' },
+      { sync: [] },
+      {
+        run: ['inspect', '$ID'],
+        check: (out: CliResult) => {
+          const loser = members(out).find((m) => /conflict onprem/.test(m.onpremPath ?? ''));
+          assert.ok(loser && loser.cloudPath && loser.status === 'SYNCED', JSON.stringify(members(out)));
+        },
+      },
+      { sync: [], check: (j: SyncJson) => assert.deepEqual(types(j), []) },
+    ],
+  },
+  {
+    name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
+    rule: '§3 rename; one pass converges',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', rm: 'src/P/b.txt' },
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/b.txt'] },
+      { sync: [] },
+      {
+        expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/b.txt': 'A', 'dst/P/sub': D, 'dst/P/sub/d.txt': 'D' } },
+      },
+    ],
+  },
+];
