@@ -39,7 +39,7 @@ _cloudsync() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --ca-file|--client-id|--conflict|--events|--exclude|--file|--format|--full-crawl-every|--home|--log-file|--max-delete|--name|--network|--oidc-issuer|--profile|--proxy|--pull-interval|--push-interval|--remove-exclude|--retry-after-max|--retry-budget|--shard|--target|--transfers|--username|-f) ((i++)) ;;
+      --ca-file|--client-id|--conflict|--events|--exclude|--file|--format|--full-crawl-every|--home|--log-file|--max-delete|--name|--network|--oidc-issuer|--profile|--proxy|--pull-interval|--push-interval|--remove-exclude|--retry-after-max|--retry-budget|--shard|--target|--timeout|--transfers|--username|-f) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
     esac
@@ -68,6 +68,7 @@ _cloudsync() {
     --retry-budget) :; return ;;
     --shard) :; return ;;
     --target) mapfile -t COMPREPLY < <(_cloudsync_paths cloud "$cur"); [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null; return ;;
+    --timeout) :; return ;;
     --transfers) :; return ;;
     --username) :; return ;;
     -f) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -133,13 +134,13 @@ _cloudsync() {
       esac
       ;;
     sync)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --shard --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --shard --timeout --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
       ;;
     watch)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--push-interval --pull-interval --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--push-interval --pull-interval --timeout --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac

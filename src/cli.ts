@@ -22,7 +22,8 @@ import { registerStatus } from './commands/status.js';
 import { registerVersion } from './commands/version.js';
 import { BUGS_URL } from './package-info.js';
 import { CloudsyncError, ExitCode } from './errors.js';
-import { Output } from './ui/output.js';
+import { redact } from './redact.js';
+import { jsonLine, Output } from './ui/output.js';
 
 /** Thrown when `-V`/`--version` is seen anywhere: main() then runs the `version` command instead. */
 class VersionRequested extends Error {}
@@ -130,7 +131,8 @@ export function reportError(err: unknown, out: Output): number {
     exitCode = ExitCode.usage;
   } else {
     code = 'INTERNAL';
-    message = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    // A crash report quotes whatever the error held: scrub it like every other output.
+    message = redact(`unexpected error: ${err instanceof Error ? err.message : String(err)}`);
     hint = `please report it at ${BUGS_URL} with the output of \`cloudsync --version\` and the command you ran${verbose ? '' : ' (add --verbose for the stack trace)'}`;
     exitCode = ExitCode.internal;
   }
@@ -144,10 +146,10 @@ export function reportError(err: unknown, out: Output): number {
   const doc = (rt as { ndjson?: boolean }).ndjson
     ? { event: 'fatal', time: new Date().toISOString(), exitCode, error }
     : { error };
-  if (json) rt.stdout.write(`${JSON.stringify(doc)}\n`);
+  if (json) rt.stdout.write(`${jsonLine(doc)}\n`);
   else out.error(message, hint);
   if (verbose && exitCode === ExitCode.internal && err instanceof Error && err.stack)
-    rt.stderr.write(`${err.stack}\n`);
+    rt.stderr.write(`${redact(err.stack)}\n`);
   return exitCode;
 }
 

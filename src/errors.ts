@@ -1,3 +1,5 @@
+import { redact } from './redact.js';
+
 /** Exit codes of SPEC §5: the only meanings a process exit may carry. */
 export const ExitCode = {
   ok: 0,
@@ -19,7 +21,9 @@ export class CloudsyncError extends Error {
     readonly code: string,
     readonly hint?: string,
   ) {
-    super(message);
+    // Messages quote URLs and server answers: whatever carries a secret is scrubbed here, once, for every
+    // channel the error reaches (stderr, --json, the log).
+    super(redact(message));
     this.name = 'CloudsyncError';
   }
 }
@@ -54,8 +58,19 @@ export class LockedError extends CloudsyncError {
 
 /** A side could not be reached (SPEC: COMMUNICATIONS_ERROR, temporary): exit 7. */
 export class UnreachableError extends CloudsyncError {
-  constructor(message: string, hint?: string) {
-    super(message, ExitCode.unreachable, 'COMMUNICATIONS_ERROR', hint ?? 'This is temporary; retry later.');
+  constructor(message: string, hint?: string, code = 'COMMUNICATIONS_ERROR') {
+    super(message, ExitCode.unreachable, code, hint ?? 'This is temporary; retry later.');
+  }
+}
+
+/** A pass stopped at its `--timeout`: what was done is saved, the rest waits for the next pass (exit 7). */
+export class PassTimeoutError extends UnreachableError {
+  constructor(seconds: number) {
+    super(
+      `the pass did not finish within --timeout ${seconds} s and was stopped; what it did is saved`,
+      'the next pass goes on from here; raise --timeout if passes are legitimately this long',
+      'TIMEOUT',
+    );
   }
 }
 
@@ -88,7 +103,8 @@ export class NodeError extends Error {
     readonly code: MemberErrorCode,
     message: string,
   ) {
-    super(message);
+    // The message becomes the member's errorDetails in state, `inspect` and `--json`: never a secret.
+    super(redact(message));
     this.name = 'NodeError';
   }
 }

@@ -42,10 +42,16 @@ export async function requireConnection(g: Globals, side: Side): Promise<Connect
 }
 
 /** Open the connector of one side with its stored credentials; renewed tickets are saved back. */
-export async function openSide(g: Globals, side: Side, conn: ConnectionConfig): Promise<Connector> {
+export async function openSide(
+  g: Globals,
+  side: Side,
+  conn: ConnectionConfig,
+  signal?: () => AbortSignal | undefined,
+): Promise<Connector> {
   const credentials = new CredentialStore(homeOf(g));
   const stored = (await credentials.get(g.profile, side)) ?? {};
   return openConnector(side, conn, stored, {
+    signal,
     home: homeOf(g),
     log: (line) => g.out.debug(`[${side}] ${line}`),
     env: g.rt.env,
@@ -73,11 +79,15 @@ export interface OpenedContext {
 }
 
 /** Build the EngineContext for a command: both connections (exit 2 when one is missing), the store, events. */
-export async function openContext(g: Globals, onEvent?: (e: EngineEvent) => void): Promise<OpenedContext> {
+export async function openContext(
+  g: Globals,
+  onEvent?: (e: EngineEvent) => void,
+  signal?: () => AbortSignal | undefined,
+): Promise<OpenedContext> {
   const conns = {} as Record<Side, ConnectionConfig>;
   for (const side of SIDES) conns[side] = await requireConnection(g, side);
   const connectors = {} as Record<Side, Connector>;
-  for (const side of SIDES) connectors[side] = await openSide(g, side, conns[side]);
+  for (const side of SIDES) connectors[side] = await openSide(g, side, conns[side], signal);
   const home = homeOf(g);
   // Every pass is logged, whatever the output mode: the log file sees each event before the screen does.
   const toLog = g.out.log && engineEventLogger(g.out.log);
@@ -115,8 +125,9 @@ export async function withEngine<T>(
   g: Globals,
   onEvent: ((e: EngineEvent) => void) | undefined,
   fn: (ctx: EngineContext) => Promise<T>,
+  signal?: () => AbortSignal | undefined,
 ): Promise<T> {
-  const opened = await openContext(g, onEvent);
+  const opened = await openContext(g, onEvent, signal);
   try {
     return await withProfileLock(g, () => fn(opened.ctx));
   } finally {

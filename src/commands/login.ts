@@ -163,6 +163,7 @@ async function loginAlfresco(
   if (opts.network) conn.network = opts.network;
   if (caFile) conn.caFile = caFile;
   if (opts.allowHttp) conn.allowHttp = true;
+  const { limitsFromEnv } = await import('../connectors/alfresco/limits.js');
   const { checkProxyUrl, checkBrokerUrl, resolveProxy } = await import('../connectors/alfresco/index.js');
   if (opts.proxy) conn.proxy = checkProxyUrl(opts.proxy);
   if (opts.events) {
@@ -183,6 +184,7 @@ async function loginAlfresco(
     allowHttp: conn.allowHttp,
     side,
     proxy: resolveProxy(conn.address, conn.proxy, g.rt.env),
+    limits: limitsFromEnv(g.rt.env),
   };
   if (opts.oidcIssuer === undefined) {
     for (const flag of ['clientId', 'clientCredentials', 'clientSecretStdin'] as const)

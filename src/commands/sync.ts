@@ -4,6 +4,7 @@ import { idsOfShard, parseShard, type Shard } from '../fleet/shard.js';
 import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
 import { withEngine } from './context.js';
+import { PassDeadline } from './pass-deadline.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 interface SyncOptions {
@@ -12,6 +13,7 @@ interface SyncOptions {
   maxDelete?: number;
   transfers?: number;
   shard?: Shard;
+  timeout?: number;
 }
 
 /** commander parser for a number within bounds: anything else is a usage error (exit 2) naming the flag's range. */
@@ -49,21 +51,30 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
   const stats = newPassStats(g.out);
   const onEvent = g.json ? undefined : passEventHandler(g.out, progress, stats);
   try {
-    const result = await withEngine(g, onEvent, async (ctx) => {
-      let setIds = await resolveSetIds((p) => ctx.store.resolveId(p), prefixes);
-      if (opts.shard) {
-        setIds = idsOfShard(setIds.length > 0 ? setIds : await ctx.store.listIds(), opts.shard);
-        // An empty list means "every set" to the engine: a shard with no sets has nothing to do.
-        if (setIds.length === 0) return { sets: [], exitCode: 0, dryRun: Boolean(opts.dryRun) };
-      }
-      return runPass(ctx, {
-        setIds,
-        dryRun: Boolean(opts.dryRun),
-        force: Boolean(opts.force),
-        maxDeletePercent: opts.maxDelete,
-        transfers: opts.transfers,
-      });
-    });
+    const deadline = new PassDeadline(opts.timeout);
+    const result = await withEngine(
+      g,
+      onEvent,
+      async (ctx) => {
+        let setIds = await resolveSetIds((p) => ctx.store.resolveId(p), prefixes);
+        if (opts.shard) {
+          setIds = idsOfShard(setIds.length > 0 ? setIds : await ctx.store.listIds(), opts.shard);
+          // An empty list means "every set" to the engine: a shard with no sets has nothing to do.
+          if (setIds.length === 0) return { sets: [], exitCode: 0, dryRun: Boolean(opts.dryRun) };
+        }
+        return deadline.run(undefined, (signal) =>
+          runPass(ctx, {
+            setIds,
+            dryRun: Boolean(opts.dryRun),
+            force: Boolean(opts.force),
+            maxDeletePercent: opts.maxDelete,
+            transfers: opts.transfers,
+            signal,
+          }),
+        );
+      },
+      deadline.current,
+    );
     progress.stop();
     // -q: a pass that went well prints nothing (errors and failures still do), like rsync -q.
     if (g.json || !g.quiet || result.exitCode !== 0)
@@ -93,6 +104,11 @@ export function registerSync(program: Command, rt: Runtime): void {
       'only the sets of shard i of n (i from 0): sha256 of the set id, modulo n',
       parseShard,
     )
+    .option(
+      '--timeout <s>',
+      'stop the pass cleanly after this many seconds (exit 7); what it did is kept',
+      numberIn(0.1, 604_800, false),
+    )
     .addHelpText(
       'after',
       `
@@ -103,7 +119,8 @@ Examples:
   $ cloudsync sync
   $ cloudsync sync 3f2a --dry-run
   $ cloudsync sync --max-delete 10 --transfers 8 --json
-  $ cloudsync sync --shard "$JOB_COMPLETION_INDEX/4"     # one of 4 machines`,
+  $ cloudsync sync --shard "$JOB_COMPLETION_INDEX/4"     # one of 4 machines
+  $ cloudsync sync --timeout 600`,
     )
     .action(
       commandAction(rt, (g, cmd) => runSync(g, cmd.processedArgs[0] as string[], cmd.opts<SyncOptions>())),

@@ -7,12 +7,14 @@ import { WatchLoop, watchRoots, type WatchLoopEvent } from '../engine/watch-loop
 import { formatDuration } from '../ui/format.js';
 import { describeExitCode } from '../ui/pass-view.js';
 import { openContext, withProfileLock } from './context.js';
+import { PassDeadline } from './pass-deadline.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 import { numberIn, resolveSetIds } from './sync.js';
 
 interface WatchOptions {
   pushInterval: number;
   pullInterval: number;
+  timeout?: number;
 }
 
 /** Per-set counts of a pass, as the `pass-end` event carries them. */
@@ -98,28 +100,33 @@ class Subscriptions {
 export async function runWatch(g: Globals, prefixes: string[], opts: WatchOptions): Promise<number> {
   if (g.json) g.rt.ndjson = true; // from the start: even a failure before the first event is an event line
   const emit = eventWriter(g);
-  const opened = await openContext(g, (e: EngineEvent) => {
-    if (e.event === 'action-done')
-      emit(
-        'action',
-        { setId: e.setId, action: e.action, bytes: e.bytes },
-        g.out.mode.verbose ? describeAction(e.action) : undefined,
-      );
-    else if (e.event === 'action-failed')
-      emit(
-        'action',
-        { setId: e.setId, action: e.action, failed: { code: e.code, message: e.message } },
-        `${e.action.path}: ${e.code}: ${e.message}`,
-      );
-    else if (e.event === 'warning')
-      emit('warning', { setId: e.setId ?? null, message: e.message }, `warning: ${e.message}`);
-    else if (e.event === 'guard')
-      emit(
-        'guard',
-        { setId: e.setId, code: e.code, message: e.message, hint: e.hint ?? null },
-        `guard: ${e.message}${e.hint ? ` (${e.hint})` : ''}`,
-      );
-  });
+  const deadline = new PassDeadline(opts.timeout);
+  const opened = await openContext(
+    g,
+    (e: EngineEvent) => {
+      if (e.event === 'action-done')
+        emit(
+          'action',
+          { setId: e.setId, action: e.action, bytes: e.bytes },
+          g.out.mode.verbose ? describeAction(e.action) : undefined,
+        );
+      else if (e.event === 'action-failed')
+        emit(
+          'action',
+          { setId: e.setId, action: e.action, failed: { code: e.code, message: e.message } },
+          `${e.action.path}: ${e.code}: ${e.message}`,
+        );
+      else if (e.event === 'warning')
+        emit('warning', { setId: e.setId ?? null, message: e.message }, `warning: ${e.message}`);
+      else if (e.event === 'guard')
+        emit(
+          'guard',
+          { setId: e.setId, code: e.code, message: e.message, hint: e.hint ?? null },
+          `guard: ${e.message}${e.hint ? ` (${e.hint})` : ''}`,
+        );
+    },
+    deadline.current,
+  );
   const { ctx } = opened;
   g.rt.exitWhenDone = true; // fs watchers and sockets must not keep a stopped watch alive
   const setIds = prefixes.length ? await resolveSetIds((p) => ctx.store.resolveId(p), prefixes) : undefined;
@@ -137,7 +144,11 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
     },
     {
       runPass: async (signal) => {
-        const result = await withProfileLock(g, () => runPass(ctx, { setIds, signal }), 1000);
+        const result = await withProfileLock(
+          g,
+          () => deadline.run(signal, (s) => runPass(ctx, { setIds, signal: s })),
+          1000,
+        );
         await subs.refresh(setIds); // sets and roots may have changed (created, moved, unsynced)
         return result;
       },
@@ -198,6 +209,11 @@ export function registerWatch(program: Command, rt: Runtime): void {
     .argument('[set-id...]', 'set ids or unique prefixes (default: every set, including ones created later)')
     .option('--push-interval <s>', 'seconds between looks at on-prem changes', numberIn(1, 86_400, false), 15)
     .option('--pull-interval <s>', 'seconds between looks at cloud changes', numberIn(1, 86_400, false), 60)
+    .option(
+      '--timeout <s>',
+      'stop a pass that runs longer than this many seconds (retried later)',
+      numberIn(0.1, 604_800, false),
+    )
     .addHelpText(
       'after',
       `

@@ -1,6 +1,7 @@
 import type { ConnectionConfig } from '../config/config.js';
 import { credentialsFromEnv } from '../config/credentials.js';
 import type { AlfrescoCredentials, OidcTokens } from './alfresco/index.js';
+import { limitsFromEnv } from './alfresco/limits.js';
 import { LocalConnector } from './local/index.js';
 import type { Connector, Side } from './types.js';
 
@@ -12,9 +13,11 @@ export interface OpenConnectorOptions {
   onTicketRenewed?: (ticket: string) => void;
   /** Persist Identity Service tokens the connector renewed. */
   onTokensRenewed?: (tokens: OidcTokens) => void;
+  /** The running pass's signal (`--timeout`), read at each request. */
+  signal?: () => AbortSignal | undefined;
   /** cloudsync's home: a local side never lists it nor takes it as a member. */
   home?: string;
-  /** The environment: proxies (HTTPS_PROXY, NO_PROXY...) and broker credentials come from it. */
+  /** The environment: proxies (HTTPS_PROXY, NO_PROXY...), broker credentials and limit overrides (CLOUDSYNC_MAX_RESPONSE_MB, …) come from it. */
   env?: Record<string, string | undefined>;
   /** Names the durable event subscription, so each profile of each home has its own (`<home>#<profile>`). */
   subscriber?: string;
@@ -74,6 +77,8 @@ export async function openConnector(
           ...(conn.oidcIssuer
             ? { oidc: { issuer: conn.oidcIssuer, clientId: conn.clientId ?? 'alfresco' } }
             : {}),
+          limits: limitsFromEnv(env),
+          signal: opts.signal,
         },
         mergeCredentials(creds, credentialsFromEnv(side)),
         { onTicketRenewed: opts.onTicketRenewed, onTokensRenewed: opts.onTokensRenewed },

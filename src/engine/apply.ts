@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { type RemoteNode, type Side } from '../connectors/types.js';
 import { FolderNotEmptyError, NodeError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
-import { HashingStream, hashStream } from './hash.js';
+import { hashChecked, SizeCheckedStream } from './size-check.js';
 import type { Action, ParentRef, SetPlan } from './plan.js';
 import { runPool } from './pool.js';
 import { ApplyRecorder, type ApplyDeps, type ApplyOutcome } from './apply-record.js';
@@ -204,8 +204,12 @@ class Applier extends ApplyRecorder {
           const existing = await this.existingChild(err, a.to, parentId, a.name);
           if (!existing || existing.kind !== 'file') throw err;
           const [theirs, ours] = await Promise.all([
-            hashStream(await c[a.to].readContent(existing.id)),
-            hashStream(await c[a.from].readContent(this.idOf(m, a.from))),
+            hashChecked(await c[a.to].readContent(existing.id), existing.size, `${a.to} ${a.name}`),
+            hashChecked(
+              await c[a.from].readContent(this.idOf(m, a.from)),
+              this.sourceNode(m, a.from)?.size,
+              `the ${a.from} copy of ${m.key}`,
+            ),
           ]);
           if (theirs !== ours) throw err;
           return { node: existing, hash: ours, bytes: 0 };
@@ -268,7 +272,7 @@ class Applier extends ApplyRecorder {
     write: (src: Readable) => Promise<RemoteNode>,
   ): Promise<{ node: RemoteNode; hash: string; bytes: number }> {
     const src = await this.deps.connectors[from].readContent(this.idOf(m, from));
-    const hasher = new HashingStream();
+    const hasher = new SizeCheckedStream(this.sourceNode(m, from)?.size, `the ${from} copy of ${m.key}`);
     // pipe() with the error forwarded by hand: stream.pipeline() builds an AbortError per finished transfer,
     // which showed in the profile of a pass over many small files.
     src.on('error', (err) => hasher.destroy(err));

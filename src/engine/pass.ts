@@ -3,12 +3,13 @@ import { ExitCode, SafetyError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { detectChanges, type SideChanges } from './detect.js';
-import { hashStream } from './hash.js';
+import { hashChecked } from './size-check.js';
 import type { SetPlan } from './plan.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
-import { buildView, type SideView } from './view.js';
+import type { SideView } from './view.js';
+import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
 import { advanceCursors, commitBatches, incrementalScope, takeBatches } from './events.js';
 import { crossSetRules } from './cross-set.js';
@@ -38,18 +39,20 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const states: SetState[] = [];
   for (const id of ids) states.push(await ctx.store.load(id));
   const work: SetWork[] = [];
+  const unreadable: SetResult[] = [];
   for (const state of states) {
     const byKey = new Map(state.members.map((m) => [m.key, m]));
-    const views = {} as Record<Side, SideView>;
     const changes = {} as Record<Side, SideChanges>;
     const scopes: SetWork['scopes'] = {};
     for (const side of SIDES) scopes[side] = incrementalScope(state, side, batches[side], now());
     // Both sides are read at once: the I/O of one overlaps the other's.
-    const [onprem, cloud] = await Promise.all(
-      SIDES.map((side) => buildView(state, side, ctx.connectors[side], scopes[side])),
-    );
-    views.onprem = onprem!;
-    views.cloud = cloud!;
+    const views = await readSetViews(state, SIDES, ctx.connectors, scopes);
+    if ('code' in views) {
+      unreadable.push(await failUnreadableSet(ctx, state, views, now(), Boolean(opts.dryRun)));
+      continue;
+    }
+    if (!opts.dryRun)
+      for (const m of clearSetFailures(state)) await ctx.store.append(state.set.id, { op: 'put', member: m });
     for (const side of SIDES) {
       changes[side] = detectChanges(
         state,
@@ -66,7 +69,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const outside: SetState[] = [];
   for (const id of others) outside.push(await ctx.store.load(id));
   const rules = crossSetRules(work, outside);
-  const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id);
+  // Content read to compare is held to its listed size too: an endless answer must not hash forever.
+  const sizeOf = (side: Side, id: string) =>
+    work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
+  const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id, sizeOf(side, id));
   for (const w of work) {
     w.result = await reconcile({
       state: w.state,
@@ -111,7 +117,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       emit({ event: 'guard', setId: w.state.set.id, code: err.code, message: err.message, hint: err.hint });
     }
   }
-  const results: SetResult[] = [];
+  const results: SetResult[] = [...unreadable];
   if (opts.dryRun) {
     for (const w of work) {
       // A stopped set would do nothing, so its dry run shows nothing either (`--dry-run --force` shows its plan).
@@ -186,6 +192,22 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   return finish(results, false, emit);
 }
 
+/** A set one side of which cannot be read: its direct members FAILED (recorded), a warning, a result row. */
+async function failUnreadableSet(
+  ctx: EngineContext,
+  state: SetState,
+  failure: SetReadFailure,
+  at: Date,
+  dryRun: boolean,
+): Promise<SetResult> {
+  const message = `the ${failure.side} side of the set cannot be read: ${failure.code}: ${failure.message}`;
+  ctx.onEvent?.({ event: 'warning', setId: state.set.id, message });
+  const changed = failSetMembers(state, failure, at);
+  if (!dryRun) for (const m of changed) await ctx.store.append(state.set.id, { op: 'put', member: m });
+  const plan = { setId: state.set.id, actions: [], added: [], warnings: [message], memberCount: 0 };
+  return summarize(state, plan as unknown as SetPlan, null, state.members);
+}
+
 function withAbort(r: SetResult, aborted: SetResult['aborted']): SetResult {
   return aborted ? { ...r, aborted } : r;
 }
@@ -200,8 +222,8 @@ function finish(sets: SetResult[], dryRun: boolean, emit: NonNullable<EngineCont
   return { sets, exitCode, dryRun };
 }
 
-async function hashContent(connector: Connector, id: string): Promise<string> {
-  return hashStream(await connector.readContent(id));
+async function hashContent(connector: Connector, id: string, size: number | undefined): Promise<string> {
+  return hashChecked(await connector.readContent(id), size, `node ${id}`);
 }
 
 /** Count what a set's pass did (or, on a dry run, would do). */

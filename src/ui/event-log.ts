@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../engine/types.js';
 import { describeAction } from '../engine/views.js';
 import { formatBytes, formatDuration } from './format.js';
+import { escapeControl } from '../redact.js';
 import type { LogFile } from './log-file.js';
 
 /**
@@ -29,14 +30,14 @@ export function engineEventLogger(log: LogFile, clock: () => number = Date.now):
       case 'action-done':
         done++;
         bytes += e.bytes;
-        log.write('info', `${e.setId.slice(0, 8)} ${describeAction(e.action)}`);
+        log.write('info', escapeControl(`${e.setId.slice(0, 8)} ${describeAction(e.action)}`));
         return;
       case 'action-failed':
         failed++;
-        log.write('warn', `${e.setId.slice(0, 8)} ${e.action.path}: ${e.code}: ${e.message}`);
+        log.write('warn', escapeControl(`${e.setId.slice(0, 8)} ${e.action.path}: ${e.code}: ${e.message}`));
         return;
       case 'warning':
-        log.write('warn', e.setId ? `${e.setId.slice(0, 8)} ${e.message}` : e.message);
+        log.write('warn', escapeControl(e.setId ? `${e.setId.slice(0, 8)} ${e.message}` : e.message));
         return;
       case 'guard':
         log.write('warn', `${e.setId.slice(0, 8)} guard ${e.code}: ${e.message}`);

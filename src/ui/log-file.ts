@@ -2,7 +2,7 @@
 import { closeSync, writeSync } from 'node:fs';
 import { lstat, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { redact } from '../connectors/alfresco/redact.js';
+import { escapeControl, redact } from '../redact.js';
 import { ensurePrivateDir, openPrivateAppend } from '../store/private-files.js';
 
 /** Severity of a log line. */
@@ -61,7 +61,8 @@ export class LogFile {
   /** Record one line (or several, for a multi-line message), redacted and timestamped. */
   write(level: LogLevel, message: string): void {
     if (this.broken) return;
-    let text = redact(message);
+    // Control characters shown visibly, so a name cannot forge a log line or drive the terminal that reads it.
+    let text = escapeControl(redact(message), { keepNewlines: true });
     for (const s of this.secrets) text = text.split(s).join('***');
     const stamp = (this.opts.clock?.() ?? new Date()).toISOString();
     const line = `${stamp} ${level.toUpperCase().padEnd(5)} ${text.replace(/\n/g, '\n    ')}\n`;

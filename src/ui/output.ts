@@ -1,4 +1,5 @@
 import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
+import { escapeControl, maskSecrets } from '../redact.js';
 import type { LogFile } from './log-file.js';
 
 /** The process streams and terminal facts a command renders against (injected so tests can capture them). */
@@ -28,6 +29,22 @@ export interface OutputMode {
 function levelFor(mode: OutputMode, isTTY: boolean, detected: { level: number } | false): 0 | 1 | 2 | 3 {
   if (!mode.color || mode.json || (!isTTY && !mode.forceColor)) return 0;
   return (detected ? Math.max(detected.level, 1) : 1) as 1 | 2 | 3;
+}
+
+/**
+ * Text as it may reach a terminal: known secrets masked, control characters from names and server messages
+ * shown visibly (`\x1b`, `\n`). `composed` text (tables, multi-line notes we wrote) keeps its line breaks
+ * and its chalk colours.
+ */
+export function forTerminal(text: string, composed = false, colored = false): string {
+  return escapeControl(maskSecrets(text), composed ? { keepNewlines: true, keepColors: colored } : {});
+}
+
+/** JSON of `data` with every string value's known secrets masked. */
+export function jsonLine(data: unknown): string {
+  return JSON.stringify(data, (_key, value: unknown) =>
+    typeof value === 'string' ? maskSecrets(value) : value,
+  );
 }
 
 /**
@@ -71,7 +88,7 @@ export class Output {
   result(data: unknown, human: () => string): void {
     if (this.mode.json) this.writeJson(data);
     else {
-      const text = human();
+      const text = forTerminal(human(), true, this.color.level > 0);
       if (text !== '') this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     }
   }
@@ -82,21 +99,25 @@ export class Output {
    */
   async pagedResult(data: unknown, human: () => string, env: NodeJS.ProcessEnv = {}): Promise<void> {
     if (this.mode.json || !this.mode.pager) return this.result(data, human);
-    const text = human();
+    const text = forTerminal(human(), true, this.color.level > 0);
     const rows = (this.streams.stdout as { rows?: number }).rows;
     const { pageText } = await import('./pager.js');
     if (!(await pageText(this.mode.pager, text.endsWith('\n') ? text : `${text}\n`, rows, env)))
       this.result(data, () => text);
   }
 
-  /** One JSON value on one line (also used for NDJSON events). */
+  /**
+   * One JSON value on one line (also used for NDJSON events). Strings keep their real characters (JSON
+   * escapes controls); only a secret this process knows is masked.
+   */
   writeJson(data: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(data)}\n`);
+    this.streams.stdout.write(`${jsonLine(data)}\n`);
   }
 
   /** A progress note for people (stderr); silent with --quiet or --json. */
   info(message: string): void {
-    if (!this.mode.quiet && !this.mode.json) this.streams.stderr.write(`${message}\n`);
+    if (!this.mode.quiet && !this.mode.json)
+      this.streams.stderr.write(`${forTerminal(message, true, this.errColor.level > 0)}\n`);
   }
 
   /**
@@ -105,19 +126,20 @@ export class Output {
    */
   warn(message: string, opts: { log?: boolean } = {}): void {
     if (opts.log !== false) this.log?.write('warn', message);
-    if (!this.mode.quiet) this.streams.stderr.write(`${this.errColor.yellow('warning:')} ${message}\n`);
+    if (!this.mode.quiet)
+      this.streams.stderr.write(`${this.errColor.yellow('warning:')} ${forTerminal(message)}\n`);
   }
 
   /** Detail for --verbose only (stderr, and the log); `log: false` as for warn. */
   debug(message: string, opts: { log?: boolean } = {}): void {
     if (!this.mode.verbose) return;
     if (opts.log !== false) this.log?.write('debug', message);
-    this.streams.stderr.write(`${this.errColor.dim(message)}\n`);
+    this.streams.stderr.write(`${this.errColor.dim(forTerminal(message))}\n`);
   }
 
   /** A human error report on stderr: `error: message` then `hint: ...`. */
   error(message: string, hint?: string): void {
-    this.streams.stderr.write(`${this.errColor.red('error:')} ${message}\n`);
-    if (hint) this.streams.stderr.write(`${this.errColor.cyan('hint:')} ${hint}\n`);
+    this.streams.stderr.write(`${this.errColor.red('error:')} ${forTerminal(message)}\n`);
+    if (hint) this.streams.stderr.write(`${this.errColor.cyan('hint:')} ${forTerminal(hint)}\n`);
   }
 }

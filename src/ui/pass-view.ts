@@ -1,5 +1,6 @@
 import type { EngineEvent, PassResult } from '../engine/types.js';
 import { describeAction } from '../engine/views.js';
+import { escapeControl } from '../redact.js';
 import { formatBytes, formatDuration } from './format.js';
 import type { Output } from './output.js';
 import type { Progress } from './progress.js';
@@ -71,8 +72,10 @@ export function passEventHandler(
 export function renderPlan(result: PassResult): string {
   const lines: string[] = [];
   for (const set of result.sets) {
-    lines.push(`# ${set.name} (${set.id})${set.actions.length === 0 ? ': nothing to do' : ''}`);
-    for (const a of set.actions) lines.push(describeAction(a));
+    lines.push(
+      `# ${escapeControl(set.name)} (${set.id})${set.actions.length === 0 ? ': nothing to do' : ''}`,
+    );
+    for (const a of set.actions) lines.push(escapeControl(describeAction(a)));
   }
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
+import { escapeControl } from '../redact.js';
 
 /**
  * A plain table: cli-table3 colours borders and headers by default, which would leak escape codes into
@@ -27,7 +28,8 @@ export function renderTable(color: ChalkInstance, head: string[], rows: string[]
       middle: '  ',
     },
   });
-  table.push(...rows);
+  // A name with a newline or an escape sequence would break the columns (or the terminal): show it instead.
+  table.push(...rows.map((r) => r.map((cell) => escapeControl(cell, { keepColors: color.level > 0 }))));
   // cli-table3 pads the first column with one leading space; trim it so output lines start at column 0.
   return table
     .toString()
@@ -39,5 +41,10 @@ export function renderTable(color: ChalkInstance, head: string[], rows: string[]
 /** Aligned `key: value` lines for definitions (inspect, whoami). */
 export function renderPairs(color: ChalkInstance, pairs: [string, string][]): string {
   const width = Math.max(0, ...pairs.map(([k]) => k.length));
-  return pairs.map(([k, v]) => `${color.bold(`${k}:`.padEnd(width + 1))} ${v}`).join('\n');
+  return pairs
+    .map(
+      ([k, v]) =>
+        `${color.bold(`${k}:`.padEnd(width + 1))} ${escapeControl(v, { keepColors: color.level > 0 })}`,
+    )
+    .join('\n');
 }

@@ -2,6 +2,7 @@
 import { AuthError, UnreachableError } from '../../errors.js';
 import { briefSummary } from './errors.js';
 import { AlfrescoHttp, type Authenticator } from './http.js';
+import { addSecret } from './redact.js';
 import {
   loginHint,
   type AlfrescoConnectionOptions,
@@ -20,6 +21,7 @@ export async function createTicket(
   username: string,
   password: string,
 ): Promise<{ ticket: string; user: string }> {
+  addSecret(password);
   const res = await http.request({
     method: 'POST',
     api: 'auth',
@@ -32,6 +34,7 @@ export async function createTicket(
     if (typeof entry?.id !== 'string') {
       throw new UnreachableError(`${http.endpoint.origin} answered the login without a ticket`);
     }
+    addSecret(entry.id);
     return { ticket: entry.id, user: typeof entry.userId === 'string' ? entry.userId : username };
   }
   const hint = loginHint(http.opts.side);
@@ -67,6 +70,8 @@ export class TicketSession implements Authenticator {
     private readonly creds: AlfrescoCredentials,
     private readonly hooks: AlfrescoHooks,
   ) {
+    // Whatever a server echoes back of these is masked in every output from now on.
+    for (const secret of [creds.token, creds.ticket, creds.password]) addSecret(secret);
     if (creds.token) this.current = `Bearer ${creds.token}`;
     else if (creds.ticket) this.current = ticketAuthorization(creds.ticket);
   }
@@ -133,6 +138,7 @@ export async function alfrescoLogout(
   creds: AlfrescoCredentials,
 ): Promise<void> {
   if (!creds.ticket) return; // bearer tokens are revoked at the identity provider, not here
+  addSecret(creds.ticket);
   const http = new AlfrescoHttp(opts);
   try {
     const res = await http.request({

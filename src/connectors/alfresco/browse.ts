@@ -5,6 +5,7 @@ import { toNodeError } from './errors.js';
 import type { AlfrescoHttp } from './http.js';
 import { listChildren } from './listing.js';
 import { isSyncable } from './nodes.js';
+import { PagingGuard } from './paging.js';
 
 /** Sites per request: most servers answer everything a person can see in one page. */
 const SITE_PAGE = 100;
@@ -16,6 +17,7 @@ interface SitePage {
 /** Every site the user can see (`GET sites`, paged), each as a folder named by its site id. */
 export async function browseSites(http: AlfrescoHttp): Promise<BrowseEntry[]> {
   const out: BrowseEntry[] = [];
+  const guard = new PagingGuard('the sites list');
   for (let skip = 0; ;) {
     const res = await http.request({
       method: 'GET',
@@ -26,6 +28,7 @@ export async function browseSites(http: AlfrescoHttp): Promise<BrowseEntry[]> {
     const list = (res.body as SitePage | undefined)?.list;
     if (!list || !Array.isArray(list.entries))
       throw new UnreachableError('the sites list came back without a list');
+    guard.accept(list.entries.map((e) => String(e.entry?.id)));
     for (const { entry } of list.entries)
       if (typeof entry.id === 'string') out.push({ name: entry.id, path: entry.id, kind: 'folder' });
     const count = list.pagination?.count ?? list.entries.length;

@@ -9,6 +9,7 @@ import got, { RequestError, type Got, type Response } from 'got';
 import { NodeError, UnreachableError, UsageError } from '../../errors.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import type { Authenticator, HttpRequest, HttpResponse, HttpStreamResponse } from './http-types.js';
+import { DEFAULT_LIMITS, enforceMinRate, formatCap, readCapped, type HttpLimits } from './limits.js';
 import type { AlfrescoConnectionOptions } from './options.js';
 import { makeAgents, type Agents } from './proxy.js';
 import { redact } from './redact.js';
@@ -44,6 +45,7 @@ export class AlfrescoHttp {
   private readonly got: Got;
   private readonly agents: Agents;
   private readonly policy: RetryPolicy;
+  readonly limits: HttpLimits;
 
   constructor(
     readonly opts: AlfrescoConnectionOptions,
@@ -52,6 +54,7 @@ export class AlfrescoHttp {
   ) {
     this.endpoint = resolveEndpoint(opts.url, opts.network, opts.allowHttp);
     this.policy = { ...DEFAULT_RETRY, ...opts.retry };
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.agents = makeAgents(opts.proxy);
     const timeoutMs = opts.timeoutMs ?? 60_000;
     this.got = got.extend({
@@ -70,41 +73,51 @@ export class AlfrescoHttp {
     });
   }
 
-  /** Sends a request with a JSON (or empty) response, retrying transient failures. */
+  /**
+   * Sends a request with a JSON (or empty) response, retrying transient failures. The body is read up to
+   * the response cap (after decompression) and the whole attempt has a total deadline, so no answer can
+   * grow the process or hold it forever.
+   */
   async request(req: HttpRequest): Promise<HttpResponse> {
     return this.withRetries(req, async (headers) => {
-      const res = (await this.got(this.url(req), {
+      const s = this.got.stream(this.url(req), {
         method: req.method,
         headers,
-        responseType: 'buffer',
+        timeout: { request: this.deadlineMs(req) },
+        signal: this.opts.signal?.(),
         ...this.bodyOptions(req),
-      })) as Response<Buffer>;
-      return this.classify(req, res.statusCode, res.headers, res.body);
+      });
+      const res = await responseOf(s);
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      const body = ok
+        ? await readCapped(s, this.limits.maxResponseBytes, {
+            fail: `${this.endpoint.origin} answered ${req.method} ${req.path} with more than ${formatCap(this.limits.maxResponseBytes)} (CLOUDSYNC_MAX_RESPONSE_MB)`,
+          })
+        : await readCapped(s, this.limits.maxErrorBytes, 'truncate');
+      return this.classify(req, res.statusCode, res.headers, body);
     });
   }
 
-  /** Sends a GET whose 2xx body is returned as a stream, never buffered. */
+  /** Sends a GET whose 2xx body is returned as a stream, never buffered, that must keep a minimum rate. */
   async stream(req: HttpRequest): Promise<HttpStreamResponse> {
     return this.withRetries(req, async (headers) => {
-      const s = this.got.stream(this.url(req), { method: req.method, headers });
-      const res = await new Promise<Response>((resolve, reject) => {
-        s.once('response', resolve);
-        s.once('error', reject);
+      const s = this.got.stream(this.url(req), {
+        method: req.method,
+        headers,
+        signal: this.opts.signal?.(),
       });
-      // From here on errors belong to whoever consumes the stream.
-      s.removeAllListeners('error');
+      const res = await responseOf(s);
       if (res.statusCode >= 200 && res.statusCode < 300) {
         const value = {
           status: res.statusCode,
           headers: res.headers,
-          stream: this.guarded(s as Readable),
+          stream: this.guarded(s as Readable, `download of ${req.path}`),
           ambiguous: false,
         };
         return { kind: 'done', value };
       }
-      const chunks: Buffer[] = [];
-      for await (const c of s) chunks.push(c as Buffer);
-      const out = this.classify(req, res.statusCode, res.headers, Buffer.concat(chunks));
+      const raw = await readCapped(s, this.limits.maxErrorBytes, 'truncate');
+      const out = this.classify(req, res.statusCode, res.headers, raw);
       const withStream = (r: HttpResponse): HttpStreamResponse => {
         const { body: _body, ...rest } = r;
         return { ...rest, stream: s as Readable };
@@ -115,26 +128,37 @@ export class AlfrescoHttp {
     });
   }
 
+  /** A JSON call's total deadline; an upload's grows with its size at the minimum rate. */
+  private deadlineMs(req: HttpRequest): number {
+    const upload = req.body ? (req.body.length / this.limits.minRateBytesPerS) * 1000 : 0;
+    return Math.round(this.limits.requestTimeoutMs + upload);
+  }
+
   /**
    * The body as a plain stream whose errors carry no request options: got's errors hold the request
    * headers, Authorization included, and a logger printing one would leak the ticket. An interrupted
    * transfer fails that one node; the next request finds out whether the server is really gone.
    */
-  private guarded(source: Readable): Readable {
+  private guarded(source: Readable, what: string): Readable {
     const out = new PassThrough();
-    source.once('error', (err: { code?: string }) =>
+    source.once('error', (err: { code?: string }) => {
+      const reason: unknown = this.opts.signal?.()?.reason;
       out.destroy(
-        new NodeError(
-          'UNKNOWN',
-          `download from ${this.endpoint.origin} interrupted (${err.code ?? 'error'})`,
-        ),
-      ),
-    );
+        err.code === 'ERR_ABORTED' && reason instanceof Error
+          ? reason
+          : new NodeError(
+              'UNKNOWN',
+              `download from ${this.endpoint.origin} interrupted (${err.code ?? 'error'})`,
+            ),
+      );
+    });
     // A consumer that stops early must release the socket.
     out.once('close', () => {
       if (!source.readableEnded) source.destroy();
     });
-    return source.pipe(out);
+    source.pipe(out);
+    enforceMinRate(source, out, this.limits, what);
+    return out;
   }
 
   /** Closes pooled sockets. */
@@ -151,9 +175,11 @@ export class AlfrescoHttp {
     return url;
   }
 
-  private bodyOptions(req: HttpRequest): { json?: unknown; body?: Readable } {
+  private bodyOptions(req: HttpRequest): { json?: unknown; body?: Readable | string } {
     if (req.body) return { body: req.body.open() };
-    return req.json !== undefined ? { json: req.json } : {};
+    if (req.json !== undefined) return { json: req.json };
+    // A got stream with any method but GET and no body waits for one to be written.
+    return req.method === 'GET' ? {} : { body: '' };
   }
 
   /** Decides what a complete response means: hand it back, retry, or renew the ticket. */
@@ -164,6 +190,7 @@ export class AlfrescoHttp {
     raw: Buffer,
   ): Outcome<HttpResponse> {
     if (status === 401 && this.renewable(req)) return { kind: 'unauthorized' };
+    if (status >= 300 && status < 400) throw this.redirected(req, status, headers.location);
     if (RETRYABLE_STATUSES.has(status)) {
       const retryAfterMs = parseRetryAfter(headers['retry-after'] as string | undefined);
       return {
@@ -192,6 +219,27 @@ export class AlfrescoHttp {
     return { kind: 'done', value: { status, headers, body: parsed, text, ambiguous: false } };
   }
 
+  /**
+   * A redirect is never followed: a request carries the ticket, and another host (or plain http) must not
+   * receive it. It usually means the URL given to `login` is not the server's final address.
+   */
+  private redirected(req: HttpRequest, status: number, location: string | undefined): UnreachableError {
+    let where = 'elsewhere';
+    try {
+      if (location) {
+        const to = new URL(location, this.endpoint.origin);
+        where = to.origin === this.endpoint.origin ? `${to.pathname}` : `another address, ${to.origin}`;
+      }
+    } catch {
+      where = 'an unreadable address';
+    }
+    return new UnreachableError(
+      `${this.endpoint.origin} redirected ${req.method} ${req.path} (HTTP ${status}) to ${where}; cloudsync does not follow redirects, so credentials never go where you did not send them`,
+      `if the server moved, run \`cloudsync login ${this.opts.side ?? '<side>'} <its final https:// URL>\`; a proxy or SSO page in front of the REST API must let it through`,
+      'REDIRECTED',
+    );
+  }
+
   private renewable(req: HttpRequest): boolean {
     return !req.anonymous && !req.authorization && this.auth !== undefined;
   }
@@ -205,6 +253,8 @@ export class AlfrescoHttp {
     let waited = 0;
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
+      const signal = this.opts.signal?.();
+      if (signal?.aborted && signal.reason instanceof Error) throw signal.reason;
       const authorization = await this.authorizationFor(req);
       const headers: Record<string, string> = { accept: 'application/json' };
       if (authorization) headers.authorization = authorization;
@@ -267,8 +317,17 @@ export class AlfrescoHttp {
 
   /** A thrown error: retry it, or rethrow it as something the caller understands (never with headers). */
   private networkFailure<T>(req: HttpRequest, err: unknown): Outcome<T> {
-    const e = err as { code?: string; message?: string };
+    const e = err as { code?: string; message?: string; name?: string; event?: string };
     if (!(err instanceof RequestError)) throw err; // ours (AuthError, UnreachableError...) or a bug
+    const reason: unknown = this.opts.signal?.()?.reason;
+    if (e.code === 'ERR_ABORTED' && reason instanceof Error) throw reason; // the pass's --timeout
+    if (e.name === 'TimeoutError' && e.event === 'request') {
+      // The total deadline passed: a server this slow would be as slow again, so no retry.
+      throw new UnreachableError(
+        `${this.endpoint.origin} did not answer ${req.method} ${req.path} within ${this.deadlineMs(req) / 1000} s (total deadline)`,
+        'temporary if the server is overloaded; CLOUDSYNC_REQUEST_TIMEOUT (seconds) raises the deadline',
+      );
+    }
     if (isCertificateError(e.code)) {
       throw new UsageError(
         `TLS certificate of ${this.endpoint.origin} not trusted (${e.code})`,
@@ -293,6 +352,20 @@ export class AlfrescoHttp {
     const url = this.url(req);
     this.opts.log(redact(`${req.method} ${url.pathname}${url.search} ${status} ${Date.now() - started}ms`));
   }
+}
+
+/** The response of a got stream, or the error that came before it. */
+function responseOf(s: NodeJS.EventEmitter): Promise<Response> {
+  return new Promise<Response>((resolve, reject) => {
+    s.once('response', (res: Response) => {
+      // From here on errors belong to whoever reads the body; one that comes after the body was read (a
+      // pass's abort signal firing later) must not be an unhandled 'error' event.
+      s.removeListener('error', reject);
+      s.on('error', () => {});
+      resolve(res);
+    });
+    s.once('error', reject);
+  });
 }
 
 function seconds(ms: number): string {

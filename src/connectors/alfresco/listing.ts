@@ -4,6 +4,7 @@ import type { Listing, RemoteNode, SkippedEntry } from '../types.js';
 import { toNodeError } from './errors.js';
 import type { AlfrescoHttp } from './http.js';
 import { isSyncable, toRemoteNode, type NodeEntry } from './nodes.js';
+import { PagingGuard } from './paging.js';
 
 /** Page size: the server's maximum useful page, so a typical folder costs one request. */
 const PAGE = 1000;
@@ -15,6 +16,7 @@ interface ListPage {
 /** Every child entry of a folder, following `hasMoreItems`; HTTP errors become NodeErrors. */
 export async function listChildren(http: AlfrescoHttp, folderId: string): Promise<NodeEntry[]> {
   const out: NodeEntry[] = [];
+  const guard = new PagingGuard(`listing of folder ${folderId}`);
   for (let skip = 0; ;) {
     const res = await http.request({
       method: 'GET',
@@ -28,6 +30,10 @@ export async function listChildren(http: AlfrescoHttp, folderId: string): Promis
     if (!list || !Array.isArray(list.entries)) {
       throw new UnreachableError(`listing of ${folderId} came back without a list`);
     }
+    if (!list.entries.every((e) => typeof e?.entry?.id === 'string' && typeof e.entry.name === 'string')) {
+      throw new NodeError('UNKNOWN', `listing of folder ${folderId}: an entry without an id or a name`);
+    }
+    guard.accept(list.entries.map((e) => e.entry.id));
     out.push(...list.entries.map((e) => e.entry));
     const count = list.pagination?.count ?? list.entries.length;
     if (!list.pagination?.hasMoreItems || count === 0) return out;

@@ -1,5 +1,6 @@
 // Public option and credential shapes of the Alfresco connector (re-exported by index.ts).
 import type { Side } from '../types.js';
+import type { HttpLimits } from './limits.js';
 
 /** Backoff bounds for transient failures (resets, timeouts, 429/502/503/504). */
 export interface RetryOptions {
@@ -39,6 +40,10 @@ export interface AlfrescoConnectionOptions {
   events?: EventOptions;
   /** Folder listings run at once during a recursive listTree (default 8). */
   listConcurrency?: number;
+  /** Body, deadline and rate bounds (limits.ts; defaults there, the CLI reads overrides from the environment). */
+  limits?: Partial<HttpLimits>;
+  /** The signal of the running pass (`--timeout`): aborting it stops requests in flight with its reason. */
+  signal?: () => AbortSignal | undefined;
   /** Identity Service (OpenID Connect) instead of tickets: the issuer URL and this client's id. */
   oidc?: OidcSettings;
 }

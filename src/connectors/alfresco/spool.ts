@@ -39,9 +39,17 @@ export async function spoolToTemp(content: Readable, tempRoot = tmpdir()): Promi
   return { path, size, sha256: hash.digest('hex'), remove };
 }
 
-/** sha256 of a stream, read to the end without keeping it. */
-export async function hashStream(stream: Readable): Promise<string> {
+/** sha256 of a stream, read to the end without keeping it; null (and the stream dropped) past `maxBytes`. */
+export async function hashStream(stream: Readable, maxBytes = Infinity): Promise<string | null> {
   const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      stream.destroy();
+      return null;
+    }
+    hash.update(chunk as Buffer);
+  }
   return hash.digest('hex');
 }
