@@ -4,13 +4,14 @@ import type { SideView } from './view.js';
 
 /**
  * Recompute each member's display path on both sides (relative to the connection root, as `inspect` shows
- * it): direct members ask the connector when they moved or were renamed, indirect ones hang off their parent.
+ * it): direct members ask the connector (they may have moved anywhere, or changed id), indirect ones hang off
+ * their parent.
  * Returns the members whose paths changed, so the caller can record them.
  */
 export async function refreshPaths(
   state: SetState,
   connectors: Record<Side, Connector>,
-  views: Record<Side, SideView>,
+  _views: Record<Side, SideView>,
 ): Promise<MemberState[]> {
   const changed = new Set<MemberState>();
   const byKey = new Map(state.members.map((m) => [m.key, m]));
@@ -28,7 +29,8 @@ export async function refreshPaths(
         s.path = parent[side]!.path ? `${parent[side]!.path}/${s.name}` : s.name;
       } else if (m.direct || !parent) {
         // Direct members may have moved anywhere on their side; only the connector knows where.
-        if (views[side].nodes.has(s.id) || !s.path) s.path = (await connectors[side].pathOf(s.id)) ?? s.path;
+        // (Also when its id changed this pass: a local update writes a new inode.)
+        s.path = (await connectors[side].pathOf(s.id)) ?? s.path;
       }
       if (s.path !== before) changed.add(m);
     }

@@ -170,7 +170,11 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
   const end = Date.now() + 30_000;
   while (!done && Date.now() < end) {
     if (pid && (await lines()) >= target) {
-      process.kill(pid, 'SIGKILL');
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // It ended on its own just before the kill: an ordinary pass.
+      }
       break;
     }
     await new Promise((r) => setTimeout(r, 2));
