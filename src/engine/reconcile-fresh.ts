@@ -69,7 +69,7 @@ export class FreshPairing extends ReconcileBase {
         if (oc && oc.kind === 'changed') {
           this.synthetic.set(`${other}:${m.key}`, oc);
           this.current[other].set(m.key, oc.node);
-        }
+        } else if (oc?.kind === 'same' && oc.node) this.current[other].set(m.key, oc.node); // its lock state too
         this.newKeys.delete(m.key);
         continue;
       }

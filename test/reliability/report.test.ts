@@ -1,6 +1,6 @@
 // With RESULTS_MD=<file>, writes the figures every reliability test collected (support.ts `results`) as the
 // Markdown of RESULTS.md once all tests have run. Without it, this file does nothing.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../support/cli.js';
 import { results } from './support.js';
@@ -141,10 +141,12 @@ after(function () {
   const file = process.env.RESULTS_MD;
   if (!file) return;
   const target = path.isAbsolute(file) ? file : path.join(PROJECT_ROOT, file);
+  // The model tester's figures come from its own runs (test/model/RESULTS.md); they are kept here as well.
+  const model = path.join(PROJECT_ROOT, 'test/model/RESULTS.md');
   writeFileSync(
     target,
     renderResults(
       process.env.RESULTS_COMMAND ?? "npx mocha --no-config --timeout 0 'dist/test/reliability/*.test.js'",
-    ),
+    ) + (existsSync(model) ? `\n${readFileSync(model, 'utf8')}` : ''),
   );
 });
