@@ -2,25 +2,12 @@
 // ran to its end, the two sides are equal for every member that is not FAILED with a documented code or
 // DETACHED, and nothing below a synced folder is left out of the set (5).
 import type { Side } from '../../src/connectors/types.js';
+import { MemberErrorCodes } from '../../src/errors.js';
 import { parseJson, type ModelCli } from './cli.js';
 import type { ModelSide, Snapshot } from './sides.js';
 
-/** SPEC §3's member error codes. */
-export const DOCUMENTED_CODES = new Set([
-  'TARGET_FOLDER_NAME_CLASH',
-  'TARGET_FOLDER_NOT_FOUND',
-  'TARGET_NODE_ALREADY_SYNCED',
-  'TARGET_NODE_OTHER_SYNC_SET',
-  'TARGET_NODE_NO_LONGER_EXISTS',
-  'TARGET_NODE_ACCESS_DENIED',
-  'SOURCE_NODE_ACCESS_DENIED',
-  'CONTENT_LIMIT_VIOLATION',
-  'QUOTA_LIMIT_VIOLATION',
-  'AUTHENTICATION_ERROR',
-  'OWNER_NOT_FOUND',
-  'DELETED_ON_CLOUD',
-  'INVALID_NAME',
-]);
+/** SPEC §3's member error codes (UNKNOWN is not a documented reason). */
+export const DOCUMENTED_CODES = new Set<string>(MemberErrorCodes.filter((c) => c !== 'UNKNOWN'));
 
 interface Member {
   onpremPath: string | null;
