@@ -50,6 +50,9 @@ export async function applyPlan(
 
 /** Runs the actions against the connectors, phase by phase, with bounded concurrency. */
 class Applier extends ApplyRecorder {
+  /** keep-both losers after their rename, by the key of the member they were renamed away from. */
+  private readonly renamedLosers = new Map<string, RemoteNode>();
+
   async run(): Promise<ApplyOutcome> {
     const referenced = new Set(this.plan.actions.map((a) => a.member));
     for (const m of this.plan.added) {
@@ -169,7 +172,9 @@ class Applier extends ApplyRecorder {
       case 'rename-loser': {
         const id = this.idOf(m, a.on);
         const node = this.current[a.on].get(m.key);
-        await c[a.on].move(id, node?.parentId ?? m[a.on]!.parentId!, a.name);
+        // The renamed loser (a new token where a rename bumps the modification time) is what its own member
+        // records once copied across.
+        this.renamedLosers.set(m.key, await c[a.on].move(id, node?.parentId ?? m[a.on]!.parentId!, a.name));
         return 0;
       }
       case 'delete':
@@ -190,6 +195,8 @@ class Applier extends ApplyRecorder {
         return 0;
       }
       case 'copy': {
+        const renamed = a.after === undefined ? undefined : this.renamedLosers.get(a.after);
+        if (renamed) this.latest[a.from].set(m.key, renamed);
         const parentId = this.parentId(a.parent, a.to);
         const { node, hash, bytes } = await this.transfer(m, a.from, a.to, (src) =>
           c[a.to].createFile(

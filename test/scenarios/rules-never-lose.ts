@@ -337,7 +337,10 @@ export const neverLose: Scenario[] = [
           assert.ok(loser && loser.cloudPath && loser.status === 'SYNCED', JSON.stringify(members(out)));
         },
       },
-      { sync: [], check: (j: SyncJson) => assert.deepEqual(types(j), []) },
+      {
+        sync: [],
+        check: (j: SyncJson) => assert.deepEqual(types(j), [], JSON.stringify(j.sets[0]!.actions)),
+      },
     ],
   },
   {
