@@ -311,9 +311,33 @@ class Reconciler extends GoneHandling {
       acted = true;
     }
     if (!acted && (m.status !== 'SYNCED' || oc.kind === 'changed' || cc.kind === 'changed' || requested)) {
+      if (m.status === 'FAILED' && !this.sameLocation(m, onNode ?? null, clNode ?? null)) {
+        // A rename that failed (a name clash) is still not applied: the member keeps failing, visibly, until
+        // the name is free or a side renames it again. Adopting it would record two different names as synced.
+        this.push({
+          type: 'fail',
+          member: m.key,
+          path,
+          code: m.errorCode ?? 'TARGET_FOLDER_NAME_CLASH',
+          details: m.errorDetails ?? 'the two sides hold it under different names',
+        });
+        return;
+      }
       // Both sides already agree (or a failure went away): record it.
       this.push({ type: 'adopt', member: m.key, path });
     }
+  }
+
+  /** Do both copies have the same name and (for indirect members) the same parent member? */
+  protected sameLocation(m: MemberState, onNode: RemoteNode | null, clNode: RemoteNode | null): boolean {
+    const on = onNode ?? m.onprem;
+    const cl = clNode ?? m.cloud;
+    if (!on || !cl) return true;
+    if (on.name !== cl.name) return false;
+    if (m.direct) return true;
+    const onParent = on.parentId ? this.keyById.onprem.get(on.parentId) : undefined;
+    const clParent = cl.parentId ? this.keyById.cloud.get(cl.parentId) : undefined;
+    return onParent === clParent;
   }
 
   /**
