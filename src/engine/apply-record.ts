@@ -121,6 +121,10 @@ export class ApplyRecorder {
     switch (a.type) {
       case 'delete':
       case 'forget': {
+        // A file that leaves the set on-prem (moved out) keeps no lock of ours; one moving to another set
+        // takes its lock along.
+        const leavesAlone = a.type === 'delete' ? a.to === 'cloud' : a.reason !== 'moved to another sync set';
+        if (leavesAlone && m.lockedByUs && m.onprem) await this.releaseLock(m.onprem.id);
         const gone = a.type === 'delete' ? [a.member, ...a.covers] : [a.member];
         this.state.members = this.state.members.filter((x) => !gone.includes(x.key));
         for (const key of gone) {
@@ -130,6 +134,7 @@ export class ApplyRecorder {
         return;
       }
       case 'detach':
+        if (m.lockedByUs && m.onprem) await this.releaseLock(m.onprem.id);
         m.detached = true;
         await this.commit(m);
         return;
@@ -243,6 +248,11 @@ export class ApplyRecorder {
   }
 
   private folderKeys: Record<Side, Map<string, string>> | undefined;
+
+  /** Give back the write bits of an on-prem file that is no longer synced (best effort: it may be gone). */
+  protected async releaseLock(id: string): Promise<void> {
+    await this.deps.connectors.onprem.unlock?.(id).catch(() => undefined);
+  }
 
   protected async failMember(m: MemberState, code: MemberErrorCode, details: string): Promise<void> {
     this.failedKeys.add(m.key);
