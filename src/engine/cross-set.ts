@@ -60,8 +60,11 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
       for (const m of w.state.members) {
         const base = m[side];
         if (!base || m.detached) continue;
-        if (w.changes[side].byMember.get(m.key)?.kind === 'gone') continue;
+        const ch = w.changes[side].byMember.get(m.key);
+        if (ch?.kind === 'gone') continue;
         rules.owned.set(slotOf(side, base.id), w.state.set.id);
+        // Saved by rename: the new node under the member's name is the member's too.
+        if (ch?.kind === 'changed') rules.owned.set(slotOf(side, ch.node.id), w.state.set.id);
       }
     }
   }
