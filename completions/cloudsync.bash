@@ -1,8 +1,9 @@
 # bash completion for cloudsync; generated from the program by `cloudsync completion bash`. Do not edit.
 # Install: source this file from ~/.bashrc, or copy it to /etc/bash_completion.d/cloudsync.
 
-# Sync-set ids of the profile on the command line; prints nothing (and no errors) when that fails or is slow.
-_cloudsync_ids() {
+# Runs cloudsync with the --home/--profile of the command line; prints nothing (and no errors) when that
+# fails or is slow.
+_cloudsync_run() {
   local -a args=()
   local i
   for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
@@ -13,22 +14,17 @@ _cloudsync_ids() {
   command -v cloudsync >/dev/null 2>&1 || return 0
   local -a t=()
   command -v timeout >/dev/null 2>&1 && t=(timeout 3)
-  "${t[@]}" cloudsync "${args[@]}" list --json 2>/dev/null </dev/null | grep -o '"id":"[^"]*"' | cut -d'"' -f4
+  "${t[@]}" cloudsync "${args[@]}" "$@" 2>/dev/null </dev/null
+}
+
+# Sync-set ids of the profile on the command line.
+_cloudsync_ids() {
+  _cloudsync_run list --json | grep -o '"id":"[^"]*"' | cut -d'"' -f4
 }
 
 # Paths on one side's connection that start with the word being completed (cloudsync complete-path).
 _cloudsync_paths() {
-  local -a args=()
-  local i
-  for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
-    case "${COMP_WORDS[i]}" in
-      --home | --profile) args+=("${COMP_WORDS[i]}" "${COMP_WORDS[i + 1]}") ;;
-    esac
-  done
-  command -v cloudsync >/dev/null 2>&1 || return 0
-  local -a t=()
-  command -v timeout >/dev/null 2>&1 && t=(timeout 3)
-  "${t[@]}" cloudsync "${args[@]}" complete-path "$1" "$2" 2>/dev/null </dev/null
+  _cloudsync_run complete-path "$1" "$2"
 }
 
 _cloudsync() {

@@ -46,8 +46,9 @@ export function bashCompletion(spec: CompletionSpec): string {
   return `# bash completion for ${spec.bin}; generated from the program by \`${spec.bin} completion bash\`. Do not edit.
 # Install: source this file from ~/.bashrc, or copy it to /etc/bash_completion.d/${spec.bin}.
 
-# Sync-set ids of the profile on the command line; prints nothing (and no errors) when that fails or is slow.
-_cloudsync_ids() {
+# Runs ${spec.bin} with the --home/--profile of the command line; prints nothing (and no errors) when that
+# fails or is slow.
+_cloudsync_run() {
   local -a args=()
   local i
   for ((i = 1; i < \${#COMP_WORDS[@]} - 1; i++)); do
@@ -58,22 +59,17 @@ _cloudsync_ids() {
   command -v ${spec.bin} >/dev/null 2>&1 || return 0
   local -a t=()
   command -v timeout >/dev/null 2>&1 && t=(timeout 3)
-  "\${t[@]}" ${spec.bin} "\${args[@]}" list --json 2>/dev/null </dev/null | grep -o '"id":"[^"]*"' | cut -d'"' -f4
+  "\${t[@]}" ${spec.bin} "\${args[@]}" "$@" 2>/dev/null </dev/null
+}
+
+# Sync-set ids of the profile on the command line.
+_cloudsync_ids() {
+  _cloudsync_run list --json | grep -o '"id":"[^"]*"' | cut -d'"' -f4
 }
 
 # Paths on one side's connection that start with the word being completed (cloudsync complete-path).
 _cloudsync_paths() {
-  local -a args=()
-  local i
-  for ((i = 1; i < \${#COMP_WORDS[@]} - 1; i++)); do
-    case "\${COMP_WORDS[i]}" in
-      --home | --profile) args+=("\${COMP_WORDS[i]}" "\${COMP_WORDS[i + 1]}") ;;
-    esac
-  done
-  command -v ${spec.bin} >/dev/null 2>&1 || return 0
-  local -a t=()
-  command -v timeout >/dev/null 2>&1 && t=(timeout 3)
-  "\${t[@]}" ${spec.bin} "\${args[@]}" complete-path "$1" "$2" 2>/dev/null </dev/null
+  _cloudsync_run complete-path "$1" "$2"
 }
 
 _cloudsync() {
