@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+
+/** How long a write of ours is remembered: its events arrive within milliseconds, even on a loaded machine. */
+const KEEP_MS = 30_000;
+
+/**
+ * The paths this process wrote lately (created, replaced, moved, deleted, locked), each with what it left
+ * there, so the watcher can tell cloudsync's own writes from new changes: an event at such a path whose
+ * entry is still exactly what we left (same inode and change time, or still absent) is our echo and is not
+ * reported. Anybody touching the path afterwards changes its ctime, and that event is reported. Only kept
+ * while something watches (`active`), so a `sync` pays nothing.
+ */
+export class OwnWrites {
+  /** Path → `ino:ctimeNs` after our write, 'absent', or 'busy' while the write is in flight. */
+  readonly #left = new Map<string, { sig: string; at: number }>();
+  active = false;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** A write to `abs` starts: events there are ours until `end`. */
+  begin(abs: string): void {
+    if (this.active) this.#put(abs, 'busy');
+  }
+
+  /** The write to `abs` is done: remember what it left there. */
+  end(abs: string): void {
+    if (this.active) this.#put(abs, signature(abs));
+  }
+
+  /** True when `abs` holds exactly what our last write left there (or that write is still running). */
+  isOurs(abs: string): boolean {
+    const e = this.#left.get(abs);
+    if (!e) return false;
+    if (this.now() - e.at > KEEP_MS) {
+      this.#left.delete(abs);
+      return false;
+    }
+    return e.sig === 'busy' || e.sig === signature(abs);
+  }
+
+  #put(abs: string, sig: string): void {
+    const at = this.now();
+    this.#left.delete(abs); // re-insert at the end: the map stays in time order for pruning
+    this.#left.set(abs, { sig, at });
+    for (const [k, v] of this.#left) {
+      if (at - v.at <= KEEP_MS) break;
+      this.#left.delete(k);
+    }
+  }
+}
+
+function signature(abs: string): string {
+  try {
+    const st = fs.lstatSync(abs, { bigint: true, throwIfNoEntry: false });
+    // ctime: the kernel sets it on every write, chmod and rename, and nobody can set it back.
+    return st ? `${st.ino}:${st.ctimeNs}` : 'absent';
+  } catch {
+    return 'absent';
+  }
+}
