@@ -11,7 +11,7 @@ const KEEP_MS = 30_000;
  * while something watches (`active`), so a `sync` pays nothing.
  */
 export class OwnWrites {
-  /** Path → `ino:ctimeNs` after our write, 'absent', or 'busy' while the write is in flight. */
+  /** Path → `ino:ctimeNs` (a folder: `dir:ino`) after our write, 'absent', or 'busy' while it is in flight. */
   readonly #left = new Map<string, { sig: string; at: number }>();
   active = false;
 
@@ -52,8 +52,12 @@ export class OwnWrites {
 function signature(abs: string): string {
   try {
     const st = fs.lstatSync(abs, { bigint: true, throwIfNoEntry: false });
-    // ctime: the kernel sets it on every write, chmod and rename, and nobody can set it back.
-    return st ? `${st.ino}:${st.ctimeNs}` : 'absent';
+    if (!st) return 'absent';
+    // A folder's ctime moves whenever its children change (our next write inside it, or someone else's,
+    // which its own watcher reports): the folder itself is ours while it is the same folder.
+    if (st.isDirectory()) return `dir:${st.ino}`;
+    // A file's ctime: the kernel sets it on every write, chmod and rename, and nobody can set it back.
+    return `${st.ino}:${st.ctimeNs}`;
   } catch {
     return 'absent';
   }
