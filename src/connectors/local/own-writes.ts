@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** How long a write of ours is remembered: its events arrive within milliseconds, even on a loaded machine. */
 const KEEP_MS = 30_000;
@@ -60,5 +61,48 @@ function signature(abs: string): string {
     return `${st.ino}:${st.ctimeNs}`;
   } catch {
     return 'absent';
+  }
+}
+
+/** Beyond this many paths written since the last flush, one syncfs of the whole file system is cheaper. */
+const FEW = 64;
+
+/**
+ * The paths written since the last flush while they are few: a flush then fsyncs each of them and its folder
+ * (so a rename is durable too) instead of spawning `sync -f`, whose fork of a large process costs a pass
+ * after one edit more CPU than everything else it does.
+ */
+export class FewPaths {
+  #paths = new Set<string>();
+  #many = false;
+
+  note(abs: string): void {
+    if (this.#many) return;
+    this.#paths.add(abs);
+    this.#paths.add(path.dirname(abs));
+    if (this.#paths.size > FEW) this.#many = true;
+  }
+
+  /** fsync every path noted and forget them; false (nothing done) when they were many, or on Windows. */
+  fsyncEach(): boolean {
+    const paths = this.#paths;
+    const many = this.#many;
+    this.#paths = new Set();
+    this.#many = false;
+    if (many || process.platform === 'win32') return false;
+    for (const p of paths) {
+      let fd: number;
+      try {
+        fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+      } catch {
+        continue; // gone since (deleted or moved away: its folder is in the set too)
+      }
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    return true;
   }
 }
