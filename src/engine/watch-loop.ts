@@ -1,5 +1,5 @@
 import type { Side } from '../connectors/types.js';
-import { CloudsyncError, ExitCode, isUnreachable } from '../errors.js';
+import { CloudsyncError, ExitCode, LockedError, isUnreachable } from '../errors.js';
 import type { SetState } from '../store/schema.js';
 import type { PassResult } from './types.js';
 
@@ -51,6 +51,11 @@ interface Request {
   run(signal: AbortSignal): Promise<PassResult>;
   resolve(r: PassResult): void;
   reject(err: unknown): void;
+}
+
+/** What a request waiting when the watch stops is answered: exit 6, as if the lock were held. */
+function stopping(): LockedError {
+  return new LockedError('the running watch stopped before it ran the pass', 'run `cloudsync sync` again');
 }
 
 const realTimers: Timers = {
@@ -110,7 +115,7 @@ export class WatchLoop {
 
   /** Run `run` as a pass of this loop, once the pass in flight (if any) is done; resolves with its result. */
   request(run: (signal: AbortSignal) => Promise<PassResult>): Promise<PassResult> {
-    if (this.stopped) return Promise.reject(new Error('watch is stopping'));
+    if (this.stopped) return Promise.reject(stopping());
     return new Promise((resolve, reject) => {
       this.requests.push({ run, resolve, reject });
       if (!this.running) void this.pass('request');
@@ -124,7 +129,7 @@ export class WatchLoop {
     this.clearTimers();
     this.clearRescan();
     this.abort.abort();
-    for (const r of this.requests.splice(0)) r.reject(new Error('watch is stopping'));
+    for (const r of this.requests.splice(0)) r.reject(stopping());
     if (!this.running) this.settle?.resolve();
   }
 

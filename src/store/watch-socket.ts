@@ -67,7 +67,12 @@ export async function serveWatchRequests(
       fs.rmSync(file, { force: true });
     }
   }
-  const server = net.createServer((sock) => serveOne(sock, handle));
+  const clients = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    clients.add(sock);
+    sock.on('close', () => clients.delete(sock));
+    serveOne(sock, handle);
+  });
   server.maxConnections = MAX_CLIENTS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -81,8 +86,8 @@ export async function serveWatchRequests(
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        // a client waiting for its answer is told the watch went away (its socket closes)
-        server.unref();
+        // answers already written are flushed by end(); a client still waiting sees its socket close (exit 6)
+        for (const c of clients) c.destroySoon();
         if (!pipe) fs.rmSync(file, { force: true });
       }),
   };
