@@ -15,11 +15,13 @@ export class ResidentStateStore extends StateStore {
   readonly #held = new Map<string, { state: SetState; sig: string }>();
 
   override async load(id: string): Promise<SetState> {
+    const before = this.#signature(id);
     const held = this.#held.get(id);
-    if (held && held.sig === this.#signature(id)) return held.state;
+    if (held && held.sig === before) return held.state;
     this.#held.delete(id);
     const state = await super.load(id);
-    this.#held.set(id, { state, sig: this.#signature(id) });
+    // Held only when nobody wrote while we read (another command may be mid-write outside our lock).
+    if (this.#signature(id) === before) this.#held.set(id, { state, sig: before });
     return state;
   }
 
