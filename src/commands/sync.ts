@@ -5,6 +5,7 @@ import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-vi
 import { Progress } from '../ui/progress.js';
 import { withEngine } from './context.js';
 import { PassDeadline } from './pass-deadline.js';
+import { syncThroughWatch } from './sync-handoff.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 interface SyncOptions {
@@ -51,6 +52,12 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
   const stats = newPassStats(g.out);
   const onEvent = g.json ? undefined : passEventHandler(g.out, progress, stats);
   try {
+    const handed = await syncThroughWatch(g, prefixes, opts);
+    if (handed !== null) {
+      if (g.json || !g.quiet || handed.exitCode !== 0)
+        g.out.result(handed, () => renderPassSummary(g.out, handed, stats));
+      return handed.exitCode;
+    }
     const deadline = new PassDeadline(opts.timeout);
     const result = await withEngine(
       g,
@@ -113,7 +120,8 @@ export function registerSync(program: Command, rt: Runtime): void {
       'after',
       `
 Exit codes: 0 in sync, 3 some members failed, 4 authentication, 5 a safety guard stopped the pass
-(nothing changed), 6 another pass is running, 7 a side is unreachable.
+(nothing changed), 6 another pass is running, 7 a side is unreachable. While \`watch\` runs for the
+profile, sync asks it to run the pass and reports that pass's result.
 
 Examples:
   $ cloudsync sync

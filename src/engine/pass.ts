@@ -11,7 +11,7 @@ import type { EngineContext, PassOptions, PassResult, SetResult } from './types.
 import type { SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
-import { advanceCursors, commitBatches, incrementalScope, takeBatches } from './events.js';
+import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
 import { crossSetRules } from './cross-set.js';
 
 interface SetWork {
@@ -48,7 +48,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     const byKey = new Map(state.members.map((m) => [m.key, m]));
     const changes = {} as Record<Side, SideChanges>;
     const scopes: SetWork['scopes'] = {};
-    for (const side of SIDES) scopes[side] = incrementalScope(state, side, batches[side], now());
+    for (const side of SIDES)
+      scopes[side] =
+        incrementalScope(state, side, batches[side], now()) ??
+        eventScope(state, side, opts.eventScopes?.[side]);
     // Both sides are read at once: the I/O of one overlaps the other's.
     const views = await readSetViews(state, SIDES, ctx.connectors, scopes, foreign);
     if ('code' in views) {
