@@ -180,7 +180,16 @@ class Reconciler extends GoneHandling {
     const parent = this.parentRefFor(m, from, to, node);
     const path = this.pathOf(m);
     if (!parent) {
-      // The parent has no copy on `to` and none is coming (it failed, or waits for request-sync).
+      // The parent has no copy on `to` and none is coming (it failed, or waits for request-sync). The node
+      // is still a member (a new one is recorded, never silently left out) and is retried every pass.
+      this.push({
+        type: 'fail',
+        member: m.key,
+        path,
+        code: 'TARGET_FOLDER_NOT_FOUND',
+        details: `its folder has no ${to} copy (see the folder's own failure)`,
+        side: to,
+      });
       return;
     }
     const parentId = this.parentIdOf(parent, to);

@@ -22,6 +22,8 @@ export interface SideView {
   skipped: SkippedEntry[];
   /** The folder set's root could not be found on this side (although the state knows its id). */
   rootGone: boolean;
+  /** Detached copies found in the listing by id (left out of `nodes`), where they are now. */
+  detachedSeen: Map<string, RemoteNode>;
 }
 
 /** An empty view, for a side where the set has nothing yet. */
@@ -35,6 +37,7 @@ export function emptyView(side: Side): SideView {
     untracked: new Set(),
     skipped: [],
     rootGone: false,
+    detachedSeen: new Map(),
   };
 }
 
@@ -128,6 +131,7 @@ export async function buildView(
       const rel = parentRel === '' ? n.name : `${parentRel}/${n.name}`;
       const detached = detachedIds.has(n.id) || detachedSlots.has(`${parent.id}\u0000${n.name}`);
       if (detached || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
+        if (detachedIds.has(n.id)) view.detachedSeen.set(n.id, n);
         view.untracked.add(parent.id);
         continue;
       }

@@ -344,6 +344,75 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 92: a file new below a folder waiting for request-sync is a member (FAILED), then pushed',
+    rule: '§3 delete on-prem off; a new node is always recorded; request-sync re-creates the subtree',
+    ...folderSet,
+    steps: [
+      { on: 'cloud', rm: 'dst/P/sub' },
+      { run: ['sync'], exit: 3 },
+      { on: 'onprem', write: 'src/P/sub/n.txt', content: 'N' },
+      { run: ['sync'], exit: 3 },
+      {
+        expect: {
+          members: {
+            'src/P/sub': 'FAILED DELETED_ON_CLOUD',
+            'src/P/sub/n.txt': 'FAILED TARGET_FOLDER_NOT_FOUND',
+          },
+        },
+      },
+      { run: ['request-sync', '$ID', 'src/P/sub'] },
+      { sync: [] },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/sub/n.txt': 'N',
+          },
+          members: { 'src/P/sub/n.txt': 'SYNCED' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 83: a detached copy renamed on the cloud is shown where it is, and never pulled back',
+    rule: '§3 delete on cloud off: the cloud copy stays, detached, never pulled back; inspect shows where it is',
+    ...folderSet,
+    create: [...folderSet.create, '--no-delete-on-cloud'],
+    steps: [
+      { on: 'onprem', rm: 'src/P/a.txt' },
+      { sync: [] },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/sub/Q.txt'] },
+      { sync: [] },
+      {
+        run: ['inspect', '$ID'],
+        check: (out: CliResult) =>
+          assert.ok(
+            members(out).some((m) => m.status === 'DETACHED' && m.cloudPath?.endsWith('dst/P/sub/Q.txt')),
+            JSON.stringify(members(out)),
+          ),
+      },
+      { sync: [] },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/b.txt': 'B', 'src/P/sub': D, 'src/P/sub/d.txt': 'D' },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/sub/Q.txt': 'A',
+          },
+        },
+      },
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,

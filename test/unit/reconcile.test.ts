@@ -37,6 +37,7 @@ function view(side: Side, m: Model): SideView {
     rel: new Map(),
     unreadable: new Set(),
     untracked: new Set(),
+    detachedSeen: new Map(),
     skipped: [],
     rootGone: false,
   };
