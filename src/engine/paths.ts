@@ -49,7 +49,8 @@ function relocatedDetached(state: SetState, views: Record<Side, SideView>): Memb
   let byId: Map<string, MemberState> | undefined;
   for (const m of state.members) {
     if (!m.detached) continue;
-    for (const side of ['onprem', 'cloud'] as const) {
+    {
+      const side = 'cloud';
       const s = m[side];
       const n = s && views[side].detachedSeen.get(s.id);
       if (!s || !n || (n.name === s.name && n.parentId === s.parentId)) continue;

@@ -24,6 +24,8 @@ export interface SideView {
   rootGone: boolean;
   /** Detached copies found in the listing by id (left out of `nodes`), where they are now. */
   detachedSeen: Map<string, RemoteNode>;
+  /** Ids of detached copies still there (by id, or replaced by a save-by-rename in their place). */
+  detachedPresent: Set<string>;
 }
 
 /** An empty view, for a side where the set has nothing yet. */
@@ -38,6 +40,7 @@ export function emptyView(side: Side): SideView {
     skipped: [],
     rootGone: false,
     detachedSeen: new Map(),
+    detachedPresent: new Set(),
   };
 }
 
@@ -49,26 +52,29 @@ export function rootMember(state: SetState) {
 /**
  * Read one side of a set through its connector: fetch the direct members, list a folder set's tree. With
  * `touched` (repository events, see events.ts) only the nodes and folders it names are read from the server.
+ * `foreign`: the direct members of every set by node id (to its set id); another set's are left out.
  */
 export async function buildView(
   state: SetState,
   side: Side,
   connector: Connector,
   touched?: ReadonlySet<string>,
+  foreign?: ReadonlyMap<string, string>,
 ): Promise<SideView> {
   const view = emptyView(side);
   if (connector.rememberPath) {
     for (const m of state.members)
       if (m.direct && m[side]?.path) connector.rememberPath(m[side]!.id, m[side]!.path);
   }
-  // Detached copies are left alone, also when replaced by a save-by-rename (same folder and name).
+  // Detached copies (on the cloud) are left alone, also when replaced by a save-by-rename (same folder and
+  // name). The on-prem node a detached member came from left the set: back in it, it is new.
   const detachedIds = new Set<string>();
-  const detachedSlots = new Set<string>();
+  const detachedSlots = new Map<string, string>();
   for (const m of state.members) {
     const s = m[side];
-    if (m.detached && s) {
+    if (m.detached && s && side === 'cloud') {
       detachedIds.add(s.id);
-      if (s.parentId) detachedSlots.add(`${s.parentId}\u0000${s.name}`);
+      if (s.parentId) detachedSlots.set(`${s.parentId}\u0000${s.name}`, s.id);
     }
   }
   if (state.set.kind === 'documents') {
@@ -129,9 +135,15 @@ export async function buildView(
     const ids: string[] = [];
     for (const n of kids) {
       const rel = parentRel === '' ? n.name : `${parentRel}/${n.name}`;
-      const detached = detachedIds.has(n.id) || detachedSlots.has(`${parent.id}\u0000${n.name}`);
-      if (detached || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
-        if (detachedIds.has(n.id)) view.detachedSeen.set(n.id, n);
+      const slotOf = detachedSlots.get(`${parent.id}\u0000${n.name}`);
+      const detached = detachedIds.has(n.id) || slotOf !== undefined;
+      if (detachedIds.has(n.id)) {
+        view.detachedSeen.set(n.id, n);
+        view.detachedPresent.add(n.id);
+      } else if (slotOf !== undefined) view.detachedPresent.add(slotOf);
+      // Another set's folder or document (moved in here) is that set's, with all below it (sets never overlap).
+      const foreignNode = foreign !== undefined && (foreign.get(n.id) ?? state.set.id) !== state.set.id;
+      if (detached || foreignNode || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
         view.untracked.add(parent.id);
         continue;
       }

@@ -38,6 +38,7 @@ function view(side: Side, m: Model): SideView {
     unreadable: new Set(),
     untracked: new Set(),
     detachedSeen: new Map(),
+    detachedPresent: new Set(),
     skipped: [],
     rootGone: false,
   };
