@@ -1,35 +1,27 @@
 import { Command, CommanderError, Option } from 'commander';
-import { registerApply } from './commands/apply.js';
-import { registerCompletePath } from './commands/complete-path.js';
-import { registerCompletion } from './commands/completion.js';
-import { registerCreate } from './commands/create.js';
-import { registerExport } from './commands/export.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerList } from './commands/list.js';
-import { registerLogin } from './commands/login.js';
-import { registerLogout } from './commands/logout.js';
-import { registerRequestSync } from './commands/request-sync.js';
 import { colorAllowed, envFlag, processRuntime, type Runtime } from './commands/runtime.js';
-import { registerSetup } from './commands/setup.js';
-import { registerState } from './commands/state.js';
-import { registerSync } from './commands/sync.js';
-import { registerUnsync } from './commands/unsync.js';
-import { registerWatch } from './commands/watch.js';
-import { registerWhoami } from './commands/whoami.js';
-import { registerProfiles } from './commands/profiles.js';
-import { registerSet } from './commands/set.js';
-import { registerStatus } from './commands/status.js';
-import { registerVersion } from './commands/version.js';
+import { commandsFor, registerCommands, type CommandName } from './commands/registry.js';
 import { BUGS_URL } from './package-info.js';
 import { CloudsyncError, ExitCode } from './errors.js';
 import { redact } from './redact.js';
+import { loadColors } from './ui/colors.js';
 import { jsonLine, Output } from './ui/output.js';
 
 /** Thrown when `-V`/`--version` is seen anywhere: main() then runs the `version` command instead. */
 class VersionRequested extends Error {}
 
-/** The commander program with every command; also walked by the completion generator. */
-export function buildProgram(rt: Runtime): Command {
+/**
+ * The commander program with the named commands (default: every one, as the completion and man page
+ * generators walk it); a run registers only the command it runs, so it loads only that command's files.
+ */
+export async function buildProgram(rt: Runtime, commands?: readonly CommandName[]): Promise<Command> {
+  const program = rootProgram(rt);
+  await registerCommands(program, rt, commands);
+  return program;
+}
+
+/** The program's global options and help, without commands. */
+function rootProgram(rt: Runtime): Command {
   const program = new Command('cloudsync')
     .description('Two-way sync between an on-premise repository and a cloud repository.')
     .option('-V, --version', 'print the version (as `cloudsync version`; with --json too)')
@@ -64,30 +56,6 @@ Examples:
   $ cloudsync sync --dry-run
   $ cloudsync list --errors --json`,
     );
-  for (const register of [
-    registerLogin,
-    registerLogout,
-    registerWhoami,
-    registerSetup,
-    registerCreate,
-    registerList,
-    registerInspect,
-    registerRequestSync,
-    registerUnsync,
-    registerSync,
-    registerWatch,
-    registerApply,
-    registerExport,
-    registerState,
-    registerCompletion,
-    registerStatus,
-    registerVersion,
-    registerProfiles,
-    registerSet,
-    registerCompletePath,
-  ]) {
-    register(program, rt);
-  }
   program.on('option:version', () => {
     throw new VersionRequested();
   });
@@ -164,7 +132,7 @@ export async function main(argv: string[], injected?: Runtime): Promise<void> {
       throw err;
     });
   }
-  const program = buildProgram(rt);
+  const program = await buildProgram(rt, commandsFor(argv.slice(2), rootProgram(rt)));
   let exitCode: number;
   try {
     try {
@@ -173,7 +141,7 @@ export async function main(argv: string[], injected?: Runtime): Promise<void> {
       if (!(err instanceof VersionRequested)) throw err;
       // `--version` anywhere: the `version` command with the same global options (--json, --home).
       const rest = argv.slice(2).filter((a) => a !== '-V' && a !== '--version');
-      await buildProgram(rt).parseAsync([...argv.slice(0, 2), 'version', ...rest]);
+      await (await buildProgram(rt, ['version'])).parseAsync([...argv.slice(0, 2), 'version', ...rest]);
     }
     exitCode = rt.exitCode;
   } catch (err) {
@@ -189,6 +157,7 @@ export async function main(argv: string[], injected?: Runtime): Promise<void> {
         color: opts.color !== false && !argv.includes('--no-color') && colorAllowed(rt.env),
         forceColor: envFlag(rt.env.FORCE_COLOR),
       };
+      await loadColors(mode, rt);
       const out = new Output(mode, rt);
       out.log = rt.log;
       exitCode = reportError(err, out);

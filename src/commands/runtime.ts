@@ -6,6 +6,7 @@ import { assertPrivateHome } from '../config/home-check.js';
 import { resolveHome } from '../config/home.js';
 import { didYouMean } from '../suggest.js';
 import { UsageError } from '../errors.js';
+import { loadColors } from '../ui/colors.js';
 import { LogFile } from '../ui/log-file.js';
 import { choosePager } from '../ui/pager.js';
 import { Output, type Streams } from '../ui/output.js';
@@ -141,7 +142,7 @@ export function colorAllowed(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** Read the global options of the running command (given before or after the command name). */
-export function readGlobals(cmd: Command, rt: Runtime): Globals {
+export async function readGlobals(cmd: Command, rt: Runtime): Promise<Globals> {
   const raw = cmd.optsWithGlobals<RawGlobals>();
   const profile = raw.profile ?? 'default';
   if (!PROFILE_NAME.test(profile)) {
@@ -155,18 +156,17 @@ export function readGlobals(cmd: Command, rt: Runtime): Globals {
   const verbose = Boolean(raw.verbose) && !quiet;
   const color = raw.color !== false && colorAllowed(rt.env);
   const yes = Boolean(raw.yes) || json || !rt.stdinIsTTY || envFlag(rt.env.CI);
-  const out = new Output(
-    {
-      json,
-      quiet,
-      verbose,
-      color,
-      forceColor: envFlag(rt.env.FORCE_COLOR),
-      dumbTerminal: rt.env.TERM === 'dumb',
-      pager: choosePager(rt.env, rt.stdoutIsTTY, raw.pager === false),
-    },
-    rt,
-  );
+  const mode = {
+    json,
+    quiet,
+    verbose,
+    color,
+    forceColor: envFlag(rt.env.FORCE_COLOR),
+    dumbTerminal: rt.env.TERM === 'dumb',
+    pager: choosePager(rt.env, rt.stdoutIsTTY, raw.pager === false),
+  };
+  await loadColors(mode, rt);
+  const out = new Output(mode, rt);
   // Before anything reads or writes the home (the log included): a home others can write is refused.
   if (cmd.name() !== 'completion') assertPrivateHome(resolveHome(raw.home, rt.env));
   rt.log ??= openLog(cmd, raw, rt, out);
@@ -237,7 +237,7 @@ export function commandAction(
 ): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
-    const g = readGlobals(cmd, rt);
+    const g = await readGlobals(cmd, rt);
     g.out.log?.write('info', `command: ${describeCommand(cmd)} (profile ${g.profile}, pid ${process.pid})`);
     if (!opts.anyProfile) await requireProfile(g);
     const code = await body(g, cmd);

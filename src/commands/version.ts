@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { buildCommit, VERSION } from '../package-info.js';
 import { renderPairs } from '../ui/table.js';
-import { homeOf } from './context.js';
+import { resolveHome } from '../config/home.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 /** What `version --json` prints. */
@@ -22,7 +22,7 @@ export async function runVersion(g: Globals): Promise<number> {
     node: process.version,
     platform: process.platform,
     arch: process.arch,
-    home: homeOf(g),
+    home: resolveHome(g.homeFlag, g.rt.env),
   };
   g.out.result(info, () =>
     renderPairs(g.out.color, [

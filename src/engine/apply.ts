@@ -4,7 +4,7 @@ import { FolderNotEmptyError, NodeError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { hashChecked, SizeCheckedStream } from './size-check.js';
 import type { Action, ParentRef, SetPlan } from './plan.js';
-import { runPool } from './pool.js';
+import { runQueue } from '../work-queue.js';
 import { ApplyRecorder, type ApplyDeps, type ApplyOutcome } from './apply-record.js';
 
 export type { ApplyDeps, ApplyOutcome } from './apply-record.js';
@@ -96,7 +96,7 @@ class Applier extends ApplyRecorder {
   }
 
   protected async runAll(actions: Action[], concurrency: number): Promise<void> {
-    await runPool(actions, Math.max(1, concurrency), async (a) => {
+    await runQueue(actions, concurrency, async (a) => {
       if (this.fatal || this.deps.signal?.aborted) {
         this.outcome.interrupted = this.outcome.interrupted || Boolean(this.deps.signal?.aborted);
         return;

@@ -1,9 +1,17 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseDocument, stringify } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { ConnectionConfig } from '../config/config.js';
 import { SIDES, type Side } from '../connectors/types.js';
 import { UsageError } from '../errors.js';
 import { CONFLICT_POLICIES, DEFAULT_OPTIONS, type SetOptions } from '../store/schema.js';
+
+let yamlModule: typeof Yaml | undefined;
+
+/** yaml (about 70 files), required when a sets file is read or written: `--help` and `completion` never pay for it. */
+function yaml(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+}
 
 /** Version of the sets file layout (`version:` at its top); a higher one is refused. */
 export const SETS_FILE_VERSION = 1;
@@ -136,7 +144,7 @@ function readSet(p: Problems, where: string, v: unknown): FileSet | undefined {
  * problem is reported at once, each with where it is; any problem is exit 2 (INVALID_SETS_FILE).
  */
 export function parseSetsFile(text: string, source: string, baseDir: string): SetsFile {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const doc = yaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const p = new Problems();
   for (const err of doc.errors) p.add(source, err.message.split('\n')[0]!);
   if (p.list.length === 0) {
@@ -202,5 +210,5 @@ export function formatSetsFile(file: SetsFile, format: 'yaml' | 'json'): string 
     connections: file.connections,
     sets: file.sets.map(({ mkdir, ...s }) => (mkdir ? { ...s, mkdir } : s)),
   };
-  return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : stringify(data);
+  return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : yaml().stringify(data);
 }

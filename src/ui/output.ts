@@ -1,5 +1,5 @@
-import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
 import { escapeControl, maskSecrets } from '../redact.js';
+import { colorsFor, type Colors } from './colors.js';
 import type { LogFile } from './log-file.js';
 
 /** The process streams and terminal facts a command renders against (injected so tests can capture them). */
@@ -25,12 +25,6 @@ export interface OutputMode {
   pager?: string | null;
 }
 
-/** Chalk level for a stream: colour only when asked for, on a terminal, and never inside JSON. */
-function levelFor(mode: OutputMode, isTTY: boolean, detected: { level: number } | false): 0 | 1 | 2 | 3 {
-  if (!mode.color || mode.json || (!isTTY && !mode.forceColor)) return 0;
-  return (detected ? Math.max(detected.level, 1) : 1) as 1 | 2 | 3;
-}
-
 /**
  * Text as it may reach a terminal: known secrets masked, control characters from names and server messages
  * shown visibly (`\x1b`, `\n`). `composed` text (tables, multi-line notes we wrote) keeps its line breaks
@@ -53,18 +47,19 @@ export function jsonLine(data: unknown): string {
  */
 export class Output {
   /** Colours for text written to stdout. */
-  readonly color: ChalkInstance;
+  readonly color: Colors;
   /** Colours for text written to stderr. */
-  readonly errColor: ChalkInstance;
+  readonly errColor: Colors;
   /** The persistent log of this run, if it keeps one: warnings and --verbose lines are copied there. */
   log: LogFile | undefined;
 
+  /** Call `loadColors(mode, streams)` first when colour is possible (see colors.ts). */
   constructor(
     readonly mode: OutputMode,
     readonly streams: Streams,
   ) {
-    this.color = new Chalk({ level: levelFor(mode, streams.stdoutIsTTY, supportsColor) });
-    this.errColor = new Chalk({ level: levelFor(mode, streams.stderrIsTTY, supportsColorStderr) });
+    this.color = colorsFor(mode, streams.stdoutIsTTY, 'stdout');
+    this.errColor = colorsFor(mode, streams.stderrIsTTY, 'stderr');
   }
 
   get json(): boolean {

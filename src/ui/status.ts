@@ -1,7 +1,7 @@
-import type { ChalkInstance } from 'chalk';
+import type { Colors } from './colors.js';
 
 /** Colour a member or set status the same way everywhere: SYNCED green, PENDING yellow, FAILED red. */
-export function colorStatus(color: ChalkInstance, status: string): string {
+export function colorStatus(color: Colors, status: string): string {
   switch (status) {
     case 'SYNCED':
       return color.green(status);
@@ -15,7 +15,7 @@ export function colorStatus(color: ChalkInstance, status: string): string {
 }
 
 /** Colour a process exit code for summaries: 0 green, 3 yellow, anything else red. */
-export function colorExitCode(color: ChalkInstance, code: number): string {
+export function colorExitCode(color: Colors, code: number): string {
   if (code === 0) return color.green(String(code));
   if (code === 3) return color.yellow(String(code));
   return color.red(String(code));

@@ -1,13 +1,21 @@
-import Table from 'cli-table3';
-import type { ChalkInstance } from 'chalk';
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
+import type { Colors } from './colors.js';
 import { escapeControl } from '../redact.js';
+
+let Table: typeof TableType | undefined;
+
+/** cli-table3, required on the first table drawn: --json and quiet runs never load it. */
+function tableClass(): typeof TableType {
+  return (Table ??= createRequire(import.meta.url)('cli-table3') as typeof TableType);
+}
 
 /**
  * A plain table: cli-table3 colours borders and headers by default, which would leak escape codes into
  * pipes; here every colour comes from the caller's chalk, whose level is 0 off a terminal.
  */
-export function renderTable(color: ChalkInstance, head: string[], rows: string[][]): string {
-  const table = new Table({
+export function renderTable(color: Colors, head: string[], rows: string[][]): string {
+  const table = new (tableClass())({
     head: head.map((h) => color.bold(h)),
     style: { head: [], border: [], compact: true },
     chars: {
@@ -39,7 +47,7 @@ export function renderTable(color: ChalkInstance, head: string[], rows: string[]
 }
 
 /** Aligned `key: value` lines for definitions (inspect, whoami). */
-export function renderPairs(color: ChalkInstance, pairs: [string, string][]): string {
+export function renderPairs(color: Colors, pairs: [string, string][]): string {
   const width = Math.max(0, ...pairs.map(([k]) => k.length));
   return pairs
     .map(

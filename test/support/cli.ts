@@ -33,6 +33,8 @@ export interface RunCliOptions {
   cwd?: string;
   /** Kill the process after this many ms (the result then has `signal`). Default 30 s. */
   timeoutMs?: number;
+  /** Options for node itself, before the script (e.g. `--import` a hook). */
+  nodeArgs?: string[];
   /** Called once the process is spawned, e.g. to signal it later. */
   onSpawn?: (pid: number) => void;
 }
@@ -90,7 +92,10 @@ export function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliRes
     else env[k] = v;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? PROJECT_ROOT, env });
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+      cwd: opts.cwd ?? PROJECT_ROOT,
+      env,
+    });
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';

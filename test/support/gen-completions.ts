@@ -12,8 +12,8 @@ import { PROJECT_ROOT } from './cli.js';
 export const MAN_PAGE = path.join('man', 'cloudsync.1');
 
 /** The man page as the program generates it now. */
-export function currentManPage(): string {
-  return generateManPage(buildProgram(processRuntime()), {
+export async function currentManPage(): Promise<string> {
+  return generateManPage(await buildProgram(processRuntime()), {
     version: VERSION,
     bugsUrl: BUGS_URL,
     homepage: HOMEPAGE,
@@ -22,7 +22,7 @@ export function currentManPage(): string {
 
 /** Write every shell's script under completions/ and the man page, and say which files were written. */
 export async function writeCompletions(root = PROJECT_ROOT): Promise<string[]> {
-  const program = buildProgram(processRuntime());
+  const program = await buildProgram(processRuntime());
   const written: string[] = [];
   for (const shell of SHELLS) {
     const file = path.join(root, 'completions', COMPLETION_FILES[shell]);
@@ -30,7 +30,7 @@ export async function writeCompletions(root = PROJECT_ROOT): Promise<string[]> {
     written.push(file);
   }
   const man = path.join(root, MAN_PAGE);
-  await writeFile(man, currentManPage());
+  await writeFile(man, await currentManPage());
   written.push(man);
   return written;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Command } from 'commander';
 import { promisify } from 'node:util';
 import { buildProgram } from '../../src/cli.js';
 import { processRuntime } from '../../src/commands/runtime.js';
@@ -41,7 +42,10 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
 }
 
 describe('shell completions', () => {
-  const program = buildProgram(processRuntime());
+  let program: Command;
+  before(async () => {
+    program = await buildProgram(processRuntime());
+  });
 
   for (const shell of SHELLS) {
     it(`completions/${COMPLETION_FILES[shell]} is what the program generates now`, async () => {
@@ -58,7 +62,7 @@ describe('shell completions', () => {
 
   it(`${MAN_PAGE} is what the program generates now, and package.json ships it`, async () => {
     const committed = await readFile(path.join(PROJECT_ROOT, MAN_PAGE), 'utf8');
-    assert.ok(committed === currentManPage(), `${MAN_PAGE} is stale: ${REGENERATE}`);
+    assert.ok(committed === (await currentManPage()), `${MAN_PAGE} is stale: ${REGENERATE}`);
     const pkg = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
       man: string[];
     };

@@ -5,6 +5,7 @@ import { toNodeError } from './errors.js';
 import type { AlfrescoHttp } from './http.js';
 import { isSyncable, toRemoteNode, type NodeEntry } from './nodes.js';
 import { PagingGuard } from './paging.js';
+import { runQueue } from '../../work-queue.js';
 
 /** Page size: the server's maximum useful page, so a typical folder costs one request. */
 const PAGE = 1000;
@@ -41,22 +42,6 @@ export async function listChildren(http: AlfrescoHttp, folderId: string): Promis
   }
 }
 
-/** Runs at most `n` tasks at once. */
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= n) await new Promise<void>((r) => waiting.push(r));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 /**
  * Lists below `root`. A subfolder that cannot be read (403, or gone mid-listing) is reported as skipped
  * with `unreadableFolderId`, so the engine treats its content as unknown rather than deleted. Lost
@@ -70,18 +55,18 @@ export async function listTree(
 ): Promise<Listing> {
   const nodes: RemoteNode[] = [];
   const skipped: SkippedEntry[] = [];
-  const run = limiter(concurrency);
-
-  const visit = async (folderId: string, relPath: string): Promise<void> => {
+  if (root.kind !== 'folder') throw new NodeError('UNKNOWN', `${root.name} is not a folder`);
+  // Folders still to list, as [id, path]; each listing queues the subfolders it finds.
+  const folders: Array<[string, string]> = [[root.id, '']];
+  await runQueue(folders, concurrency, async ([folderId, relPath]) => {
     let entries: NodeEntry[];
     try {
-      entries = await run(() => listChildren(http, folderId));
+      entries = await listChildren(http, folderId);
     } catch (err) {
       if (relPath === '' || err instanceof AuthError || !(err instanceof NodeError)) throw err;
       skipped.push({ path: relPath, reason: `cannot list: ${err.message}`, unreadableFolderId: folderId });
       return;
     }
-    const subfolders: Promise<void>[] = [];
     for (const entry of entries) {
       const path = relPath ? `${relPath}/${entry.name}` : entry.name;
       if (!isSyncable(entry)) {
@@ -89,12 +74,8 @@ export async function listTree(
         continue;
       }
       nodes.push(toRemoteNode(entry));
-      if (entry.isFolder && recursive) subfolders.push(visit(entry.id, path));
+      if (entry.isFolder && recursive) folders.push([entry.id, path]);
     }
-    await Promise.all(subfolders);
-  };
-
-  if (root.kind !== 'folder') throw new NodeError('UNKNOWN', `${root.name} is not a folder`);
-  await visit(root.id, '');
+  });
   return { root, nodes, skipped };
 }

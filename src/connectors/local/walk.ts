@@ -5,6 +5,7 @@ import { errnoOf } from './errno.js';
 import { toSpecPath } from './names.js';
 import { nodeFromStat } from './node-stat.js';
 import { isPidAlive, type TempNames } from './temp-files.js';
+import { runQueue } from '../../work-queue.js';
 
 /** Directories listed at the same time. */
 const DIR_WORKERS = 4;
@@ -62,26 +63,7 @@ export async function walkFolder(
   const out: WalkResult = { nodes: [], skipped: [] };
   const queue: Array<[string, string]> = [[dirAbs, dirId]];
   const pidAlive = new Map<number, boolean>();
-  let active = 0;
-  let failure: unknown;
-
-  await new Promise<void>((resolve) => {
-    const pump = (): void => {
-      while (failure === undefined && active < DIR_WORKERS && queue.length > 0) {
-        const [abs, id] = queue.shift()!;
-        active++;
-        listOne(ctx, abs, id, recursive, out, queue, pidAlive)
-          .catch((err: unknown) => (failure ??= err))
-          .finally(() => {
-            active--;
-            pump();
-          });
-      }
-      if (active === 0) resolve();
-    };
-    pump();
-  });
-  if (failure !== undefined) throw failure;
+  await runQueue(queue, DIR_WORKERS, ([abs, id]) => listOne(ctx, abs, id, recursive, out, queue, pidAlive));
   return out;
 }
 
