@@ -11,6 +11,7 @@ const copy = (member: string, size: number): Action => ({
   member,
   from: 'onprem',
   to: 'cloud',
+  side: 'cloud',
   parent: { id: 'root' },
   name: `${member}.bin`,
   size,
