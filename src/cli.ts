@@ -91,6 +91,10 @@ Examples:
   program.on('option:version', () => {
     throw new VersionRequested();
   });
+  // watch --json is NDJSON from its first line: a usage error in its flags or an unknown --profile too.
+  program.hook('preSubcommand', (_program, sub) => {
+    if (sub.name() === 'watch') rt.ndjson = true;
+  });
   return program;
 }
 
