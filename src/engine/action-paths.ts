@@ -40,12 +40,21 @@ const dirOf = (p: string): string => p.split('/').slice(0, -1).join('/');
  * `-v` and `--json` all show this path; the rules never read it.
  */
 export function locateActions(plan: SetPlan, state: SetState, views: Record<Side, SideView>): void {
+  if (plan.actions.length === 0) return; // the common pass: nothing to locate, no index to build
   const byKey = new Map<string, MemberState>();
   for (const m of state.members) byKey.set(m.key, m);
   for (const m of plan.added) byKey.set(m.key, m);
   const byId: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
-  for (const m of byKey.values())
-    for (const side of ['onprem', 'cloud'] as const) if (m[side]) byId[side].set(m[side]!.id, m.key);
+  // A folder that is no member (a direct member's parent): its path, from a member recorded inside it.
+  const dirById: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
+  for (const m of byKey.values()) {
+    for (const side of ['onprem', 'cloud'] as const) {
+      const s = m[side];
+      if (!s) continue;
+      byId[side].set(s.id, m.key);
+      if (s.parentId && !dirById[side].has(s.parentId)) dirById[side].set(s.parentId, dirOf(s.path));
+    }
+  }
   // Where a member lands on a side this pass: its move, or its creation there.
   const placed = new Map<string, { parent: ParentRef; name: string }>();
   for (const a of plan.actions) {
@@ -58,8 +67,7 @@ export function locateActions(plan: SetPlan, state: SetState, views: Record<Side
     const key = byId[side].get(ref.id);
     if (key) return pathOn(key, side, depth + 1);
     if (side === 'cloud' && ref.id === state.set.target.id) return state.set.target.path;
-    for (const m of byKey.values()) if (m[side]?.parentId === ref.id) return dirOf(m[side]!.path);
-    return null;
+    return dirById[side].get(ref.id) ?? null;
   };
   const pathOn = (key: string, side: Side, depth = 0): string | null => {
     const slot = `${side}:${key}`;
