@@ -42,7 +42,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('-y, --yes', 'never prompt (implied when stdin is not a terminal, or CI is set)')
     .option('--log-file <file>', 'keep the log here instead of <home>/logs/cloudsync.log')
     .option('--no-log-file', 'keep no log file for this run')
-    .option('--no-pager', 'never send long listings (inspect) through $PAGER')
+    .option('--no-pager', 'never send long listings (inspect, list) through $PAGER')
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
