@@ -39,6 +39,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   emit({ event: 'pass-start', sets: ids });
   const states: SetState[] = [];
   for (const id of ids) states.push(await ctx.store.load(id));
+  const inPass = new Set(ids);
+  const outside: SetState[] = [];
+  for (const id of allIds) if (!inPass.has(id)) outside.push(await ctx.store.load(id));
+  const foreign = directMembersBySide(states.concat(outside));
   const work: SetWork[] = [];
   const unreadable: SetResult[] = [];
   for (const state of states) {
@@ -47,7 +51,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     const scopes: SetWork['scopes'] = {};
     for (const side of SIDES) scopes[side] = incrementalScope(state, side, batches[side], now());
     // Both sides are read at once: the I/O of one overlaps the other's.
-    const views = await readSetViews(state, SIDES, ctx.connectors, scopes);
+    const views = await readSetViews(state, SIDES, ctx.connectors, scopes, foreign);
     if ('code' in views) {
       unreadable.push(await failUnreadableSet(ctx, state, views, now(), Boolean(opts.dryRun)));
       continue;
@@ -65,10 +69,6 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     }
     work.push({ state, scopes, views, changes });
   }
-  const inPass = new Set(ids);
-  const others = allIds.filter((id) => !inPass.has(id));
-  const outside: SetState[] = [];
-  for (const id of others) outside.push(await ctx.store.load(id));
   const rules = crossSetRules(work, outside);
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
   const sizeOf = (side: Side, id: string) =>
@@ -259,4 +259,14 @@ function summarize(
     actions: plan.actions,
     warnings: plan.warnings,
   };
+}
+
+/** Every set's direct members (folder roots, documents) by node id on each side, to the set's id. */
+function directMembersBySide(states: SetState[]): Record<Side, Map<string, string>> {
+  const out: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
+  for (const s of states)
+    for (const m of s.members)
+      if (m.direct && !m.detached)
+        for (const side of SIDES) if (m[side]) out[side].set(m[side]!.id, s.set.id);
+  return out;
 }
