@@ -34,7 +34,7 @@ function rootProgram(rt: Runtime): Command {
     .option('-y, --yes', 'never prompt (implied when stdin is not a terminal, or CI is set)')
     .option('--log-file <file>', 'keep the log here instead of <home>/logs/cloudsync.log')
     .option('--no-log-file', 'keep no log file for this run')
-    .option('--no-pager', 'never send long listings (inspect) through $PAGER')
+    .option('--no-pager', 'never send long listings (inspect, list) through $PAGER')
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
@@ -58,6 +58,10 @@ Examples:
     );
   program.on('option:version', () => {
     throw new VersionRequested();
+  });
+  // watch --json is NDJSON from its first line: a usage error in its flags or an unknown --profile too.
+  program.hook('preSubcommand', (_program, sub) => {
+    if (sub.name() === 'watch') rt.ndjson = true;
   });
   return program;
 }

@@ -11,27 +11,32 @@ export async function runList(g: Globals, opts: { errors?: boolean }): Promise<n
   const states = await openStore(g).loadAll();
   const rows = states.map(toSetRow).filter((r) => !opts.errors || r.failed > 0);
   const c = g.out.color;
-  g.out.result(rows, () => {
-    if (rows.length === 0) {
-      return opts.errors
-        ? 'no sync set has failures'
-        : 'no sync sets yet; create one with `cloudsync create`';
-    }
-    return renderTable(
-      c,
-      ['ID', 'NAME', 'KIND', 'TARGET', 'MEMBERS', 'FAILED', 'STATUS', 'LAST SYNC'],
-      rows.map((r) => [
-        r.id.slice(0, 8),
-        r.name,
-        r.kind,
-        r.target || '/',
-        String(r.members),
-        r.failed ? c.red(String(r.failed)) : '0',
-        colorStatus(c, r.status),
-        formatRelativeTime(r.lastSyncAt),
-      ]),
-    );
-  });
+  // A fleet's hundreds of sets page like inspect's members (only when taller than the terminal).
+  await g.out.pagedResult(
+    rows,
+    () => {
+      if (rows.length === 0) {
+        return opts.errors
+          ? 'no sync set has failures'
+          : 'no sync sets yet; create one with `cloudsync create`';
+      }
+      return renderTable(
+        c,
+        ['ID', 'NAME', 'KIND', 'TARGET', 'MEMBERS', 'FAILED', 'STATUS', 'LAST SYNC'],
+        rows.map((r) => [
+          r.id.slice(0, 8),
+          r.name,
+          r.kind,
+          r.target || '/',
+          String(r.members),
+          r.failed ? c.red(String(r.failed)) : '0',
+          colorStatus(c, r.status),
+          formatRelativeTime(r.lastSyncAt),
+        ]),
+      );
+    },
+    g.rt.env,
+  );
   return 0;
 }
 

@@ -8,6 +8,7 @@ import { pickMembers, pickTarget } from '../ui/wizard-browse.js';
 import { askConnection, type ConnectionAnswers } from '../ui/wizard-connect.js';
 import {
   askOptions,
+  askYesNo,
   defaultSetName,
   equivalentCommands,
   renderSummary,
@@ -150,26 +151,33 @@ export async function runSetup(g: Globals): Promise<number> {
     },
   ];
   try {
-    for (let i = 0; i < steps.length;) {
+    let plan: SetupPlan | undefined;
+    let go = false;
+    // "← back" at the final question returns to the options (the last step).
+    for (let i = 0; !plan;) {
       try {
-        await steps[i]!();
-        i++;
+        if (i < steps.length) {
+          await steps[i]!();
+          i++;
+          continue;
+        }
+        const next: SetupPlan = {
+          profile: g.profile,
+          home: g.homeFlag || g.rt.env.CLOUDSYNC_HOME ? home : undefined,
+          name,
+          sides,
+          members: members!,
+          target: target!,
+          options: options!,
+        };
+        g.out.info(`\nAbout to create this sync set and run its first pass:\n${renderSummary(next)}`);
+        go = await askYesNo(w, 'Create it now?', true);
+        plan = next;
       } catch (err) {
         if (!(err instanceof GoBack)) throw err;
-        i = Math.max(0, i - 1);
+        i = Math.max(0, Math.min(i, steps.length) - 1);
       }
     }
-    const plan: SetupPlan = {
-      profile: g.profile,
-      home: g.homeFlag || g.rt.env.CLOUDSYNC_HOME ? home : undefined,
-      name,
-      sides,
-      members: members!,
-      target: target!,
-      options: options!,
-    };
-    g.out.info(`\nAbout to create this sync set and run its first pass:\n${renderSummary(plan)}`);
-    const go = await w.q.confirm({ message: 'Create it now?', default: true }, w.ctx);
     const secrets = SIDES.some((x) => sides[x].kind === 'alfresco') ? ' (pipe the password on stdin)' : '';
     const scripted = (): void =>
       g.out.result({ commands: equivalentCommands(plan) }, () =>

@@ -63,7 +63,8 @@ export async function runUnsync(
       );
       return 0;
     }
-    if (g.interactive && removal) {
+    // Nothing in the cloud to delete (no copies yet, or only detached ones): nothing to ask about.
+    if (g.interactive && removal && removal.files + removal.folders > 0) {
       const ok = await promptConfirm(
         g.rt,
         `Unsync ${what} and delete ${describeRemoval(removal)} in the cloud? On-prem content stays.`,

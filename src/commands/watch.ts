@@ -168,7 +168,7 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
         emit(
           'action',
           { setId: e.setId, action: e.action, failed: { code: e.code, message: e.message } },
-          `${e.action.path}: ${e.code}: ${e.message}`,
+          `${e.action.side} ${e.action.path}: ${e.code}: ${e.message}`,
         );
       else if (e.event === 'warning')
         emit('warning', { setId: e.setId ?? null, message: e.message }, `warning: ${e.message}`);

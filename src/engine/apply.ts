@@ -111,7 +111,14 @@ class Applier extends ApplyRecorder {
     if (a.type === 'copy' && a.after !== undefined && this.failedKeys.has(a.after)) {
       // What it depends on failed (a keep-both loser that could not be renamed): it never was a member.
       await this.finish(
-        { type: 'forget', setId: a.setId, member: a.member, path: a.path, reason: 'not renamed' },
+        {
+          type: 'forget',
+          setId: a.setId,
+          member: a.member,
+          side: a.side,
+          path: a.path,
+          reason: 'not renamed',
+        },
         m,
       );
       return;

@@ -13,6 +13,7 @@ import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } f
 import { refreshPaths } from './paths.js';
 import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
 import { crossSetRules } from './cross-set.js';
+import { locateActions } from './action-paths.js';
 
 interface SetWork {
   state: SetState;
@@ -92,6 +93,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       blocked: rules.blocked.get(w.state.set.id),
       owned: rules.owned,
     });
+    locateActions(w.result.plan, w.state, w.views);
     for (const warning of w.result.plan.warnings)
       emit({ event: 'warning', setId: w.state.set.id, message: warning });
     emit({

@@ -17,9 +17,15 @@ export interface ConflictInfo {
 
 /**
  * One step of a plan. The plan is plain data (`sync --dry-run --json` prints exactly this) and a closed
- * union: every consumer switches over `type` exhaustively.
+ * union: every consumer switches over `type` exhaustively. Every action names its `side` (the side it
+ * changes; for a failure the side the failed step would have changed; for state-only steps the side whose
+ * copy `path` shows), and `path` is the node's path on that side once the plan's moves have run
+ * (action-paths.ts).
  */
-export type Action =
+export type Action = ActionStep & { side: Side };
+
+/** The steps, without the side every one of them carries. */
+export type ActionStep =
   /** Create a folder on `to` for a member that exists only on the other side. */
   | { type: 'mkdir'; setId: string; member: string; to: Side; parent: ParentRef; name: string; path: string }
   /** Create a file on `to` with the content of the member's node on `from`. */
@@ -75,8 +81,6 @@ export type Action =
       code: MemberErrorCode;
       details: string;
       clearSide?: Side;
-      /** The side the failed step would have changed. */
-      side?: Side;
     }
   /** Deleted on-prem with delete-on-cloud off: keep the cloud copy, stop syncing it, never pull it back. */
   | { type: 'detach'; setId: string; member: string; path: string }

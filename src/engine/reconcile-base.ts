@@ -1,7 +1,8 @@
 import type { RemoteNode, Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import type { SideChange, SideChanges } from './detect.js';
-import type { Action, ParentRef, SetPlan } from './plan.js';
+import type { Action, ActionStep, ParentRef, SetPlan } from './plan.js';
+import { sideOfAction } from './action-paths.js';
 import type { SideView } from './view.js';
 import type { CrossSetRules, IncomingMember } from './cross-set.js';
 
@@ -215,9 +216,10 @@ export class ReconcileBase {
     return rel ?? s?.name ?? m.key;
   }
 
-  protected push(a: DistributiveOmit<Action, 'setId'>): void {
+  protected push(a: DistributiveOmit<ActionStep, 'setId'> & { side?: Side }): void {
     const after = this.requires.get(a.member);
-    this.actions.push({ ...a, setId: this.state.set.id, ...(after ? { after } : {}) } as Action);
+    const side = sideOfAction(a, this.byKey.get(a.member));
+    this.actions.push({ ...a, setId: this.state.set.id, side, ...(after ? { after } : {}) } as Action);
   }
 }
 

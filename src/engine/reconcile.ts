@@ -150,6 +150,7 @@ class Reconciler extends GoneHandling {
         path: this.pathOf(m),
         code: 'INVALID_NAME',
         details: `the ${bad} name ${this.current[bad].get(m.key)!.name} is not valid UTF-8; rename it`,
+        side: otherSide(bad),
       });
       return;
     }

@@ -150,36 +150,42 @@ export function toInspectView(state: SetState): {
   };
 }
 
-/** A one-line description of a plan action for `--dry-run` and logs: `push  Projects/a.txt`. */
+/**
+ * A one-line description of a plan action for `--dry-run`, `-v` and logs, naming its side and the node's
+ * path there: `push  cloud Shared/Projects/a.txt`.
+ */
 export function describeAction(a: Action): string {
-  const dir = (to: string): string => (to === 'cloud' ? 'push ' : 'pull ');
+  const at = `${a.side} ${a.path}`;
   switch (a.type) {
     case 'copy':
-      return `${dir(a.to)} ${a.path}`;
-    case 'update':
-      return a.conflict
-        ? `${dir(a.to)} ${a.path}  (conflict: ${a.conflict.policy}, ${a.conflict.loser} copy kept)`
-        : `${dir(a.to)} ${a.path}`;
+    case 'update': {
+      const verb = a.to === 'cloud' ? 'push ' : 'pull ';
+      const conflict =
+        a.type === 'update' && a.conflict
+          ? `  (conflict: ${a.conflict.policy}, ${a.conflict.loser} copy kept)`
+          : '';
+      return `${verb} ${at}${conflict}`;
+    }
     case 'mkdir':
-      return `mkdir ${a.to} ${a.path}/`;
+      return `mkdir ${at}/`;
     case 'move':
-      return `move  ${a.to} ${a.fromPath} -> ${a.path}`;
+      return `move  ${a.side} ${a.fromPath} -> ${a.path}`;
     case 'delete':
-      return `delete ${a.to} ${a.path}`;
+      return `delete ${at}`;
     case 'props':
-      return `props ${a.to} ${a.path}`;
+      return `props ${at}`;
     case 'adopt':
-      return `pair  ${a.path}  (equal on both sides)`;
+      return `pair  ${at}  (equal on both sides)`;
     case 'forget':
-      return `forget ${a.path}  (${a.reason})`;
+      return `forget ${at}  (${a.reason})`;
     case 'fail':
-      return `fail  ${a.side ? `${a.side} ` : ''}${a.path}  (${a.code}: ${a.details})`;
+      return `fail  ${at}  (${a.code}: ${a.details})`;
     case 'detach':
-      return `detach ${a.path}  (deleted on-prem; cloud copy kept, no longer synced)`;
+      return `detach ${at}  (deleted on-prem; cloud copy kept, no longer synced)`;
     case 'lock':
-      return `lock  onprem ${a.path}`;
+      return `lock  ${at}`;
     case 'rename-loser':
-      return `rename ${a.on} ${a.path} -> ${a.name}  (conflict: keep both)`;
+      return `rename ${at} -> ${a.name}  (conflict: keep both)`;
     default: {
       const never: never = a;
       return String(never);

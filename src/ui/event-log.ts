@@ -34,7 +34,10 @@ export function engineEventLogger(log: LogFile, clock: () => number = Date.now):
         return;
       case 'action-failed':
         failed++;
-        log.write('warn', escapeControl(`${e.setId.slice(0, 8)} ${e.action.path}: ${e.code}: ${e.message}`));
+        log.write(
+          'warn',
+          escapeControl(`${e.setId.slice(0, 8)} ${e.action.side} ${e.action.path}: ${e.code}: ${e.message}`),
+        );
         return;
       case 'warning':
         log.write('warn', escapeControl(e.setId ? `${e.setId.slice(0, 8)} ${e.message}` : e.message));

@@ -57,7 +57,9 @@ export function passEventHandler(
         progress.log(() => out.error(e.message, e.hint));
         break;
       case 'action-failed':
-        progress.log(() => out.warn(`${e.action.path}: ${e.code}: ${e.message}`, { log: false }));
+        progress.log(() =>
+          out.warn(`${e.action.side} ${e.action.path}: ${e.code}: ${e.message}`, { log: false }),
+        );
         break;
       case 'action-done':
         if (out.mode.verbose) progress.log(() => out.debug(describeAction(e.action), { log: false }));

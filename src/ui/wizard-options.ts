@@ -2,7 +2,7 @@ import type { Side } from '../connectors/types.js';
 import { DEFAULT_OPTIONS, type ConflictPolicy, type SetOptions } from '../store/schema.js';
 import type { ConnectionAnswers } from './wizard-connect.js';
 import type { MemberPick, TargetPick } from './wizard-browse.js';
-import { shellQuote, type Wizard } from './wizard.js';
+import { BACK_LABEL, GoBack, shellQuote, type Wizard } from './wizard.js';
 
 /** Each conflict policy in one line, shown under the highlighted choice. */
 export const CONFLICT_HELP: Record<ConflictPolicy, string> = {
@@ -12,37 +12,94 @@ export const CONFLICT_HELP: Record<ConflictPolicy, string> = {
   'keep-both': 'both stay: the loser is renamed "name (conflict <side> <date>).ext"',
 };
 
-/** Ask the sync-set options, each defaulting to the original product's value, each with its one-line meaning. */
-export async function askOptions(w: Wizard, kind: MemberPick['kind']): Promise<SetOptions> {
-  const ask = (message: string, dflt: boolean): Promise<boolean> =>
-    w.q.confirm({ message, default: dflt }, w.ctx);
-  const d = DEFAULT_OPTIONS;
-  const lockOnPrem = await ask(
-    'Lock the on-prem copies while synced, so nobody edits them on-prem?',
-    d.lockOnPrem,
-  );
-  const deleteOnCloud = await ask('Delete the cloud copy when a member is deleted on-prem?', d.deleteOnCloud);
-  const deleteOnPrem = await ask(
-    'Delete the on-prem node when its cloud copy is deleted? If not, it stays and shows DELETED_ON_CLOUD.',
-    d.deleteOnPrem,
-  );
-  const includeSubfolders =
-    kind === 'folder'
-      ? await ask('Include subfolders, not only the files directly in the folder?', d.includeSubfolders)
-      : d.includeSubfolders;
-  const conflict = await w.q.select<ConflictPolicy>(
+/** A yes/no question offered as a list with "← back", like every other wizard question. */
+export async function askYesNo(w: Wizard, message: string, dflt: boolean): Promise<boolean> {
+  const v = await w.q.select<'yes' | 'no' | 'back'>(
     {
-      message: 'When a file changed on both sides since the last pass:',
-      choices: (Object.keys(CONFLICT_HELP) as ConflictPolicy[]).map((p) => ({
-        name: p,
-        value: p,
-        description: CONFLICT_HELP[p],
-      })),
-      default: d.conflict,
+      message,
+      choices: [
+        { name: 'yes', value: 'yes' },
+        { name: 'no', value: 'no' },
+        { name: BACK_LABEL, value: 'back' },
+      ],
+      default: dflt ? 'yes' : 'no',
     },
     w.ctx,
   );
-  return { lockOnPrem, deleteOnCloud, deleteOnPrem, includeSubfolders, conflict };
+  if (v === 'back') throw new GoBack();
+  return v === 'yes';
+}
+
+/**
+ * Ask the sync-set options, each defaulting to the original product's value, each with its one-line meaning.
+ * "← back" returns to the previous option; from the first one it leaves the step (GoBack).
+ */
+export async function askOptions(w: Wizard, kind: MemberPick['kind']): Promise<SetOptions> {
+  const d = DEFAULT_OPTIONS;
+  const o: SetOptions = { ...d };
+  const questions: (() => Promise<void>)[] = [
+    async () => {
+      o.lockOnPrem = await askYesNo(
+        w,
+        'Lock the on-prem copies while synced, so nobody edits them on-prem?',
+        d.lockOnPrem,
+      );
+    },
+    async () => {
+      o.deleteOnCloud = await askYesNo(
+        w,
+        'Delete the cloud copy when a member is deleted on-prem?',
+        d.deleteOnCloud,
+      );
+    },
+    async () => {
+      o.deleteOnPrem = await askYesNo(
+        w,
+        'Delete the on-prem node when its cloud copy is deleted? If not, it stays and shows DELETED_ON_CLOUD.',
+        d.deleteOnPrem,
+      );
+    },
+    ...(kind === 'folder'
+      ? [
+          async () => {
+            o.includeSubfolders = await askYesNo(
+              w,
+              'Include subfolders, not only the files directly in the folder?',
+              d.includeSubfolders,
+            );
+          },
+        ]
+      : []),
+    async () => {
+      const conflict = await w.q.select<ConflictPolicy | 'back'>(
+        {
+          message: 'When a file changed on both sides since the last pass:',
+          choices: [
+            ...(Object.keys(CONFLICT_HELP) as ConflictPolicy[]).map((p) => ({
+              name: p,
+              value: p,
+              description: CONFLICT_HELP[p],
+            })),
+            { name: BACK_LABEL, value: 'back' as const },
+          ],
+          default: d.conflict,
+        },
+        w.ctx,
+      );
+      if (conflict === 'back') throw new GoBack();
+      o.conflict = conflict;
+    },
+  ];
+  for (let i = 0; i < questions.length;) {
+    try {
+      await questions[i]!();
+      i++;
+    } catch (err) {
+      if (!(err instanceof GoBack) || i === 0) throw err;
+      i--;
+    }
+  }
+  return o;
 }
 
 /** Everything the wizard will do, for the final confirmation. */

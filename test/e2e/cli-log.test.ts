@@ -44,7 +44,7 @@ describe('e2e: logging (--verbose, --log-file, <home>/logs)', function () {
       `^${stamp} INFO  command: login onprem `,
       `^${stamp} INFO  command: create Docs --target Shared --mkdir --json \\(profile default, pid \\d+\\)$`,
       `^${stamp} INFO  pass start: 1 set\\(s\\)$`,
-      `^${stamp} INFO  \\w{8} push +Docs/a\\.txt$`,
+      `^${stamp} INFO  \\w{8} push +cloud Shared/Docs/a\\.txt$`,
       `^${stamp} INFO  pass end: exit 0; 2/2 action\\(s\\) done, 0 failed`,
       `^${stamp} ERROR UNKNOWN_SET: `,
       `^${stamp} INFO  exit 2$`,
@@ -85,12 +85,12 @@ describe('e2e: logging (--verbose, --log-file, <home>/logs)', function () {
       const r = await runCli(['create', 'a.txt', '--target', 's1', '--verbose'], { home, env });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /\[cloud\] GET \S*\/nodes\/\S+ 200/);
-      assert.match(r.stderr, /push +a\.txt/);
+      assert.match(r.stderr, /push +cloud s1\/a\.txt/);
 
       const log = await readFile(path.join(home, 'logs', 'cloudsync.log'), 'utf8');
       assert.match(log, /DEBUG POST \S*\/tickets 201/);
       assert.match(log, /DEBUG \[cloud\] POST \S*\/nodes\/\S+\/children\S* 201/);
-      assert.match(log, /INFO {2}\w{8} push +a\.txt/);
+      assert.match(log, /INFO {2}\w{8} push +cloud s1\/a\.txt/);
       const { ticket } = JSON.parse(await readFile(path.join(home, 'credentials.json'), 'utf8')).profiles
         .default.cloud as { ticket: string };
       assert.ok(ticket.startsWith('TICKET_'));

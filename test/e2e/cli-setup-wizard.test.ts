@@ -41,6 +41,18 @@ describe('e2e: setup wizard in a terminal (tmux)', function () {
     dirs = [];
   });
 
+  /** Wait until the question being asked now (the last `? ` line and what follows) matches `re`. */
+  async function current(re: RegExp, timeoutMs = 15_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = await tmux.capture();
+      const at = screen.lastIndexOf('\n? ');
+      if (at >= 0 && re.test(screen.slice(at + 1))) return;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${re}; screen:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   it('two local folders: browse into a folder, new cloud folder, defaults, first pass, commands printed', async () => {
     const [home, onprem, cloud] = [await dir(), await dir(), await dir()];
     await mkdir(path.join(onprem, 'Projects', 'Q3'), { recursive: true });
@@ -79,24 +91,44 @@ describe('e2e: setup wizard in a terminal (tmux)', function () {
     assert.doesNotMatch(tmux.screen, /Create Incoming when/, 'the new folder is not confirmed twice');
     await tmux.type('Team projects');
 
-    // Options: each default accepted as offered.
+    // Options: each default accepted as offered, after going back once from the second question.
+    await current(/^\? Lock the on-prem[^\n]*\n {2}yes\n❯ no\n {2}← back/);
+    await tmux.keys('Enter');
+    await current(/^\? Delete the cloud copy[^\n]*\n❯ yes\n {2}no\n {2}← back/);
+    await tmux.keys('Down', 'Down', 'Enter'); // ← back: the lock question again
+    await current(/^\? Lock the on-prem/);
     for (const q of [
-      /\? Lock the on-prem/,
-      /\? Delete the cloud copy/,
-      /\? Delete the on-prem node/,
-      /\? Include subfolders/,
+      /^\? Lock the on-prem/,
+      /^\? Delete the cloud copy/,
+      /^\? Delete the on-prem node/,
+      /^\? Include subfolders/,
     ]) {
-      await tmux.waitFor(q);
+      await current(q);
       await tmux.keys('Enter');
     }
-    await tmux.waitFor(/\? When a file changed on both sides[^\n]*\n❯ cloud-wins/);
+    await current(/^\? When a file changed on both sides[^\n]*\n❯ cloud-wins/);
     // every question ends with at most one bracketed hint
     const asked = tmux.screen.split('\n').filter((l) => /^[?✔] (Lock|Delete|Include)/.test(l));
-    assert.equal(asked.length, 4, tmux.screen);
+    assert.equal(asked.length, 6, tmux.screen);
     for (const line of asked) assert.ok((line.match(/\(/g) ?? []).length <= 1, `two hints: ${line}`);
     await tmux.keys('Enter');
     await tmux.waitFor(/sync: {5}folder Projects as "Team projects"\n {2}into: {5}Incoming \(new folder\)/);
-    await tmux.waitFor(/\? Create it now\?/);
+    // ← back from the last question returns to the options; keep-both this time.
+    await current(/^\? Create it now\?\n❯ yes\n {2}no\n {2}← back/);
+    await tmux.keys('Down', 'Down', 'Enter');
+    for (const q of [
+      /^\? Lock the on-prem/,
+      /^\? Delete the cloud copy/,
+      /^\? Delete the on-prem node/,
+      /^\? Include subfolders/,
+    ]) {
+      await current(q);
+      await tmux.keys('Enter');
+    }
+    await current(/^\? When a file changed on both sides[^\n]*\n❯ cloud-wins/);
+    await tmux.keys('Down', 'Down', 'Down', 'Enter');
+    await current(/^\? Create it now\?/);
+    assert.match(tmux.screen, /conflict=keep-both\n\? Create it now\?/);
     await tmux.keys('Enter');
 
     const screen = (await tmux.waitFor(/__EXIT__(\d+)/))[1];
@@ -106,7 +138,7 @@ describe('e2e: setup wizard in a terminal (tmux)', function () {
     assert.match(tmux.screen, new RegExp(`cloudsync --home ${home} login onprem ${onprem}\n`));
     assert.match(
       tmux.screen,
-      /cloudsync --home \S+ create Projects --target Incoming --mkdir --name 'Team projects'\n/,
+      /cloudsync --home \S+ create Projects --target Incoming --mkdir --name 'Team projects' --conflict keep-both\n/,
     );
 
     const list = await runCli(['list', '--json'], { home });

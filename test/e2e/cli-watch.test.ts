@@ -214,4 +214,24 @@ describe('e2e: watch', function () {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--push-interval/);
   });
+
+  it('--json: an error before the first pass (a bad flag, an unknown profile, no login) is an event line too', async () => {
+    const home = await tempDir();
+    for (const [args, code, errorCode] of [
+      [['watch', '--json', '--push-interval', '0'], 2, 'USAGE'],
+      [['watch', '--json', '--profile', 'nope'], 2, 'UNKNOWN_PROFILE'],
+      [['--json', 'watch', '--pull-interval', 'soon'], 2, 'USAGE'],
+      [['watch', '--json'], 2, 'NOT_LOGGED_IN'],
+    ] as const) {
+      const r = await runCli([...args], { home });
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      const last = r
+        .ndjson<{ event: string; time: string; exitCode: number; error: { code: string } }>()
+        .at(-1)!;
+      assert.equal(last.event, 'fatal', `${args.join(' ')}: ${r.stdout}`);
+      assert.ok(!Number.isNaN(Date.parse(last.time)));
+      assert.equal(last.exitCode, code);
+      assert.equal(last.error.code, errorCode);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,6 +41,20 @@ export interface RunCliOptions {
 
 /** Every folder tempDir() made in this run; the root hook (root-hooks.ts) removes them all at the end. */
 const madeDirs = new Set<string>();
+/** Remove every folder tempDir() made, at once (for a run that ends before the root hook). */
+function removeTempDirsNow(): void {
+  for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
+  madeDirs.clear();
+}
+// A run stopped early (Ctrl-C, a kill, --bail, a crash) never reaches the root hook: clean up on the way out,
+// then let the signal do what it would have done.
+process.once('exit', removeTempDirsNow);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    removeTempDirsNow();
+    process.kill(process.pid, signal);
+  });
+}
 
 /** Make a fresh temp directory (for a --home or a local connector folder), removed when the run ends. */
 export async function tempDir(prefix = 'cloudsync-test-'): Promise<string> {

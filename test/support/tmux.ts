@@ -1,5 +1,8 @@
 // Drive the CLI in a real pseudo-terminal: a detached tmux session on a private socket, keys in, screen out.
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -21,12 +24,16 @@ let sessions = 0;
 
 /** One program running in a 120x40 tmux pane. Always `close()` it (it kills only its own tmux server). */
 export class TmuxSession {
-  private readonly socket = `cloudsync-test-${process.pid}-${++sessions}`;
+  /**
+   * The server's socket, in the run's temp directory and removed by close(): `tmux -L` put it in
+   * /tmp/tmux-<uid>/, where kill-server leaves it behind (one file per session, every run).
+   */
+  private readonly socket = path.join(tmpdir(), `cloudsync-tmux-${process.pid}-${++sessions}`);
   /** Everything seen on the screen at the last poll (scroll-back included). */
   screen = '';
 
   private tmux(...args: string[]): Promise<{ stdout: string }> {
-    return run('tmux', ['-L', this.socket, ...args]);
+    return run('tmux', ['-S', this.socket, ...args]);
   }
 
   /**
@@ -76,5 +83,6 @@ export class TmuxSession {
   /** Kill this session's private tmux server (and the program in it). */
   async close(): Promise<void> {
     await this.tmux('kill-server').catch(() => undefined);
+    await rm(this.socket, { force: true });
   }
 }

@@ -54,6 +54,9 @@ describe('config', () => {
             resolveHome(undefined, { CLOUDSYNC_HOME: '' }),
             path.join(os.homedir(), '.config', 'cloudsync-nodejs'),
           );
+          // a relative one is invalid (XDG spec): ignored, never resolved against the current directory
+          process.env.XDG_CONFIG_HOME = 'relative/config';
+          assert.equal(resolveHome(undefined, {}), path.join(os.homedir(), '.config', 'cloudsync-nodejs'));
         }
       } finally {
         if (saved === undefined) delete process.env.XDG_CONFIG_HOME;

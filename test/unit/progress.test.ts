@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { Action } from '../../src/engine/plan.js';
 import { formatBytes } from '../../src/ui/format.js';
 import { Output } from '../../src/ui/output.js';
-import { renderPassSummary } from '../../src/ui/pass-view.js';
-import { formatProgressLine, tallyEvent, type TransferTally } from '../../src/ui/progress.js';
+import { passEventHandler, renderPassSummary } from '../../src/ui/pass-view.js';
+import { formatProgressLine, Progress, tallyEvent, type TransferTally } from '../../src/ui/progress.js';
 
 const copy = (member: string, size: number): Action => ({
   type: 'copy',
@@ -11,6 +11,7 @@ const copy = (member: string, size: number): Action => ({
   member,
   from: 'onprem',
   to: 'cloud',
+  side: 'cloud',
   parent: { id: 'root' },
   name: `${member}.bin`,
   size,
@@ -89,5 +90,22 @@ describe('end-of-pass summary', () => {
       3_000,
     );
     assert.match(bad, /\ndetails in the log: \/h\/logs\/cloudsync\.log$/);
+  });
+});
+
+describe('pass events on stderr', () => {
+  it('a failed action names its side and its path there; -v prints each done action with its side', () => {
+    let err = '';
+    const stderr = { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream;
+    const out = new Output(
+      { json: false, quiet: false, verbose: true, color: false },
+      { stdout: process.stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false },
+    );
+    const on = passEventHandler(out, new Progress(out));
+    const a = { ...copy('x', 3), path: 'Shared/x.bin' };
+    on({ event: 'action-failed', setId: 's', action: a, code: 'TARGET_NODE_ACCESS_DENIED', message: 'no' });
+    on({ event: 'action-done', setId: 's', action: a, bytes: 3 });
+    assert.match(err, /warning: cloud Shared\/x\.bin: TARGET_NODE_ACCESS_DENIED: no\n/);
+    assert.match(err, /push +cloud Shared\/x\.bin\n/);
   });
 });

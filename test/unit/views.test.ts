@@ -167,16 +167,25 @@ describe('views', () => {
           parent: { id: 'x' },
           name: 'a.txt',
           size: 1,
+          side: 'cloud',
+          path: 'Shared/Projects/a.txt',
+        },
+        'push  cloud Shared/Projects/a.txt',
+      ],
+      [
+        {
+          ...base,
+          type: 'update',
+          from: 'cloud',
+          to: 'onprem',
+          side: 'onprem',
+          size: 1,
           path: 'Projects/a.txt',
         },
-        'push  Projects/a.txt',
+        'pull  onprem Projects/a.txt',
       ],
       [
-        { ...base, type: 'update', from: 'cloud', to: 'onprem', size: 1, path: 'Projects/a.txt' },
-        'pull  Projects/a.txt',
-      ],
-      [
-        { ...base, type: 'delete', to: 'cloud', path: 'Projects/b.txt', covers: [] },
+        { ...base, type: 'delete', to: 'cloud', side: 'cloud', path: 'Projects/b.txt', covers: [] },
         'delete cloud Projects/b.txt',
       ],
       [
@@ -184,6 +193,7 @@ describe('views', () => {
           ...base,
           type: 'move',
           to: 'cloud',
+          side: 'cloud',
           parent: { id: 'x' },
           name: 'c.txt',
           path: 'Projects/c.txt',
@@ -191,6 +201,11 @@ describe('views', () => {
         },
         'move  cloud Projects/b.txt -> Projects/c.txt',
       ],
+      [
+        { ...base, type: 'fail', side: 'cloud', path: 'Shared/x', code: 'INVALID_NAME', details: 'bad' },
+        'fail  cloud Shared/x  (INVALID_NAME: bad)',
+      ],
+      [{ ...base, type: 'lock', side: 'onprem', path: 'Projects/a.txt' }, 'lock  onprem Projects/a.txt'],
     ];
     for (const [a, line] of cases) assert.equal(describeAction(a), line);
   });
