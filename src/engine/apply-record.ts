@@ -179,9 +179,10 @@ export class ApplyRecorder {
       case 'copy': {
         // A created node is recorded at once, even if a later action of the member fails: no orphan twins.
         const to = a.to;
-        // Its path on `to` is filled in by refreshPaths once the pass is applied (it is relative to that
-        // side's connection root, unrelated to the source path).
-        m[to] = snapshotOf(this.latest[to].get(m.key)!, '');
+        // Its path on `to` is relative to that side's connection root, unrelated to the source path: taken
+        // from where it was created, so refreshPaths (which still checks it) finds nothing to record again.
+        const node = this.latest[to].get(m.key)!;
+        m[to] = snapshotOf(node, this.createdPath(a, to, node.name));
         if (m.kind === 'folder') this.folderKeys?.[to].set(m[to]!.id, m.key);
         const hash = this.hashes.get(m.key);
         if (hash) m.hash = hash;
@@ -214,6 +215,18 @@ export class ApplyRecorder {
     delete m.requested;
     m.lastSyncAt = this.deps.now().toISOString();
     await this.commit(m);
+  }
+
+  /** Where a node just created on `to` is, relative to that side's root ('' when unknown: refreshPaths asks). */
+  protected createdPath(a: Action & { type: 'mkdir' | 'copy' }, to: Side, name: string): string {
+    const ref = a.parent;
+    if ('member' in ref) {
+      const dir = this.byKey.get(ref.member)?.[to]?.path;
+      return dir ? `${dir}/${name}` : '';
+    }
+    if (to !== 'cloud' || ref.id !== this.state.set.target.id) return '';
+    const dir = this.state.set.target.path;
+    return dir ? `${dir}/${name}` : name;
   }
 
   /**

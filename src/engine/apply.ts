@@ -60,10 +60,10 @@ class Applier extends ApplyRecorder {
     }
     for (const m of this.state.members) this.byKey.set(m.key, m);
     for (const a of this.plan.actions) this.remaining.set(a.member, (this.remaining.get(a.member) ?? 0) + 1);
+    // A new member is journaled once, when its actions are done (or it failed): not also up front. A pass
+    // killed before that leaves no record, and the next one pairs what this one made (same name, equal
+    // content: adopted, never a twin) as it would any node found on both sides.
     await this.deps.store.append(this.state.set.id, { op: 'meta', nextKey: this.state.nextKey });
-    for (const m of this.plan.added) {
-      if (referenced.has(m.key)) await this.commit(m);
-    }
     const phases = new Map<number, Action[]>();
     for (const a of this.plan.actions) {
       const p = phaseOf(a, (k) => this.byKey.get(k)?.kind);

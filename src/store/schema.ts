@@ -1,8 +1,12 @@
 import type { NodeKind, Side, SyncedProps } from '../connectors/types.js';
 import type { MemberErrorCode } from '../errors.js';
 
-/** Version of the state file layout. A file with a higher number is refused, never overwritten. */
-export const STATE_SCHEMA = 1;
+/**
+ * Version of the state file layout. A file with a higher number is refused, never overwritten; a lower one
+ * is read and rewritten in this layout by the next pass (member-rows.ts). 1: one JSON object per member.
+ * 2: one compact array per member, derivable fields left out.
+ */
+export const STATE_SCHEMA = 2;
 
 /** Conflict policies of SPEC §3. */
 export type ConflictPolicy = 'cloud-wins' | 'onprem-wins' | 'newer-wins' | 'keep-both';
@@ -131,3 +135,10 @@ export interface EventCursor {
   /** When this set last listed everything on that side. */
   fullCrawlAt: string;
 }
+
+/** One durable change to a set's state, appended to `<id>.journal` as one JSON line. */
+export type JournalRecord =
+  | { op: 'put'; member: MemberState }
+  | { op: 'del'; key: string }
+  | { op: 'backup'; backup: BackupRecord }
+  | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number; events?: SetState['events'] };

@@ -1,6 +1,13 @@
 import { UsageError } from '../errors.js';
-import { STATE_SCHEMA, type SetState } from './schema.js';
-import type { JournalRecord } from './state-store.js';
+import {
+  decodeMember,
+  encodeMember,
+  Interner,
+  parentsFirst,
+  RowError,
+  type MemberRow,
+} from './member-rows.js';
+import { STATE_SCHEMA, type JournalRecord, type MemberState, type SetState } from './schema.js';
 
 /** Hint for a state file cloudsync cannot trust: the user's way out, without us touching the file. */
 function corruptHint(file: string): string {
@@ -15,16 +22,41 @@ export function corruptState(file: string, why: string): UsageError {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const MEMBERS_OPEN = '\n "members": [\n';
+const MEMBERS_CLOSE = '\n],\n "backups": ';
+
+/**
+ * The snapshot in pieces, when it has the layout serializeSnapshot writes: the head (everything but the
+ * members), and where the member lines are. Parsing one member line at a time keeps each row short-lived
+ * (decoded, then garbage) instead of one parse holding every row at once. Undefined for any other layout.
+ */
+function splitSnapshot(text: string): { head: unknown; from: number; to: number } | undefined {
+  const open = text.indexOf(MEMBERS_OPEN);
+  const close = open < 0 ? -1 : text.indexOf(MEMBERS_CLOSE, open);
+  if (close < 0 || text.indexOf(MEMBERS_OPEN, open + 1) >= 0) return undefined;
+  try {
+    const head = JSON.parse(
+      `${text.slice(0, open)},\n "members": [], "backups": ${text.slice(close + MEMBERS_CLOSE.length)}`,
+    );
+    return { head, from: open + MEMBERS_OPEN.length, to: close };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Parse and check a snapshot. A newer schema is refused before anything else (its fields may differ); then
  * the fields every reader relies on are checked, so a damaged file fails here and not deep in the engine.
  */
 export function parseSnapshot(file: string, text: string): SetState {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw corruptState(file, (err as Error).message);
+  const split = splitSnapshot(text);
+  let data: unknown = split?.head;
+  if (!split) {
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw corruptState(file, (err as Error).message);
+    }
   }
   if (!isObject(data)) throw corruptState(file, 'not a JSON object');
   if (typeof data.schema !== 'number' || !Number.isInteger(data.schema) || data.schema < 1) {
@@ -48,9 +80,10 @@ export function parseSnapshot(file: string, text: string): SetState {
   }
   if (!isObject(set.target) || typeof set.target.id !== 'string')
     throw corruptState(file, 'missing "set.target"');
-  if (!Array.isArray(data.members) || !data.members.every((m) => isObject(m) && typeof m.key === 'string')) {
-    throw corruptState(file, 'missing or invalid "members"');
-  }
+  if (!Array.isArray(data.members)) throw corruptState(file, 'missing or invalid "members"');
+  data.members = split
+    ? decodeMembers(file, memberLines(file, text, split.from, split.to))
+    : decodeMembers(file, data.members);
   if (!Array.isArray(data.backups)) throw corruptState(file, 'missing "backups"');
   if (data.lastSyncAt !== null && typeof data.lastSyncAt !== 'string')
     throw corruptState(file, 'invalid "lastSyncAt"');
@@ -58,12 +91,61 @@ export function parseSnapshot(file: string, text: string): SetState {
   return data as unknown as SetState;
 }
 
+/** The parsed member lines between `from` and `to`: each line one member, a comma after all but the last. */
+function* memberLines(file: string, text: string, from: number, to: number): Generator<unknown> {
+  let n = 0;
+  for (let start = from; start <= to;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0 || end > to) end = to;
+    const line = text.slice(start, end < to && text.charCodeAt(end - 1) === 0x2c ? end - 1 : end);
+    n++;
+    try {
+      yield JSON.parse(line);
+    } catch (err) {
+      throw corruptState(file, `member ${n}: ${(err as Error).message}`);
+    }
+    start = end + 1;
+  }
+}
+
+/**
+ * The members of a snapshot: schema 1 objects as they are, schema 2 rows decoded (parents come first, so a
+ * row derives from a member already decoded). Both forms are accepted in any file, so a state bundle (which
+ * carries members as objects) reads whatever schema it says.
+ */
+function decodeMembers(file: string, items: Iterable<unknown>): MemberState[] {
+  const byKey = new Map<string, MemberState>();
+  const interner = new Interner();
+  const parentOf = (key: string) => byKey.get(key);
+  const out: MemberState[] = [];
+  let i = 0;
+  for (const item of items) {
+    i++;
+    let m: MemberState;
+    if (isObject(item) && typeof item.key === 'string') m = item as unknown as MemberState;
+    else {
+      try {
+        m = decodeMember(item, parentOf, interner);
+      } catch (err) {
+        if (!(err instanceof RowError)) throw err;
+        throw corruptState(file, `member ${i}: ${err.message}`);
+      }
+    }
+    byKey.set(m.key, m);
+    out.push(m);
+  }
+  return out;
+}
+
 /** Check one parsed journal line; anything else is corruption. */
-function checkRecord(rec: unknown): rec is JournalRecord {
+function checkRecord(rec: unknown): rec is JournalRecord | { op: 'put'; row: MemberRow } {
   if (!isObject(rec)) return false;
   switch (rec.op) {
     case 'put':
-      return isObject(rec.member) && typeof rec.member.key === 'string';
+      return (
+        (isObject(rec.member) && typeof rec.member.key === 'string') ||
+        (Array.isArray(rec.row) && typeof rec.row[0] === 'string')
+      );
     case 'del':
       return typeof rec.key === 'string';
     case 'backup':
@@ -80,8 +162,10 @@ function checkRecord(rec: unknown): rec is JournalRecord {
  * newline: the process died mid-write) and is then ignored; a bad line anywhere else is corruption.
  */
 export function replayJournal(file: string, text: string, state: SetState): SetState {
+  if (text === '') return state; // nothing to replay: the snapshot's members stay as they are
   const lines = text.split('\n');
   const members = new Map(state.members.map((m) => [m.key, m]));
+  const interner = new Interner();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const torn = i === lines.length - 1; // after the last '\n': complete lines always end with one
@@ -97,17 +181,22 @@ export function replayJournal(file: string, text: string, state: SetState): SetS
       if (torn) break;
       throw corruptState(file, `line ${i + 1} is not a journal record`);
     }
-    applyRecord(rec, state, members);
+    if (rec.op === 'put' && 'row' in rec) {
+      try {
+        rec = { op: 'put', member: decodeMember(rec.row, (k) => members.get(k), interner) };
+      } catch (err) {
+        if (!(err instanceof RowError)) throw err;
+        if (torn) break;
+        throw corruptState(file, `line ${i + 1}: ${err.message}`);
+      }
+    }
+    applyRecord(rec as JournalRecord, state, members);
   }
   state.members = [...members.values()];
   return state;
 }
 
-function applyRecord(
-  rec: JournalRecord,
-  state: SetState,
-  members: Map<string, SetState['members'][number]>,
-): void {
+function applyRecord(rec: JournalRecord, state: SetState, members: Map<string, MemberState>): void {
   switch (rec.op) {
     case 'put':
       members.set(rec.member.key, rec.member);
@@ -128,4 +217,32 @@ function applyRecord(
       throw new Error(`unknown journal record ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * One journal line. Schema 2 writes a put as `{"op":"put","row":[...]}` with every field explicit (the
+ * parent may change before the line is replayed); a journal beside a schema 1 snapshot keeps the schema 1
+ * form, so an older cloudsync can still read the pair until the next pass rewrites the snapshot.
+ */
+export function serializeRecord(rec: JournalRecord, schema: number): string {
+  if (rec.op !== 'put' || schema < 2) return JSON.stringify(rec);
+  return JSON.stringify({ op: 'put', row: encodeMember(rec.member) });
+}
+
+/**
+ * The snapshot in the current schema, one member per line: compact rows, parents before their children so
+ * each row can leave out what its parent gives (parent id, path). Still JSON a person can read and diff.
+ */
+export function serializeSnapshot(state: SetState): string {
+  const { members, backups, ...head } = state;
+  const written = new Map<string, MemberState>();
+  const rows: string[] = [];
+  for (const m of parentsFirst(members)) {
+    const parent = m.parentKey === null ? undefined : written.get(m.parentKey);
+    rows.push(JSON.stringify(encodeMember(m, parent)));
+    written.set(m.key, m);
+  }
+  const list = (items: string[]) => (items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n]`);
+  const headJson = JSON.stringify({ ...head, schema: STATE_SCHEMA }, null, 1);
+  return `${headJson.slice(0, -2)},\n "members": ${list(rows)},\n "backups": ${list(backups.map((b) => JSON.stringify(b)))}\n}\n`;
 }

@@ -5,15 +5,10 @@ import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import { JournalWriter } from './journal.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
-import { STATE_SCHEMA, type BackupRecord, type MemberState, type SetState } from './schema.js';
-import { parseSnapshot, replayJournal } from './state-file.js';
+import { STATE_SCHEMA, type JournalRecord, type SetState } from './schema.js';
+import { parseSnapshot, replayJournal, serializeRecord, serializeSnapshot } from './state-file.js';
 
-/** One durable change to a set's state, appended to `<id>.journal` as one JSON line. */
-export type JournalRecord =
-  | { op: 'put'; member: MemberState }
-  | { op: 'del'; key: string }
-  | { op: 'backup'; backup: BackupRecord }
-  | { op: 'meta'; lastSyncAt?: string | null; nextKey?: number; events?: SetState['events'] };
+export type { JournalRecord } from './schema.js';
 
 /** A new short set id: 8 hex characters from crypto (like a git short hash), not among `existing`. */
 export function newSetId(existing: Iterable<string> = []): string {
@@ -76,6 +71,8 @@ export class StateStore {
       throw err;
     }
     const state = parseSnapshot(file, text);
+    text = ''; // let the text go before the journal is read and replayed
+    this.#schemaOnDisk.set(id, state.schema);
     const journalFile = this.#file(id, JOURNAL);
     const journal = await fs.promises.readFile(journalFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return '';
@@ -104,9 +101,10 @@ export class StateStore {
       if (!this.#trusted.has(id)) await this.#refuseForeignFile(id);
       ensurePrivateDir(this.home, 'state', this.profile);
       // fresh O_EXCL temp name (never a planted link), 0600, fsync, rename over the snapshot
-      await writePrivateFile(this.#file(id, SNAPSHOT), serializeState({ ...state, schema: STATE_SCHEMA }));
+      await writePrivateFile(this.#file(id, SNAPSHOT), serializeSnapshot(state));
       await syncDir(this.dir);
       this.#trusted.add(id);
+      this.#schemaOnDisk.set(id, STATE_SCHEMA);
       const journal = this.#journals.get(id);
       if (journal) journal.truncate();
       else await fs.promises.rm(this.#file(id, JOURNAL), { force: true });
@@ -122,17 +120,24 @@ export class StateStore {
         journal = new JournalWriter(this.#file(id, JOURNAL));
         this.#journals.set(id, journal);
       }
-      journal.append(JSON.stringify(rec));
+      journal.append(serializeRecord(rec, this.#schemaOnDisk.get(id) ?? STATE_SCHEMA));
       this.#journalLines.set(id, (this.#journalLines.get(id) ?? 0) + 1);
     });
   }
 
-  /** Records in the set's journal since its last snapshot, so callers can decide when to compact. */
+  /**
+   * Records in the set's journal since its last snapshot, so callers can decide when to compact. A snapshot
+   * in an older schema counts as endless: the next pass rewrites it in the current one (the migration).
+   */
   journalLength(id: string): number {
+    if ((this.#schemaOnDisk.get(id) ?? STATE_SCHEMA) < STATE_SCHEMA) return Number.POSITIVE_INFINITY;
     return this.#journalLines.get(id) ?? 0;
   }
 
   readonly #journalLines = new Map<string, number>();
+
+  /** The schema of each set's snapshot on disk, as loaded or last written: its journal is written to match. */
+  readonly #schemaOnDisk = new Map<string, number>();
 
   /** Forget a set: snapshot and journal. */
   async remove(id: string): Promise<void> {
@@ -140,6 +145,7 @@ export class StateStore {
       this.#journals.get(id)?.close();
       this.#journals.delete(id);
       this.#trusted.delete(id);
+      this.#schemaOnDisk.delete(id);
       await fs.promises.rm(this.#file(id, SNAPSHOT), { force: true });
       await fs.promises.rm(this.#file(id, JOURNAL), { force: true });
     });
@@ -250,16 +256,4 @@ function countLines(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
   return n;
-}
-
-/**
- * The snapshot as JSON with one member per line: fast to write for large sets, and still readable and
- * diffable by a person who has to look at it.
- */
-function serializeState(state: SetState): string {
-  const { members, backups, ...head } = state;
-  const list = (items: unknown[]) =>
-    items.length === 0 ? '[]' : `[\n${items.map((m) => JSON.stringify(m)).join(',\n')}\n]`;
-  const headJson = JSON.stringify(head, null, 1);
-  return `${headJson.slice(0, -2)},\n "members": ${list(members)},\n "backups": ${list(backups)}\n}\n`;
 }
