@@ -126,7 +126,8 @@ export async function buildView(
     const ids: string[] = [];
     for (const n of kids) {
       const rel = parentRel === '' ? n.name : `${parentRel}/${n.name}`;
-      const detached = detachedIds.has(n.id) || detachedSlots.has(`${parent.id}\u0000${n.name}`);
+      const detached =
+        detachedIds.size > 0 && (detachedIds.has(n.id) || detachedSlots.has(`${parent.id}\u0000${n.name}`));
       if (detached || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
         view.untracked.add(parent.id);
         continue;
