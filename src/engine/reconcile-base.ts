@@ -64,7 +64,6 @@ export class ReconcileBase {
 
   protected index(m: MemberState): void {
     this.byKey.set(m.key, m);
-    this.childrenOf.set(m.key, []);
     for (const side of ['onprem', 'cloud'] as const) {
       const s = m[side];
       if (s) this.keyById[side].set(s.id, m.key);
