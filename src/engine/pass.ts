@@ -171,7 +171,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       let pathsChanged: MemberState[] = [];
       if (outcome && failure === undefined) {
         try {
-          pathsChanged = await refreshPaths(w.state, ctx.connectors);
+          pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
         } catch (err) {
           failure = err;
         }

@@ -1,5 +1,6 @@
 import type { Connector, Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
+import type { SideView } from './view.js';
 
 /**
  * Recompute each member's display path on both sides (relative to the connection root, as `inspect` shows
@@ -11,10 +12,12 @@ import type { MemberState, SetState } from '../store/schema.js';
 export async function refreshPaths(
   state: SetState,
   connectors: Record<Side, Connector>,
+  views: Record<Side, SideView>,
 ): Promise<MemberState[]> {
   const changed = new Set<MemberState>();
   const byKey = new Map<string, MemberState>();
   for (const m of state.members) byKey.set(m.key, m);
+  for (const m of relocatedDetached(state, views)) changed.add(m);
   // Direct members (and orphans, whose parent is not a member) may be anywhere on their side.
   for (const m of state.members) {
     const parent = m.parentKey ? byKey.get(m.parentKey) : undefined;
@@ -57,4 +60,31 @@ function hangsOff(path: string, parent: string, name: string): boolean {
     path.endsWith(name) &&
     path.startsWith(parent)
   );
+}
+
+/**
+ * A detached copy is left alone, but where it is stays known: renamed or moved within the set's folder, its
+ * record follows it (so `inspect` shows it where it is, and it is never taken for a new node).
+ */
+function relocatedDetached(state: SetState, views: Record<Side, SideView>): MemberState[] {
+  const moved: MemberState[] = [];
+  let byId: Map<string, MemberState> | undefined;
+  for (const m of state.members) {
+    if (!m.detached) continue;
+    {
+      const side = 'cloud';
+      const s = m[side];
+      const n = s && views[side].detachedSeen.get(s.id);
+      if (!s || !n || (n.name === s.name && n.parentId === s.parentId)) continue;
+      byId ??= new Map(
+        state.members.filter((x) => !x.detached && x[side]).map((x) => [`${side}:${x[side]!.id}`, x]),
+      );
+      s.name = n.name;
+      s.parentId = n.parentId;
+      const parent = n.parentId === null ? undefined : byId.get(`${side}:${n.parentId}`);
+      if (parent) m.parentKey = parent.key;
+      moved.push(m);
+    }
+  }
+  return moved;
 }

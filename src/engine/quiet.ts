@@ -6,9 +6,9 @@ import type { SideView } from './view.js';
 /**
  * True when a pass has nothing to do for this set: every member is SYNCED and not requested, has both copies
  * and both sides see each copy exactly as recorded (same name, same parent, same content token, same metadata,
- * our lock still on), no node is new, nothing was skipped or unreadable. Reconcile would plan no action for
- * such a set, so the pass skips reconcile, plan, guards, apply and the path refresh of its indirect members
- * (issue 11: cost proportional to change). A function of (state, changes, views) only, so an event-scoped pass
+ * our lock still on), no detached copy to follow, no node is new, nothing was skipped or unreadable.
+ * Reconcile would plan no action for such a set, so the pass skips cross-set rules, reconcile, plan, guards
+ * and apply (issue 11: cost proportional to change); paths are still refreshed (paths.ts). A function of (state, changes, views) only, so an event-scoped pass
  * can ask the same question of what its events named.
  */
 export function isQuiet(
@@ -24,7 +24,8 @@ export function isQuiet(
   const lock = state.set.options.lockOnPrem;
   let live = 0;
   for (const m of state.members) {
-    if (m.detached) continue;
+    // A detached copy may have moved (its record follows) or vanished (its record goes): reconcile judges.
+    if (m.detached) return false;
     live++;
     if (!memberSettled(m, changes, lock)) return false;
   }
