@@ -41,6 +41,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   emit({ event: 'pass-start', sets: ids });
   const states: SetState[] = [];
   for (const id of ids) states.push(await ctx.store.load(id));
+  const inPass = new Set(ids);
+  const outside: SetState[] = [];
+  for (const id of allIds) if (!inPass.has(id)) outside.push(await ctx.store.load(id));
+  const foreign = directMembersBySide(states.concat(outside));
   const work: SetWork[] = [];
   const unreadable: SetResult[] = [];
   for (const state of states) {
@@ -49,7 +53,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     const scopes: SetWork['scopes'] = {};
     for (const side of SIDES) scopes[side] = incrementalScope(state, side, batches[side], now());
     // Both sides are read at once: the I/O of one overlaps the other's.
-    const views = await readSetViews(state, SIDES, ctx.connectors, scopes);
+    const views = await readSetViews(state, SIDES, ctx.connectors, scopes, foreign);
     if ('code' in views) {
       unreadable.push(await failUnreadableSet(ctx, state, views, now(), Boolean(opts.dryRun)));
       continue;
@@ -67,10 +71,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     }
     work.push({ state, scopes, views, changes, quiet: isQuiet(state, changes, views) });
   }
-  // With every set quiet no node moves between sets and none is new: the other sets are not even loaded.
+  // With every set quiet no node moves between sets and none is new: no cross-set rules to work out.
   const rules: CrossSetRules = work.every((w) => w.quiet)
     ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map() }
-    : crossSetRules(work, await loadOthers(ctx, allIds, ids));
+    : crossSetRules(work, outside);
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
   const sizeOf = (side: Side, id: string) =>
     work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
@@ -199,14 +203,6 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   return finish(results, false, emit);
 }
 
-/** The sets of the profile outside this pass (their direct members stay theirs). */
-async function loadOthers(ctx: EngineContext, allIds: string[], ids: string[]): Promise<SetState[]> {
-  const inPass = new Set(ids);
-  const outside: SetState[] = [];
-  for (const id of allIds) if (!inPass.has(id)) outside.push(await ctx.store.load(id));
-  return outside;
-}
-
 /** What reconcile would return for a quiet set: no action, no warning. */
 function quietResult(state: SetState): ReconcileResult {
   const memberCount = state.members.reduce((n, m) => (m.detached ? n : n + 1), 0);
@@ -281,4 +277,14 @@ function summarize(
     actions: plan.actions,
     warnings: plan.warnings,
   };
+}
+
+/** Every set's direct members (folder roots, documents) by node id on each side, to the set's id. */
+function directMembersBySide(states: SetState[]): Record<Side, Map<string, string>> {
+  const out: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
+  for (const s of states)
+    for (const m of s.members)
+      if (m.direct && !m.detached)
+        for (const side of SIDES) if (m[side]) out[side].set(m[side]!.id, s.set.id);
+  return out;
 }
