@@ -70,10 +70,13 @@ export function detectChanges(
     claimed.add(node.id);
     byMember.set(m.key, compare(m, base, node, withProps));
   }
+  // Every node seen is a member's (the usual case): nothing is new, nothing replaced a vanished member.
+  const allClaimed = claimed.size === view.nodes.size;
   const freshBySlot = new Map<string, RemoteNode>();
-  for (const n of view.nodes.values()) {
-    if (!claimed.has(n.id)) freshBySlot.set(`${n.parentId}\u0000${n.name}\u0000${n.kind}`, n);
-  }
+  if (!allClaimed)
+    for (const n of view.nodes.values()) {
+      if (!claimed.has(n.id)) freshBySlot.set(`${n.parentId}\u0000${n.name}\u0000${n.kind}`, n);
+    }
   for (const m of vanished) {
     const base = m[side]!;
     if (belowUnreadable(m, side, byKey, view)) {
@@ -98,7 +101,7 @@ export function detectChanges(
       byMember.set(m.key, { kind: 'gone' });
     }
   }
-  const fresh = [...view.nodes.values()].filter((n) => !claimed.has(n.id));
+  const fresh = allClaimed ? [] : [...view.nodes.values()].filter((n) => !claimed.has(n.id));
   // Parents before children, so new folders become members before what is inside them.
   fresh.sort((a, b) => depth(view.rel.get(a.id)) - depth(view.rel.get(b.id)));
   return { side, byMember, fresh };

@@ -3,17 +3,36 @@ import picomatch from 'picomatch';
 /** SPEC §4 default excludes: editor lock files, temp files and OS litter. */
 export const DEFAULT_EXCLUDES = ['~$*', '*.tmp', '.DS_Store', 'Thumbs.db', 'desktop.ini'];
 
+/** A compiled exclude list: true when the entry (set-relative path, its name) is excluded. */
+export type ExcludeMatcher = (relPath: string, name: string) => boolean;
+
+const compiled = new Map<string, ExcludeMatcher>();
+
 /**
  * Build a matcher over set-relative paths ('Plans/Q3.docx'). A glob without '/' matches the name at any
- * depth (like .gitignore); a glob with '/' matches the relative path.
+ * depth (like .gitignore); a glob with '/' matches the relative path. All name globs become one regular
+ * expression and all path globs another, so an entry costs at most two tests whatever the number of globs;
+ * a list is compiled once per process (a walk asks for every entry).
  */
-export function compileExcludes(user: readonly string[]): (relPath: string, name: string) => boolean {
-  const globs = [...DEFAULT_EXCLUDES, ...user];
-  const byName = picomatch(
-    globs.filter((g) => !g.includes('/')),
-    { dot: true },
-  );
-  const pathGlobs = globs.filter((g) => g.includes('/')).map((g) => g.replace(/^\//, ''));
-  const byPath = pathGlobs.length > 0 ? picomatch(pathGlobs, { dot: true }) : () => false;
-  return (relPath, name) => byName(name) || byPath(relPath);
+export function compileExcludes(user: readonly string[]): ExcludeMatcher {
+  const cacheKey = JSON.stringify(user);
+  let matcher = compiled.get(cacheKey);
+  if (!matcher) {
+    const globs = [...DEFAULT_EXCLUDES, ...user];
+    const byName = oneRegExp(globs.filter((g) => !g.includes('/')));
+    const byPath = oneRegExp(globs.filter((g) => g.includes('/')).map((g) => g.replace(/^\//, '')));
+    matcher = byPath
+      ? (relPath, name) => byName!.test(name) || byPath.test(relPath)
+      : byName
+        ? (_relPath, name) => byName.test(name)
+        : () => false;
+    compiled.set(cacheKey, matcher);
+  }
+  return matcher;
+}
+
+/** The alternation of the globs' picomatch expressions (each anchored on its own), or null for none. */
+function oneRegExp(globs: string[]): RegExp | null {
+  if (globs.length === 0) return null;
+  return new RegExp(globs.map((g) => `(?:${picomatch.makeRe(g, { dot: true }).source})`).join('|'));
 }

@@ -12,8 +12,9 @@ import type { SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
 import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
-import { crossSetRules } from './cross-set.js';
+import { crossSetRules, type CrossSetRules } from './cross-set.js';
 import { locateActions } from './action-paths.js';
+import { isQuiet } from './quiet.js';
 
 interface SetWork {
   state: SetState;
@@ -21,6 +22,8 @@ interface SetWork {
   scopes: Partial<Record<Side, ReadonlySet<string>>>;
   views: Record<Side, SideView>;
   changes: Record<Side, SideChanges>;
+  /** Nothing changed on either side and nothing is pending (quiet.ts): no reconcile, plan or apply. */
+  quiet: boolean;
   result?: ReconcileResult;
 }
 
@@ -70,29 +73,34 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         byKey,
       );
     }
-    work.push({ state, scopes, views, changes });
+    work.push({ state, scopes, views, changes, quiet: isQuiet(state, changes, views) });
   }
-  const rules = crossSetRules(work, outside);
+  // With every set quiet no node moves between sets and none is new: no cross-set rules to work out.
+  const rules: CrossSetRules = work.every((w) => w.quiet)
+    ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map() }
+    : crossSetRules(work, outside);
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
   const sizeOf = (side: Side, id: string) =>
     work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
   const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id, sizeOf(side, id));
   for (const w of work) {
-    w.result = await reconcile({
-      state: w.state,
-      changes: w.changes,
-      views: w.views,
-      properties: {
-        onprem: ctx.connectors.onprem.capabilities.properties,
-        cloud: ctx.connectors.cloud.capabilities.properties,
-      },
-      hashOf,
-      now: now(),
-      incoming: rules.incoming.get(w.state.set.id),
-      outgoing: rules.outgoing.get(w.state.set.id),
-      blocked: rules.blocked.get(w.state.set.id),
-      owned: rules.owned,
-    });
+    w.result = w.quiet
+      ? quietResult(w.state)
+      : await reconcile({
+          state: w.state,
+          changes: w.changes,
+          views: w.views,
+          properties: {
+            onprem: ctx.connectors.onprem.capabilities.properties,
+            cloud: ctx.connectors.cloud.capabilities.properties,
+          },
+          hashOf,
+          now: now(),
+          incoming: rules.incoming.get(w.state.set.id),
+          outgoing: rules.outgoing.get(w.state.set.id),
+          blocked: rules.blocked.get(w.state.set.id),
+          owned: rules.owned,
+        });
     locateActions(w.result.plan, w.state, w.views);
     for (const warning of w.result.plan.warnings)
       emit({ event: 'warning', setId: w.state.set.id, message: warning });
@@ -110,6 +118,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   // Guards stop one set, never the others (SPEC §4): a blocked set is reported and nothing of it is applied.
   const blocked = new Map<string, SetResult['aborted']>();
   for (const w of work) {
+    if (w.quiet) continue;
     try {
       const leaving = new Set([
         ...(rules.outgoing.get(w.state.set.id) ?? []),
@@ -144,15 +153,17 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       }
       const done: { w: SetWork; outcome: ApplyOutcome | null } = { w, outcome: null };
       applied.push(done);
-      done.outcome = await applyPlan(w.state, plan, current, {
-        connectors: ctx.connectors,
-        store: ctx.store,
-        home: ctx.home,
-        now,
-        transfers: opts.transfers ?? 4,
-        onEvent: ctx.onEvent,
-        signal: opts.signal,
-      });
+      done.outcome = w.quiet
+        ? { done: [], failed: [], bytes: 0, interrupted: false }
+        : await applyPlan(w.state, plan, current, {
+            connectors: ctx.connectors,
+            store: ctx.store,
+            home: ctx.home,
+            now,
+            transfers: opts.transfers ?? 4,
+            onEvent: ctx.onEvent,
+            signal: opts.signal,
+          });
       if (!done.outcome.interrupted) {
         w.state.lastSyncAt = now().toISOString();
         advanceCursors(w.state, batches, w.scopes, now());
@@ -195,6 +206,15 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const everySet = allIds.every((id) => results.some((r) => r.id === id));
   if (everySet && !opts.signal?.aborted) await commitBatches(ctx.connectors, batches);
   return finish(results, false, emit);
+}
+
+/** What reconcile would return for a quiet set: no action, no warning. */
+function quietResult(state: SetState): ReconcileResult {
+  const memberCount = state.members.reduce((n, m) => (m.detached ? n : n + 1), 0);
+  return {
+    plan: { setId: state.set.id, actions: [], added: [], warnings: [], memberCount },
+    current: { onprem: new Map(), cloud: new Map() },
+  };
 }
 
 /** A set one side of which cannot be read: its direct members FAILED (recorded), a warning, a result row. */

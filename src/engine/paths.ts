@@ -5,7 +5,8 @@ import type { SideView } from './view.js';
 /**
  * Recompute each member's display path on both sides (relative to the connection root, as `inspect` shows
  * it): direct members ask the connector (they may have moved anywhere, or changed id), indirect ones hang off
- * their parent.
+ * their parent. Only the direct members cost a call; the rest is one synchronous walk that allocates a string
+ * only for a path that changed (a no-change pass over 100,000 members allocates none).
  * Returns the members whose paths changed, so the caller can record them.
  */
 export async function refreshPaths(
@@ -14,30 +15,51 @@ export async function refreshPaths(
   views: Record<Side, SideView>,
 ): Promise<MemberState[]> {
   const changed = new Set<MemberState>();
-  const byKey = new Map(state.members.map((m) => [m.key, m]));
+  const byKey = new Map<string, MemberState>();
+  for (const m of state.members) byKey.set(m.key, m);
   for (const m of relocatedDetached(state, views)) changed.add(m);
+  // Direct members (and orphans, whose parent is not a member) may be anywhere on their side.
+  for (const m of state.members) {
+    const parent = m.parentKey ? byKey.get(m.parentKey) : undefined;
+    if (parent && !m.direct) continue;
+    for (const side of ['onprem', 'cloud'] as const) {
+      const s = m[side];
+      if (!s || parent?.[side]) continue;
+      const before = s.path;
+      s.path = (await connectors[side].pathOf(s.id)) ?? s.path;
+      if (s.path !== before) changed.add(m);
+    }
+  }
   const done = new Set<string>();
-  const visit = async (m: MemberState): Promise<void> => {
+  const visit = (m: MemberState): void => {
     if (done.has(m.key)) return;
     done.add(m.key);
     const parent = m.parentKey ? byKey.get(m.parentKey) : undefined;
-    if (parent) await visit(parent);
+    if (!parent) return;
+    visit(parent);
     for (const side of ['onprem', 'cloud'] as const) {
       const s = m[side];
-      if (!s) continue;
-      const before = s.path;
-      if (parent?.[side]) {
-        s.path = parent[side]!.path ? `${parent[side]!.path}/${s.name}` : s.name;
-      } else if (m.direct || !parent) {
-        // Direct members may have moved anywhere on their side; only the connector knows where.
-        // (Also when its id changed this pass: a local update writes a new inode.)
-        s.path = (await connectors[side].pathOf(s.id)) ?? s.path;
+      const up = parent[side];
+      if (!s || !up) continue;
+      if (!hangsOff(s.path, up.path, s.name)) {
+        s.path = up.path ? `${up.path}/${s.name}` : s.name;
+        changed.add(m);
       }
-      if (s.path !== before) changed.add(m);
     }
   };
-  for (const m of state.members) await visit(m);
+  for (const m of state.members) visit(m);
   return [...changed];
+}
+
+/** `path` is `parent/name` (or `name` below the root), tested without building the string. */
+function hangsOff(path: string, parent: string, name: string): boolean {
+  if (parent === '') return path === name;
+  return (
+    path.length === parent.length + 1 + name.length &&
+    path.charCodeAt(parent.length) === 47 &&
+    path.endsWith(name) &&
+    path.startsWith(parent)
+  );
 }
 
 /**

@@ -65,7 +65,6 @@ export class ReconcileBase {
 
   protected index(m: MemberState): void {
     this.byKey.set(m.key, m);
-    this.childrenOf.set(m.key, []);
     for (const side of ['onprem', 'cloud'] as const) {
       const s = m[side];
       // A detached member is its cloud copy only: the on-prem node it came from left the set (deleted or

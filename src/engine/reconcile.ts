@@ -6,6 +6,7 @@ import { conflictName, decideWinner } from './conflict.js';
 import type { ReconcileInput, ReconcileResult } from './reconcile-base.js';
 import { GoneHandling } from './reconcile-gone.js';
 import { snapshotOf } from './reconcile-base.js';
+import { memberSettled } from './quiet.js';
 
 export { snapshotOf, type ReconcileInput, type ReconcileResult } from './reconcile-base.js';
 
@@ -39,8 +40,10 @@ class Reconciler extends GoneHandling {
     await this.addFresh();
     await this.findTouched();
     for (const m of this.state.members.concat(this.added)) {
-      const list = m.parentKey ? this.childrenOf.get(m.parentKey) : undefined;
+      if (!m.parentKey || !this.byKey.has(m.parentKey)) continue;
+      const list = this.childrenOf.get(m.parentKey);
       if (list) list.push(m);
+      else this.childrenOf.set(m.parentKey, [m]);
     }
     this.markLeaving();
     this.forgetVanishedDetached();
@@ -134,6 +137,11 @@ class Reconciler extends GoneHandling {
   }
 
   private async visitMember(m: MemberState): Promise<void> {
+    if (this.settled(m)) {
+      // Nothing to merge (the common case: 99% of a 1% edit pass); its children may still have changed.
+      for (const child of this.childrenOf.get(m.key) ?? []) await this.visit(child);
+      return;
+    }
     const on = this.presence(m, 'onprem');
     const cl = this.presence(m, 'cloud');
     const bad = this.current.onprem.get(m.key)?.invalidName
@@ -204,6 +212,20 @@ class Reconciler extends GoneHandling {
       await this.merge(m, on.change, cl.change);
     }
     for (const child of this.childrenOf.get(m.key) ?? []) await this.visit(child);
+  }
+
+  /** memberSettled (quiet.ts), and nothing of this pass made it different: not new, not moving sets. */
+  private settled(m: MemberState): boolean {
+    if (this.newKeys.has(m.key) || this.pairedNow.has(m.key)) return false;
+    if (!memberSettled(m, this.input.changes, this.state.set.options.lockOnPrem)) return false;
+    const { outgoing, blocked } = this.input;
+    if (this.synthetic.size === 0 && !outgoing?.size && !blocked?.size) return true;
+    for (const side of ['onprem', 'cloud'] as const) {
+      if (this.synthetic.has(`${side}:${m.key}`)) return false;
+      const slot = `${side}:${m[side]!.id}`;
+      if (outgoing?.has(slot) || blocked?.has(slot)) return false;
+    }
+    return true;
   }
 
   protected planCreate(m: MemberState, from: Side, to: Side): void {

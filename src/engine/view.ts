@@ -135,9 +135,9 @@ export async function buildView(
     const ids: string[] = [];
     for (const n of kids) {
       const rel = parentRel === '' ? n.name : `${parentRel}/${n.name}`;
-      const slotOf = detachedSlots.get(`${parent.id}\u0000${n.name}`);
-      const detached = detachedIds.has(n.id) || slotOf !== undefined;
-      if (detachedIds.has(n.id)) {
+      const slotOf = detachedIds.size > 0 ? detachedSlots.get(`${parent.id}\u0000${n.name}`) : undefined;
+      const detached = slotOf !== undefined || (detachedIds.size > 0 && detachedIds.has(n.id));
+      if (detachedIds.size > 0 && detachedIds.has(n.id)) {
         view.detachedSeen.set(n.id, n);
         view.detachedPresent.add(n.id);
       } else if (slotOf !== undefined) view.detachedPresent.add(slotOf);

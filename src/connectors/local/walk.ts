@@ -16,9 +16,18 @@ const DIR_WORKERS = 4;
  */
 export type ReadDir = (dir: string) => Promise<Array<Dirent | Dirent<Buffer>>>;
 
-/** Default ReadDir: the real file system, names as bytes. */
-export const realReadDir: ReadDir = (dir) =>
-  fs.promises.readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+/**
+ * Default ReadDir: the real file system. Names are read as text (a Buffer per name costs more than the lstat
+ * that follows); only a folder where one decodes with U+FFFD (not UTF-8, or a real U+FFFD) is read again as
+ * bytes, so such a name keeps its bytes.
+ */
+export const realReadDir: ReadDir = async (dir) => {
+  const entries = await fs.promises.readdir(dir, { withFileTypes: true });
+  for (const d of entries)
+    if (d.name.includes('\uFFFD'))
+      return fs.promises.readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+  return entries;
+};
 
 /** A name as text, and whether it is valid UTF-8 (else its bytes are shown as \xNN escapes). */
 export function decodeName(raw: string | Buffer): { name: string; valid: boolean } {
@@ -121,7 +130,7 @@ function statOne(
   out: WalkResult,
   queue: Array<[string, string]>,
 ): void {
-  const abs = path.join(dirAbs, name);
+  const abs = joinName(dirAbs, name);
   let st: fs.BigIntStats;
   try {
     st = fs.lstatSync(abs, { bigint: true });
@@ -151,6 +160,11 @@ function statOne(
   ctx.remember(node.id, abs);
   out.nodes.push(node);
   if (recursive && node.kind === 'folder') queue.push([abs, node.id]);
+}
+
+/** `dir/name` for a name read from `dir` (never '.', '..' or with a separator): path.join without normalising. */
+function joinName(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
 
 /**
