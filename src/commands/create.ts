@@ -4,12 +4,12 @@ import type { ConnectionConfig } from '../config/config.js';
 import type { Side } from '../connectors/types.js';
 import { UsageError } from '../errors.js';
 import { createSyncSet, runPass } from '../engine/index.js';
-import type { PassResult } from '../engine/types.js';
+import type { EngineContext, PassResult } from '../engine/types.js';
 import { toSetRow } from '../engine/views.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../store/schema.js';
 import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
-import { requireConnection, withEngine } from './context.js';
+import { requireConnection, withEngine, withProfileLock, withSetLocks } from './context.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 interface CreateOptions {
@@ -51,8 +51,9 @@ export async function runCreate(g: Globals, given: string[], opts: CreateOptions
   const stats = newPassStats(g.out);
   const onEvent = g.json ? undefined : passEventHandler(g.out, progress, stats);
   try {
-    const { state, pass } = await withEngine(g, onEvent, async (ctx) => {
+    const createAndPush = async (ctx: EngineContext, id: string) => {
       const created = await createSyncSet(ctx, {
+        id,
         paths,
         target,
         mkdir: Boolean(opts.mkdir),
@@ -70,7 +71,15 @@ export async function runCreate(g: Globals, given: string[], opts: CreateOptions
       const result = await runPass(ctx, { setIds: [created.set.id] });
       // Reload: the pass added members (a folder's content) and set times.
       return { state: await ctx.store.load(created.set.id), pass: result };
-    });
+    };
+    const { state, pass } = await withEngine(g, onEvent, (ctx) =>
+      // The set list's lock (no two creates of overlapping sets), and the new set's own, taken before its
+      // state exists so no other pass can start on it before its first pass here.
+      withProfileLock(g, async () => {
+        const id = await ctx.store.newId();
+        return withSetLocks(g, [id], () => createAndPush(ctx, id));
+      }),
+    );
     const row = toSetRow(state);
     if (g.quiet && !g.json && (pass?.exitCode ?? 0) === 0) return 0; // -q: nothing on success
     g.out.result(pass ? { ...row, pass } : row, () => {

@@ -3,7 +3,8 @@ import { runPass } from '../engine/index.js';
 import { idsOfShard, parseShard, type Shard } from '../fleet/shard.js';
 import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
-import { withEngine } from './context.js';
+import type { BusySet } from '../store/lock.js';
+import { withEngine, withSetLocks } from './context.js';
 import { PassDeadline } from './pass-deadline.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
@@ -52,25 +53,40 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
   const onEvent = g.json ? undefined : passEventHandler(g.out, progress, stats);
   try {
     const deadline = new PassDeadline(opts.timeout);
+    const skipped: BusySet[] = [];
     const result = await withEngine(
       g,
       onEvent,
       async (ctx) => {
         let setIds = await resolveSetIds((p) => ctx.store.resolveId(p), prefixes);
-        if (opts.shard) {
-          setIds = idsOfShard(setIds.length > 0 ? setIds : await ctx.store.listIds(), opts.shard);
-          // An empty list means "every set" to the engine: a shard with no sets has nothing to do.
-          if (setIds.length === 0) return { sets: [], exitCode: 0, dryRun: Boolean(opts.dryRun) };
-        }
-        return deadline.run(undefined, (signal) =>
-          runPass(ctx, {
-            setIds,
-            dryRun: Boolean(opts.dryRun),
-            force: Boolean(opts.force),
-            maxDeletePercent: opts.maxDelete,
-            transfers: opts.transfers,
-            signal,
-          }),
+        const named = setIds.length > 0;
+        if (!named) setIds = await ctx.store.listIds();
+        if (opts.shard) setIds = idsOfShard(setIds, opts.shard);
+        // An empty list means "every set" to the engine: no sets (or a shard with none) has nothing to do.
+        if (setIds.length === 0) return { sets: [], exitCode: 0, dryRun: Boolean(opts.dryRun) };
+        // Sets named on the command line must all be taken (else exit 6); of "every set" (or a shard) the
+        // ones another pass holds are skipped with a warning: that pass is syncing them.
+        const onBusy = named
+          ? undefined
+          : (busy: BusySet[]) => {
+              skipped.push(...busy);
+              for (const b of busy) g.out.warn(`set ${b.id} skipped: another pass holds it (${b.holder})`);
+            };
+        return withSetLocks(
+          g,
+          setIds,
+          (held) =>
+            deadline.run(undefined, (signal) =>
+              runPass(ctx, {
+                setIds: held,
+                dryRun: Boolean(opts.dryRun),
+                force: Boolean(opts.force),
+                maxDeletePercent: opts.maxDelete,
+                transfers: opts.transfers,
+                signal,
+              }),
+            ),
+          { onBusy },
         );
       },
       deadline.current,
@@ -78,7 +94,9 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
     progress.stop();
     // -q: a pass that went well prints nothing (errors and failures still do), like rsync -q.
     if (g.json || !g.quiet || result.exitCode !== 0)
-      g.out.result(result, () => renderPassSummary(g.out, result, stats));
+      g.out.result(skipped.length ? { ...result, skipped } : result, () =>
+        renderPassSummary(g.out, result, stats),
+      );
     return result.exitCode;
   } finally {
     progress.stop();

@@ -6,7 +6,7 @@ import { describeAction } from '../engine/views.js';
 import { WatchLoop, watchRoots, type WatchLoopEvent } from '../engine/watch-loop.js';
 import { formatDuration } from '../ui/format.js';
 import { describeExitCode } from '../ui/pass-view.js';
-import { openContext, withProfileLock } from './context.js';
+import { openContext, withSetLocks } from './context.js';
 import { PassDeadline } from './pass-deadline.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 import { numberIn, resolveSetIds } from './sync.js';
@@ -144,10 +144,26 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
     },
     {
       runPass: async (signal) => {
-        const result = await withProfileLock(
+        // Every set of the profile (or the named ones), each locked for this pass; a set another pass
+        // holds is left to it this time (named ones wait for it: the loop retries on exit 6).
+        const ids = setIds ?? (await ctx.store.listIds());
+        const result = await withSetLocks(
           g,
-          () => deadline.run(signal, (s) => runPass(ctx, { setIds, signal: s })),
-          1000,
+          ids,
+          (held) => deadline.run(signal, (s) => runPass(ctx, { setIds: held, signal: s })),
+          {
+            waitMs: 1000,
+            onBusy: setIds
+              ? undefined
+              : (busy) => {
+                  for (const b of busy)
+                    emit(
+                      'warning',
+                      { message: `set ${b.id} skipped: another pass holds it` },
+                      `warning: set ${b.id} skipped: another pass holds it (${b.holder})`,
+                    );
+                },
+          },
         );
         await subs.refresh(setIds); // sets and roots may have changed (created, moved, unsynced)
         return result;

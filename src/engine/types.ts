@@ -40,6 +40,8 @@ export interface CreateSetRequest {
   name?: string;
   options: Partial<SetOptions>;
   excludes: string[];
+  /** The new set's id, when the caller chose it (to hold its lock before the set exists); else a fresh one. */
+  id?: string;
 }
 
 /** `cloudsync sync` / one pass of `watch`. */
