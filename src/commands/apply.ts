@@ -19,6 +19,7 @@ interface ApplyOptions {
   prune?: boolean;
   dryRun?: boolean;
   sync: boolean;
+  takeOver?: boolean;
 }
 
 /** Read `-f <file>` (or `-` for stdin); a missing file is exit 2. */
@@ -115,6 +116,7 @@ export async function runApply(g: Globals, opts: ApplyOptions): Promise<number> 
       try {
         pass = await withEngine(g, onEvent, (ctx) =>
           withProfileLock(g, async () => {
+            if (opts.takeOver) ctx.owner!.takeOver = true;
             // Planned again under the lock: another command may have changed the sets meanwhile.
             steps = planSets(file, await ctx.store.loadAll(), prune);
             // Each set changed is locked (a pass running on it: exit 6); new sets get their ids now, so
@@ -162,6 +164,7 @@ export function registerApply(program: Command, rt: Runtime): void {
     .option('--prune', 'unsync sets that are in state but not in the file (cloud copies are kept)')
     .option('--dry-run', 'print what would change and change nothing')
     .option('--no-sync', 'only record new sets; the first pass runs with `cloudsync sync`')
+    .option('--take-over', 'claim new sets that another installation syncs (see `sync --take-over`)')
     .addHelpText(
       'after',
       `

@@ -6,6 +6,7 @@ import type { EngineContext, EngineEvent } from '../engine/types.js';
 import { engineEventLogger } from '../ui/event-log.js';
 import { UsageError } from '../errors.js';
 import { acquireProfileLock, acquireSetLocks, setsLockedError, type BusySet } from '../store/lock.js';
+import { loadInstallation, OwnerRecords } from '../store/owner-records.js';
 import { StateStore } from '../store/state-store.js';
 import type { Globals } from './runtime.js';
 
@@ -98,8 +99,13 @@ export async function openContext(
           onEvent(e);
         }
       : (toLog ?? onEvent);
+  const owner = {
+    installation: await loadInstallation(home),
+    takeOver: false,
+    records: new OwnerRecords(home, g.profile),
+  };
   return {
-    ctx: { connectors, store: new StateStore(home, g.profile), home, onEvent: events },
+    ctx: { connectors, store: new StateStore(home, g.profile), home, onEvent: events, owner },
     close: async () => {
       await Promise.allSettled(SIDES.map((s) => connectors[s].close()));
     },

@@ -16,6 +16,7 @@ interface CreateOptions {
   target: string;
   mkdir?: boolean;
   sync: boolean;
+  takeOver?: boolean;
   name?: string;
   lockOnprem?: boolean;
   deleteOnCloud: boolean;
@@ -77,6 +78,7 @@ export async function runCreate(g: Globals, given: string[], opts: CreateOptions
       // state exists so no other pass can start on it before its first pass here.
       withProfileLock(g, async () => {
         const id = await ctx.store.newId();
+        if (opts.takeOver) ctx.owner!.takeOver = true;
         return withSetLocks(g, [id], () => createAndPush(ctx, id));
       }),
     );
@@ -104,6 +106,7 @@ export function registerCreate(program: Command, rt: Runtime): void {
     .option('--mkdir', 'create the target folder when it does not exist')
     .option('--no-sync', 'only record the set; the first pass runs with `cloudsync sync`')
     .option('--name <label>', 'a label for the set (default: the folder or first document name)')
+    .option('--take-over', 'claim the set when another installation syncs one of that name there')
     .option('--lock-onprem', 'lock the on-prem copies while they are synced')
     .option('--no-delete-on-cloud', 'keep the cloud copy when a member is deleted on-prem')
     .option('--delete-onprem', 'delete the on-prem node when its cloud copy is deleted')

@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { buildBundle, checkBundleConnections, checkImport, parseBundle } from '../fleet/state-bundle.js';
 import type { StateStore } from '../store/state-store.js';
 import { plural } from '../ui/format.js';
-import { openStore, requireConnection, withProfileLock, withSetLocks } from './context.js';
+import { OwnerRecords } from '../store/owner-records.js';
+import { homeOf, openStore, requireConnection, withProfileLock, withSetLocks } from './context.js';
 import { currentConnections } from './export.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
@@ -58,7 +59,12 @@ export async function runStateImport(
   await withProfileLock(g, () =>
     withSetLocks(g, ids, async () => {
       checkImport(bundle, await store.loadAll(), Boolean(opts.replace));
-      for (const state of bundle.sets) await store.save(state);
+      const owners = new OwnerRecords(homeOf(g), g.profile);
+      for (const state of bundle.sets) {
+        await store.save(state);
+        // A restored set is this installation's now: its next pass claims the marker, whoever wrote it.
+        await owners.put(state.set.id, { pass: 0, takeOver: true });
+      }
       await store.close();
     }),
   );

@@ -15,6 +15,7 @@ interface SyncOptions {
   transfers?: number;
   shard?: Shard;
   timeout?: number;
+  takeOver?: boolean;
 }
 
 /** commander parser for a number within bounds: anything else is a usage error (exit 2) naming the flag's range. */
@@ -58,6 +59,7 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
       g,
       onEvent,
       async (ctx) => {
+        if (opts.takeOver) ctx.owner!.takeOver = true;
         let setIds = await resolveSetIds((p) => ctx.store.resolveId(p), prefixes);
         const named = setIds.length > 0;
         if (!named) setIds = await ctx.store.listIds();
@@ -122,6 +124,7 @@ export function registerSync(program: Command, rt: Runtime): void {
       'only the sets of shard i of n (i from 0): sha256 of the set id, modulo n',
       parseShard,
     )
+    .option('--take-over', 'claim sets another installation (or a copy of this home) syncs; see the README')
     .option(
       '--timeout <s>',
       'stop the pass cleanly after this many seconds (exit 7); what it did is kept',
@@ -130,7 +133,7 @@ export function registerSync(program: Command, rt: Runtime): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 in sync, 3 some members failed, 4 authentication, 5 a safety guard stopped the pass
+Exit codes: 0 in sync, 2 a set is owned by another installation (--take-over), 3 some members failed, 4 authentication, 5 a safety guard stopped the pass
 (nothing changed), 6 another pass is running, 7 a side is unreachable.
 
 Examples:

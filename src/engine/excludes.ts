@@ -1,7 +1,14 @@
 import picomatch from 'picomatch';
 
-/** SPEC §4 default excludes: editor lock files, temp files and OS litter. */
-export const DEFAULT_EXCLUDES = ['~$*', '*.tmp', '.DS_Store', 'Thumbs.db', 'desktop.ini'];
+/** SPEC §4 default excludes: editor lock files, temp files and OS litter; and cloudsync's owner markers. */
+export const DEFAULT_EXCLUDES = [
+  '~$*',
+  '*.tmp',
+  '.DS_Store',
+  'Thumbs.db',
+  'desktop.ini',
+  '.cloudsync-owner.*',
+];
 
 /**
  * Build a matcher over set-relative paths ('Plans/Q3.docx'). A glob without '/' matches the name at any
