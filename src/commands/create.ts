@@ -84,11 +84,20 @@ export async function runCreate(g: Globals, given: string[], opts: CreateOptions
     );
     const row = toSetRow(state);
     if (g.quiet && !g.json && (pass?.exitCode ?? 0) === 0) return 0; // -q: nothing on success
-    g.out.result(pass ? { ...row, pass } : row, () => {
+    // Created over content already in the target: equal files were paired, different ones clash.
+    const clashed = state.members
+      .filter((m) => m.status === 'FAILED' && m.errorCode === 'TARGET_FOLDER_NAME_CLASH')
+      .map((m) => m.onprem?.path ?? m.cloud?.path ?? m.key);
+    g.out.result(pass ? { ...row, pass, clashed } : row, () => {
       const head = `created ${row.kind} set ${row.id} (${row.name}) -> ${row.target || '/'}`;
-      return pass
-        ? `${head}\n${renderPassSummary(g.out, pass, stats)}`
-        : `${head}\nnot synced yet; run \`cloudsync sync ${row.id.slice(0, 8)}\``;
+      if (!pass) return `${head}\nnot synced yet; run \`cloudsync sync ${row.id.slice(0, 8)}\``;
+      const lines = [head, renderPassSummary(g.out, pass, stats)];
+      if (clashed.length > 0)
+        lines.push(
+          `the target already held this set's content: equal files were paired; ${clashed.length} differ and were left as they are (failed): ${clashed.slice(0, 5).join(', ')}${clashed.length > 5 ? ', ...' : ''}`,
+          `to pair them, the set's conflict policy deciding (losers kept): cloudsync sync ${row.id.slice(0, 8)} --resync`,
+        );
+      return lines.join('\n');
     });
     return pass?.exitCode ?? 0;
   } finally {

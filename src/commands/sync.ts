@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { runPass } from '../engine/index.js';
+import { rebuildPairing, type ResyncReport } from '../engine/resync.js';
+import type { EngineContext } from '../engine/types.js';
 import { idsOfShard, parseShard, type Shard } from '../fleet/shard.js';
 import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
@@ -16,6 +18,7 @@ interface SyncOptions {
   shard?: Shard;
   timeout?: number;
   takeOver?: boolean;
+  resync?: boolean;
 }
 
 /** commander parser for a number within bounds: anything else is a usage error (exit 2) naming the flag's range. */
@@ -55,6 +58,7 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
   try {
     const deadline = new PassDeadline(opts.timeout);
     const skipped: BusySet[] = [];
+    const resynced: ResyncReport[] = [];
     const result = await withEngine(
       g,
       onEvent,
@@ -77,8 +81,11 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
         return withSetLocks(
           g,
           setIds,
-          (held) =>
-            deadline.run(undefined, (signal) =>
+          async (held) => {
+            // --resync: the pairing of each set is rebuilt from both sides before its pass (see README).
+            if (opts.resync) resynced.push(...(await resyncSets(ctx, held, Boolean(opts.dryRun))));
+            if (opts.resync && opts.dryRun) return { sets: [], exitCode: 0, dryRun: true };
+            return deadline.run(undefined, (signal) =>
               runPass(ctx, {
                 setIds: held,
                 dryRun: Boolean(opts.dryRun),
@@ -87,7 +94,8 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
                 transfers: opts.transfers,
                 signal,
               }),
-            ),
+            );
+          },
           { onBusy },
         );
       },
@@ -96,13 +104,37 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
     progress.stop();
     // -q: a pass that went well prints nothing (errors and failures still do), like rsync -q.
     if (g.json || !g.quiet || result.exitCode !== 0)
-      g.out.result(skipped.length ? { ...result, skipped } : result, () =>
-        renderPassSummary(g.out, result, stats),
+      g.out.result(
+        {
+          ...result,
+          ...(skipped.length ? { skipped } : {}),
+          ...(opts.resync ? { resync: resynced } : {}),
+        },
+        () =>
+          [
+            ...resynced.map(describeResync),
+            ...(opts.resync && opts.dryRun ? [] : [renderPassSummary(g.out, result, stats)]),
+          ].join('\n'),
       );
     return result.exitCode;
   } finally {
     progress.stop();
   }
+}
+
+/** Rebuild the pairing of each set (saved unless a dry run); what was found, per set. */
+async function resyncSets(ctx: EngineContext, ids: string[], dryRun: boolean): Promise<ResyncReport[]> {
+  const out: ResyncReport[] = [];
+  for (const id of ids) {
+    const { state, report } = await rebuildPairing(await ctx.store.load(id), ctx.connectors);
+    if (!dryRun) await ctx.store.save(state);
+    out.push(report);
+  }
+  return out;
+}
+
+function describeResync(r: ResyncReport): string {
+  return `resync ${r.id}: ${r.paired} paired by path (their content is compared), ${r.onpremOnly} on-prem only and ${r.cloudOnly} cloud only (copied across)`;
 }
 
 /** Register `sync`. */
@@ -123,6 +155,10 @@ export function registerSync(program: Command, rt: Runtime): void {
       '--shard <i/n>',
       'only the sets of shard i of n (i from 0): sha256 of the set id, modulo n',
       parseShard,
+    )
+    .option(
+      '--resync',
+      'rebuild the pairing from both sides (lost state): equal files pair, different ones are conflicts; deletes made meanwhile come back',
     )
     .option('--take-over', 'claim sets another installation (or a copy of this home) syncs; see the README')
     .option(
