@@ -11,10 +11,11 @@ import type { SideView } from './view.js';
 export async function refreshPaths(
   state: SetState,
   connectors: Record<Side, Connector>,
-  _views: Record<Side, SideView>,
+  views: Record<Side, SideView>,
 ): Promise<MemberState[]> {
   const changed = new Set<MemberState>();
   const byKey = new Map(state.members.map((m) => [m.key, m]));
+  for (const m of relocatedDetached(state, views)) changed.add(m);
   const done = new Set<string>();
   const visit = async (m: MemberState): Promise<void> => {
     if (done.has(m.key)) return;
@@ -37,4 +38,31 @@ export async function refreshPaths(
   };
   for (const m of state.members) await visit(m);
   return [...changed];
+}
+
+/**
+ * A detached copy is left alone, but where it is stays known: renamed or moved within the set's folder, its
+ * record follows it (so `inspect` shows it where it is, and it is never taken for a new node).
+ */
+function relocatedDetached(state: SetState, views: Record<Side, SideView>): MemberState[] {
+  const moved: MemberState[] = [];
+  let byId: Map<string, MemberState> | undefined;
+  for (const m of state.members) {
+    if (!m.detached) continue;
+    {
+      const side = 'cloud';
+      const s = m[side];
+      const n = s && views[side].detachedSeen.get(s.id);
+      if (!s || !n || (n.name === s.name && n.parentId === s.parentId)) continue;
+      byId ??= new Map(
+        state.members.filter((x) => !x.detached && x[side]).map((x) => [`${side}:${x[side]!.id}`, x]),
+      );
+      s.name = n.name;
+      s.parentId = n.parentId;
+      const parent = n.parentId === null ? undefined : byId.get(`${side}:${n.parentId}`);
+      if (parent) m.parentKey = parent.key;
+      moved.push(m);
+    }
+  }
+  return moved;
 }

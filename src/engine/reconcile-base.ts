@@ -67,7 +67,9 @@ export class ReconcileBase {
     this.childrenOf.set(m.key, []);
     for (const side of ['onprem', 'cloud'] as const) {
       const s = m[side];
-      if (s) this.keyById[side].set(s.id, m.key);
+      // A detached member is its cloud copy only: the on-prem node it came from left the set (deleted or
+      // moved out) and is a new node should it come back.
+      if (s && !(m.detached && side === 'onprem')) this.keyById[side].set(s.id, m.key);
     }
   }
 
@@ -166,6 +168,37 @@ export class ReconcileBase {
 
   /** Visit a member that moved out of a deleted folder: it is handled like any other member. */
   protected pendingVisits: MemberState[] = [];
+
+  protected readonly visited = new Set<string>();
+
+  /** Plans waiting for a folder to be visited first (a node moved into a folder new this pass). */
+  protected readonly deferred = new Map<string, (() => void)[]>();
+  private readonly deferredOnce = new Set<string>();
+
+  /**
+   * A node whose copy on `to` needs a parent there that has none yet: when the parent it now sits in on
+   * `from` is a member not visited yet (a folder new this pass, visited later), plan it after that folder.
+   * Returns true when deferred.
+   */
+  protected deferToParent(m: MemberState, from: Side, node: RemoteNode | null, plan: () => void): boolean {
+    const pk = node?.parentId ? this.keyById[from].get(node.parentId) : undefined;
+    if (!pk || pk === m.key || this.visited.has(pk) || this.deferredOnce.has(m.key)) return false;
+    this.deferredOnce.add(m.key);
+    const list = this.deferred.get(pk);
+    if (list) list.push(plan);
+    else this.deferred.set(pk, [plan]);
+    return true;
+  }
+
+  /** Run the plans that waited for `key` (or, with no key, every plan still waiting). */
+  protected runDeferred(key?: string): void {
+    for (const k of key === undefined ? [...this.deferred.keys()] : [key]) {
+      const plans = this.deferred.get(k);
+      if (!plans) continue;
+      this.deferred.delete(k);
+      for (const plan of plans) plan();
+    }
+  }
 
   protected visitSync(m: MemberState): void {
     this.pendingVisits.push(m);

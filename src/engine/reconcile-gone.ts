@@ -124,6 +124,8 @@ export abstract class GoneHandling extends FreshPairing {
     const parent = this.parentRefFor(m, from, to, node);
     const path = this.pathOf(m);
     if (!parent) {
+      if (this.deferToParent(m, from, node, () => this.recreate(m, from, to))) return;
+      // Its copy on `to` is gone: the member keeps the one it has, where it is now, and is retried.
       this.push({
         type: 'fail',
         member: m.key,
@@ -131,6 +133,7 @@ export abstract class GoneHandling extends FreshPairing {
         code: 'TARGET_FOLDER_NOT_FOUND',
         details: `no ${to} folder to re-create it in`,
         side: to,
+        clearSide: to,
       });
       return;
     }
@@ -142,9 +145,10 @@ export abstract class GoneHandling extends FreshPairing {
       this.push({ type: 'copy', member: m.key, from, to, parent, name, size: node?.size ?? 0, path });
       if (to === 'onprem') this.maybeLock(m, true);
     }
-    this.warnings.push(
-      `${path}: deleted on ${to} but changed on ${from}; the change wins and it is re-created`,
-    );
+    if (!this.newKeys.has(m.key))
+      this.warnings.push(
+        `${path}: deleted on ${to} but changed on ${from}; the change wins and it is re-created`,
+      );
     for (const c of this.childrenOf.get(m.key) ?? []) {
       if (this.presence(c, to).state === 'present') {
         this.visitSync(c);

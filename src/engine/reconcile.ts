@@ -20,8 +20,6 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
 
 /** The walk over every member, parents first, and the merge of two sides that both still have the node. */
 class Reconciler extends GoneHandling {
-  private readonly visited = new Set<string>();
-
   async run(): Promise<ReconcileResult> {
     const memberCount = this.state.members.filter((m) => !m.detached).length;
     for (const m of this.state.members) this.index(m);
@@ -45,11 +43,16 @@ class Reconciler extends GoneHandling {
       if (list) list.push(m);
     }
     this.markLeaving();
+    this.forgetVanishedDetached();
     const roots = this.state.members
       .concat(this.added)
       .filter((m) => !m.parentKey || !this.byKey.has(m.parentKey));
     for (const m of roots) await this.visit(m);
-    while (this.pendingVisits.length > 0) await this.visit(this.pendingVisits.shift()!);
+    for (;;) {
+      while (this.pendingVisits.length > 0) await this.visit(this.pendingVisits.shift()!);
+      if (this.deferred.size === 0) break;
+      this.runDeferred(); // waiting for a folder never visited: planned now, failing as they would have
+    }
     for (const side of ['onprem', 'cloud'] as const) {
       for (const s of this.input.views[side].skipped)
         this.warnings.push(`${side}: skipped ${s.path} (${s.reason})`);
@@ -64,6 +67,27 @@ class Reconciler extends GoneHandling {
       },
       current: this.current,
     };
+  }
+
+  /**
+   * A detached copy deleted (or moved out) on the cloud leaves nothing to keep apart: its record goes, so a
+   * node later put in its place is new. Judged only where its folder was listed.
+   */
+  private forgetVanishedDetached(): void {
+    if (this.state.set.kind !== 'folder') return;
+    const view = this.input.views.cloud;
+    for (const m of this.state.members) {
+      const s = m.detached ? m.cloud : null;
+      if (!s?.parentId || !view.nodes.has(s.parentId) || view.unreadable.has(s.parentId)) continue;
+      if (view.detachedPresent.has(s.id)) continue;
+      this.visited.add(m.key);
+      this.push({
+        type: 'forget',
+        member: m.key,
+        path: this.pathOf(m),
+        reason: 'its detached cloud copy is gone',
+      });
+    }
   }
 
   /**
@@ -105,6 +129,11 @@ class Reconciler extends GoneHandling {
   protected async visit(m: MemberState): Promise<void> {
     if (m.detached || this.visited.has(m.key)) return;
     this.visited.add(m.key);
+    await this.visitMember(m);
+    this.runDeferred(m.key);
+  }
+
+  private async visitMember(m: MemberState): Promise<void> {
     const on = this.presence(m, 'onprem');
     const cl = this.presence(m, 'cloud');
     const bad = this.current.onprem.get(m.key)?.invalidName
@@ -145,6 +174,8 @@ class Reconciler extends GoneHandling {
     const outgoing = (side: Side) => m[side] && this.input.outgoing?.has(slot(side));
     if (outgoing('onprem') || outgoing('cloud')) {
       this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason: 'moved to another sync set' });
+      // What was below it went along (forgotten here too) or stayed in this set (visited where it is).
+      for (const child of this.childrenOf.get(m.key) ?? []) await this.visit(child);
       return;
     }
     if (on.state !== 'present' && cl.state !== 'present') {
@@ -180,7 +211,17 @@ class Reconciler extends GoneHandling {
     const parent = this.parentRefFor(m, from, to, node);
     const path = this.pathOf(m);
     if (!parent) {
-      // The parent has no copy on `to` and none is coming (it failed, or waits for request-sync).
+      if (this.deferToParent(m, from, node, () => this.planCreate(m, from, to))) return;
+      // The parent has no copy on `to` and none is coming (it failed, or waits for request-sync). The node
+      // is still a member (a new one is recorded, never silently left out) and is retried every pass.
+      this.push({
+        type: 'fail',
+        member: m.key,
+        path,
+        code: 'TARGET_FOLDER_NOT_FOUND',
+        details: `its folder has no ${to} copy (see the folder's own failure)`,
+        side: to,
+      });
       return;
     }
     const parentId = this.parentIdOf(parent, to);

@@ -22,6 +22,10 @@ export interface SideView {
   skipped: SkippedEntry[];
   /** The folder set's root could not be found on this side (although the state knows its id). */
   rootGone: boolean;
+  /** Detached copies found in the listing by id (left out of `nodes`), where they are now. */
+  detachedSeen: Map<string, RemoteNode>;
+  /** Ids of detached copies still there (by id, or replaced by a save-by-rename in their place). */
+  detachedPresent: Set<string>;
 }
 
 /** An empty view, for a side where the set has nothing yet. */
@@ -35,6 +39,8 @@ export function emptyView(side: Side): SideView {
     untracked: new Set(),
     skipped: [],
     rootGone: false,
+    detachedSeen: new Map(),
+    detachedPresent: new Set(),
   };
 }
 
@@ -58,14 +64,15 @@ export async function buildView(
     for (const m of state.members)
       if (m.direct && m[side]?.path) connector.rememberPath(m[side]!.id, m[side]!.path);
   }
-  // Detached copies are left alone, also when replaced by a save-by-rename (same folder and name).
+  // Detached copies (on the cloud) are left alone, also when replaced by a save-by-rename (same folder and
+  // name). The on-prem node a detached member came from left the set: back in it, it is new.
   const detachedIds = new Set<string>();
-  const detachedSlots = new Set<string>();
+  const detachedSlots = new Map<string, string>();
   for (const m of state.members) {
     const s = m[side];
-    if (m.detached && s) {
+    if (m.detached && s && side === 'cloud') {
       detachedIds.add(s.id);
-      if (s.parentId) detachedSlots.add(`${s.parentId}\u0000${s.name}`);
+      if (s.parentId) detachedSlots.set(`${s.parentId}\u0000${s.name}`, s.id);
     }
   }
   if (state.set.kind === 'documents') {
@@ -126,7 +133,12 @@ export async function buildView(
     const ids: string[] = [];
     for (const n of kids) {
       const rel = parentRel === '' ? n.name : `${parentRel}/${n.name}`;
-      const detached = detachedIds.has(n.id) || detachedSlots.has(`${parent.id}\u0000${n.name}`);
+      const slotOf = detachedSlots.get(`${parent.id}\u0000${n.name}`);
+      const detached = detachedIds.has(n.id) || slotOf !== undefined;
+      if (detachedIds.has(n.id)) {
+        view.detachedSeen.set(n.id, n);
+        view.detachedPresent.add(n.id);
+      } else if (slotOf !== undefined) view.detachedPresent.add(slotOf);
       if (detached || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
         view.untracked.add(parent.id);
         continue;

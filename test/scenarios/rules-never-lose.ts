@@ -344,6 +344,169 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 92: a file new below a folder waiting for request-sync is a member (FAILED), then pushed',
+    rule: '§3 delete on-prem off; a new node is always recorded; request-sync re-creates the subtree',
+    ...folderSet,
+    steps: [
+      { on: 'cloud', rm: 'dst/P/sub' },
+      { run: ['sync'], exit: 3 },
+      { on: 'onprem', write: 'src/P/sub/n.txt', content: 'N' },
+      { run: ['sync'], exit: 3 },
+      {
+        expect: {
+          members: {
+            'src/P/sub': 'FAILED DELETED_ON_CLOUD',
+            'src/P/sub/n.txt': 'FAILED TARGET_FOLDER_NOT_FOUND',
+          },
+        },
+      },
+      { run: ['request-sync', '$ID', 'src/P/sub'] },
+      { sync: [] },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/sub/n.txt': 'N',
+          },
+          members: { 'src/P/sub/n.txt': 'SYNCED' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 83: a detached copy renamed on the cloud is shown where it is, and never pulled back',
+    rule: '§3 delete on cloud off: the cloud copy stays, detached, never pulled back; inspect shows where it is',
+    ...folderSet,
+    create: [...folderSet.create, '--no-delete-on-cloud'],
+    steps: [
+      { on: 'onprem', rm: 'src/P/a.txt' },
+      { sync: [] },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/sub/Q.txt'] },
+      { sync: [] },
+      {
+        run: ['inspect', '$ID'],
+        check: (out: CliResult) =>
+          assert.ok(
+            members(out).some((m) => m.status === 'DETACHED' && m.cloudPath?.endsWith('dst/P/sub/Q.txt')),
+            JSON.stringify(members(out)),
+          ),
+      },
+      { sync: [] },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/b.txt': 'B', 'src/P/sub': D, 'src/P/sub/d.txt': 'D' },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/sub/Q.txt': 'A',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 76: a file moved into a new folder while its set was deleted on the other side is re-created there',
+    rule: '§3 a change beats a delete; a node is created after the folder it was moved into',
+    ...folderSet,
+    create: [...folderSet.create, '--delete-onprem'],
+    steps: [
+      { on: 'cloud', rm: 'dst/P' },
+      { on: 'onprem', mkdir: 'src/P/sub/new' },
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/sub/new/a.txt'] },
+      { sync: ['--force'] },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/sub': D, 'src/P/sub/new': D, 'src/P/sub/new/a.txt': 'A' },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/sub': D, 'dst/P/sub/new': D, 'dst/P/sub/new/a.txt': 'A' },
+          members: { 'src/P/sub/new/a.txt': 'SYNCED' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 83: a file that left its set (detached) and came back, and a new file in its old place, are synced',
+    rule: '§3 delete on cloud off: the detached copy is the cloud one; on-prem nodes back in the set are new',
+    ...folderSet,
+    create: [...folderSet.create, '--no-delete-on-cloud'],
+    steps: [
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/a.txt'] },
+      { sync: [] },
+      { on: 'cloud', rm: 'dst/P/a.txt' },
+      { on: 'onprem', mv: ['src/a.txt', 'src/P/sub/a2.txt'] },
+      { on: 'onprem', write: 'src/P/a.txt', content: 'NEW' },
+      { sync: [] },
+      {
+        sync: [],
+        check: (j: SyncJson) => assert.deepEqual(types(j), [], JSON.stringify(j.sets[0]!.actions)),
+      },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'NEW',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/sub/a2.txt': 'A',
+          },
+          members: { 'src/P/a.txt': 'SYNCED', 'src/P/sub/a2.txt': 'SYNCED' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 91: a folder moved into another set takes what is below it along in the same pass',
+    rule: '§3 move between sets; one pass converges',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst'] },
+      { on: 'cloud', mkdir: 'dst/P/s2' },
+      { on: 'cloud', write: 'dst/P/s2/n.txt', content: 'N' },
+      { sync: [] },
+      { on: 'cloud', mv: ['dst/P/s2', 'dst/Q/s2'] },
+      { run: ['sync'] },
+      {
+        run: ['sync', '--json'],
+        check: (out: CliResult) => {
+          const j = out.json<SyncJson>();
+          assert.deepEqual(types(j), [], JSON.stringify(j.sets.map((s) => s.actions)));
+        },
+      },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/s2': D,
+            'src/Q/s2/n.txt': 'N',
+          },
+        },
+      },
+      {
+        run: ['inspect', 'Q'],
+        check: (out: CliResult) =>
+          assert.ok(
+            members(out).some((m) => m.onpremPath === 'src/Q/s2/n.txt' && m.status === 'SYNCED'),
+            JSON.stringify(members(out)),
+          ),
+      },
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,

@@ -37,6 +37,8 @@ function view(side: Side, m: Model): SideView {
     rel: new Map(),
     unreadable: new Set(),
     untracked: new Set(),
+    detachedSeen: new Map(),
+    detachedPresent: new Set(),
     skipped: [],
     rootGone: false,
   };
