@@ -35,7 +35,7 @@ _cloudsync() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --ca-file|--client-id|--conflict|--events|--exclude|--file|--format|--full-crawl-every|--home|--log-file|--max-delete|--name|--network|--oidc-issuer|--profile|--proxy|--pull-interval|--push-interval|--remove-exclude|--retry-after-max|--retry-budget|--shard|--target|--timeout|--transfers|--username|-f) ((i++)) ;;
+      --ca-file|--client-id|--conflict|--events|--exclude|--file|--format|--full-crawl-every|--home|--log-file|--max-delete|--name|--network|--oidc-issuer|--profile|--proxy|--pull-interval|--push-interval|--remove-exclude|--rescan-interval|--retry-after-max|--retry-budget|--shard|--target|--timeout|--transfers|--username|-f) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd="$w"; else pos+=1; fi ;;
     esac
@@ -60,6 +60,7 @@ _cloudsync() {
     --pull-interval) :; return ;;
     --push-interval) :; return ;;
     --remove-exclude) :; return ;;
+    --rescan-interval) :; return ;;
     --retry-after-max) :; return ;;
     --retry-budget) :; return ;;
     --shard) :; return ;;
@@ -136,7 +137,7 @@ _cloudsync() {
       esac
       ;;
     watch)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--push-interval --pull-interval --timeout --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--push-interval --pull-interval --rescan-interval --timeout --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac

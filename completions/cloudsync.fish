@@ -41,7 +41,7 @@ function __cloudsync_arg
             continue
         end
         switch $t
-            case --ca-file --client-id --conflict --events --exclude --file --format --full-crawl-every --home --log-file --max-delete --name --network --oidc-issuer --profile --proxy --pull-interval --push-interval --remove-exclude --retry-after-max --retry-budget --shard --target --timeout --transfers --username -f
+            case --ca-file --client-id --conflict --events --exclude --file --format --full-crawl-every --home --log-file --max-delete --name --network --oidc-issuer --profile --proxy --pull-interval --push-interval --remove-exclude --rescan-interval --retry-after-max --retry-budget --shard --target --timeout --transfers --username -f
                 set skip 1
             case '-*'
             case '*'
@@ -125,6 +125,7 @@ complete -c cloudsync -n '__fish_seen_subcommand_from sync; and __cloudsync_arg 
 complete -c cloudsync -n __fish_use_subcommand -a 'watch' -d 'keep syncing: a pass at start, then on intervals and on file changes, until Ctrl-C'
 complete -c cloudsync -n '__fish_seen_subcommand_from watch' -l push-interval -x -d 'seconds between looks at on-prem changes'
 complete -c cloudsync -n '__fish_seen_subcommand_from watch' -l pull-interval -x -d 'seconds between looks at cloud changes'
+complete -c cloudsync -n '__fish_seen_subcommand_from watch' -l rescan-interval -x -d 'seconds between full rescans of sides that report their changes (a safety net)'
 complete -c cloudsync -n '__fish_seen_subcommand_from watch' -l timeout -x -d 'stop a pass that runs longer than this many seconds (retried later)'
 complete -c cloudsync -n '__fish_seen_subcommand_from watch; and __cloudsync_arg 0 ge' -x -a '(__cloudsync_ids)'
 complete -c cloudsync -n __fish_use_subcommand -a 'apply' -d 'make the profile\'s sets what a sets file (YAML or JSON) declares; idempotent'

@@ -13,18 +13,16 @@ export class PassDeadline {
   /** The signal of the pass running now, for connectors (read at every request). */
   readonly current = (): AbortSignal | undefined => this.controller?.signal;
 
-  /** Run one pass under the deadline; `outer` (watch's stop signal) stops it too. */
+  /** Run one pass under the deadline (or `seconds` for this one); `outer` (watch's stop signal) stops it too. */
   async run<T>(
     outer: AbortSignal | undefined,
     pass: (signal: AbortSignal | undefined) => Promise<T>,
+    seconds = this.seconds,
   ): Promise<T> {
-    if (this.seconds === undefined) return pass(outer);
+    if (seconds === undefined) return pass(outer);
     const controller = new AbortController();
     this.controller = controller;
-    const timer = setTimeout(
-      () => controller.abort(new PassTimeoutError(this.seconds!)),
-      this.seconds * 1000,
-    );
+    const timer = setTimeout(() => controller.abort(new PassTimeoutError(seconds)), seconds * 1000);
     const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
     try {
       const result = await pass(signal);

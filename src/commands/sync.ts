@@ -8,6 +8,7 @@ import { Progress } from '../ui/progress.js';
 import type { BusySet } from '../store/lock.js';
 import { withEngine, withSetLocks } from './context.js';
 import { PassDeadline } from './pass-deadline.js';
+import { syncThroughWatch } from './sync-handoff.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 interface SyncOptions {
@@ -56,6 +57,13 @@ export async function runSync(g: Globals, prefixes: string[], opts: SyncOptions)
   const stats = newPassStats(g.out);
   const onEvent = g.json ? undefined : passEventHandler(g.out, progress, stats);
   try {
+    // --resync and --take-over are this command's own work: never handed to a running watch.
+    const handed = opts.resync || opts.takeOver ? null : await syncThroughWatch(g, prefixes, opts);
+    if (handed !== null) {
+      if (g.json || !g.quiet || handed.exitCode !== 0)
+        g.out.result(handed, () => renderPassSummary(g.out, handed, stats));
+      return handed.exitCode;
+    }
     const deadline = new PassDeadline(opts.timeout);
     const skipped: BusySet[] = [];
     const resynced: ResyncReport[] = [];
@@ -169,8 +177,10 @@ export function registerSync(program: Command, rt: Runtime): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 in sync, 2 a set is owned by another installation (--take-over), 3 some members failed, 4 authentication, 5 a safety guard stopped the pass
-(nothing changed), 6 another pass is running, 7 a side is unreachable.
+Exit codes: 0 in sync, 2 a set is owned by another installation (--take-over), 3 some members failed,
+4 authentication, 5 a safety guard stopped the pass (nothing changed), 6 another pass is running, 7 a side
+is unreachable. While \`watch\` runs for the profile, sync asks it to run the pass and reports that pass's
+result (not with --resync or --take-over).
 
 Examples:
   $ cloudsync sync

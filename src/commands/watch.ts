@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
-import { SIDES, type Side } from '../connectors/types.js';
+import { SIDES, type ChangeHint, type Side } from '../connectors/types.js';
 import { runPass } from '../engine/index.js';
-import type { EngineContext, EngineEvent, PassResult } from '../engine/types.js';
+import type { EngineContext, EngineEvent, EventScope, PassResult } from '../engine/types.js';
 import { describeAction } from '../engine/views.js';
-import { WatchLoop, watchRoots, type WatchLoopEvent } from '../engine/watch-loop.js';
+import { WatchLoop, watchRoots, type PassReason, type WatchLoopEvent } from '../engine/watch-loop.js';
+import { ScopeCollector } from '../engine/watch-scope.js';
+import { ResidentStateStore } from '../store/resident-store.js';
+import { serveWatchRequests, type WatchRequest } from '../store/watch-socket.js';
 import { formatDuration } from '../ui/format.js';
 import { describeExitCode } from '../ui/pass-view.js';
-import { openContext, withSetLocks } from './context.js';
+import { homeOf, openContext, withSetLocks } from './context.js';
 import { PassDeadline } from './pass-deadline.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 import { numberIn, resolveSetIds } from './sync.js';
@@ -14,8 +17,12 @@ import { numberIn, resolveSetIds } from './sync.js';
 interface WatchOptions {
   pushInterval: number;
   pullInterval: number;
+  rescanInterval: number;
   timeout?: number;
 }
+
+/** Passes that read every side whole; the others read only what events named on a side that names them. */
+const FULL: ReadonlySet<PassReason> = new Set(['start', 'rescan', 'retry', 'request']);
 
 /** Per-set counts of a pass, as the `pass-end` event carries them. */
 function setCounts(result: PassResult): object[] {
@@ -31,6 +38,14 @@ function setCounts(result: PassResult): object[] {
   }));
 }
 
+/** The start line's account of when passes run. */
+function describeCadence(opts: WatchOptions, onprem: boolean, cloud: boolean): string {
+  const rescan = `full rescan every ${formatDuration(opts.rescanInterval)}`;
+  if (onprem && cloud) return `on change events, ${rescan}`;
+  if (onprem) return `on change events, pull every ${opts.pullInterval} s, ${rescan}`;
+  return `push every ${opts.pushInterval} s, pull every ${opts.pullInterval} s${cloud ? ', plus change events' : ''}`;
+}
+
 /** Renders watch events: NDJSON lines with --json, short human lines otherwise. */
 function eventWriter(g: Globals): (event: string, data: Record<string, unknown>, human?: string) => void {
   return (event, data, human) => {
@@ -40,22 +55,50 @@ function eventWriter(g: Globals): (event: string, data: Record<string, unknown>,
   };
 }
 
-/** Keeps one connector watch per folder to watch, re-subscribing when the sets change. */
+/**
+ * Keeps one connector watch per folder to watch, re-subscribing when the sets change, and collects per side
+ * the folders the events name. A side with a change feed (repository events) is scoped by its feed in the
+ * pass itself; a side whose watch names folders (a local folder) is scoped by what is collected here.
+ */
 class Subscriptions {
   private active = new Map<string, () => void>();
+  readonly scopes: Record<Side, ScopeCollector> = {
+    onprem: new ScopeCollector(),
+    cloud: new ScopeCollector(),
+  };
   constructor(
     private readonly ctx: EngineContext,
     private readonly onChange: () => void,
     private readonly warn: (m: string) => void,
   ) {}
 
+  /** True when `side` reports its changes, through a watch or a change feed. */
+  reports(side: Side): boolean {
+    const c = this.ctx.connectors[side];
+    return c.capabilities.events && c.watch !== undefined;
+  }
+
+  /** What each side's events named since the last pass: a scope only for sides whose watch names folders. */
+  take(): Partial<Record<Side, EventScope>> {
+    const out: Partial<Record<Side, EventScope>> = {};
+    for (const side of SIDES) {
+      const scope = this.scopes[side].take();
+      if (scope && this.reports(side) && !this.ctx.connectors[side].changes) out[side] = scope;
+    }
+    return out;
+  }
+
+  /** A full read starts: everything collected so far is covered by it. */
+  resetScopes(): void {
+    for (const side of SIDES) this.scopes[side].reset();
+  }
+
   /**
    * True when on-prem reports its changes, so it needs no polling on the push interval. (A cloud side with
    * events does not make on-prem polling unnecessary: an Alfresco on-prem without events is still polled.)
    */
   get onpremReports(): boolean {
-    const c = this.ctx.connectors.onprem;
-    return c.capabilities.events && c.watch !== undefined;
+    return this.reports('onprem');
   }
 
   /** True when some side reports changes (the start line says so). */
@@ -63,8 +106,12 @@ class Subscriptions {
     return SIDES.some((s) => this.ctx.connectors[s].capabilities.events && this.ctx.connectors[s].watch);
   }
 
-  /** Watch exactly the roots of the given sets on every side that can. */
-  async refresh(setIds: string[] | undefined): Promise<void> {
+  /**
+   * Watch exactly the roots of the given sets on every side that can. A root watched anew after the full
+   * read that covered it makes its side read whole once more (what changed in between was not heard).
+   */
+  async refresh(setIds: string[] | undefined): Promise<boolean> {
+    let added = false;
     const all = await this.ctx.store.loadAll();
     const states = setIds ? all.filter((s) => setIds.includes(s.set.id)) : all;
     const wanted = new Set<string>();
@@ -82,11 +129,18 @@ class Subscriptions {
       if (this.active.has(key)) continue;
       const [side, id] = key.split('\0') as [Side, string];
       try {
-        this.active.set(key, await this.ctx.connectors[side].watch!(id, () => this.onChange()));
+        const stop = await this.ctx.connectors[side].watch!(id, (_path, hint?: ChangeHint) => {
+          this.scopes[side].add(hint);
+          this.onChange();
+        });
+        this.active.set(key, stop);
       } catch (err) {
         this.warn(`cannot watch ${side} folder ${id}: ${(err as Error).message}; relying on intervals`);
       }
+      this.scopes[side].markWhole();
+      added = true;
     }
+    return added;
   }
 
   /** Stop every watch. */
@@ -128,6 +182,8 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
     deadline.current,
   );
   const { ctx } = opened;
+  const store = new ResidentStateStore(ctx.store.home, ctx.store.profile);
+  ctx.store = store; // state stays in memory between passes: a pass after one event parses nothing
   g.rt.exitWhenDone = true; // fs watchers and sockets must not keep a stopped watch alive
   const setIds = prefixes.length ? await resolveSetIds((p) => ctx.store.resolveId(p), prefixes) : undefined;
   let loop: WatchLoop | null = null;
@@ -136,46 +192,95 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
     () => loop?.notifyChange(),
     (m) => emit('warning', { message: m }, `warning: ${m}`),
   );
+  // CPU and wall time of each pass, for the pass-end event (what one event costs).
+  let began = { at: 0, cpu: process.cpuUsage() };
+  let scoped = false;
+  /** One pass holding the profile lock, on the state held in memory; `prepare` runs inside the lock first. */
+  // Each pass locks the sets it runs (the named ones, else every set); a set another pass holds is left to
+  // it this time with a warning (a named one is exit 6: the loop retries).
+  const lockedPass = async (
+    signal: AbortSignal,
+    pass: (s: AbortSignal | undefined, held: string[]) => Promise<PassResult>,
+    opts2: { dryRun?: boolean; timeoutS?: number } = {},
+  ): Promise<PassResult> =>
+    withSetLocks(
+      g,
+      setIds ?? (await ctx.store.listIds()),
+      async (held) => {
+        if (opts2.dryRun) store.forget(); // a dry run must not leave its plan in the state held
+        try {
+          const result = await deadline.run(signal, (s) => pass(s, held), opts2.timeoutS ?? opts.timeout);
+          if (opts2.dryRun || signal.aborted) store.forget();
+          else await store.settle();
+          return result;
+        } catch (err) {
+          store.forget(); // memory may hold what the files do not: read them again next time
+          throw err;
+        }
+      },
+      {
+        waitMs: 1000,
+        onBusy: setIds
+          ? undefined
+          : (busy) => {
+              for (const b of busy)
+                emit(
+                  'warning',
+                  { message: `set ${b.id} skipped: another pass holds it` },
+                  `warning: set ${b.id} skipped: another pass holds it (${b.holder})`,
+                );
+            },
+      },
+    );
   loop = new WatchLoop(
     {
       pushIntervalMs: opts.pushInterval * 1000,
       pullIntervalMs: opts.pullInterval * 1000,
+      rescanIntervalMs: opts.rescanInterval * 1000,
       hasEvents: subs.onpremReports,
+      cloudEvents: subs.reports('cloud'),
     },
     {
-      runPass: async (signal) => {
-        // Every set of the profile (or the named ones), each locked for this pass; a set another pass
-        // holds is left to it this time (named ones wait for it: the loop retries on exit 6).
-        const ids = setIds ?? (await ctx.store.listIds());
-        const result = await withSetLocks(
-          g,
-          ids,
-          (held) => deadline.run(signal, (s) => runPass(ctx, { setIds: held, signal: s })),
-          {
-            waitMs: 1000,
-            onBusy: setIds
-              ? undefined
-              : (busy) => {
-                  for (const b of busy)
-                    emit(
-                      'warning',
-                      { message: `set ${b.id} skipped: another pass holds it` },
-                      `warning: set ${b.id} skipped: another pass holds it (${b.holder})`,
-                    );
-                },
-          },
-        );
-        await subs.refresh(setIds); // sets and roots may have changed (created, moved, unsynced)
-        return result;
+      runPass: async (signal, reason) => {
+        const full = FULL.has(reason);
+        try {
+          const result = await lockedPass(signal, async (s, held) => {
+            // Before a full read: watch first, so nothing between the read and the watch goes unheard.
+            if (full) {
+              await subs.refresh(setIds);
+              subs.resetScopes();
+            }
+            const eventScopes = full ? undefined : subs.take();
+            scoped = eventScopes !== undefined && Object.keys(eventScopes).length > 0;
+            return runPass(ctx, { setIds: held, signal: s, eventScopes });
+          });
+          // Sets and roots may have changed (created, moved, unsynced): a new root is read whole next time.
+          if (await subs.refresh(setIds)) loop?.notifyChange();
+          return result;
+        } catch (err) {
+          for (const side of SIDES) subs.scopes[side].markWhole();
+          throw err;
+        }
       },
       onEvent: (e: WatchLoopEvent) => {
-        if (e.event === 'pass-start') emit('pass-start', { reason: e.reason });
-        else if (e.event === 'pass-end') {
+        if (e.event === 'pass-start') {
+          began = { at: performance.now(), cpu: process.cpuUsage() };
+          scoped = false;
+          emit('pass-start', { reason: e.reason });
+        } else if (e.event === 'pass-end') {
           const r = e.result;
           const moved = r.sets.reduce((n, s) => n + s.pushed + s.pulled + s.deleted + s.moved, 0);
+          const cpu = process.cpuUsage(began.cpu);
           emit(
             'pass-end',
-            { exitCode: r.exitCode, sets: setCounts(r) },
+            {
+              exitCode: r.exitCode,
+              reason: e.reason,
+              scoped,
+              durationMs: Math.round(performance.now() - began.at),
+              cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+              sets: setCounts(r),
+            },
             moved || r.exitCode ? `pass: ${moved} changes, ${describeExitCode(r.exitCode)}` : undefined,
           );
         } else if (e.event === 'error')
@@ -188,6 +293,30 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
       },
     },
   );
+  // `sync` while this watch runs: it asks us for the pass instead of waiting for the lock (exit 6).
+  const server = await serveWatchRequests(homeOf(g), g.profile, async (req: WatchRequest) => {
+    const ids: string[] = [];
+    for (const id of req.setIds) ids.push(await store.resolveId(id));
+    const result = await loop!.request((signal) =>
+      lockedPass(
+        signal,
+        (s, held) =>
+          runPass(ctx, {
+            setIds: ids.length > 0 ? ids : held,
+            dryRun: req.dryRun,
+            force: req.force,
+            maxDeletePercent: req.maxDeletePercent,
+            transfers: req.transfers,
+            signal: s,
+          }),
+        { dryRun: req.dryRun, timeoutS: req.timeoutS },
+      ),
+    );
+    return { result: result as unknown as { exitCode: number } };
+  }).catch((err: unknown) => {
+    emit('warning', { message: `sync cannot hand its passes to this watch: ${(err as Error).message}` });
+    return null;
+  });
   const offSignal = g.rt.onSignal((sig) => {
     emit('stopping', { signal: sig }, `${sig}: finishing the current action, then stopping`);
     loop?.stop();
@@ -199,9 +328,11 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
       sets: setIds ?? 'all',
       pushInterval: opts.pushInterval,
       pullInterval: opts.pullInterval,
+      rescanInterval: opts.rescanInterval,
       events: subs.possible,
+      handOff: server !== null,
     },
-    `watching ${setIds ? setIds.length : 'all'} set(s): push every ${opts.pushInterval} s, pull every ${opts.pullInterval} s${subs.possible ? ', plus change events' : ''}; Ctrl-C to stop`,
+    `watching ${setIds ? setIds.length : 'all'} set(s): ${describeCadence(opts, subs.onpremReports, subs.reports('cloud'))}; Ctrl-C to stop`,
   );
   try {
     await loop.run();
@@ -212,6 +343,7 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
     throw err;
   } finally {
     offSignal();
+    await server?.close();
     subs.close();
     await opened.close();
   }
@@ -226,6 +358,12 @@ export function registerWatch(program: Command, rt: Runtime): void {
     .option('--push-interval <s>', 'seconds between looks at on-prem changes', numberIn(1, 86_400, false), 15)
     .option('--pull-interval <s>', 'seconds between looks at cloud changes', numberIn(1, 86_400, false), 60)
     .option(
+      '--rescan-interval <s>',
+      'seconds between full rescans of sides that report their changes (a safety net)',
+      numberIn(1, 604_800, false),
+      3600,
+    )
+    .option(
       '--timeout <s>',
       'stop a pass that runs longer than this many seconds (retried later)',
       numberIn(0.1, 604_800, false),
@@ -233,9 +371,13 @@ export function registerWatch(program: Command, rt: Runtime): void {
     .addHelpText(
       'after',
       `
-A side that cannot be reached is retried with backoff (up to 5 min); failed authentication stops
-with exit 4. SIGINT/SIGTERM let the current action finish, save, and exit 0. With --json, one JSON
-event per line: start, pass-start, action, guard, pass-end, warning, error, stopping, stop.
+A side that reports its changes (a local folder; Alfresco with \`login --events\`) is not polled:
+a pass after its events reads only the folders they name, with the state kept in memory, and a
+full rescan runs every --rescan-interval as a safety net. \`sync\` while watch runs hands its
+pass to the watch. A side that cannot be reached is retried with backoff (up to 5 min); failed
+authentication stops with exit 4. SIGINT/SIGTERM let the current action finish, save, and exit 0.
+With --json, one JSON event per line: start, pass-start, action, guard, pass-end, warning, error,
+stopping, stop.
 A safety guard stops only its set: watch reports it (event guard) and keeps serving the others.
 
 Examples:

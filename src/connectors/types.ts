@@ -129,8 +129,18 @@ export interface ChangeFeed {
   commit(batch: ChangeBatch): Promise<void>;
 }
 
-/** Callback for `watch`: something under the folder changed (paths are advisory). */
-export type ChangeListener = (path: string) => void;
+/**
+ * Where a change happened, by identity (a path may be stale by the time a pass runs): the folder whose
+ * children changed, and a folder whose whole subtree must be read again (one created, moved in, or a
+ * watcher that failed). Without a hint the listener only knows "something changed" and the side is read whole.
+ */
+export interface ChangeHint {
+  parentId: string;
+  treeId?: string;
+}
+
+/** Callback for `watch`: something under the folder changed (paths are advisory, the hint is exact). */
+export type ChangeListener = (path: string, hint?: ChangeHint) => void;
 
 /**
  * A repository reached by one connection. Small required core plus optional capabilities.

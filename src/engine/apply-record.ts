@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { otherSide, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
@@ -9,6 +10,9 @@ import type { MemberState, SetState } from '../store/schema.js';
 import type { Action, SetPlan } from './plan.js';
 import { snapshotOf } from './reconcile.js';
 import type { EngineEvent } from './types.js';
+
+/** Suffix of a backup still being written. */
+export const PARTIAL = '.cloudsync-partial';
 
 /**
  * Content writes between two flush barriers (one syncfs each): bounds what a power cut can make the next
@@ -89,14 +93,19 @@ export class ApplyRecorder {
     try {
       const content = await this.deps.connectors[loser].readContent(this.idOf(m, loser));
       let fd: number;
+      // Written under a partial name and renamed once whole: a pass killed meanwhile leaves a
+      // `*.cloudsync-partial` (the loser is still intact on its side; the rerun keeps it again), never a torn
+      // backup under the real name.
+      const partial = `${file}${PARTIAL}`;
       try {
         ensurePrivateDir(this.deps.home, ...segments.slice(0, -1));
-        fd = createPrivateFile(file, node?.mode ?? 0o600);
+        fd = createPrivateFile(partial, node?.mode ?? 0o600);
       } catch (err) {
         content.destroy();
         throw err;
       }
       await pipeline(content, createWriteStream('', { fd }));
+      await rename(partial, file);
     } catch (err) {
       throw new NodeError(
         'UNKNOWN',

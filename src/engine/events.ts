@@ -1,6 +1,7 @@
 // Repository events in a pass: which sets may list only the changed folders, and when the batch is acked.
 import { SIDES, type ChangeBatch, type Connector, type Side } from '../connectors/types.js';
 import type { SetState } from '../store/schema.js';
+import type { EventScope } from './types.js';
 
 /** Each side's batch of changes for this pass; undefined for a side without events. */
 export type PassBatches = Partial<Record<Side, ChangeBatch>>;
@@ -64,4 +65,38 @@ export async function commitBatches(
     const batch = batches[side];
     if (batch) await connectors[side].changes!.commit(batch);
   }
+}
+
+/**
+ * The ids a set may limit its listing of `side` to from the side's own change events (`watch`), or undefined
+ * for a full read: without a scope, and while a member is failed or pending. A folder named with its subtree
+ * brings every folder the state records below it, so each is listed again; a folder new to the state is
+ * listed whole anyway (view-incremental.ts).
+ */
+export function eventScope(
+  state: SetState,
+  side: Side,
+  scope: EventScope | undefined,
+): ReadonlySet<string> | undefined {
+  if (!scope) return undefined;
+  if (state.members.some((m) => m.status !== 'SYNCED' || m.requested)) return undefined;
+  if (scope.trees.size === 0) return scope.folders;
+  const touched = new Set([...scope.folders, ...scope.trees]);
+  const below = new Map<string, string[]>();
+  for (const m of state.members) {
+    const s = m[side];
+    if (m.kind !== 'folder' || !s?.parentId) continue;
+    let kids = below.get(s.parentId);
+    if (!kids) below.set(s.parentId, (kids = []));
+    kids.push(s.id);
+  }
+  const stack = [...scope.trees];
+  while (stack.length > 0) {
+    for (const id of below.get(stack.pop()!) ?? []) {
+      if (touched.has(id)) continue;
+      touched.add(id);
+      stack.push(id);
+    }
+  }
+  return touched;
 }

@@ -11,7 +11,7 @@ import type { EngineContext, PassOptions, PassResult, SetResult } from './types.
 import type { SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
-import { advanceCursors, commitBatches, incrementalScope, takeBatches } from './events.js';
+import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
 import { crossSetRules } from './cross-set.js';
 import { checkOwner, needsStamp, OWNER_CODES, stampOwner, type OwnerVerdict } from './ownership.js';
 
@@ -41,6 +41,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   emit({ event: 'pass-start', sets: ids });
   const states: SetState[] = [];
   for (const id of ids) states.push(await ctx.store.load(id));
+  const inPass = new Set(ids);
+  const outside: SetState[] = [];
+  for (const id of allIds) if (!inPass.has(id)) outside.push(await ctx.store.load(id));
+  const foreign = directMembersBySide(states.concat(outside));
   const work: SetWork[] = [];
   const unreadable: SetResult[] = [];
   const owned = new Map<string, OwnedVerdict>();
@@ -60,9 +64,12 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     const byKey = new Map(state.members.map((m) => [m.key, m]));
     const changes = {} as Record<Side, SideChanges>;
     const scopes: SetWork['scopes'] = {};
-    for (const side of SIDES) scopes[side] = incrementalScope(state, side, batches[side], now());
+    for (const side of SIDES)
+      scopes[side] =
+        incrementalScope(state, side, batches[side], now()) ??
+        eventScope(state, side, opts.eventScopes?.[side]);
     // Both sides are read at once: the I/O of one overlaps the other's.
-    const views = await readSetViews(state, SIDES, ctx.connectors, scopes);
+    const views = await readSetViews(state, SIDES, ctx.connectors, scopes, foreign);
     if ('code' in views) {
       unreadable.push(await failUnreadableSet(ctx, state, views, now(), Boolean(opts.dryRun)));
       continue;
@@ -80,10 +87,6 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     }
     work.push({ state, scopes, views, changes });
   }
-  const inPass = new Set(ids);
-  const others = allIds.filter((id) => !inPass.has(id));
-  const outside: SetState[] = [];
-  for (const id of others) outside.push(await ctx.store.load(id));
   const rules = crossSetRules(work, outside);
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
   const sizeOf = (side: Side, id: string) =>
@@ -284,4 +287,14 @@ function summarize(
     actions: plan.actions,
     warnings: plan.warnings,
   };
+}
+
+/** Every set's direct members (folder roots, documents) by node id on each side, to the set's id. */
+function directMembersBySide(states: SetState[]): Record<Side, Map<string, string>> {
+  const out: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
+  for (const s of states)
+    for (const m of s.members)
+      if (m.direct && !m.detached)
+        for (const side of SIDES) if (m[side]) out[side].set(m[side]!.id, s.set.id);
+  return out;
 }

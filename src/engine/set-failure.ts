@@ -24,9 +24,10 @@ export async function readSetViews(
   sides: readonly Side[],
   connectors: Record<Side, Connector>,
   scopes: Partial<Record<Side, ReadonlySet<string>>> = {},
+  foreign?: Record<Side, ReadonlyMap<string, string>>,
 ): Promise<Record<Side, SideView> | SetReadFailure> {
   const settled = await Promise.allSettled(
-    sides.map((side) => buildView(state, side, connectors[side], scopes[side])),
+    sides.map((side) => buildView(state, side, connectors[side], scopes[side], foreign?.[side])),
   );
   const views = {} as Record<Side, SideView>;
   for (const [i, r] of settled.entries()) {

@@ -60,6 +60,17 @@ export interface PassOptions {
   transfers?: number;
   /** Stops the pass after the action in flight; state stays consistent. */
   signal?: AbortSignal;
+  /**
+   * Per side, what the side's own change events named since the last pass (`watch`): only those folders
+   * are read on that side, the rest is taken as recorded. Undefined for a side: read it whole.
+   */
+  eventScopes?: Partial<Record<Side, EventScope>>;
+}
+
+/** Folders change events named, by id: those whose children changed, and those to read with their subtree. */
+export interface EventScope {
+  folders: ReadonlySet<string>;
+  trees: ReadonlySet<string>;
 }
 
 /** The result of a pass for one set (SPEC §6 `sync`). */

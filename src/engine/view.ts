@@ -52,12 +52,14 @@ export function rootMember(state: SetState) {
 /**
  * Read one side of a set through its connector: fetch the direct members, list a folder set's tree. With
  * `touched` (repository events, see events.ts) only the nodes and folders it names are read from the server.
+ * `foreign`: the direct members of every set by node id (to its set id); another set's are left out.
  */
 export async function buildView(
   state: SetState,
   side: Side,
   connector: Connector,
   touched?: ReadonlySet<string>,
+  foreign?: ReadonlyMap<string, string>,
 ): Promise<SideView> {
   const view = emptyView(side);
   if (connector.rememberPath) {
@@ -139,7 +141,9 @@ export async function buildView(
         view.detachedSeen.set(n.id, n);
         view.detachedPresent.add(n.id);
       } else if (slotOf !== undefined) view.detachedPresent.add(slotOf);
-      if (detached || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
+      // Another set's folder or document (moved in here) is that set's, with all below it (sets never overlap).
+      const foreignNode = foreign !== undefined && (foreign.get(n.id) ?? state.set.id) !== state.set.id;
+      if (detached || foreignNode || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
         view.untracked.add(parent.id);
         continue;
       }

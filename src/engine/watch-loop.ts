@@ -1,5 +1,5 @@
 import type { Side } from '../connectors/types.js';
-import { CloudsyncError, ExitCode, isUnreachable } from '../errors.js';
+import { CloudsyncError, ExitCode, LockedError, isUnreachable } from '../errors.js';
 import type { SetState } from '../store/schema.js';
 import type { PassResult } from './types.js';
 
@@ -9,34 +9,53 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
+/** Why a pass runs. `change` and `interval` may read only what events named; the others read everything. */
+export type PassReason = 'start' | 'interval' | 'change' | 'retry' | 'rescan' | 'request';
+
 /** What the loop reports besides the engine's own events. */
 export type WatchLoopEvent =
-  | { event: 'pass-start'; reason: 'start' | 'interval' | 'change' | 'retry' }
-  | { event: 'pass-end'; result: PassResult }
+  | { event: 'pass-start'; reason: PassReason }
+  | { event: 'pass-end'; reason: PassReason; result: PassResult }
   | { event: 'error'; code: string; message: string; retryInMs: number }
   | { event: 'warning'; message: string };
 
 /** Cadence of `watch`. */
 export interface WatchLoopOptions {
-  /** How soon on-prem changes go out when no side can report change events. */
+  /** How soon on-prem changes go out when on-prem cannot report change events. */
   pushIntervalMs: number;
-  /** How often the loop looks for cloud changes (a full pass). */
+  /** How often the loop looks for cloud changes when the cloud cannot report change events. */
   pullIntervalMs: number;
   /** Quiet time after the last change event before a pass (editors write in bursts). */
   debounceMs?: number;
   /** First retry delay after an unreachable side; doubles up to `maxBackoffMs`. */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
-  /** Some side reports change events, so on-prem changes need no polling on the push interval. */
+  /** On-prem reports change events, so on-prem changes need no polling on the push interval. */
   hasEvents: boolean;
+  /** The cloud reports change events too: no interval pass at all, only the safety-net rescan. */
+  cloudEvents?: boolean;
+  /** A full pass this long after the last one, in case an event was missed (default one hour). */
+  rescanIntervalMs?: number;
 }
 
 /** What the loop needs from the outside world. */
 export interface WatchLoopDeps {
-  /** One full pass (with lock and state handling); should stop early when `signal` aborts. */
-  runPass(signal: AbortSignal): Promise<PassResult>;
+  /** One pass (with lock and state handling); should stop early when `signal` aborts. */
+  runPass(signal: AbortSignal, reason: PassReason): Promise<PassResult>;
   onEvent(e: WatchLoopEvent): void;
   timers?: Timers;
+}
+
+/** A pass asked for from outside (`sync` while `watch` runs): run in turn, its result handed back. */
+interface Request {
+  run(signal: AbortSignal): Promise<PassResult>;
+  resolve(r: PassResult): void;
+  reject(err: unknown): void;
+}
+
+/** What a request waiting when the watch stops is answered: exit 6, as if the lock were held. */
+function stopping(): LockedError {
+  return new LockedError('the running watch stopped before it ran the pass', 'run `cloudsync sync` again');
 }
 
 const realTimers: Timers = {
@@ -45,19 +64,23 @@ const realTimers: Timers = {
 };
 
 /**
- * The scheduler behind `watch`: a pass at start, then one per interval, one shortly after change events,
- * and retries with exponential backoff while a side is unreachable. Idle means one pending timer and no
- * work. Fatal errors (authentication, configuration) end the loop by rejecting `run()`.
+ * The scheduler behind `watch`: a pass at start, one shortly after change events, one per interval for a
+ * side that cannot report its changes, a full rescan as a safety net (hourly by default), passes asked for
+ * by `sync`, and retries with exponential backoff while a side is unreachable. Idle means at most two
+ * pending timers and no work. Fatal errors (authentication, configuration) end the loop by rejecting `run()`.
  */
 export class WatchLoop {
   private readonly timers: Timers;
   private readonly abort = new AbortController();
   private timer: unknown = null;
   private debounce: unknown = null;
+  private rescanTimer: unknown = null;
+  private rescanDue = false;
   private running = false;
   private changedDuringPass = false;
   private backoffMs = 0;
   private stopped = false;
+  private readonly requests: Request[] = [];
   private settle: { resolve: () => void; reject: (err: unknown) => void } | null = null;
 
   constructor(
@@ -90,12 +113,23 @@ export class WatchLoop {
     }, this.opts.debounceMs ?? 300);
   }
 
+  /** Run `run` as a pass of this loop, once the pass in flight (if any) is done; resolves with its result. */
+  request(run: (signal: AbortSignal) => Promise<PassResult>): Promise<PassResult> {
+    if (this.stopped) return Promise.reject(stopping());
+    return new Promise((resolve, reject) => {
+      this.requests.push({ run, resolve, reject });
+      if (!this.running) void this.pass('request');
+    });
+  }
+
   /** Stop: no new pass starts; the one in flight is asked to stop after its current action. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     this.clearTimers();
+    this.clearRescan();
     this.abort.abort();
+    for (const r of this.requests.splice(0)) r.reject(stopping());
     if (!this.running) this.settle?.resolve();
   }
 
@@ -105,21 +139,40 @@ export class WatchLoop {
     this.timer = this.debounce = null;
   }
 
-  private schedule(ms: number, reason: 'interval' | 'retry' | 'change'): void {
+  private clearRescan(): void {
+    if (this.rescanTimer !== null) this.timers.clearTimeout(this.rescanTimer);
+    this.rescanTimer = null;
+  }
+
+  /** Restart the safety-net clock: the next full rescan is one rescan interval after this full pass. */
+  private armRescan(): void {
+    this.clearRescan();
+    this.rescanDue = false;
+    if (this.stopped) return;
+    this.rescanTimer = this.timers.setTimeout(() => {
+      this.rescanTimer = null;
+      if (this.running) this.rescanDue = true;
+      else void this.pass('rescan');
+    }, this.opts.rescanIntervalMs ?? 3_600_000);
+  }
+
+  private schedule(ms: number | null, reason: 'interval' | 'retry' | 'change'): void {
     if (this.stopped) return;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    if (ms === null) return;
     this.timer = this.timers.setTimeout(() => {
       this.timer = null;
       void this.pass(reason);
     }, ms);
   }
 
-  private nextIntervalMs(): number {
+  private nextIntervalMs(): number | null {
     // Without change events the push interval is how often on-prem is looked at; with them, changes
-    // arrive as events and only the pull interval keeps the cloud side fresh.
-    return this.opts.hasEvents
-      ? this.opts.pullIntervalMs
-      : Math.min(this.opts.pushIntervalMs, this.opts.pullIntervalMs);
+    // arrive as events and only the pull interval keeps a cloud without events fresh; when both sides report
+    // their changes nothing is polled (the rescan stays as a safety net).
+    if (!this.opts.hasEvents) return Math.min(this.opts.pushIntervalMs, this.opts.pullIntervalMs);
+    return this.opts.cloudEvents ? null : this.opts.pullIntervalMs;
   }
 
   private retryLater(code: string, message: string): void {
@@ -130,16 +183,21 @@ export class WatchLoop {
     this.schedule(this.backoffMs, 'retry');
   }
 
-  private async pass(reason: 'start' | 'interval' | 'change' | 'retry'): Promise<void> {
+  private async pass(wanted: PassReason): Promise<void> {
     if (this.stopped || this.running) return;
+    const request = this.requests.shift();
+    const reason: PassReason = request ? 'request' : this.rescanDue ? 'rescan' : wanted;
     this.clearTimers();
     this.running = true;
     this.changedDuringPass = false;
     this.deps.onEvent({ event: 'pass-start', reason });
     let fatal: unknown = null;
     try {
-      const result = await this.deps.runPass(this.abort.signal);
-      this.deps.onEvent({ event: 'pass-end', result });
+      const result = await (request
+        ? request.run(this.abort.signal)
+        : this.deps.runPass(this.abort.signal, reason));
+      request?.resolve(result);
+      this.deps.onEvent({ event: 'pass-end', reason, result });
       if (result.exitCode === ExitCode.unreachable)
         this.retryLater('COMMUNICATIONS_ERROR', 'a side could not be reached');
       else if (result.exitCode === ExitCode.auth)
@@ -151,23 +209,31 @@ export class WatchLoop {
         );
       else {
         this.backoffMs = 0;
-        this.schedule(
-          this.changedDuringPass ? (this.opts.debounceMs ?? 300) : this.nextIntervalMs(),
-          this.changedDuringPass ? 'change' : 'interval',
-        );
+        if (reason === 'start' || reason === 'rescan' || reason === 'retry') this.armRescan();
+        if (this.changedDuringPass) this.schedule(this.opts.debounceMs ?? 300, 'change');
+        else this.schedule(this.nextIntervalMs(), 'interval');
       }
     } catch (err) {
+      request?.reject(err);
       if (this.stopped) {
         // Stopping: whatever cut the pass short (the abort itself) is expected; state is consistent.
       } else if (isUnreachable(err)) this.retryLater(err.code, err.message);
-      else if (
+      else if (request) {
+        // A requested pass answers its asker with its error; the loop carries on as it was.
+        if (this.backoffMs > 0) this.schedule(this.backoffMs, 'retry');
+        else
+          this.schedule(
+            this.changedDuringPass ? (this.opts.debounceMs ?? 300) : this.nextIntervalMs(),
+            'change',
+          );
+      } else if (
         err instanceof CloudsyncError &&
         (err.exitCode === ExitCode.locked || err.exitCode === ExitCode.safety)
       ) {
         // Another pass holds the lock, or a guard stopped the whole pass (a vanished root): keep serving,
-        // look again at the next interval (a restart loop would not make it better).
+        // look again later with a full pass (a restart loop would not make it better).
         this.deps.onEvent({ event: 'warning', message: `${err.message}; trying again later` });
-        this.schedule(this.nextIntervalMs(), 'interval');
+        this.schedule(this.nextIntervalMs() ?? this.opts.pullIntervalMs, 'retry');
       } else fatal = err;
     } finally {
       this.running = false;
@@ -175,8 +241,11 @@ export class WatchLoop {
     if (fatal !== null) {
       this.stopped = true;
       this.clearTimers();
+      this.clearRescan();
+      for (const r of this.requests.splice(0)) r.reject(fatal);
       this.settle?.reject(fatal);
     } else if (this.stopped) this.settle?.resolve();
+    else if (this.requests.length > 0 || this.rescanDue) void this.pass('change');
   }
 }
 

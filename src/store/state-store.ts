@@ -188,6 +188,11 @@ export class StateStore {
     return newSetId(await this.listIds());
   }
 
+  /** Resolves once every save and append queued so far has reached the files. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#queues.values()].map((p) => p.catch(() => undefined)));
+  }
+
   /** fsync and close every journal (end of a command). */
   async close(): Promise<void> {
     await Promise.all([...this.#queues.values()].map((p) => p.catch(() => undefined)));

@@ -21,6 +21,12 @@ export interface WatchResult {
   idleCpuPct: number;
   /** Passes that ran during the idle window (pass-start events). */
   idlePasses: number;
+  /** Per onprem edit: passes that ran for it (from the write until 1.5 s after its bytes arrived). */
+  passesPerEdit: number[];
+  /** Per onprem edit: CPU ms of those passes, as their pass-end events report (process.cpuUsage). */
+  passCpuMsPerEdit: number[];
+  /** Per onprem edit: whole-process CPU ms over the same window (/proc ticks, 10 ms resolution). */
+  processCpuMsPerEdit: number[];
   peakRssKb: number | null;
   startupPassMs: number | null;
 }
@@ -78,6 +84,9 @@ export async function measureWatch(
     idleCpuSec: NaN,
     idleCpuPct: NaN,
     idlePasses: 0,
+    passesPerEdit: [],
+    passCpuMsPerEdit: [],
+    processCpuMsPerEdit: [],
     peakRssKb: null,
     startupPassMs: null,
   };
@@ -88,7 +97,7 @@ export async function measureWatch(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const events: Array<{ event?: string; t: number }> = [];
+  const events: Array<{ event?: string; t: number; cpuMs?: number }> = [];
   let stderr = '';
   let buf = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -99,8 +108,8 @@ export async function measureWatch(
       buf = buf.slice(i + 1);
       if (!line.trim()) continue;
       try {
-        const e = JSON.parse(line) as { event?: string };
-        events.push({ event: e.event, t: performance.now() });
+        const e = JSON.parse(line) as { event?: string; cpuMs?: number };
+        events.push({ event: e.event, t: performance.now(), cpuMs: e.cpuMs });
       } catch {
         events.push({ event: `unparsable: ${line.slice(0, 200)}`, t: performance.now() });
       }
@@ -126,10 +135,19 @@ export async function measureWatch(
     for (let i = 0; i < sampleRel.length; i++) {
       const rel = sampleRel[i]!;
       const want = bytesFor(0xabc000 + i, 2048 + i);
+      const before = events.length;
+      const ticks0 = await cpuTicks(pid);
       await fsp.writeFile(path.join(dirs.aTree, rel), want);
       const lat = await waitFor(() => hasBytes(path.join(dirs.bTree, rel), want), 30_000, 10);
       res.latenciesMs.push(lat ?? Infinity);
       await sleep(1500);
+      await waitFor(() => count('pass-start') <= count('pass-end'), 60_000, 20);
+      const window = events.slice(before);
+      res.passesPerEdit.push(window.filter((e) => e.event === 'pass-start').length);
+      res.passCpuMsPerEdit.push(
+        window.filter((e) => e.event === 'pass-end').reduce((n, e) => n + (e.cpuMs ?? NaN), 0),
+      );
+      res.processCpuMsPerEdit.push(((await cpuTicks(pid)) - ticks0) * 10);
     }
     // cloud → onprem edits (the cloud side is a local folder here, watched the same way or pulled on interval).
     {

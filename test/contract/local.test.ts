@@ -217,10 +217,15 @@ describe('local connector specifics', () => {
     }
   });
 
-  it('reports changes through watch, but not its own temp files', async () => {
+  it("reports others' changes through watch, but neither its own writes nor its temp files", async () => {
     const seen: string[] = [];
     const stop = await c.watch(await rootId(), (p) => seen.push(p));
-    await c.createFile(await rootId(), 'w.txt', streamOf('w'), { size: 1 });
+    const mine = await c.createFile(await rootId(), 'w.txt', streamOf('w'), { size: 1 });
+    await c.updateContent(mine.id, streamOf('ww'), { size: 2 });
+    await c.createFolder(await rootId(), 'made');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(seen.length, 0, `our own writes are no news: ${JSON.stringify(seen)}`);
+    fs.writeFileSync(path.join(dir, 'w.txt'), 'theirs');
     await new Promise((r) => setTimeout(r, 300));
     stop();
     assert.ok(seen.includes('w.txt'), `saw ${JSON.stringify(seen)}`);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BIN, runCli, tempDir } from '../support/cli.js';
 
@@ -79,6 +80,132 @@ describe('e2e: watch', function () {
     assert.equal(end.exitCode, 0);
     assert.ok(Array.isArray(end.sets));
     assert.equal(await readFile(path.join(cloud, 'Shared/Projects/b.txt'), 'utf8'), 'two');
+  });
+
+  /** Two local folders with a synced set Projects → Shared, and a running `watch --json` over them. */
+  async function startWatching(extra: string[] = []) {
+    const home = await tempDir();
+    const onprem = await tempDir('cloudsync-onprem-');
+    const cloud = await tempDir('cloudsync-cloud-');
+    await mkdir(path.join(onprem, 'Projects/sub'), { recursive: true });
+    await writeFile(path.join(onprem, 'Projects/a.txt'), 'one');
+    await writeFile(path.join(onprem, 'Projects/sub/b.txt'), 'two');
+    await mkdir(path.join(cloud, 'Shared'));
+    for (const args of [
+      ['login', 'onprem', onprem],
+      ['login', 'cloud', cloud],
+      ['create', 'Projects', '--target', 'Shared'],
+    ]) {
+      const r = await runCli(args, { home });
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    }
+    const child = spawn(process.execPath, [BIN, 'watch', '--json', ...extra], {
+      env: { ...process.env, CLOUDSYNC_HOME: home, CI: '1' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const events = (): WatchEvent[] =>
+      out
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as WatchEvent);
+    const ends = () => events().filter((e) => e.event === 'pass-end');
+    const starts = () => events().filter((e) => e.event === 'pass-start');
+    await waitFor(() => ends().length >= 1, 20_000, `the first pass (stderr: ${err})`);
+    await new Promise((r) => setTimeout(r, 300)); // the watchers are up before the first pass reads
+    const stop = async () => {
+      child.kill('SIGINT');
+      assert.equal(await exited, 0, err);
+    };
+    return { home, onprem, cloud, events, ends, starts, stop, stderr: () => err };
+  }
+
+  const hasText = (file: string, text: string) => {
+    try {
+      return readFileSync(file, 'utf8') === text;
+    } catch {
+      return false;
+    }
+  };
+
+  it('an edit reaches the other side with exactly one pass, scoped, and no echo pass', async () => {
+    const w = await startWatching();
+    try {
+      assert.equal(w.events()[0]!.pushInterval, 15);
+      await writeFile(path.join(w.onprem, 'Projects/sub/b.txt'), 'edited');
+      const target = path.join(w.cloud, 'Shared/Projects/sub/b.txt');
+      await waitFor(() => hasText(target, 'edited'), 10_000, 'the edit');
+      // Our own write on the cloud side is not an event: no second pass follows.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepEqual(
+        w.starts().map((e) => e.reason),
+        ['start', 'change'],
+        `passes: ${JSON.stringify(w.starts())}`,
+      );
+      const change = w.ends()[1]!;
+      assert.equal(change.scoped, true);
+      assert.equal((change.sets as { pushed: number }[])[0]!.pushed, 1);
+      assert.equal(typeof change.cpuMs, 'number');
+      // And back: an edit in the cloud is pulled by one pass as well.
+      await writeFile(path.join(w.cloud, 'Shared/Projects/a.txt'), 'from the cloud');
+      const back = path.join(w.onprem, 'Projects/a.txt');
+      await waitFor(() => hasText(back, 'from the cloud'), 10_000, 'pull');
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepEqual(
+        w.starts().map((e) => e.reason),
+        ['start', 'change', 'change'],
+      );
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('a folder copied in arrives with its whole subtree, in one pass', async () => {
+    const w = await startWatching();
+    try {
+      const src = await tempDir('cloudsync-src-');
+      await mkdir(path.join(src, 'tree/one/two'), { recursive: true });
+      await writeFile(path.join(src, 'tree/top.txt'), 'top');
+      await writeFile(path.join(src, 'tree/one/two/deep.txt'), 'deep');
+      // A rename from outside the watched folder: one event in Projects names the folder, nothing below it.
+      await rename(path.join(src, 'tree'), path.join(w.onprem, 'Projects/tree'));
+      const deep = path.join(w.cloud, 'Shared/Projects/tree/one/two/deep.txt');
+      await waitFor(() => hasText(deep, 'deep'), 10_000, 'the subtree');
+      assert.equal(await readFile(path.join(w.cloud, 'Shared/Projects/tree/top.txt'), 'utf8'), 'top');
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepEqual(
+        w.starts().map((e) => e.reason),
+        ['start', 'change'],
+      );
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('sync while watch runs returns the pass the watch ran for it, exit 0', async () => {
+    const w = await startWatching();
+    try {
+      const r = await runCli(['sync', '--json'], { home: w.home });
+      assert.equal(r.code, 0, r.stderr);
+      const result = JSON.parse(r.stdout) as { exitCode: number; sets: { id: string }[] };
+      assert.equal(result.exitCode, 0);
+      assert.equal(result.sets.length, 1);
+      await waitFor(() => w.ends().some((e) => e.reason === 'request'), 5000, 'the requested pass');
+      const human = await runCli(['sync'], { home: w.home });
+      assert.equal(human.code, 0, human.stderr);
+      assert.match(human.stderr, /the watch running for this profile ran the pass/);
+      const unknown = await runCli(['sync', 'nosuchset', '--json'], { home: w.home });
+      assert.equal(unknown.code, 2);
+    } finally {
+      await w.stop();
+    }
+    // Once the watch is gone, sync runs its own pass again.
+    const alone = await runCli(['sync', '--json'], { home: w.home });
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.doesNotMatch(alone.stderr, /watch running/);
   });
 
   it('bad intervals are exit 2', async () => {

@@ -507,6 +507,36 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 70: a file moved into another set’s folder nested inside its own set’s folder changes set',
+    rule: '§3 sets never overlap; move between sets',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst'] },
+      { on: 'onprem', mv: ['src/P', 'src/Q/P2'] },
+      { run: ['sync'] },
+      { on: 'onprem', mv: ['src/Q/q.txt', 'src/Q/P2/q.txt'] },
+      { run: ['sync'] },
+      {
+        run: ['sync', '--json'],
+        check: (out: CliResult) => {
+          const j = out.json<SyncJson>();
+          assert.deepEqual(types(j), [], JSON.stringify(j.sets.map((s) => s.actions)));
+        },
+      },
+      { expect: { cloud: { dst: D, 'dst/P2': D, 'dst/P2/a.txt': 'A', 'dst/P2/q.txt': 'Q', 'dst/Q': D } } },
+      {
+        run: ['inspect', 'P'],
+        check: (out: CliResult) =>
+          assert.ok(
+            members(out).some((m) => m.onpremPath === 'src/Q/P2/q.txt' && m.status === 'SYNCED'),
+            JSON.stringify(members(out)),
+          ),
+      },
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { PassResult } from '../../src/engine/types.js';
-import { WatchLoop, type Timers, type WatchLoopEvent } from '../../src/engine/watch-loop.js';
+import { WatchLoop, type PassReason, type Timers, type WatchLoopEvent } from '../../src/engine/watch-loop.js';
 import { AuthError, LockedError, UnreachableError } from '../../src/errors.js';
 
 /** Timers driven by hand: `advance(ms)` fires what falls due, in order. */
@@ -40,23 +40,28 @@ class FakeClock implements Timers {
 const flush = () => new Promise((r) => setImmediate(r));
 const ok: PassResult = { sets: [], exitCode: 0, dryRun: false };
 
-function harness(passes: (() => Promise<PassResult>)[], hasEvents = false) {
+const HOUR = 3_600_000;
+
+function harness(passes: (() => Promise<PassResult>)[], hasEvents = false, cloudEvents = false) {
   const clock = new FakeClock();
   const events: WatchLoopEvent[] = [];
   let calls = 0;
   const signals: AbortSignal[] = [];
+  const reasons: PassReason[] = [];
   const loop = new WatchLoop(
     {
       pushIntervalMs: 15_000,
       pullIntervalMs: 60_000,
       hasEvents,
+      cloudEvents,
       debounceMs: 300,
       baseBackoffMs: 5_000,
       maxBackoffMs: 300_000,
     },
     {
-      runPass: (signal) => {
+      runPass: (signal, reason) => {
         signals.push(signal);
+        reasons.push(reason);
         const f = passes[Math.min(calls, passes.length - 1)]!;
         calls++;
         return f();
@@ -65,7 +70,7 @@ function harness(passes: (() => Promise<PassResult>)[], hasEvents = false) {
       timers: clock,
     },
   );
-  return { clock, events, loop, signals, calls: () => calls };
+  return { clock, events, loop, signals, reasons, calls: () => calls };
 }
 
 describe('watch loop', () => {
@@ -74,7 +79,7 @@ describe('watch loop', () => {
     const done = h.loop.run();
     await flush();
     assert.equal(h.calls(), 1);
-    assert.deepEqual(h.clock.delays(), [15_000]);
+    assert.deepEqual(h.clock.delays(), [15_000, HOUR]);
     await h.clock.advance(15_000);
     assert.equal(h.calls(), 2);
     h.loop.stop();
@@ -86,7 +91,7 @@ describe('watch loop', () => {
     const h = harness([async () => ok], true);
     const done = h.loop.run();
     await flush();
-    assert.deepEqual(h.clock.delays(), [60_000], 'one timer while idle: no polling');
+    assert.deepEqual(h.clock.delays(), [60_000, HOUR], 'the pull interval and the rescan: no push polling');
     h.loop.notifyChange();
     await h.clock.advance(200);
     h.loop.notifyChange(); // a burst restarts the quiet time
@@ -114,7 +119,7 @@ describe('watch loop', () => {
       await h.clock.advance(h.clock.delays()[0]!);
     }
     assert.deepEqual(delays, [5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
-    assert.deepEqual(h.clock.delays(), [15_000], 'back to the interval once the side answers');
+    assert.deepEqual(h.clock.delays(), [15_000, HOUR], 'back to the interval once the side answers');
     assert.ok(h.events.some((e) => e.event === 'error' && e.code === 'COMMUNICATIONS_ERROR'));
     h.loop.stop();
     await done;
@@ -160,9 +165,77 @@ describe('watch loop', () => {
     h.loop.notifyChange();
     finish();
     await flush();
-    assert.deepEqual(h.clock.delays(), [300]);
+    assert.deepEqual(h.clock.delays(), [300, HOUR]);
     await h.clock.advance(300);
     assert.equal(h.calls(), 2);
+    h.loop.stop();
+    await done;
+  });
+
+  it('with every side reporting events, idles with only the hourly rescan, which catches what events missed', async () => {
+    const h = harness([async () => ok], true, true);
+    const done = h.loop.run();
+    await flush();
+    assert.deepEqual(h.clock.delays(), [HOUR], 'no interval pass: one timer, the safety net');
+    await h.clock.advance(HOUR - 1);
+    assert.equal(h.calls(), 1, 'nothing polls in between');
+    await h.clock.advance(1);
+    assert.deepEqual(h.reasons, ['start', 'rescan']);
+    assert.deepEqual(h.clock.delays(), [HOUR], 'the next rescan is an hour after this one');
+    // A change pass does not move the safety net.
+    h.loop.notifyChange();
+    await h.clock.advance(300);
+    assert.deepEqual(h.reasons, ['start', 'rescan', 'change']);
+    assert.deepEqual(h.clock.delays(), [HOUR - 300]);
+    h.loop.stop();
+    await done;
+    assert.equal(h.clock.count, 0);
+  });
+
+  it('a rescan falling due during a pass runs right after it', async () => {
+    let finish!: () => void;
+    const h = harness(
+      [async () => ok, () => new Promise<PassResult>((r) => (finish = () => r(ok))), async () => ok],
+      true,
+      true,
+    );
+    const done = h.loop.run();
+    await flush();
+    h.loop.notifyChange();
+    await h.clock.advance(HOUR - 100); // the change pass starts at 300 ms and is still running at the hour
+    await h.clock.advance(200);
+    assert.deepEqual(h.reasons, ['start', 'change']);
+    finish();
+    await flush();
+    await flush();
+    assert.deepEqual(h.reasons, ['start', 'change', 'rescan']);
+    h.loop.stop();
+    await done;
+  });
+
+  it('a requested pass runs after the pass in flight and gets its own result', async () => {
+    let finish!: () => void;
+    const h = harness([() => new Promise<PassResult>((r) => (finish = () => r(ok)))], true, true);
+    const done = h.loop.run();
+    await flush();
+    const mine: PassResult = { sets: [], exitCode: 3, dryRun: false };
+    let ran = 0;
+    const answer = h.loop.request(async () => {
+      ran++;
+      return mine;
+    });
+    await flush();
+    assert.equal(ran, 0, 'waits for the start pass');
+    finish();
+    assert.equal(await answer, mine);
+    assert.equal(ran, 1);
+    assert.ok(h.events.some((e) => e.event === 'pass-start' && e.reason === 'request'));
+    // A request that fails answers with its error and the loop goes on.
+    await assert.rejects(
+      h.loop.request(() => Promise.reject(new LockedError('held'))),
+      (err: LockedError) => err.exitCode === 6,
+    );
+    assert.deepEqual(h.clock.delays(), [HOUR]);
     h.loop.stop();
     await done;
   });

@@ -30,6 +30,7 @@ import { TempNames } from './temp-files.js';
 import { realReadDir, walkFolder, type ReadDir } from './walk.js';
 import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
+import { FewPaths, OwnWrites } from './own-writes.js';
 import { assertNoLinkOnTheWay, assertRootReadable } from './root-guard.js';
 import { removeWriteBits, restoreWriteBits } from './write-bits.js';
 
@@ -74,6 +75,10 @@ export class LocalConnector implements Connector {
   readonly #readDir: ReadDir;
   readonly #index = new NodeIndex();
   readonly #watchers = new Set<() => void>();
+  /** Paths written since the last flush, while they are few enough to fsync one by one. */
+  readonly #unflushed = new FewPaths();
+  /** What this process wrote lately, so its watchers do not report our own writes as changes. */
+  readonly #own = new OwnWrites();
   readonly #ownHome: string | undefined;
 
   constructor(rootDir: string, opts: LocalConnectorOptions = {}) {
@@ -176,12 +181,14 @@ export class LocalConnector implements Connector {
 
   async createFolder(parentId: string, name: string): Promise<RemoteNode> {
     const abs = await this.#childPath(parentId, name);
-    try {
-      await fs.promises.mkdir(abs);
-    } catch (err) {
-      throw toWriteError(err, `cannot create folder ${toSpecPath(this.#root, abs)}`);
-    }
-    return this.#indexedNode(abs);
+    return this.#writing([abs], async () => {
+      try {
+        await fs.promises.mkdir(abs);
+      } catch (err) {
+        throw toWriteError(err, `cannot create folder ${toSpecPath(this.#root, abs)}`);
+      }
+      return this.#indexedNode(abs);
+    });
   }
 
   async createFile(
@@ -192,21 +199,27 @@ export class LocalConnector implements Connector {
   ): Promise<RemoteNode> {
     const abs = await this.#childPath(parentId, name);
     const what = `cannot create ${toSpecPath(this.#root, abs)}`;
-    let tmp: string | undefined;
-    try {
-      tmp = await writeTempFile(path.dirname(abs), this.#temps, content, { mtimeMs: opts.mtimeMs });
-      await placeNoReplace(tmp, abs);
-      tmp = undefined;
-    } catch (err) {
-      throw toWriteError(err, what);
-    } finally {
-      if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-    }
-    return this.#indexedNode(abs);
+    return this.#writing([abs], async () => {
+      let tmp: string | undefined;
+      try {
+        tmp = await writeTempFile(path.dirname(abs), this.#temps, content, { mtimeMs: opts.mtimeMs });
+        await placeNoReplace(tmp, abs);
+        tmp = undefined;
+      } catch (err) {
+        throw toWriteError(err, what);
+      } finally {
+        if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+      }
+      return this.#indexedNode(abs);
+    });
   }
 
   async updateContent(id: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
     const abs = await this.#mustLocate(id);
+    return this.#writing([abs], () => this.#replaceContent(id, abs, content, opts));
+  }
+
+  async #replaceContent(id: string, abs: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
     const what = `cannot update ${toSpecPath(this.#root, abs)}`;
     let tmp: string | undefined;
     try {
@@ -233,6 +246,10 @@ export class LocalConnector implements Connector {
     if (from === this.#root) throw new NodeError('INVALID_NAME', 'cannot move the root folder');
     const to = await this.#childPath(newParentId, newName);
     if (to === from) return this.#indexedNode(from);
+    return this.#writing([from, to], async () => this.#moveTo(from, to, id));
+  }
+
+  async #moveTo(from: string, to: string, id: string): Promise<RemoteNode> {
     const what = `cannot move ${toSpecPath(this.#root, from)} to ${toSpecPath(this.#root, to)}`;
     try {
       // Check, then rename. Not link + unlink: a kill between those two would leave one file under two
@@ -258,6 +275,10 @@ export class LocalConnector implements Connector {
     if (abs === null) return; // already gone: deleting is idempotent
     if (abs === this.#root)
       throw new NodeError('TARGET_NODE_ACCESS_DENIED', 'refusing to delete the root folder');
+    return this.#writing([abs], async () => this.#deleteAt(abs, id));
+  }
+
+  async #deleteAt(abs: string, id: string): Promise<void> {
     const what = `cannot delete ${toSpecPath(this.#root, abs)}`;
     try {
       // A file or an empty folder, never a tree (SPEC §3 folder deletes): rmdir fails on anything left inside,
@@ -278,24 +299,30 @@ export class LocalConnector implements Connector {
   /** Remove every write bit. True when the owner could write before, i.e. this call made the lock. */
   async lock(id: string): Promise<boolean> {
     const abs = await this.#mustLocate(id);
-    return removeWriteBits(abs).catch((err: unknown) => {
-      throw toWriteError(err, `cannot lock ${toSpecPath(this.#root, abs)}`);
-    });
+    return this.#writing([abs], () =>
+      removeWriteBits(abs).catch((err: unknown) => {
+        throw toWriteError(err, `cannot lock ${toSpecPath(this.#root, abs)}`);
+      }),
+    );
   }
 
   /** Give back the write bits the umask allows (at least the owner's). */
   async unlock(id: string): Promise<void> {
     const abs = await this.#mustLocate(id);
-    await restoreWriteBits(abs).catch((err: unknown) => {
-      throw toWriteError(err, `cannot unlock ${toSpecPath(this.#root, abs)}`);
-    });
+    await this.#writing([abs], () =>
+      restoreWriteBits(abs).catch((err: unknown) => {
+        throw toWriteError(err, `cannot unlock ${toSpecPath(this.#root, abs)}`);
+      }),
+    );
   }
 
   async watch(folderId: string, onChange: ChangeListener): Promise<() => void> {
     const abs = await this.#mustLocate(folderId);
-    const stop = startWatch(abs, this.#root, this.#temps, onChange);
+    this.#own.active = true;
+    const stop = startWatch(abs, this.#root, this.#temps, this.#own, onChange);
     const stopOnce = (): void => {
       if (this.#watchers.delete(stopOnce)) stop();
+      this.#own.active = this.#watchers.size > 0;
     };
     this.#watchers.add(stopOnce);
     return stopOnce;
@@ -311,6 +338,19 @@ export class LocalConnector implements Connector {
   }
 
   // ---- internals ----
+
+  /** Run one write to `paths`, remembered as ours so our watchers do not take it for a new change. */
+  async #writing<T>(paths: string[], fn: () => Promise<T>): Promise<T> {
+    for (const p of paths) {
+      this.#own.begin(p);
+      this.#unflushed.note(p);
+    }
+    try {
+      return await fn();
+    } finally {
+      for (const p of paths) this.#own.end(p);
+    }
+  }
 
   async #assertRoot(): Promise<void> {
     await assertRootReadable(this.#root, this.#readDir);
@@ -375,6 +415,8 @@ export class LocalConnector implements Connector {
    * since the last one. A failing flush is an error: the engine then records nothing it cannot vouch for.
    */
   async flush(): Promise<void> {
+    // A few writes (a pass after one edit): fsync each path and its folder; spawning a process costs far more.
+    if (this.#unflushed.fsyncEach()) return;
     await new Promise<void>((resolve, reject) =>
       execFile('sync', ['-f', this.#root], (err) =>
         err ? reject(new Error(`cannot flush ${this.#root} to disk: ${err.message}`)) : resolve(),
