@@ -92,7 +92,7 @@ describe('e2e: sync --shard i/n (local ↔ local)', function () {
 async function filesBelow(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
+    if (!e.isFile() || e.name.startsWith('.cloudsync-owner.')) continue; // owner markers are not content
     const abs = path.join(e.parentPath, e.name);
     out.set(path.relative(dir, abs), await readFile(abs, 'utf8'));
   }
