@@ -102,7 +102,7 @@ _cloudsync() {
       if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       ;;
     create)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--target --mkdir --no-sync --name --lock-onprem --no-delete-on-cloud --delete-onprem --no-subfolders --conflict --exclude --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--target --mkdir --no-sync --name --take-over --lock-onprem --no-delete-on-cloud --delete-onprem --no-subfolders --conflict --exclude --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         *) mapfile -t COMPREPLY < <(_cloudsync_paths onprem "$cur"); [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] && compopt -o nospace 2>/dev/null ;;
       esac
@@ -131,7 +131,7 @@ _cloudsync() {
       esac
       ;;
     sync)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --shard --timeout --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--dry-run --force --max-delete --transfers --shard --resync --take-over --timeout --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       case $pos in
         *) COMPREPLY=($(compgen -W "$(_cloudsync_ids)" -- "$cur")) ;;
       esac
@@ -143,7 +143,7 @@ _cloudsync() {
       esac
       ;;
     apply)
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--file -f --prune --dry-run --no-sync --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--file -f --prune --dry-run --no-sync --take-over --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi
       ;;
     export)
       if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--format --version -V --home --profile --json --quiet -q --verbose -v --no-color --yes -y --log-file --no-log-file --no-pager --help -h" -- "$cur")); return; fi

@@ -49,7 +49,7 @@ export class SafetyError extends CloudsyncError {
   }
 }
 
-/** Another pass holds the profile lock: exit 6. */
+/** Another command holds a lock (a set's, or the profile's set list): exit 6. */
 export class LockedError extends CloudsyncError {
   constructor(message: string, hint?: string) {
     super(message, ExitCode.locked, 'LOCKED', hint);

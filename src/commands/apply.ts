@@ -8,7 +8,8 @@ import { planConnections, planSets, type ConnectionStep, type SetStep } from '..
 import { parseSetsFile, type SetsFile } from '../fleet/sets-file.js';
 import { passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
-import { openStore, withEngine } from './context.js';
+import { newSetId } from '../store/state-store.js';
+import { openStore, withEngine, withProfileLock, withSetLocks } from './context.js';
 import { currentConnections } from './export.js';
 import { loginSide } from './login.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
@@ -18,6 +19,7 @@ interface ApplyOptions {
   prune?: boolean;
   dryRun?: boolean;
   sync: boolean;
+  takeOver?: boolean;
 }
 
 /** Read `-f <file>` (or `-` for stdin); a missing file is exit 2. */
@@ -36,8 +38,11 @@ async function readSetsFile(g: Globals, name: string): Promise<SetsFile> {
   return parseSetsFile(text, name, path.dirname(path.resolve(name)));
 }
 
-/** Run the plan's steps on the sets (under the profile lock); returns the ids of the sets created. */
-async function applySteps(ctx: EngineContext, steps: SetStep[]): Promise<string[]> {
+/**
+ * Run the plan's steps on the sets (under the profile lock and the locks of the sets changed, `newIds` for
+ * the ones created); returns the ids of the sets created.
+ */
+async function applySteps(ctx: EngineContext, steps: SetStep[], newIds: string[]): Promise<string[]> {
   const created: string[] = [];
   for (const step of steps) {
     if (step.action === 'update') {
@@ -50,6 +55,7 @@ async function applySteps(ctx: EngineContext, steps: SetStep[]): Promise<string[
     } else if (step.action === 'create') {
       const w = step.wanted!;
       const state = await createSyncSet(ctx, {
+        id: newIds[created.length],
         paths: w.paths,
         target: w.target,
         mkdir: w.mkdir,
@@ -108,12 +114,24 @@ export async function runApply(g: Globals, opts: ApplyOptions): Promise<number> 
       const progress = new Progress(g.out);
       const onEvent = g.json ? undefined : passEventHandler(g.out, progress);
       try {
-        pass = await withEngine(g, onEvent, async (ctx) => {
-          // Planned again under the lock: another command may have changed the sets meanwhile.
-          steps = planSets(file, await ctx.store.loadAll(), prune);
-          const created = await applySteps(ctx, steps);
-          return opts.sync && created.length > 0 ? runPass(ctx, { setIds: created }) : undefined;
-        });
+        pass = await withEngine(g, onEvent, (ctx) =>
+          withProfileLock(g, async () => {
+            if (opts.takeOver) ctx.owner!.takeOver = true;
+            // Planned again under the lock: another command may have changed the sets meanwhile.
+            steps = planSets(file, await ctx.store.loadAll(), prune);
+            // Each set changed is locked (a pass running on it: exit 6); new sets get their ids now, so
+            // their locks are held before their state exists.
+            const changed = steps.filter((s) => s.action === 'update' || s.action === 'prune');
+            const newIds: string[] = [];
+            const taken = await ctx.store.listIds();
+            for (const _ of steps.filter((s) => s.action === 'create'))
+              newIds.push(newSetId([...taken, ...newIds]));
+            return withSetLocks(g, [...changed.map((s) => s.id!), ...newIds], async () => {
+              const created = await applySteps(ctx, steps, newIds);
+              return opts.sync && created.length > 0 ? runPass(ctx, { setIds: created }) : undefined;
+            });
+          }),
+        );
       } finally {
         progress.stop();
       }
@@ -146,6 +164,7 @@ export function registerApply(program: Command, rt: Runtime): void {
     .option('--prune', 'unsync sets that are in state but not in the file (cloud copies are kept)')
     .option('--dry-run', 'print what would change and change nothing')
     .option('--no-sync', 'only record new sets; the first pass runs with `cloudsync sync`')
+    .option('--take-over', 'claim new sets that another installation syncs (see `sync --take-over`)')
     .addHelpText(
       'after',
       `

@@ -5,11 +5,12 @@ import { SIDES, type Connector, type Side } from '../connectors/types.js';
 import type { EngineContext, EngineEvent } from '../engine/types.js';
 import { engineEventLogger } from '../ui/event-log.js';
 import { UsageError } from '../errors.js';
-import { acquireProfileLock } from '../store/lock.js';
+import { acquireProfileLock, acquireSetLocks, setsLockedError, type BusySet } from '../store/lock.js';
+import { loadInstallation, OwnerRecords } from '../store/owner-records.js';
 import { StateStore } from '../store/state-store.js';
 import type { Globals } from './runtime.js';
 
-/** How long a command waits for another pass to release the profile lock before exit 6. */
+/** How long a command waits for another pass to release a lock before exit 6 (or skipping the set). */
 export const LOCK_WAIT_MS = 2000;
 
 /** `<home>` for this run: --home, CLOUDSYNC_HOME, or the platform default. */
@@ -98,15 +99,20 @@ export async function openContext(
           onEvent(e);
         }
       : (toLog ?? onEvent);
+  const owner = {
+    installation: await loadInstallation(home),
+    takeOver: false,
+    records: new OwnerRecords(home, g.profile),
+  };
   return {
-    ctx: { connectors, store: new StateStore(home, g.profile), home, onEvent: events },
+    ctx: { connectors, store: new StateStore(home, g.profile), home, onEvent: events, owner },
     close: async () => {
       await Promise.allSettled(SIDES.map((s) => connectors[s].close()));
     },
   };
 }
 
-/** Run `fn` holding the profile lock (one pass per profile at a time); a held lock is exit 6. */
+/** Run `fn` holding the lock of the profile's set list (create, apply, state import); held elsewhere: exit 6. */
 export async function withProfileLock<T>(
   g: Globals,
   fn: () => Promise<T>,
@@ -120,7 +126,28 @@ export async function withProfileLock<T>(
   }
 }
 
-/** Open a context, hold the lock, run, and always release both: the shape of every state-changing command. */
+/**
+ * Run `fn` holding the locks of sets (one pass per set at a time). Without `onBusy` every set must be taken
+ * (a set another pass holds is exit 6). With it, busy sets are handed to `onBusy` and `fn` runs over the
+ * others; exit 6 only when there were sets to lock and none could be taken.
+ */
+export async function withSetLocks<T>(
+  g: Globals,
+  ids: readonly string[],
+  fn: (held: string[]) => Promise<T>,
+  opts: { waitMs?: number; onBusy?: (busy: BusySet[]) => void } = {},
+): Promise<T> {
+  const locks = await acquireSetLocks(homeOf(g), g.profile, ids, { waitMs: opts.waitMs ?? LOCK_WAIT_MS });
+  try {
+    if (locks.busy.length > 0 && (!opts.onBusy || locks.held.length === 0)) throw setsLockedError(locks.busy);
+    if (locks.busy.length > 0) opts.onBusy!(locks.busy);
+    return await fn(locks.held);
+  } finally {
+    await locks.release();
+  }
+}
+
+/** Open a context, run, and always close the connectors. Locks are the caller's (withSetLocks). */
 export async function withEngine<T>(
   g: Globals,
   onEvent: ((e: EngineEvent) => void) | undefined,
@@ -129,7 +156,7 @@ export async function withEngine<T>(
 ): Promise<T> {
   const opened = await openContext(g, onEvent, signal);
   try {
-    return await withProfileLock(g, () => fn(opened.ctx));
+    return await fn(opened.ctx);
   } finally {
     await opened.close();
   }

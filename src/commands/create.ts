@@ -4,18 +4,19 @@ import type { ConnectionConfig } from '../config/config.js';
 import type { Side } from '../connectors/types.js';
 import { UsageError } from '../errors.js';
 import { createSyncSet, runPass } from '../engine/index.js';
-import type { PassResult } from '../engine/types.js';
+import type { EngineContext, PassResult } from '../engine/types.js';
 import { toSetRow } from '../engine/views.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../store/schema.js';
 import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
-import { requireConnection, withEngine } from './context.js';
+import { requireConnection, withEngine, withProfileLock, withSetLocks } from './context.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 interface CreateOptions {
   target: string;
   mkdir?: boolean;
   sync: boolean;
+  takeOver?: boolean;
   name?: string;
   lockOnprem?: boolean;
   deleteOnCloud: boolean;
@@ -51,8 +52,9 @@ export async function runCreate(g: Globals, given: string[], opts: CreateOptions
   const stats = newPassStats(g.out);
   const onEvent = g.json ? undefined : passEventHandler(g.out, progress, stats);
   try {
-    const { state, pass } = await withEngine(g, onEvent, async (ctx) => {
+    const createAndPush = async (ctx: EngineContext, id: string) => {
       const created = await createSyncSet(ctx, {
+        id,
         paths,
         target,
         mkdir: Boolean(opts.mkdir),
@@ -70,14 +72,32 @@ export async function runCreate(g: Globals, given: string[], opts: CreateOptions
       const result = await runPass(ctx, { setIds: [created.set.id] });
       // Reload: the pass added members (a folder's content) and set times.
       return { state: await ctx.store.load(created.set.id), pass: result };
-    });
+    };
+    const { state, pass } = await withEngine(g, onEvent, (ctx) =>
+      // The set list's lock (no two creates of overlapping sets), and the new set's own, taken before its
+      // state exists so no other pass can start on it before its first pass here.
+      withProfileLock(g, async () => {
+        const id = await ctx.store.newId();
+        if (opts.takeOver) ctx.owner!.takeOver = true;
+        return withSetLocks(g, [id], () => createAndPush(ctx, id));
+      }),
+    );
     const row = toSetRow(state);
     if (g.quiet && !g.json && (pass?.exitCode ?? 0) === 0) return 0; // -q: nothing on success
-    g.out.result(pass ? { ...row, pass } : row, () => {
+    // Created over content already in the target: equal files were paired, different ones clash.
+    const clashed = state.members
+      .filter((m) => m.status === 'FAILED' && m.errorCode === 'TARGET_FOLDER_NAME_CLASH')
+      .map((m) => m.onprem?.path ?? m.cloud?.path ?? m.key);
+    g.out.result(pass ? { ...row, pass, clashed } : row, () => {
       const head = `created ${row.kind} set ${row.id} (${row.name}) -> ${row.target || '/'}`;
-      return pass
-        ? `${head}\n${renderPassSummary(g.out, pass, stats)}`
-        : `${head}\nnot synced yet; run \`cloudsync sync ${row.id.slice(0, 8)}\``;
+      if (!pass) return `${head}\nnot synced yet; run \`cloudsync sync ${row.id.slice(0, 8)}\``;
+      const lines = [head, renderPassSummary(g.out, pass, stats)];
+      if (clashed.length > 0)
+        lines.push(
+          `the target already held this set's content: equal files were paired; ${clashed.length} differ and were left as they are (failed): ${clashed.slice(0, 5).join(', ')}${clashed.length > 5 ? ', ...' : ''}`,
+          `to pair them, the set's conflict policy deciding (losers kept): cloudsync sync ${row.id.slice(0, 8)} --resync`,
+        );
+      return lines.join('\n');
     });
     return pass?.exitCode ?? 0;
   } finally {
@@ -95,6 +115,7 @@ export function registerCreate(program: Command, rt: Runtime): void {
     .option('--mkdir', 'create the target folder when it does not exist')
     .option('--no-sync', 'only record the set; the first pass runs with `cloudsync sync`')
     .option('--name <label>', 'a label for the set (default: the folder or first document name)')
+    .option('--take-over', 'claim the set when another installation syncs one of that name there')
     .option('--lock-onprem', 'lock the on-prem copies while they are synced')
     .option('--no-delete-on-cloud', 'keep the cloud copy when a member is deleted on-prem')
     .option('--delete-onprem', 'delete the on-prem node when its cloud copy is deleted')

@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
 import { requestSync } from '../engine/index.js';
 import { plural } from '../ui/format.js';
-import { withEngine } from './context.js';
+import { withEngine, withSetLocks } from './context.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 /** `cloudsync request-sync <set-id> [member-path...]`: clear failures and re-push at the next pass. */
 export async function runRequestSync(g: Globals, prefix: string, memberPaths: string[]): Promise<number> {
   const { id, requested } = await withEngine(g, undefined, async (ctx) => {
     const setId = await ctx.store.resolveId(prefix);
-    return { id: setId, ...(await requestSync(ctx, setId, memberPaths)) };
+    return withSetLocks(g, [setId], async () => ({
+      id: setId,
+      ...(await requestSync(ctx, setId, memberPaths)),
+    }));
   });
   g.out.result(
     { id, requested },

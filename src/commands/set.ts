@@ -3,7 +3,7 @@ import { editSetDefinition, type SetEdit } from '../engine/set-options.js';
 import { toInspectView } from '../engine/views.js';
 import { UsageError } from '../errors.js';
 import { CONFLICT_POLICIES, type ConflictPolicy } from '../store/schema.js';
-import { openStore, withProfileLock } from './context.js';
+import { openStore, withSetLocks } from './context.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 interface SetCommandOptions {
@@ -42,7 +42,7 @@ export async function runSet(g: Globals, ref: string, opts: SetCommandOptions): 
   }
   const store = openStore(g);
   const id = await store.resolveId(ref);
-  const outcome = await withProfileLock(g, async () => {
+  const outcome = await withSetLocks(g, [id], async () => {
     const result = editSetDefinition(await store.load(id), edit);
     if (result.changes.length) await store.save(result.state);
     return result;

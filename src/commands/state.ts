@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { buildBundle, checkBundleConnections, checkImport, parseBundle } from '../fleet/state-bundle.js';
 import type { StateStore } from '../store/state-store.js';
 import { plural } from '../ui/format.js';
-import { openStore, requireConnection, withProfileLock } from './context.js';
+import { OwnerRecords } from '../store/owner-records.js';
+import { homeOf, openStore, requireConnection, withProfileLock, withSetLocks } from './context.js';
 import { currentConnections } from './export.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
@@ -54,11 +55,19 @@ export async function runStateImport(
   const bundle = parseBundle(text, source === '-' ? '(stdin)' : source);
   checkBundleConnections(bundle, currentConnections(g), source);
   const store = openStore(g);
-  await withProfileLock(g, async () => {
-    checkImport(bundle, await store.loadAll(), Boolean(opts.replace));
-    for (const state of bundle.sets) await store.save(state);
-    await store.close();
-  });
+  const ids = bundle.sets.map((s) => s.set.id);
+  await withProfileLock(g, () =>
+    withSetLocks(g, ids, async () => {
+      checkImport(bundle, await store.loadAll(), Boolean(opts.replace));
+      const owners = new OwnerRecords(homeOf(g), g.profile);
+      for (const state of bundle.sets) {
+        await store.save(state);
+        // A restored set is this installation's now: its next pass claims the marker, whoever wrote it.
+        await owners.put(state.set.id, { pass: 0, takeOver: true });
+      }
+      await store.close();
+    }),
+  );
   const sets = bundle.sets.map((s) => ({ id: s.set.id, name: s.set.name, members: s.members.length }));
   g.out.result({ imported: sets }, () =>
     [

@@ -3,7 +3,7 @@ import { normalizePath, unsync } from '../engine/index.js';
 import type { SetState } from '../store/schema.js';
 import { formatBytes, plural } from '../ui/format.js';
 import { promptConfirm } from '../ui/prompts.js';
-import { openStore, withEngine } from './context.js';
+import { openStore, withEngine, withSetLocks } from './context.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
 /** What `unsync --remove-from-cloud` would delete in the cloud: documents and folders, and their bytes. */
@@ -77,7 +77,10 @@ export async function runUnsync(
   }
   const { id, result } = await withEngine(g, undefined, async (ctx) => {
     const setId = await ctx.store.resolveId(prefix);
-    return { id: setId, result: await unsync(ctx, setId, memberPath, { removeFromCloud }) };
+    return withSetLocks(g, [setId], async () => ({
+      id: setId,
+      result: await unsync(ctx, setId, memberPath, { removeFromCloud }),
+    }));
   });
   g.out.result({ id, ...result, removedFromCloud: removeFromCloud }, () => {
     const what = result.setRemoved

@@ -9,7 +9,7 @@ import { ResidentStateStore } from '../store/resident-store.js';
 import { serveWatchRequests, type WatchRequest } from '../store/watch-socket.js';
 import { formatDuration } from '../ui/format.js';
 import { describeExitCode } from '../ui/pass-view.js';
-import { homeOf, openContext, withProfileLock } from './context.js';
+import { homeOf, openContext, withSetLocks } from './context.js';
 import { PassDeadline } from './pass-deadline.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 import { numberIn, resolveSetIds } from './sync.js';
@@ -196,17 +196,20 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
   let began = { at: 0, cpu: process.cpuUsage() };
   let scoped = false;
   /** One pass holding the profile lock, on the state held in memory; `prepare` runs inside the lock first. */
-  const lockedPass = (
+  // Each pass locks the sets it runs (the named ones, else every set); a set another pass holds is left to
+  // it this time with a warning (a named one is exit 6: the loop retries).
+  const lockedPass = async (
     signal: AbortSignal,
-    pass: (s: AbortSignal | undefined) => Promise<PassResult>,
+    pass: (s: AbortSignal | undefined, held: string[]) => Promise<PassResult>,
     opts2: { dryRun?: boolean; timeoutS?: number } = {},
   ): Promise<PassResult> =>
-    withProfileLock(
+    withSetLocks(
       g,
-      async () => {
+      setIds ?? (await ctx.store.listIds()),
+      async (held) => {
         if (opts2.dryRun) store.forget(); // a dry run must not leave its plan in the state held
         try {
-          const result = await deadline.run(signal, pass, opts2.timeoutS ?? opts.timeout);
+          const result = await deadline.run(signal, (s) => pass(s, held), opts2.timeoutS ?? opts.timeout);
           if (opts2.dryRun || signal.aborted) store.forget();
           else await store.settle();
           return result;
@@ -215,7 +218,19 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
           throw err;
         }
       },
-      1000,
+      {
+        waitMs: 1000,
+        onBusy: setIds
+          ? undefined
+          : (busy) => {
+              for (const b of busy)
+                emit(
+                  'warning',
+                  { message: `set ${b.id} skipped: another pass holds it` },
+                  `warning: set ${b.id} skipped: another pass holds it (${b.holder})`,
+                );
+            },
+      },
     );
   loop = new WatchLoop(
     {
@@ -229,7 +244,7 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
       runPass: async (signal, reason) => {
         const full = FULL.has(reason);
         try {
-          const result = await lockedPass(signal, async (s) => {
+          const result = await lockedPass(signal, async (s, held) => {
             // Before a full read: watch first, so nothing between the read and the watch goes unheard.
             if (full) {
               await subs.refresh(setIds);
@@ -237,7 +252,7 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
             }
             const eventScopes = full ? undefined : subs.take();
             scoped = eventScopes !== undefined && Object.keys(eventScopes).length > 0;
-            return runPass(ctx, { setIds, signal: s, eventScopes });
+            return runPass(ctx, { setIds: held, signal: s, eventScopes });
           });
           // Sets and roots may have changed (created, moved, unsynced): a new root is read whole next time.
           if (await subs.refresh(setIds)) loop?.notifyChange();
@@ -285,9 +300,9 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
     const result = await loop!.request((signal) =>
       lockedPass(
         signal,
-        (s) =>
+        (s, held) =>
           runPass(ctx, {
-            setIds: ids,
+            setIds: ids.length > 0 ? ids : held,
             dryRun: req.dryRun,
             force: req.force,
             maxDeletePercent: req.maxDeletePercent,

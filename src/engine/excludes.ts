@@ -1,7 +1,14 @@
 import picomatch from 'picomatch';
 
-/** SPEC §4 default excludes: editor lock files, temp files and OS litter. */
-export const DEFAULT_EXCLUDES = ['~$*', '*.tmp', '.DS_Store', 'Thumbs.db', 'desktop.ini'];
+/** SPEC §4 default excludes: editor lock files, temp files and OS litter; and cloudsync's owner markers. */
+export const DEFAULT_EXCLUDES = [
+  '~$*',
+  '*.tmp',
+  '.DS_Store',
+  'Thumbs.db',
+  'desktop.ini',
+  '.cloudsync-owner.*',
+];
 
 /** A compiled exclude list: true when the entry (set-relative path, its name) is excluded. */
 export type ExcludeMatcher = (relPath: string, name: string) => boolean;

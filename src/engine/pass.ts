@@ -15,6 +15,9 @@ import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatche
 import { crossSetRules, type CrossSetRules } from './cross-set.js';
 import { locateActions } from './action-paths.js';
 import { isQuiet } from './quiet.js';
+import { checkOwner, needsStamp, OWNER_CODES, stampOwner, type OwnerVerdict } from './ownership.js';
+
+type OwnedVerdict = OwnerVerdict & { ok: true };
 
 interface SetWork {
   state: SetState;
@@ -48,7 +51,20 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const foreign = directMembersBySide(states.concat(outside));
   const work: SetWork[] = [];
   const unreadable: SetResult[] = [];
+  const owned = new Map<string, OwnedVerdict>();
   for (const state of states) {
+    if (ctx.owner) {
+      // Another installation's set is refused before anything of it is read or written (exit 2).
+      const verdict = await checkOwner(ctx.connectors.cloud, state, ctx.owner);
+      if (!verdict.ok) {
+        const empty = { setId: state.set.id, actions: [], added: [], warnings: [], memberCount: 0 };
+        const stop = { code: verdict.code, message: verdict.message, hint: verdict.hint };
+        emit({ event: 'guard', setId: state.set.id, ...stop });
+        unreadable.push(withAbort(summarize(state, empty as unknown as SetPlan, null, []), stop));
+        continue;
+      }
+      owned.set(state.set.id, verdict);
+    }
     const byKey = new Map(state.members.map((m) => [m.key, m]));
     const changes = {} as Record<Side, SideChanges>;
     const scopes: SetWork['scopes'] = {};
@@ -151,6 +167,15 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         results.push(withAbort(summarize(w.state, { ...plan, actions: [] }, null, w.state.members), stop));
         continue;
       }
+      const verdict = owned.get(w.state.set.id);
+      if (ctx.owner && verdict && needsStamp(verdict, ctx.owner, plan.actions.length, now()))
+        await stampOwner(ctx.connectors.cloud, w.state, ctx.owner, verdict, now()).catch((err: unknown) =>
+          emit({
+            event: 'warning',
+            setId: w.state.set.id,
+            message: `cannot record this installation as the set's owner: ${(err as Error).message}`,
+          }),
+        );
       const done: { w: SetWork; outcome: ApplyOutcome | null } = { w, outcome: null };
       applied.push(done);
       done.outcome = w.quiet
@@ -238,11 +263,13 @@ function withAbort(r: SetResult, aborted: SetResult['aborted']): SetResult {
 }
 
 function finish(sets: SetResult[], dryRun: boolean, emit: NonNullable<EngineContext['onEvent']>): PassResult {
-  const exitCode = sets.some((s) => s.aborted)
-    ? ExitCode.safety
-    : sets.some((s) => s.failed > 0)
-      ? ExitCode.syncedWithErrors
-      : ExitCode.ok;
+  const exitCode = sets.some((s) => s.aborted && OWNER_CODES.includes(s.aborted.code))
+    ? ExitCode.usage
+    : sets.some((s) => s.aborted)
+      ? ExitCode.safety
+      : sets.some((s) => s.failed > 0)
+        ? ExitCode.syncedWithErrors
+        : ExitCode.ok;
   emit({ event: 'pass-end', exitCode });
   return { sets, exitCode, dryRun };
 }

@@ -53,9 +53,9 @@ export async function createSyncSet(ctx: EngineContext, req: CreateSetRequest): 
   await refuseOtherSets(ctx, nodes, paths, normalizePath(req.target));
   const target = await resolveTarget(cloud, normalizePath(req.target), req.mkdir);
   const existing = new Set(await ctx.store.listIds());
-  let id: string;
-  do id = randomBytes(4).toString('hex');
-  while (existing.has(id));
+  let id = req.id;
+  if (id !== undefined && existing.has(id)) throw new UsageError(`a sync set with id ${id} already exists`);
+  while (id === undefined || existing.has(id)) id = randomBytes(4).toString('hex');
   const now = (ctx.now ?? (() => new Date()))().toISOString();
   const members: MemberState[] = nodes.map((n, i) => ({
     key: `m${i + 1}`,

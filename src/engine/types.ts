@@ -3,6 +3,7 @@ import type { MemberErrorCode } from '../errors.js';
 import type { ConflictPolicy, SetOptions } from '../store/schema.js';
 import type { Action } from './plan.js';
 import type { StateStore } from '../store/state-store.js';
+import type { OwnerContext } from './ownership.js';
 
 /** Everything the engine needs, injected so tests need no monkey-patching (STYLE 11). */
 export interface EngineContext {
@@ -14,6 +15,8 @@ export interface EngineContext {
   now?: () => Date;
   /** Progress and log events; the engine never prints. */
   onEvent?: (event: EngineEvent) => void;
+  /** One owner per set (the cloud-side marker): checked and stamped by every pass when given. */
+  owner?: OwnerContext;
 }
 
 /** What the engine reports while it works; commands render these (human, NDJSON, progress). */
@@ -40,6 +43,8 @@ export interface CreateSetRequest {
   name?: string;
   options: Partial<SetOptions>;
   excludes: string[];
+  /** The new set's id, when the caller chose it (to hold its lock before the set exists); else a fresh one. */
+  id?: string;
 }
 
 /** `cloudsync sync` / one pass of `watch`. */

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LockedError } from '../errors.js';
+import { LockedError, UsageError } from '../errors.js';
 import { ensurePrivateDir } from './private-files.js';
 
-/** What a profile lock file holds: enough to tell a live holder from a stale one, and to tell the user. */
+/** What a lock file (profile or set) holds: enough to tell a live holder from a stale one, and to tell the user. */
 interface LockInfo {
   pid: number;
   startedAt: string;
@@ -17,7 +17,7 @@ interface LockInfo {
   procStart?: string;
 }
 
-/** A held profile lock. */
+/** A held lock (of a profile or of one set). */
 export interface ProfileLock {
   /** Remove the lock file if it is still ours. */
   release(): Promise<void>;
@@ -27,27 +27,105 @@ export interface ProfileLock {
 const GARBAGE_GRACE_MS = 2000;
 
 /**
- * Take the lock of one profile (`<home>/state/<profile>/.lock`): one pass per profile at a time (SPEC §4).
- * A lock held by a live process is waited for up to `waitMs`, then LockedError (exit 6). A lock of a dead
- * process (or garbage) is taken over; two processes racing for the same stale lock cannot both win.
+ * Take the lock of one profile's set list (`<home>/state/<profile>/.lock`): commands that add or remove sets
+ * (create, apply, state import) take it so two of them cannot create overlapping sets. Passes do not: they
+ * take the lock of each set they run (acquireSetLocks). A lock held by a live process is waited for up to
+ * `waitMs`, then LockedError (exit 6). A lock of a dead process (or garbage) is taken over; two processes
+ * racing for the same stale lock cannot both win.
  */
 export async function acquireProfileLock(
   home: string,
   profile: string,
   opts: { waitMs?: number; pollMs?: number } = {},
 ): Promise<ProfileLock> {
-  const waitMs = opts.waitMs ?? 2000;
-  const pollMs = opts.pollMs ?? 100;
-  const dir = path.join(home, 'state', profile);
-  const file = path.join(dir, '.lock');
   ensurePrivateDir(home, 'state', profile);
-  const mine = JSON.stringify({
+  const file = path.join(home, 'state', profile, '.lock');
+  const got = await lockFile(file, lockText(), Date.now() + (opts.waitMs ?? 2000), opts.pollMs ?? 100);
+  if ('holder' in got) throw lockedError(file, got.holder, 'this profile');
+  return got;
+}
+
+/** A set another process holds: its id and who holds it (for the message). */
+export interface BusySet {
+  id: string;
+  holder: string;
+}
+
+/** The locks of several sets: those taken (release them with release()) and those another process holds. */
+export interface SetLocks {
+  held: string[];
+  busy: BusySet[];
+  release(): Promise<void>;
+}
+
+/**
+ * Take the locks of sets (`<home>/state/<profile>/.<id>.lock`), one pass per set at a time (SPEC §4). Locks
+ * are taken in id order, each waited for until the shared deadline (`waitMs` from now), so two processes
+ * wanting overlapping sets never wait on each other in a cycle; a set still held by a live process at the
+ * deadline is returned in `busy` and the caller decides (skip it, or exit 6). Stale locks are taken over.
+ */
+export async function acquireSetLocks(
+  home: string,
+  profile: string,
+  ids: readonly string[],
+  opts: { waitMs?: number; pollMs?: number } = {},
+): Promise<SetLocks> {
+  ensurePrivateDir(home, 'state', profile);
+  const deadline = Date.now() + (opts.waitMs ?? 2000);
+  const mine = lockText();
+  const held: { id: string; lock: ProfileLock }[] = [];
+  const busy: BusySet[] = [];
+  try {
+    for (const id of [...new Set(ids)].sort()) {
+      if (!/^[A-Za-z0-9_-]+$/.test(id))
+        throw new UsageError(`invalid sync set id "${id}"`, 'run `cloudsync list`');
+      const got = await lockFile(
+        path.join(home, 'state', profile, `.${id}.lock`),
+        mine,
+        deadline,
+        opts.pollMs ?? 100,
+      );
+      if ('holder' in got) busy.push({ id, holder: describeHolder(got.holder) });
+      else held.push({ id, lock: got });
+    }
+  } catch (err) {
+    await Promise.all(held.map((h) => h.lock.release()));
+    throw err;
+  }
+  return {
+    held: held.map((h) => h.id),
+    busy,
+    release: async () => {
+      await Promise.all(held.map((h) => h.lock.release()));
+    },
+  };
+}
+
+/** The LockedError (exit 6) for sets another pass holds. */
+export function setsLockedError(busy: BusySet[]): LockedError {
+  const list = busy.map((b) => `${b.id} (${b.holder})`).join(', ');
+  return new LockedError(
+    `another cloudsync pass holds the lock of ${busy.length === 1 ? 'set' : 'sets'} ${list}`,
+    'wait for it to finish and retry; if no cloudsync is running, remove the .<id>.lock file in the state folder',
+  );
+}
+
+function lockText(): string {
+  return JSON.stringify({
     pid: process.pid,
     startedAt: new Date().toISOString(),
     host: os.hostname(),
     procStart: readProcStat(process.pid)?.start,
   });
-  const deadline = Date.now() + waitMs;
+}
+
+/** Take one lock file, waiting for a live holder until `deadline`; the holder when it is still held then. */
+async function lockFile(
+  file: string,
+  mine: string,
+  deadline: number,
+  pollMs: number,
+): Promise<ProfileLock | { holder: LockInfo | null }> {
   for (;;) {
     if (await createExclusive(file, mine)) return holdLock(file, mine);
     const current = await readText(file);
@@ -55,7 +133,7 @@ export async function acquireProfileLock(
       const holder = parseLock(current);
       const stale = holder ? isDead(holder) : await isOldGarbage(file);
       if (stale && (await takeOver(file, current, mine))) return holdLock(file, mine);
-      if (Date.now() >= deadline) throw lockedError(file, holder);
+      if (Date.now() >= deadline) return { holder };
     }
     await new Promise((r) => setTimeout(r, current === null ? 0 : pollMs));
   }
@@ -128,19 +206,27 @@ async function takeOver(file: string, staleText: string, mine: string): Promise<
   }
 }
 
-/** The held lock: release() and a synchronous best-effort release when the process exits. */
-function holdLock(file: string, mine: string): ProfileLock {
-  const releaseSync = (): void => {
+/** Locks this process holds (file → content), released synchronously at exit by one listener for all. */
+const heldLocks = new Map<string, string>();
+
+function releaseAllSync(): void {
+  for (const [file, mine] of heldLocks) {
     try {
       if (fs.readFileSync(file, 'utf8') === mine) fs.unlinkSync(file);
     } catch {
       // already gone: nothing to release
     }
-  };
-  process.on('exit', releaseSync);
+  }
+  heldLocks.clear();
+}
+
+/** The held lock: release() and a synchronous best-effort release when the process exits. */
+function holdLock(file: string, mine: string): ProfileLock {
+  if (heldLocks.size === 0) process.on('exit', releaseAllSync);
+  heldLocks.set(file, mine);
   return {
     async release() {
-      process.off('exit', releaseSync);
+      if (heldLocks.delete(file) && heldLocks.size === 0) process.off('exit', releaseAllSync);
       if ((await readText(file)) === mine) await fs.promises.rm(file, { force: true });
     },
   };
@@ -224,12 +310,13 @@ async function readText(file: string): Promise<string | null> {
   return fs.promises.readFile(file, 'utf8').catch(() => null);
 }
 
-function lockedError(file: string, holder: LockInfo | null): LockedError {
-  const who = holder
-    ? `pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}`
-    : 'an unknown process';
+function describeHolder(holder: LockInfo | null): string {
+  return holder ? `pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}` : 'an unknown process';
+}
+
+function lockedError(file: string, holder: LockInfo | null, what: string): LockedError {
   return new LockedError(
-    `another cloudsync pass holds the lock of this profile (${who})`,
+    `another cloudsync command holds the lock of ${what} (${describeHolder(holder)})`,
     `wait for it to finish and retry; if no cloudsync is running, remove ${file}`,
   );
 }

@@ -241,12 +241,17 @@ describe('e2e: sync sets (local ↔ local)', function () {
     assert.deepEqual((await cli(['list', '--json'])).json(), []);
   });
 
-  it('a second pass while the profile lock is held exits 6', async () => {
-    await cli(['create', 'Projects', '--target', 'Shared', '--no-sync']);
-    await writeLockHeldByThisProcess(home, 'default');
-    const r = await cli(['sync', '--json']);
-    assert.equal(r.code, 6, r.stdout + r.stderr);
-    assert.equal(r.json<{ error: { code: string } }>().error.code, 'LOCKED');
+  it('a second pass while the set lock is held exits 6', async () => {
+    const { id } = (await cli(['create', 'Projects', '--target', 'Shared', '--no-sync', '--json'])).json<{
+      id: string;
+    }>();
+    await writeLockHeldByThisProcess(home, 'default', `.${id}.lock`);
+    for (const args of [['sync'], ['sync', id], ['unsync', id], ['set', id, '--name', 'x']]) {
+      const r = await cli([...args, '--json']);
+      assert.equal(r.code, 6, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.json<{ error: { code: string } }>().error.code, 'LOCKED');
+      assert.match(r.json<{ error: { message: string } }>().error.message, new RegExp(`set ${id}`));
+    }
   });
 
   it('bash completion offers the set ids of the profile (via `cloudsync list --json`)', async () => {
@@ -267,9 +272,9 @@ describe('e2e: sync sets (local ↔ local)', function () {
   });
 });
 
-/** Create the profile lock (`<home>/state/<profile>/.lock`, see src/store/lock.ts) as if this live test process held it. */
-async function writeLockHeldByThisProcess(home: string, profile: string): Promise<void> {
-  const file = path.join(home, 'state', profile, '.lock');
+/** Create a lock (`<home>/state/<profile>/.<set-id>.lock`, see src/store/lock.ts) as if this live test process held it. */
+async function writeLockHeldByThisProcess(home: string, profile: string, name: string): Promise<void> {
+  const file = path.join(home, 'state', profile, name);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(
     file,

@@ -231,8 +231,8 @@ async function afterPass(
     });
   }
   msgs.push(...checkNoLoss(ctx.world.versions, a.o), ...checkIntegrity(ctx.world.versions, a.o, completed));
-  if (completed && a.state.has('default/.lock'))
-    msgs.push('lock left: state/default/.lock after a completed pass');
+  const locks = [...a.state.keys()].filter((k) => /^default\/\.[^/]*lock$/.test(k));
+  if (completed && locks.length > 0) msgs.push(`lock left: state/${locks.join(', ')} after a completed pass`);
   const converged = completed && (code === 0 || code === 3);
   msgs.push(...(await checkMembers(ctx.cli, ctx.sets, ctx.sides, a.o.snaps, converged)));
   if (msgs.length === 0 && converged) {

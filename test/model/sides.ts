@@ -92,6 +92,7 @@ export class LocalModelSide implements ModelSide {
     const walk = async (abs: string, rel: string): Promise<void> => {
       const entries = await readdir(abs, { withFileTypes: true }).catch(() => []);
       for (const e of entries) {
+        if (e.name.startsWith('.cloudsync-owner.')) continue; // cloudsync's owner marker, not content
         const r = rel ? `${rel}/${e.name}` : e.name;
         const a = path.join(abs, e.name);
         if (e.isDirectory()) {
@@ -182,6 +183,7 @@ export class EmulatorModelSide implements ModelSide {
     const repo = this.emu.repo();
     const walk = (id: string, rel: string): void => {
       for (const child of repo.childrenOf(repo.require(id))) {
+        if (child.name.startsWith('.cloudsync-owner.')) continue; // cloudsync's owner marker
         const r = rel ? `${rel}/${child.name}` : child.name;
         if (child.nodeType.includes('folder')) {
           out.set(r, { kind: 'dir' });

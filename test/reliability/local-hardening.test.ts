@@ -180,6 +180,7 @@ describe('reliability: a private home, no planted links, no writes outside the r
       // the log, the lock and the journal: the pass goes on (the log is dropped with a warning) or stops
       await plant(path.join(home, 'logs', 'cloudsync.log'));
       await plant(path.join(state, '.lock'));
+      await plant(path.join(state, `.${id}.lock`));
       await plant(path.join(state, `${id}.journal`));
       await writeFile(path.join(onprem, 'P/b.txt'), 'b');
       const sync = await cli.run(['sync', '--json']);
@@ -291,8 +292,8 @@ describe('reliability: a private home, no planted links, no writes outside the r
       await mkdir(path.join(onprem, 'P'));
       await mkdir(path.join(cloud, 'Shared'));
       await writeFile(path.join(onprem, 'P/a.txt'), 'a');
-      await cli.ok(['create', 'P', '--target', 'Shared', '--json']);
-      const lock = path.join(home, 'state', 'default', '.lock');
+      const { id } = (await cli.ok(['create', 'P', '--target', 'Shared', '--json'])).json<{ id: string }>();
+      const lock = path.join(home, 'state', 'default', `.${id}.lock`);
       const writeLock = (pid: number, extra: object) =>
         writeFile(
           lock,

@@ -256,6 +256,7 @@ export function emulatorTree(emu: Emulator, site: string, base: string): Tree {
   assert.ok(root, `emulator: no folder ${site}/${base}`);
   const walk = (id: string, rel: string): void => {
     for (const child of repo.childrenOf(repo.require(id))) {
+      if (child.name.startsWith('.cloudsync-owner.')) continue; // the set's owner marker, not content
       const r = rel ? `${rel}/${child.name}` : child.name;
       if (child.nodeType.includes('folder')) {
         out.set(r, null);

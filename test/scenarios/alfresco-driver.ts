@@ -83,6 +83,7 @@ export class AlfrescoDriver implements SideDriver {
     const walk = (id: string, rel: string) => {
       const n = repo.nodes.get(id)!;
       for (const child of repo.childrenOf(n)) {
+        if (child.name.startsWith('.cloudsync-owner.')) continue; // the set's owner marker, not content
         const r = `${rel}/${child.name}`;
         if (child.content === undefined && child.nodeType !== 'cm:content') {
           out[r] = null;

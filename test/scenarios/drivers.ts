@@ -101,6 +101,7 @@ export class LocalDriver implements SideDriver {
     const out: Tree = {};
     const walk = async (dir: string, rel: string) => {
       for (const e of await readdir(dir, { withFileTypes: true })) {
+        if (e.name.startsWith('.cloudsync-owner.')) continue; // the set's owner marker, not content
         const r = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory()) {
           out[r] = null;

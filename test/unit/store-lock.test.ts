@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CloudsyncError, ExitCode } from '../../src/errors.js';
-import { acquireProfileLock } from '../../src/store/lock.js';
+import { acquireProfileLock, acquireSetLocks } from '../../src/store/lock.js';
 import { StateStore } from '../../src/store/state-store.js';
 import { member, sampleState } from './store.test.js';
 
@@ -131,6 +131,77 @@ describe('profile lock', function () {
     `);
     assert.equal(r.status, 0, r.out);
     assert.equal(fs.existsSync(lockFile), false);
+  });
+});
+
+describe('set locks', function () {
+  this.timeout(30_000);
+  let home: string;
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsync-setlock-'));
+  });
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+  const lockOf = (id: string) => path.join(home, 'state', 'default', `.${id}.lock`);
+
+  it('takes one lock file per set; sets held elsewhere come back busy after the wait, the others held', async () => {
+    const first = await acquireSetLocks(home, 'default', ['b', 'a']);
+    assert.deepEqual(first.held, ['a', 'b']);
+    assert.ok(fs.existsSync(lockOf('a')) && fs.existsSync(lockOf('b')));
+    const started = Date.now();
+    const second = await acquireSetLocks(home, 'default', ['c', 'b'], { waitMs: 200, pollMs: 20 });
+    assert.ok(Date.now() - started >= 200, 'it waited for the busy set');
+    assert.deepEqual(second.held, ['c']);
+    assert.deepEqual(
+      second.busy.map((b) => b.id),
+      ['b'],
+    );
+    assert.match(second.busy[0]!.holder, new RegExp(`pid ${process.pid}`));
+    await first.release();
+    await second.release();
+    for (const id of ['a', 'b', 'c']) assert.equal(fs.existsSync(lockOf(id)), false, `${id} released`);
+    assert.equal(fs.existsSync(path.join(home, 'state', 'default', '.lock')), false, 'no profile lock');
+  });
+
+  it('the profile lock and set locks do not exclude each other', async () => {
+    const profile = await acquireProfileLock(home, 'default');
+    const sets = await acquireSetLocks(home, 'default', ['a'], { waitMs: 0 });
+    assert.deepEqual(sets.held, ['a']);
+    await sets.release();
+    await profile.release();
+  });
+
+  it('refuses an id that is not a set id (no path outside the state folder)', async () => {
+    await assert.rejects(acquireSetLocks(home, 'default', ['../x']), (e) => {
+      assert.ok(e instanceof CloudsyncError);
+      assert.equal(e.exitCode, ExitCode.usage);
+      return true;
+    });
+  });
+
+  it('two processes over overlapping sets in opposite orders never deadlock and never share a set', async () => {
+    const inside = path.join(home, 'inside');
+    fs.mkdirSync(inside);
+    const child = (ids: string[]) => `
+      import fs from 'node:fs';
+      const { acquireSetLocks } = await import(${JSON.stringify(lockModule)});
+      for (let round = 0; round < 20; round++) {
+        const locks = await acquireSetLocks(${JSON.stringify(home)}, 'default', ${JSON.stringify(ids)}, { waitMs: 5000, pollMs: 2 });
+        for (const id of locks.held) {
+          try { fs.writeFileSync(${JSON.stringify(inside)} + '/' + id, '', { flag: 'wx' }); }
+          catch { console.error('two holders of ' + id); process.exit(3); }
+        }
+        await new Promise((r) => setTimeout(r, 2));
+        for (const id of locks.held) fs.unlinkSync(${JSON.stringify(inside)} + '/' + id);
+        await locks.release();
+        if (locks.busy.length) { console.error('busy after 5 s: ' + JSON.stringify(locks.busy)); process.exit(4); }
+      }
+    `;
+    const results = await Promise.all([
+      runNode(child(['a', 'b', 'c'])),
+      runNode(child(['c', 'b', 'a'])),
+      runNode(child(['b', 'c'])),
+    ]);
+    for (const r of results) assert.equal(r.status, 0, r.out);
   });
 });
 

@@ -1,0 +1,152 @@
+import { Readable } from 'node:stream';
+import type { Connector, RemoteNode } from '../connectors/types.js';
+import type { Installation, OwnerRecord } from '../store/owner-records.js';
+import type { SetState } from '../store/schema.js';
+
+/** Every marker name starts so: sync excludes it on both sides (DEFAULT_EXCLUDES). */
+export const OWNER_MARKER_PREFIX = '.cloudsync-owner.';
+
+/** What the marker file in a set's cloud target folder says: who passed last, and when. */
+export interface OwnerMarker {
+  installation: string;
+  host: string;
+  setId: string;
+  pass: number;
+  at: string;
+}
+
+/** How a pass relates to one set's marker. */
+export type OwnerVerdict =
+  | { ok: true; marker: OwnerMarker | null; markerNode: RemoteNode | null }
+  | { ok: false; code: 'OWNED_ELSEWHERE' | 'OWNER_COPIED_HOME'; message: string; hint: string };
+
+/** Codes of a set refused because another installation (or another copy of this home) owns it: exit 2. */
+export const OWNER_CODES: readonly string[] = ['OWNED_ELSEWHERE', 'OWNER_COPIED_HOME'];
+
+/** The engine's view of ownership: this installation, its records, and whether this run takes sets over. */
+export interface OwnerContext {
+  installation: Installation;
+  takeOver: boolean;
+  records: {
+    get(setId: string): Promise<OwnerRecord | undefined>;
+    put(setId: string, rec: OwnerRecord): Promise<void>;
+  };
+}
+
+/** A rewrite of a marker nobody else touched is needed only this often when a pass changes nothing. */
+const RESTAMP_MS = 60 * 60 * 1000;
+
+/**
+ * The marker's name, in the set's cloud target folder: named after the set's name, the key sets files use,
+ * so two homes that each created the set from the same file (two CI runners) find the same marker.
+ */
+export function markerName(state: SetState): string {
+  const safe = state.set.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
+  return `${OWNER_MARKER_PREFIX}${safe}.json`;
+}
+
+/** Find and read the set's marker (null when there is none, or it is unreadable as a marker). */
+async function readMarker(
+  cloud: Connector,
+  state: SetState,
+  rec: OwnerRecord | undefined,
+): Promise<{ node: RemoteNode; marker: OwnerMarker | null } | null> {
+  let node = rec?.markerId ? await cloud.getNode(rec.markerId) : null;
+  if (!node || node.name !== markerName(state) || node.parentId !== state.set.target.id) {
+    const dir = await cloud.pathOf(state.set.target.id);
+    if (dir === null) return null;
+    node = await cloud.resolvePath(dir === '' ? markerName(state) : `${dir}/${markerName(state)}`);
+  }
+  if (!node || node.kind !== 'file') return null;
+  if (node.size > 64 * 1024) return { node, marker: null };
+  let text = '';
+  for await (const chunk of await cloud.readContent(node.id)) text += String(chunk);
+  try {
+    const v = JSON.parse(text) as Partial<OwnerMarker>;
+    const ok = typeof v.installation === 'string' && typeof v.pass === 'number' && typeof v.at === 'string';
+    return { node, marker: ok ? (v as OwnerMarker) : null };
+  } catch {
+    return { node, marker: null };
+  }
+}
+
+/**
+ * Check who owns a set before a pass touches it. Another installation's marker refuses the set; so does a
+ * marker of this installation newer than this home's record (a copied home whose other copy runs). A
+ * take-over (the run's `--take-over`, or a record left by `state import`) claims it instead.
+ */
+export async function checkOwner(
+  cloud: Connector,
+  state: SetState,
+  owner: OwnerContext,
+): Promise<OwnerVerdict> {
+  const rec = await owner.records.get(state.set.id);
+  const found = await readMarker(cloud, state, rec);
+  const marker = found?.marker ?? null;
+  const markerNode = found?.node ?? null;
+  if (!marker || owner.takeOver || rec?.takeOver) return { ok: true, marker, markerNode };
+  const { installation } = owner;
+  const claim = `\`cloudsync sync ${state.set.id} --take-over\``;
+  // A marker of ours naming another set id: a set of that name we unsynced and created again.
+  if (marker.installation === installation.id && marker.setId !== state.set.id)
+    return { ok: true, marker, markerNode };
+  if (marker.installation !== installation.id) {
+    return {
+      ok: false,
+      code: 'OWNED_ELSEWHERE',
+      message: `set ${state.set.id} (${state.set.name}) is synced by another installation, ${marker.installation} on ${marker.host}, which last ran at ${marker.at}`,
+      hint: `two installations must not sync one set: stop the other one, or claim the set here with ${claim}`,
+    };
+  }
+  if (marker.pass > (rec?.pass ?? 0)) {
+    return {
+      ok: false,
+      code: 'OWNER_COPIED_HOME',
+      message: `set ${state.set.id} (${state.set.name}) was synced at ${marker.at} on ${marker.host} by a pass (${marker.pass}) this home does not know of (its last is ${rec?.pass ?? 'none'}): a copy of this home is running too`,
+      hint: `run one copy of the home only; on the copy to keep, run ${claim}`,
+    };
+  }
+  return { ok: true, marker, markerNode };
+}
+
+/** Whether a pass that will run `actions` actions should rewrite the marker. */
+export function needsStamp(
+  verdict: OwnerVerdict & { ok: true },
+  owner: OwnerContext,
+  actions: number,
+  now: Date,
+): boolean {
+  const m = verdict.marker;
+  if (!m || m.installation !== owner.installation.id || owner.takeOver) return true;
+  return actions > 0 || now.getTime() - Date.parse(m.at) >= RESTAMP_MS;
+}
+
+/**
+ * Record this pass in the marker: the home's record first, then the marker, so a crash in between leaves
+ * a record ahead of the marker (harmless) and never a marker ahead of the record (a false "copied home").
+ */
+export async function stampOwner(
+  cloud: Connector,
+  state: SetState,
+  owner: OwnerContext,
+  verdict: OwnerVerdict & { ok: true },
+  now: Date,
+): Promise<void> {
+  const rec = await owner.records.get(state.set.id);
+  const pass = Math.max(verdict.marker?.pass ?? 0, rec?.pass ?? 0) + 1;
+  const at = now.toISOString();
+  await owner.records.put(state.set.id, { markerId: verdict.markerNode?.id ?? rec?.markerId, pass, at });
+  const marker: OwnerMarker = {
+    installation: owner.installation.id,
+    host: owner.installation.host,
+    setId: state.set.id,
+    pass,
+    at,
+  };
+  const body = Buffer.from(`${JSON.stringify(marker)}\n`);
+  const opts = { size: body.length, mtimeMs: now.getTime(), comment: 'cloudsync owner marker' };
+  const node = verdict.markerNode
+    ? await cloud.updateContent(verdict.markerNode.id, Readable.from([body]), opts)
+    : await cloud.createFile(state.set.target.id, markerName(state), Readable.from([body]), opts);
+  await owner.records.put(state.set.id, { markerId: node.id, pass, at });
+}
