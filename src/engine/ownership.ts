@@ -50,6 +50,7 @@ async function readMarker(
   cloud: Connector,
   state: SetState,
   rec: OwnerRecord | undefined,
+  known?: Pick<OwnerMarker, 'installation' | 'host'>,
 ): Promise<{ node: RemoteNode; marker: OwnerMarker | null } | null> {
   let node = rec?.markerId ? await cloud.getNode(rec.markerId) : null;
   if (!node || node.name !== markerName(state) || node.parentId !== state.set.target.id) {
@@ -58,6 +59,9 @@ async function readMarker(
     node = await cloud.resolvePath(dir === '' ? markerName(state) : `${dir}/${markerName(state)}`);
   }
   if (!node || node.kind !== 'file') return null;
+  // Untouched since this home wrote it: its content is what we wrote (one request per pass, not two).
+  if (known && rec?.markerToken && rec.at && node.token === rec.markerToken)
+    return { node, marker: { ...known, setId: state.set.id, pass: rec.pass, at: rec.at } };
   if (node.size > 64 * 1024) return { node, marker: null };
   let text = '';
   for await (const chunk of await cloud.readContent(node.id)) text += String(chunk);
@@ -81,7 +85,8 @@ export async function checkOwner(
   owner: OwnerContext,
 ): Promise<OwnerVerdict> {
   const rec = await owner.records.get(state.set.id);
-  const found = await readMarker(cloud, state, rec);
+  const self = { installation: owner.installation.id, host: owner.installation.host };
+  const found = await readMarker(cloud, state, rec, self);
   const marker = found?.marker ?? null;
   const markerNode = found?.node ?? null;
   if (!marker || owner.takeOver || rec?.takeOver) return { ok: true, marker, markerNode };
@@ -148,5 +153,5 @@ export async function stampOwner(
   const node = verdict.markerNode
     ? await cloud.updateContent(verdict.markerNode.id, Readable.from([body]), opts)
     : await cloud.createFile(state.set.target.id, markerName(state), Readable.from([body]), opts);
-  await owner.records.put(state.set.id, { markerId: node.id, pass, at });
+  await owner.records.put(state.set.id, { markerId: node.id, markerToken: node.token, pass, at });
 }

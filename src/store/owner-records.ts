@@ -14,6 +14,8 @@ export interface Installation {
 export interface OwnerRecord {
   /** The marker node (a hint: looked up by name when it is gone). */
   markerId?: string;
+  /** The marker's token (version) right after this home wrote it: unchanged, its content is known. */
+  markerToken?: string;
   /** The pass number this home last wrote into the marker. */
   pass: number;
   at?: string;
