@@ -28,7 +28,10 @@ export interface CrossSetRules {
    * Slots of this set's members whose move into another set cannot be applied (a name the other set already
    * holds): the member stays here, FAILED with the code (null: held quietly, it moved with a blocked folder).
    */
-  blocked: Map<string, Map<string, { code: 'TARGET_FOLDER_NAME_CLASH'; details: string } | null>>;
+  blocked: Map<
+    string,
+    Map<string, { code: 'TARGET_FOLDER_NAME_CLASH' | 'TARGET_FOLDER_NOT_FOUND'; details: string } | null>
+  >;
   /** Nodes another set owns (SPEC: sets never overlap): never new members of this one. */
   owned: Map<string, string>;
 }
@@ -97,11 +100,19 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
         const fromId = gone.from.state.set.id;
         const heldByParent = n.parentId !== null && rules.blocked.get(fromId)?.has(slotOf(side, n.parentId));
         const clash = heldByParent ? null : nameClash(byId.get(to)!, gone.m, n, side);
-        if (heldByParent || clash) {
+        const nowhere = heldByParent || clash ? null : noDestination(byId.get(to)!, n, side);
+        if (heldByParent || clash || nowhere) {
           if (!rules.blocked.has(fromId)) rules.blocked.set(fromId, new Map());
           rules.blocked
             .get(fromId)!
-            .set(slot, heldByParent ? null : { code: 'TARGET_FOLDER_NAME_CLASH', details: clash! });
+            .set(
+              slot,
+              heldByParent
+                ? null
+                : clash
+                  ? { code: 'TARGET_FOLDER_NAME_CLASH', details: clash }
+                  : { code: 'TARGET_FOLDER_NOT_FOUND', details: nowhere! },
+            );
           rules.owned.set(slot, fromId);
           continue;
         }
@@ -133,6 +144,26 @@ function nameClash(dest: SetReading, m: MemberState, n: RemoteNode, side: Side):
   for (const id of view.children.get(folderId) ?? []) {
     if (id !== m[other]?.id && view.nodes.get(id)?.name === n.name)
       return `"${n.name}" already exists in the ${other} folder of sync set ${dest.state.set.id}; it stays in its old set until that name is free`;
+  }
+  return null;
+}
+
+/**
+ * Would moving `m`'s other copy into set `dest` find no folder there to go to? The folder `n` now sits in
+ * (or the first member above it, when it is new) has no copy on the other side (it waits for request-sync,
+ * or failed): the move is held in the old set, or the member would flap between the two sets.
+ */
+function noDestination(dest: SetReading, n: RemoteNode, side: Side): string | null {
+  const other = otherSide(side);
+  let pid = n.parentId;
+  for (let depth = 0; pid !== null && depth < 1000; depth++) {
+    const id = pid;
+    const p = dest.state.members.find((x) => x[side]?.id === id && !x.detached);
+    if (p)
+      return p[other]
+        ? null
+        : `its new folder in sync set ${dest.state.set.id} has no ${other} copy; it stays in its old set until it has`;
+    pid = dest.views[side].nodes.get(id)?.parentId ?? null;
   }
   return null;
 }

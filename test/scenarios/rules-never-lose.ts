@@ -537,6 +537,35 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 70: a move into a set whose folder has no cloud copy stays FAILED in its old set, and does not flap',
+    rule: '§3 move between sets; a move that cannot be applied fails visibly (TARGET_FOLDER_NOT_FOUND)',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst'] },
+      { on: 'cloud', rm: 'dst/Q' },
+      { run: ['sync', '--force'], exit: 3 },
+      { on: 'onprem', mkdir: 'src/Q/s2' },
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/Q/s2/a.txt'] },
+      { run: ['sync'], exit: 3 },
+      {
+        run: ['sync', '--json'],
+        exit: 3,
+        check: (out: CliResult) => {
+          const j = out.json<SyncJson>();
+          assert.deepEqual(
+            types(j).filter((t) => t !== 'fail'),
+            [],
+            JSON.stringify(j.sets.map((s) => s.actions)),
+          );
+        },
+      },
+      { expect: { members: { 'src/P/a.txt': 'FAILED TARGET_FOLDER_NOT_FOUND' } } },
+      { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A' } } },
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,
