@@ -2,22 +2,16 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { runPass } from '../engine/index.js';
 import { rebuildPairing, type ResyncReport } from '../engine/resync.js';
 import type { EngineContext } from '../engine/types.js';
-import { idsOfShard, parseShard, type Shard } from '../fleet/shard.js';
+import { idsOfShard, parseShard } from '../fleet/shard.js';
 import { newPassStats, passEventHandler, renderPassSummary } from '../ui/pass-view.js';
 import { Progress } from '../ui/progress.js';
 import type { BusySet } from '../store/lock.js';
 import { withEngine, withSetLocks } from './context.js';
 import { PassDeadline } from './pass-deadline.js';
-import { syncThroughWatch } from './sync-handoff.js';
+import { syncThroughWatch, type HandOffOptions } from './sync-handoff.js';
 import { commandAction, type Globals, type Runtime } from './runtime.js';
 
-interface SyncOptions {
-  dryRun?: boolean;
-  force?: boolean;
-  maxDelete?: number;
-  transfers?: number;
-  shard?: Shard;
-  timeout?: number;
+interface SyncOptions extends HandOffOptions {
   takeOver?: boolean;
   resync?: boolean;
 }
