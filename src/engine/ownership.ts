@@ -30,6 +30,7 @@ export interface OwnerContext {
   records: {
     get(setId: string): Promise<OwnerRecord | undefined>;
     put(setId: string, rec: OwnerRecord): Promise<void>;
+    remove?(setId: string): Promise<void>;
   };
 }
 
@@ -154,4 +155,20 @@ export async function stampOwner(
     ? await cloud.updateContent(verdict.markerNode.id, Readable.from([body]), opts)
     : await cloud.createFile(state.set.target.id, markerName(state), Readable.from([body]), opts);
   await owner.records.put(state.set.id, { markerId: node.id, markerToken: node.token, pass, at });
+}
+
+/**
+ * The set is unsynced: its marker goes (when it is this installation's, or unreadable), so another
+ * installation may sync a set of that name later without `--take-over`; so does this home's record.
+ */
+export async function releaseOwner(cloud: Connector, state: SetState, owner: OwnerContext): Promise<void> {
+  const rec = await owner.records.get(state.set.id);
+  const self = { installation: owner.installation.id, host: owner.installation.host };
+  const found = await readMarker(cloud, state, rec, self).catch(() => null);
+  const mine =
+    found &&
+    (!found.marker ||
+      (found.marker.installation === self.installation && found.marker.setId === state.set.id));
+  if (found && mine) await cloud.delete(found.node.id, 'file').catch(() => undefined);
+  await owner.records.remove?.(state.set.id);
 }

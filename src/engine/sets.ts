@@ -5,6 +5,7 @@ import { missingPathHint } from './path-hint.js';
 import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../store/schema.js';
 import { snapshotOf } from './reconcile.js';
 import type { CreateSetRequest, EngineContext } from './types.js';
+import { releaseOwner } from './ownership.js';
 
 /** `a//b/` → `a/b`: the one spelling of a path that state and output use. */
 export function normalizePath(p: string): string {
@@ -272,6 +273,7 @@ export async function unsync(
   const gone = new Set(chosen.map((m) => m.key));
   state.members = state.members.filter((m) => !gone.has(m.key));
   const setRemoved = state.members.filter((m) => m.direct).length === 0;
+  if (setRemoved && ctx.owner) await releaseOwner(cloud, state, ctx.owner);
   if (setRemoved) await ctx.store.remove(setId);
   else await ctx.store.save(state);
   return { removedMembers: gone.size, setRemoved, keptFolders };

@@ -69,6 +69,11 @@ export class OwnerRecords {
     await writePrivateFile(this.#file(setId), `${JSON.stringify(rec)}\n`);
   }
 
+  /** Forget a set's record (the set was unsynced). */
+  async remove(setId: string): Promise<void> {
+    await fs.promises.rm(this.#file(setId), { force: true });
+  }
+
   #file(setId: string): string {
     if (!/^[A-Za-z0-9_-]+$/.test(setId)) throw new Error(`invalid set id ${setId}`);
     return path.join(this.home, 'state', this.profile, `.${setId}.owner`);

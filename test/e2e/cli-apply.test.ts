@@ -77,7 +77,9 @@ describe('e2e: export and apply -f (declarative sets, local ↔ local)', functio
     await writeFile(file, exported.stdout);
 
     const h2 = await fresh();
-    const first = await cli(['apply', '-f', file, '--json'], h2);
+    // The sets are still owned by the first home (their cloud markers, see cli-owner): moving them to this
+    // home is explicit.
+    const first = await cli(['apply', '-f', file, '--json', '--take-over'], h2);
     assert.equal(first.code, 0, first.stderr);
     const plan = first.json<ApplyJson>();
     assert.deepEqual(

@@ -174,7 +174,7 @@ describe('e2e: sync sets (local ↔ local)', function () {
     await assert.rejects(readFile(path.join(cloud, 'Partners/ACME/x.txt')), 'a dry run changes nothing');
 
     const humanDry = await cli(['sync', '--dry-run']);
-    assert.match(humanDry.stdout, /^push\s+Docs\/x\.txt/m);
+    assert.match(humanDry.stdout, /^push\s+cloud\s+Partners\/ACME\/x\.txt/m); // the side and the path there
 
     const s = await cli(['sync', created.id, '--json']);
     assert.equal(s.code, 0, s.stderr);

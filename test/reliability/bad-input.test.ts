@@ -653,9 +653,17 @@ describe('reliability: bad input', function () {
       const id = (await cli.ok(['create', 'Projects', '--target', 'Shared', '--json'])).json<{ id: string }>()
         .id;
       const file = path.join(home, 'state', 'default', `${id}.json`);
-      const state = JSON.parse(await readFile(file, 'utf8')) as { members: Record<string, unknown>[] };
-      state.members[0]!.status = 42;
-      state.members[0]!.key = null;
+      const state = JSON.parse(await readFile(file, 'utf8')) as { members: unknown[] };
+      const first = state.members[0];
+      if (Array.isArray(first)) {
+        // schema 2: a member is a row, [key, flags, …]
+        first[0] = null;
+        first[1] = 'forty-two';
+      } else {
+        const m = first as Record<string, unknown>;
+        m.status = 42;
+        m.key = null;
+      }
       const edited = JSON.stringify(state);
       await writeFile(file, edited);
       const out = await cli.run(['sync']);
