@@ -57,7 +57,10 @@ const countTypes = (r: Run) => {
 const brief = (r: Run) => `${r.stdout.slice(0, 300)} ${r.stderr.slice(0, 300)}`.trim();
 
 async function before(ctx: PassContext): Promise<Before> {
-  return { o: await observe(ctx.sides, ctx.home), state: await readTree(path.join(ctx.home, 'state')) };
+  // Lock files coordinate processes (per set, issue 14); they are not state a pass may change.
+  const state = await readTree(path.join(ctx.home, 'state'));
+  for (const p of [...state.keys()]) if (p.endsWith('.lock')) state.delete(p);
+  return { o: await observe(ctx.sides, ctx.home), state };
 }
 
 /** Run one cloudsync op and check what it left; returns the first violation. */
