@@ -142,11 +142,18 @@ export class ApplyRecorder {
         }
         return;
       }
-      case 'detach':
+      case 'detach': {
         if (m.lockedByUs && m.onprem) await this.releaseLock(m.onprem.id);
         m.detached = true;
+        // The cloud copy may have been moved or renamed meanwhile: the detached record says where it is.
+        const node = this.current.cloud.get(m.key);
+        if (node && m.cloud) {
+          m.cloud = { ...m.cloud, id: node.id, parentId: node.parentId, name: node.name };
+          this.settleParent(m);
+        }
         await this.commit(m);
         return;
+      }
       case 'fail':
         if (a.clearSide) {
           m[a.clearSide] = null;

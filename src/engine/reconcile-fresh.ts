@@ -40,7 +40,9 @@ export class FreshPairing extends ReconcileBase {
       }
       if (await this.adoptWaiting(side, n, parentKey)) continue;
       const arrival = this.input.incoming?.get(`${side}:${n.id}`);
-      const moved = arrival?.member;
+      // Moved in from another set with its copy on the other side: that copy moves along. When that copy
+      // was deleted meanwhile, the move wins and the node arrives as new (copied), in this same pass.
+      const moved = arrival?.otherChange?.kind === 'gone' ? undefined : arrival?.member;
       const m = this.newMember(n.kind, parentKey);
       this.current[side].set(m.key, n);
       this.keyById[side].set(n.id, m.key);

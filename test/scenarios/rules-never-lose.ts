@@ -550,6 +550,62 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 163: a file detached in the pass its cloud copy moved is recorded where that copy is',
+    rule: '§3 delete on cloud off: the cloud copy stays, detached; inspect shows where it is',
+    ...folderSet,
+    create: [...folderSet.create, '--no-delete-on-cloud'],
+    steps: [
+      { on: 'cloud', mv: ['dst/P/sub/d.txt', 'dst/P/d.txt'] },
+      { on: 'onprem', mv: ['src/P/sub/d.txt', 'src/d.txt'] },
+      { sync: [] },
+      {
+        run: ['inspect', '$ID'],
+        check: (out: CliResult) =>
+          assert.ok(
+            members(out).some((m) => m.status === 'DETACHED' && m.cloudPath?.endsWith('dst/P/d.txt')),
+            JSON.stringify(members(out)),
+          ),
+      },
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/d.txt': 'D',
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/b.txt': 'B',
+            'src/P/sub': D,
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/d.txt': 'D',
+            'dst/P/sub': D,
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 163: a file moved into another set while its cloud copy was deleted arrives as new, in one pass',
+    rule: '§3 a change beats a delete; move between sets; one pass converges',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst'] },
+      { on: 'cloud', rm: 'dst/Q/q.txt' },
+      { on: 'onprem', mv: ['src/Q/q.txt', 'src/P/q.txt'] },
+      { run: ['sync'] },
+      settled(),
+      { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/q.txt': 'Q', 'dst/Q': D } } },
+      memberOf('P', 'src/P/q.txt', 'SYNCED'),
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,
