@@ -15,6 +15,8 @@ const P = {
   'src/P/sub/d.txt': 'D',
 };
 const folderSet = { onprem: P, cloud: { dst: D }, create: ['src/P', '--target', 'dst'] };
+/** The same set with delete-on-cloud off: an on-prem delete leaves the cloud copy, detached. */
+const keepCloudCopies = { ...folderSet, create: [...folderSet.create, '--no-delete-on-cloud'] };
 const types = (j: SyncJson) => j.sets.flatMap((s) => s.actions.map((a) => a.type)).sort();
 const members = (out: CliResult) =>
   out.json<{ members: { onpremPath: string | null; cloudPath: string | null; status: string }[] }>().members;
@@ -28,6 +30,16 @@ const settled = (exit = 0, allow: string[] = []) => ({
     const left = types(j).filter((t) => !allow.includes(t));
     assert.deepEqual(left, [], JSON.stringify(j.sets.map((s) => s.actions)));
   },
+});
+
+/** `inspect` of the first set shows a DETACHED member whose cloud copy is at `cloudPath`. */
+const detachedAt = (cloudPath: string) => ({
+  run: ['inspect', '$ID'],
+  check: (out: CliResult) =>
+    assert.ok(
+      members(out).some((m) => m.status === 'DETACHED' && m.cloudPath?.endsWith(cloudPath)),
+      JSON.stringify(members(out)),
+    ),
 });
 
 /** `inspect <set>` shows a member at `onpremPath` with `status`. */
@@ -402,21 +414,13 @@ export const neverLose: Scenario[] = [
   {
     name: 'model seed 83: a detached copy renamed on the cloud is shown where it is, and never pulled back',
     rule: '§3 delete on cloud off: the cloud copy stays, detached, never pulled back; inspect shows where it is',
-    ...folderSet,
-    create: [...folderSet.create, '--no-delete-on-cloud'],
+    ...keepCloudCopies,
     steps: [
       { on: 'onprem', rm: 'src/P/a.txt' },
       { sync: [] },
       { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/sub/Q.txt'] },
       { sync: [] },
-      {
-        run: ['inspect', '$ID'],
-        check: (out: CliResult) =>
-          assert.ok(
-            members(out).some((m) => m.status === 'DETACHED' && m.cloudPath?.endsWith('dst/P/sub/Q.txt')),
-            JSON.stringify(members(out)),
-          ),
-      },
+      detachedAt('dst/P/sub/Q.txt'),
       { sync: [] },
       {
         expect: {
@@ -455,8 +459,7 @@ export const neverLose: Scenario[] = [
   {
     name: 'model seed 83: a file that left its set (detached) and came back, and a new file in its old place, are synced',
     rule: '§3 delete on cloud off: the detached copy is the cloud one; on-prem nodes back in the set are new',
-    ...folderSet,
-    create: [...folderSet.create, '--no-delete-on-cloud'],
+    ...keepCloudCopies,
     steps: [
       { on: 'onprem', mv: ['src/P/a.txt', 'src/a.txt'] },
       { sync: [] },
@@ -552,20 +555,12 @@ export const neverLose: Scenario[] = [
   {
     name: 'model seed 163: a file detached in the pass its cloud copy moved is recorded where that copy is',
     rule: '§3 delete on cloud off: the cloud copy stays, detached; inspect shows where it is',
-    ...folderSet,
-    create: [...folderSet.create, '--no-delete-on-cloud'],
+    ...keepCloudCopies,
     steps: [
       { on: 'cloud', mv: ['dst/P/sub/d.txt', 'dst/P/d.txt'] },
       { on: 'onprem', mv: ['src/P/sub/d.txt', 'src/d.txt'] },
       { sync: [] },
-      {
-        run: ['inspect', '$ID'],
-        check: (out: CliResult) =>
-          assert.ok(
-            members(out).some((m) => m.status === 'DETACHED' && m.cloudPath?.endsWith('dst/P/d.txt')),
-            JSON.stringify(members(out)),
-          ),
-      },
+      detachedAt('dst/P/d.txt'),
       settled(),
       {
         expect: {
