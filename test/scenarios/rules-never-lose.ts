@@ -15,6 +15,13 @@ const P = {
   'src/P/sub/d.txt': 'D',
 };
 const folderSet = { onprem: P, cloud: { dst: D }, create: ['src/P', '--target', 'dst'] };
+/** Two folder sets, src/P and src/Q, both into dst (the second created by the first step, `createQ`). */
+const twoSets = {
+  onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
+  cloud: { dst: D },
+  create: ['src/P', '--target', 'dst'],
+};
+const createQ = { run: ['create', 'src/Q', '--target', 'dst'] };
 /** The same set with delete-on-cloud off: an on-prem delete leaves the cloud copy, detached. */
 const keepCloudCopies = { ...folderSet, create: [...folderSet.create, '--no-delete-on-cloud'] };
 const types = (j: SyncJson) => j.sets.flatMap((s) => s.actions.map((a) => a.type)).sort();
@@ -185,7 +192,7 @@ export const neverLose: Scenario[] = [
     create: ['src/P', '--target', 'dst'],
     skipOn: ['onprem:alfresco'],
     steps: [
-      { run: ['create', 'src/Q', '--target', 'dst'] },
+      createQ,
       { on: 'onprem', mv: ['src/Q', 'src/P/Q'] },
       { run: ['sync'] },
       { run: ['sync'] },
@@ -208,11 +215,9 @@ export const neverLose: Scenario[] = [
   {
     name: 'class 5: moving the only file of one synced folder into another is a move, not a guard stop',
     rule: '§3 move between two synced folders; §4 a node that moved to another set is not missing',
-    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
-    cloud: { dst: D },
-    create: ['src/P', '--target', 'dst'],
+    ...twoSets,
     steps: [
-      { run: ['create', 'src/Q', '--target', 'dst'] },
+      createQ,
       { on: 'onprem', mv: ['src/P/a.txt', 'src/Q/a.txt'] },
       { run: ['sync'] },
       { expect: { cloud: { dst: D, 'dst/P': D, 'dst/Q': D, 'dst/Q/q.txt': 'Q', 'dst/Q/a.txt': 'A' } } },
@@ -221,12 +226,10 @@ export const neverLose: Scenario[] = [
   {
     name: 'class 5: a cross-set move onto a taken name stays FAILED in its old set, and does not flap',
     rule: '§3 move between sets; a move that cannot be applied fails visibly (TARGET_FOLDER_NAME_CLASH)',
-    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
-    cloud: { dst: D },
-    create: ['src/P', '--target', 'dst'],
+    ...twoSets,
     skipOn: ['onprem:alfresco'],
     steps: [
-      { run: ['create', 'src/Q', '--target', 'dst'] },
+      createQ,
       { on: 'cloud', write: 'dst/Q/a.txt', content: 'THEIRS' },
       { on: 'onprem', mv: ['src/P/a.txt', 'src/Q/a.txt'] },
       { run: ['sync'], exit: 3 },
@@ -287,7 +290,7 @@ export const neverLose: Scenario[] = [
     cloud: { dst: D },
     create: ['src/P', '--target', 'dst'],
     steps: [
-      { run: ['create', 'src/Q', '--target', 'dst'] },
+      createQ,
       { on: 'onprem', rm: 'src/P/a.txt' },
       { on: 'onprem', rm: 'src/P/b.txt' },
       { on: 'onprem', rm: 'src/P/sub/d.txt' },
@@ -490,11 +493,9 @@ export const neverLose: Scenario[] = [
   {
     name: 'model seed 91: a folder moved into another set takes what is below it along in the same pass',
     rule: '§3 move between sets; one pass converges',
-    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
-    cloud: { dst: D },
-    create: ['src/P', '--target', 'dst'],
+    ...twoSets,
     steps: [
-      { run: ['create', 'src/Q', '--target', 'dst'] },
+      createQ,
       { on: 'cloud', mkdir: 'dst/P/s2' },
       { on: 'cloud', write: 'dst/P/s2/n.txt', content: 'N' },
       { sync: [] },
@@ -520,11 +521,9 @@ export const neverLose: Scenario[] = [
   {
     name: 'model seed 70: a file moved into another set’s folder nested inside its own set’s folder changes set',
     rule: '§3 sets never overlap; move between sets',
-    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
-    cloud: { dst: D },
-    create: ['src/P', '--target', 'dst'],
+    ...twoSets,
     steps: [
-      { run: ['create', 'src/Q', '--target', 'dst'] },
+      createQ,
       { on: 'onprem', mv: ['src/P', 'src/Q/P2'] },
       { run: ['sync'] },
       { on: 'onprem', mv: ['src/Q/q.txt', 'src/Q/P2/q.txt'] },
@@ -537,11 +536,9 @@ export const neverLose: Scenario[] = [
   {
     name: 'model seed 70: a move into a set whose folder has no cloud copy stays FAILED in its old set, and does not flap',
     rule: '§3 move between sets; a move that cannot be applied fails visibly (TARGET_FOLDER_NOT_FOUND)',
-    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
-    cloud: { dst: D },
-    create: ['src/P', '--target', 'dst'],
+    ...twoSets,
     steps: [
-      { run: ['create', 'src/Q', '--target', 'dst'] },
+      createQ,
       { on: 'cloud', rm: 'dst/Q' },
       { run: ['sync', '--force'], exit: 3 },
       { on: 'onprem', mkdir: 'src/Q/s2' },
@@ -587,11 +584,9 @@ export const neverLose: Scenario[] = [
   {
     name: 'model seed 163: a file moved into another set while its cloud copy was deleted arrives as new, in one pass',
     rule: '§3 a change beats a delete; move between sets; one pass converges',
-    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q' },
-    cloud: { dst: D },
-    create: ['src/P', '--target', 'dst'],
+    ...twoSets,
     steps: [
-      { run: ['create', 'src/Q', '--target', 'dst'] },
+      createQ,
       { on: 'cloud', rm: 'dst/Q/q.txt' },
       { on: 'onprem', mv: ['src/Q/q.txt', 'src/P/q.txt'] },
       { run: ['sync'] },
