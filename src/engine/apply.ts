@@ -179,6 +179,9 @@ class Applier extends ApplyRecorder {
       case 'rename-loser': {
         const id = this.idOf(m, a.on);
         const node = this.current[a.on].get(m.key);
+        // A documents set's loser becomes nobody's file: it leaves without our lock (released first, so a kill
+        // in between leaves the member unlocked, which the next pass locks again, never an orphan read-only).
+        if (a.on === 'onprem' && m.direct && m.lockedByUs && c.onprem.unlock) await c.onprem.unlock(id);
         // The renamed loser (a new token where a rename bumps the modification time) is what its own member
         // records once copied across.
         this.renamedLosers.set(m.key, await c[a.on].move(id, node?.parentId ?? m[a.on]!.parentId!, a.name));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CliResult } from '../support/cli.js';
-import type { Scenario, SyncJson } from './harness.js';
+import type { Scenario, StepContext, SyncJson } from './harness.js';
 
 // Issue 9 ("Never lose a byte"): one minimal case per class of loss the model tester (test/model) found or
 // the issue named. Each runs on every connector pairing like the rules in rules.ts.
@@ -593,6 +593,31 @@ export const neverLose: Scenario[] = [
       settled(),
       { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/q.txt': 'Q', 'dst/Q': D } } },
       memberOf('P', 'src/P/q.txt', 'SYNCED'),
+    ],
+  },
+  {
+    name: 'model seed 310: a locked documents-set loser (keep-both) is left writable, and stays so after unsync',
+    rule: '§3 keep-both; --lock-onprem; unsync leaves on-prem bytes and write bits intact',
+    onprem: { src: D, 'src/a.txt': 'A', 'src/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/a.txt', 'src/b.txt', '--target', 'dst', '--conflict', 'keep-both', '--lock-onprem'],
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'onprem', write: 'src/a.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/a.txt', content: 'theirs' },
+      { sync: [] },
+      { run: ['unsync', '$ID'] },
+      {
+        run: ['status'],
+        check: async (_out: CliResult, ctx: StepContext) => {
+          const tree = await ctx.drivers.onprem.tree();
+          const loser = Object.keys(tree).find((p) => /^src\/a \(conflict onprem .*\)\.txt$/.test(p));
+          assert.ok(loser && tree[loser] === 'mine', JSON.stringify(tree));
+          assert.equal(await ctx.drivers.onprem.writable!(loser), true, `${loser} is left read-only`);
+          assert.equal(tree['src/a.txt'], 'theirs');
+          assert.equal(await ctx.drivers.onprem.writable!('src/a.txt'), true);
+        },
+      },
     ],
   },
   {
