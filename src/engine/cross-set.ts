@@ -1,4 +1,4 @@
-import { otherSide, SIDES, type RemoteNode, type Side } from '../connectors/types.js';
+import { otherSide, SIDES, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import type { SideChange, SideChanges } from './detect.js';
 import type { SideView } from './view.js';
@@ -98,6 +98,15 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
         const to = freshOwner.get(slot)?.setId;
         if (!gone || !to || to === gone.from.state.set.id) continue;
         const fromId = gone.from.state.set.id;
+        const other = otherSide(side);
+        // Both copies left the old set, each into a set (a move on each side): one move wins, the other copy
+        // is moved to match (never copied: no twin). Into one set: both are its moves (the set's rule for
+        // two moves decides); into two sets: the on-prem move wins, the other set leaves the cloud copy alone.
+        const otherSlot = gone.m[other] ? slotOf(other, gone.m[other]!.id) : '';
+        const away = goneBy.has(otherSlot) ? freshOwner.get(otherSlot) : undefined;
+        const split = away !== undefined && away.setId !== fromId && away.setId !== to;
+        if (split && side === 'cloud') continue;
+        if (split) rules.owned.set(otherSlot, to);
         const heldByParent = n.parentId !== null && rules.blocked.get(fromId)?.has(slotOf(side, n.parentId));
         const clash = heldByParent ? null : nameClash(byId.get(to)!, gone.m, n, side);
         const nowhere = heldByParent || clash ? null : noDestination(byId.get(to)!, n, side);
@@ -114,15 +123,15 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
                   : { code: 'TARGET_FOLDER_NOT_FOUND', details: nowhere! },
             );
           rules.owned.set(slot, fromId);
+          if (split) rules.owned.set(otherSlot, fromId);
           continue;
         }
-        const other = otherSide(side);
+        const otherChange =
+          away && away.setId !== fromId
+            ? movedCopy(gone.m, other, away.node, !split)
+            : gone.from.changes[other].byMember.get(gone.m.key);
         if (!rules.incoming.has(to)) rules.incoming.set(to, new Map());
-        rules.incoming.get(to)!.set(slot, {
-          member: gone.m,
-          otherChange: gone.from.changes[other].byMember.get(gone.m.key),
-          otherSide: other,
-        });
+        rules.incoming.get(to)!.set(slot, { member: gone.m, otherChange, otherSide: other });
         if (!rules.outgoing.has(fromId)) rules.outgoing.set(fromId, new Set());
         rules.outgoing.get(fromId)!.add(slot);
       }
@@ -166,4 +175,66 @@ function noDestination(dest: SetReading, n: RemoteNode, side: Side): string | nu
     pid = dest.views[side].nodes.get(id)?.parentId ?? null;
   }
   return null;
+}
+
+/**
+ * The change of a member's copy that moved too (`node`, where it is now) as the set it arrives in must see
+ * it: an edit is an edit; its move counts only when it is a move inside that same set (else the other
+ * side's move wins and this copy is moved to match).
+ */
+export function movedCopy(m: MemberState, side: Side, node: RemoteNode, moveCounts: boolean): SideChange {
+  const base = m[side]!;
+  return {
+    kind: 'changed',
+    node,
+    content: node.kind === 'file' && node.token !== base.token,
+    moved: moveCounts,
+    renamed: moveCounts && node.name !== base.name,
+    props: false,
+  };
+}
+
+/**
+ * A member moving into a set whose other copy left the old set too, but for no set of this pass (moved out
+ * of every set, or deleted): where that copy is now. Found, the move that keeps the node in a set wins and the
+ * copy is moved to match (copying it in would leave the version twice on its side); deleted, the node arrives
+ * as new. One lookup by id per such member (rare: both sides moved the same node in one pass).
+ */
+export async function locateMovedAway(
+  rules: CrossSetRules,
+  connectors: Record<Side, Connector>,
+): Promise<void> {
+  for (const arrivals of rules.incoming.values()) {
+    for (const a of arrivals.values()) {
+      const base = a.member[a.otherSide];
+      if (a.otherChange?.kind !== 'gone' || !base || rules.owned.has(slotOf(a.otherSide, base.id))) continue;
+      const node = await connectors[a.otherSide].getNode(base.id);
+      if (node && node.kind === a.member.kind) a.otherChange = movedCopy(a.member, a.otherSide, node, false);
+    }
+  }
+}
+
+/**
+ * Moves into a set a guard stopped cannot be applied in this pass: their members stay in their old sets, held
+ * quietly (untouched on both sides), and move once the stopped set runs. Forgetting them in the old set now
+ * would make the node new there next pass and copy it again (a twin). Returns the sets to plan again.
+ */
+export function holdForStopped(rules: CrossSetRules, stopped: Iterable<string>): Set<string> {
+  const again = new Set<string>();
+  for (const to of stopped) {
+    for (const [slot, a] of rules.incoming.get(to) ?? []) {
+      for (const [fromId, slots] of rules.outgoing) {
+        if (!slots.delete(slot)) continue;
+        if (!rules.blocked.has(fromId)) rules.blocked.set(fromId, new Map());
+        rules.blocked.get(fromId)!.set(slot, null);
+        rules.owned.set(slot, fromId);
+        const base = a.member[a.otherSide];
+        const otherSlot = base ? slotOf(a.otherSide, base.id) : '';
+        if (rules.owned.get(otherSlot) === to) rules.owned.set(otherSlot, fromId);
+        again.add(fromId);
+      }
+    }
+    rules.incoming.delete(to);
+  }
+  return again;
 }

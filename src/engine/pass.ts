@@ -12,7 +12,7 @@ import type { SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
 import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
-import { crossSetRules, type CrossSetRules } from './cross-set.js';
+import { crossSetRules, holdForStopped, locateMovedAway, type CrossSetRules } from './cross-set.js';
 import { locateActions } from './action-paths.js';
 import { isQuiet } from './quiet.js';
 import { checkOwner, needsStamp, OWNER_CODES, stampOwner, type OwnerVerdict } from './ownership.js';
@@ -95,12 +95,13 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const rules: CrossSetRules = work.every((w) => w.quiet)
     ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map() }
     : crossSetRules(work, outside);
+  await locateMovedAway(rules, ctx.connectors);
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
   const sizeOf = (side: Side, id: string) =>
     work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
   const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id, sizeOf(side, id));
-  for (const w of work) {
-    w.result = w.quiet
+  const planSet = async (w: SetWork) =>
+    w.quiet
       ? quietResult(w.state)
       : await reconcile({
           state: w.state,
@@ -117,6 +118,8 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
           blocked: rules.blocked.get(w.state.set.id),
           owned: rules.owned,
         });
+  for (const w of work) {
+    w.result = await planSet(w);
     locateActions(w.result.plan, w.state, w.views);
     for (const warning of w.result.plan.warnings)
       emit({ event: 'warning', setId: w.state.set.id, message: warning });
@@ -133,8 +136,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const guard = { force: opts.force ?? false, maxDeletePercent: opts.maxDeletePercent ?? 50 };
   // Guards stop one set, never the others (SPEC §4): a blocked set is reported and nothing of it is applied.
   const blocked = new Map<string, SetResult['aborted']>();
-  for (const w of work) {
-    if (w.quiet) continue;
+  const guardSet = (w: SetWork) => {
     try {
       const leaving = new Set([
         ...(rules.outgoing.get(w.state.set.id) ?? []),
@@ -146,6 +148,15 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       blocked.set(w.state.set.id, { code: err.code, message: err.message, hint: err.hint });
       emit({ event: 'guard', setId: w.state.set.id, code: err.code, message: err.message, hint: err.hint });
     }
+  };
+  for (const w of work) if (!w.quiet) guardSet(w);
+  // A set moving members into a stopped set keeps them this pass: planned again (and guarded) without those moves.
+  const again = holdForStopped(rules, blocked.keys());
+  for (const w of work) {
+    if (!again.has(w.state.set.id) || blocked.has(w.state.set.id)) continue;
+    w.result = await planSet(w);
+    locateActions(w.result.plan, w.state, w.views);
+    guardSet(w);
   }
   const results: SetResult[] = [...unreadable];
   if (opts.dryRun) {
