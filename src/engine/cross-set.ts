@@ -1,6 +1,7 @@
 import { otherSide, SIDES, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import type { SideChange, SideChanges } from './detect.js';
+import type { Action } from './plan.js';
 import type { SideView } from './view.js';
 
 /** One set's reading of both sides in a pass, as cross-set rules need it. */
@@ -237,4 +238,25 @@ export function holdForStopped(rules: CrossSetRules, stopped: Iterable<string>):
     rules.incoming.delete(to);
   }
   return again;
+}
+
+/**
+ * A set's actions split in two: the forgets of members that left for another set come last, once every set
+ * of the pass has applied its plan (and recorded the members it took in). A pass killed in between leaves a
+ * member recorded in both sets (the old record goes on the rerun: both copies are gone from its folders),
+ * never in neither (both copies would be new again and copied: twins on both sides).
+ */
+export function splitLeaving(
+  actions: Action[],
+  state: SetState,
+  outgoing?: Set<string>,
+): [Action[], Action[]] {
+  if (!outgoing?.size) return [actions, []];
+  const leaving = new Set<string>();
+  for (const m of state.members)
+    for (const side of SIDES) if (m[side] && outgoing.has(slotOf(side, m[side]!.id))) leaving.add(m.key);
+  const now: Action[] = [];
+  const later: Action[] = [];
+  for (const a of actions) (a.type === 'forget' && leaving.has(a.member) ? later : now).push(a);
+  return [now, later];
 }

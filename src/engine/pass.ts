@@ -4,7 +4,7 @@ import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { detectChanges, type SideChanges } from './detect.js';
 import { hashChecked } from './size-check.js';
-import type { SetPlan } from './plan.js';
+import type { Action, SetPlan } from './plan.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
@@ -12,7 +12,13 @@ import type { SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
 import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
-import { crossSetRules, holdForStopped, locateMovedAway, type CrossSetRules } from './cross-set.js';
+import {
+  crossSetRules,
+  holdForStopped,
+  locateMovedAway,
+  splitLeaving,
+  type CrossSetRules,
+} from './cross-set.js';
 import { locateActions } from './action-paths.js';
 import { isQuiet } from './quiet.js';
 import { checkOwner, needsStamp, OWNER_CODES, stampOwner, type OwnerVerdict } from './ownership.js';
@@ -168,7 +174,16 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     }
     return finish(results, true, emit);
   }
-  const applied: { w: SetWork; outcome: ApplyOutcome | null }[] = [];
+  const applied: { w: SetWork; outcome: ApplyOutcome | null; later: Action[] }[] = [];
+  const deps = {
+    connectors: ctx.connectors,
+    store: ctx.store,
+    home: ctx.home,
+    now,
+    transfers: opts.transfers ?? 4,
+    onEvent: ctx.onEvent,
+    signal: opts.signal,
+  };
   try {
     for (const w of work) {
       if (opts.signal?.aborted) break;
@@ -187,24 +202,36 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
             message: `cannot record this installation as the set's owner: ${(err as Error).message}`,
           }),
         );
-      const done: { w: SetWork; outcome: ApplyOutcome | null } = { w, outcome: null };
+      const [first, later] = splitLeaving(plan.actions, w.state, rules.outgoing.get(w.state.set.id));
+      const done = { w, outcome: null as ApplyOutcome | null, later };
       applied.push(done);
       done.outcome = w.quiet
         ? { done: [], failed: [], bytes: 0, interrupted: false }
-        : await applyPlan(w.state, plan, current, {
-            connectors: ctx.connectors,
-            store: ctx.store,
-            home: ctx.home,
-            now,
-            transfers: opts.transfers ?? 4,
-            onEvent: ctx.onEvent,
-            signal: opts.signal,
-          });
-      if (!done.outcome.interrupted) {
+        : await applyPlan(w.state, { ...plan, actions: first }, current, deps);
+    }
+    // Members that left for another set are forgotten once every set has taken its arrivals in.
+    for (const done of applied) {
+      const { w, outcome, later } = done;
+      if (later.length === 0 || !outcome || outcome.interrupted || opts.signal?.aborted) continue;
+      const rest = await applyPlan(
+        w.state,
+        { ...w.result!.plan, actions: later, added: [] },
+        w.result!.current,
+        deps,
+      );
+      done.outcome = {
+        done: [...outcome.done, ...rest.done],
+        failed: [...outcome.failed, ...rest.failed],
+        bytes: outcome.bytes + rest.bytes,
+        interrupted: rest.interrupted,
+      };
+    }
+    for (const { w, outcome } of applied) {
+      if (!outcome!.interrupted) {
         w.state.lastSyncAt = now().toISOString();
         advanceCursors(w.state, batches, w.scopes, now());
       }
-      results.push(summarize(w.state, plan, done.outcome, w.state.members));
+      results.push(summarize(w.state, w.result!.plan, outcome, w.state.members));
     }
   } finally {
     // Paths are refreshed once every set has run: one set's move (a folder renamed) changes where another
@@ -237,6 +264,9 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     }
     if (failure !== undefined) throw failure; // eslint-disable-line no-unsafe-finally
   }
+  // Reported in the order of the sets (a stopped set is reported while the others still apply).
+  const rank = new Map(work.map((w, i) => [w.state.set.id, i]));
+  results.push(...results.splice(unreadable.length).sort((a, b) => rank.get(a.id)! - rank.get(b.id)!));
   // Events are acknowledged only when every set of the profile was in this pass: a set left out would never
   // see the changes they announced. A set stopped by a guard keeps its old position and crawls next time.
   const everySet = allIds.every((id) => results.some((r) => r.id === id));

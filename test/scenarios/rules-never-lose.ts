@@ -710,6 +710,21 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 212: a pass killed while members change sets (both ways) leaves no twin on the rerun',
+    rule: '§4 a pass killed at any instant converges with nothing duplicated; §3 move between sets',
+    ...twoSets,
+    steps: [
+      createQ,
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/Q/a.txt'] },
+      { on: 'onprem', mv: ['src/Q/q.txt', 'src/P/q.txt'] },
+      { kill: ['sync'], journalLines: 3 },
+      { run: ['sync'] },
+      settled(),
+      { expect: { onprem: { src: D, 'src/P': D, 'src/P/q.txt': 'Q', 'src/Q': D, 'src/Q/a.txt': 'A' } } },
+      { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/q.txt': 'Q', 'dst/Q': D, 'dst/Q/a.txt': 'A' } } },
+    ],
+  },
+  {
     name: 'model seed 310: a locked documents-set loser (keep-both) is left writable, and stays so after unsync',
     rule: '§3 keep-both; --lock-onprem; unsync leaves on-prem bytes and write bits intact',
     onprem: { src: D, 'src/a.txt': 'A', 'src/b.txt': 'B' },
