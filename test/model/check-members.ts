@@ -42,6 +42,8 @@ export async function checkMembers(
   sides: Record<Side, ModelSide>,
   snaps: Record<Side, Snapshot>,
   converged: boolean,
+  /** Filled, when given, with every path some set has as a (non-detached) member, per side. */
+  managed?: Record<Side, Set<string>>,
 ): Promise<string[]> {
   const out: string[] = [];
   const local = (side: Side, p: string): string => {
@@ -61,6 +63,8 @@ export async function checkMembers(
       if (m.cloudPath !== null) owner.cloud.set(local('cloud', m.cloudPath), set.id);
     }
   }
+  if (managed)
+    for (const side of ['onprem', 'cloud'] as const) for (const p of owner[side].keys()) managed[side].add(p);
   const ownedElsewhere = (side: Side, p: string, id: string): boolean => {
     for (let q = p; q.length > 0; q = q.includes('/') ? q.slice(0, q.lastIndexOf('/')) : '') {
       const o = owner[side].get(q);

@@ -19,6 +19,18 @@ export interface Version {
   superseded: boolean;
   /** The op index that wrote it (for messages). */
   op: number;
+  /** How many files the user wrote it into (2 for the same new file made on both sides). */
+  writes: number;
+}
+
+/**
+ * Versions a side may hold twice: a copy cloudsync let go (outside every set, or a DETACHED copy, at the end
+ * of an earlier pass that ran to its end) is the user's own from then on; re-creating the member's copy (a
+ * request-sync, a move into a set) is no twin. `unmanaged`: the paths no set has as a (non-detached) member now.
+ */
+export interface Released {
+  versions: Record<Side, Set<string>>;
+  unmanaged: Record<Side, Set<string>>;
 }
 
 /** Every file below `dir`: absolute-ish relative path → utf8 content. */
@@ -78,10 +90,18 @@ export function checkNoLoss(versions: Map<string, Version>, o: Observed): string
  * 2. No torn bytes (every file holds one whole version), no twins (a version twice on one side, or a
  * `name-1.ext`), no temp files. `completed`: the last pass ran to its end (a killed one may leave temps).
  */
-export function checkIntegrity(versions: Map<string, Version>, o: Observed, completed: boolean): string[] {
+export function checkIntegrity(
+  versions: Map<string, Version>,
+  o: Observed,
+  completed: boolean,
+  released?: Released,
+): string[] {
   const out: string[] = [];
   for (const side of ['onprem', 'cloud'] as const) {
     const seen = new Map<string, string>();
+    const count = new Map<string, number>();
+    const letGo = (p: string, c: string) =>
+      released?.versions[side].has(c) === true && released.unmanaged[side].has(p);
     for (const [p, c] of filesOf(o.snaps[side])) {
       if (TEMP.test(p)) {
         if (completed) out.push(`temp file left: ${p} on ${side}`);
@@ -90,8 +110,11 @@ export function checkIntegrity(versions: Map<string, Version>, o: Observed, comp
       if (SAVE_TEMP.test(p)) continue;
       if (!versions.has(c)) out.push(`torn bytes: ${side} ${p} holds ${JSON.stringify(c.slice(0, 30))}`);
       if (!completed) continue;
+      // The user may have made the version more than once (the same new file on both sides, one then moved).
+      const n = (count.get(c) ?? 0) + 1;
+      count.set(c, n);
       const before = seen.get(c);
-      if (before !== undefined)
+      if (before !== undefined && n > (versions.get(c)?.writes ?? 1) && !letGo(before, c) && !letGo(p, c))
         out.push(`twin: on ${side}, ${before} and ${p} hold the same version ${c.slice(0, 16)}`);
       seen.set(c, p);
       if (TWIN.test(p.slice(p.lastIndexOf('/') + 1))) out.push(`twin name: ${p} on ${side}`);

@@ -3,7 +3,7 @@
 // followed by the invariants of test/model/README.md.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Side } from '../../src/connectors/types.js';
+import { SIDES, type Side } from '../../src/connectors/types.js';
 import { checkMembers, type SetView } from './check-members.js';
 import { lineCount, parseJson, type ModelCli, type Run } from './cli.js';
 import {
@@ -21,7 +21,7 @@ import {
 } from './oracle.js';
 import { describeOp, type Op } from './ops.js';
 import type { CaseResult } from './run-case.js';
-import type { ModelSide } from './sides.js';
+import type { ModelSide, Snapshot } from './sides.js';
 import type { World } from './world.js';
 
 /** What a pass needs to run and be checked. */
@@ -233,11 +233,21 @@ async function afterPass(
         );
     });
   }
-  msgs.push(...checkNoLoss(ctx.world.versions, a.o), ...checkIntegrity(ctx.world.versions, a.o, completed));
+  const converged = completed && (code === 0 || code === 3);
+  const managed: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+  const memberMsgs = await checkMembers(ctx.cli, ctx.sets, ctx.sides, a.o.snaps, converged, managed);
+  const unmanaged = unmanagedFiles(a.o.snaps, managed);
+  const released = { versions: ctx.world.released, unmanaged: pathsOf(unmanaged) };
+  msgs.push(
+    ...checkNoLoss(ctx.world.versions, a.o),
+    ...checkIntegrity(ctx.world.versions, a.o, completed, released),
+  );
   const locks = [...a.state.keys()].filter((k) => /^default\/\.[^/]*lock$/.test(k));
   if (completed && locks.length > 0) msgs.push(`lock left: state/${locks.join(', ')} after a completed pass`);
-  const converged = completed && (code === 0 || code === 3);
-  msgs.push(...(await checkMembers(ctx.cli, ctx.sets, ctx.sides, a.o.snaps, converged)));
+  msgs.push(...memberMsgs);
+  // What no set holds after a pass that ran to its end is let go: the user's own from now on.
+  if (converged)
+    for (const side of SIDES) for (const c of unmanaged[side].values()) ctx.world.released[side].add(c);
   if (msgs.length === 0 && converged) {
     const again = await ctx.cli.run(['sync', '--json']);
     ctx.result.passes++;
@@ -261,4 +271,20 @@ async function afterPass(
       );
   }
   return msgs;
+}
+
+/** Files (path → content) that no set has as a non-detached member, per side. */
+function unmanagedFiles(
+  snaps: Record<Side, Snapshot>,
+  managed: Record<Side, Set<string>>,
+): Record<Side, Map<string, string>> {
+  const out: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
+  for (const side of SIDES)
+    for (const [p, e] of snaps[side])
+      if (e.kind === 'file' && !managed[side].has(p)) out[side].set(p, e.content);
+  return out;
+}
+
+function pathsOf(files: Record<Side, Map<string, string>>): Record<Side, Set<string>> {
+  return { onprem: new Set(files.onprem.keys()), cloud: new Set(files.cloud.keys()) };
 }

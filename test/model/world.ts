@@ -13,8 +13,13 @@ export class World {
 
   /** Record a new version (written by op `op`; -1 for the setup). */
   wrote(content: string, op: number): void {
-    if (!this.versions.has(content)) this.versions.set(content, { superseded: false, op });
+    const v = this.versions.get(content);
+    if (v) v.writes++;
+    else this.versions.set(content, { superseded: false, op, writes: 1 });
   }
+
+  /** Versions of a copy cloudsync let go, per side (oracle.ts `Released`): recorded after completed passes. */
+  readonly released: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
 
   private supersedeBelow(s: Snapshot, p: string): void {
     for (const [q, e] of s)
