@@ -674,6 +674,31 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 575: a document edited on the cloud whose on-prem folder was deleted fails, and the dry run says so',
+    rule: '§3 a change beats a delete; --dry-run equals the real pass (exit code too)',
+    onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst'],
+    steps: [
+      { on: 'onprem', rm: 'src/D' },
+      { on: 'cloud', write: 'dst/d2.txt', content: 'theirs' },
+      {
+        sync: ['--dry-run'],
+        exit: 3,
+        check: (j: SyncJson) => assert.deepEqual(types(j), ['delete', 'fail']),
+      },
+      { sync: [], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['delete', 'fail']) },
+      settled(3, ['fail']),
+      {
+        expect: {
+          onprem: { src: D },
+          cloud: { dst: D, 'dst/d2.txt': 'theirs' },
+          members: { 'dst/d2.txt': 'FAILED TARGET_FOLDER_NOT_FOUND' },
+        },
+      },
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,
