@@ -123,6 +123,8 @@ export class ReconcileBase {
     if (m.direct) {
       if (to === 'cloud') return { id: this.state.set.target.id };
       const base = m.onprem;
+      // Its folder went with it (deleted or moved away): nowhere to put it back; it fails, kept on `from`.
+      if (base?.parentId && this.input.views.onprem.foldersGone?.has(base.parentId)) return null;
       return base?.parentId ? { id: base.parentId } : null;
     }
     const parentKey = (node?.parentId && this.keyById[from].get(node.parentId)) || m.parentKey;

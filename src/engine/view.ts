@@ -26,6 +26,8 @@ export interface SideView {
   detachedSeen: Map<string, RemoteNode>;
   /** Ids of detached copies still there (by id, or replaced by a save-by-rename in their place). */
   detachedPresent: Set<string>;
+  /** Documents sets: folders that held a document now gone and are gone themselves (nowhere to put it back). */
+  foldersGone?: Set<string>;
 }
 
 /** An empty view, for a side where the set has nothing yet. */
@@ -92,6 +94,10 @@ export async function buildView(
           if (node) {
             view.nodes.set(node.id, node);
             view.rel.set(node.id, node.name);
+          } else if (m[side]!.parentId) {
+            const parentId = m[side]!.parentId;
+            const folder = await connector.getNode(parentId).catch(() => null);
+            if (folder?.kind !== 'folder') (view.foldersGone ??= new Set()).add(parentId);
           }
         }),
     );
