@@ -70,8 +70,10 @@ export class FreshPairing extends ReconcileBase {
         const oc = arrival!.otherChange;
         if (oc && oc.kind === 'changed') {
           // Its move or rename within the set it left does not count here: the move into this set wins the
-          // place (that copy follows it), or this set would move the node back out into the other set.
-          this.synthetic.set(`${other}:${m.key}`, { ...oc, moved: false, renamed: false });
+          // place (that copy follows it), or this set would move the node back out into the other set. A
+          // copy that moved into this set too (cross-set.ts) keeps its move: two moves in one set.
+          const here = oc.node.parentId !== null && this.keyById[other].has(oc.node.parentId);
+          this.synthetic.set(`${other}:${m.key}`, here ? oc : { ...oc, moved: false, renamed: false });
           this.current[other].set(m.key, oc.node);
         } else if (oc?.kind === 'same' && oc.node) this.current[other].set(m.key, oc.node); // its lock state too
         this.newKeys.delete(m.key);
