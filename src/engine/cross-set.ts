@@ -1,4 +1,5 @@
 import { otherSide, SIDES, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
+import { NodeError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import type { SideChange, SideChanges } from './detect.js';
 import type { Action } from './plan.js';
@@ -209,7 +210,11 @@ export async function locateMovedAway(
     for (const a of arrivals.values()) {
       const base = a.member[a.otherSide];
       if (a.otherChange?.kind !== 'gone' || !base || rules.owned.has(slotOf(a.otherSide, base.id))) continue;
-      const node = await connectors[a.otherSide].getNode(base.id);
+      // A copy this side cannot show us (access denied, an odd node) is taken as gone: the node arrives as new.
+      const node = await connectors[a.otherSide].getNode(base.id).catch((err: unknown) => {
+        if (err instanceof NodeError) return null;
+        throw err;
+      });
       if (node && node.kind === a.member.kind) a.otherChange = movedCopy(a.member, a.otherSide, node, false);
     }
   }
