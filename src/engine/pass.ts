@@ -1,5 +1,5 @@
 import { SIDES, type Connector, type Side } from '../connectors/types.js';
-import { ExitCode, SafetyError } from '../errors.js';
+import { ExitCode, NodeError, SafetyError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { detectChanges, type SideChanges } from './detect.js';
@@ -106,6 +106,12 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const sizeOf = (side: Side, id: string) =>
     work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
   const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id, sizeOf(side, id));
+  // A copy that left the set may still be somewhere on its side (moved out): found by id, or null.
+  const locate = (side: Side, id: string) =>
+    ctx.connectors[side].getNode(id).catch((err: unknown) => {
+      if (err instanceof NodeError) return null;
+      throw err;
+    });
   const planSet = async (w: SetWork) =>
     w.quiet
       ? quietResult(w.state)
@@ -123,6 +129,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
           outgoing: rules.outgoing.get(w.state.set.id),
           blocked: rules.blocked.get(w.state.set.id),
           owned: rules.owned,
+          locate,
         });
   for (const w of work) {
     w.result = await planSet(w);

@@ -23,6 +23,8 @@ export interface ReconcileInput {
   blocked?: CrossSetRules['blocked'] extends Map<string, infer V> ? V : never;
   /** `${side}:${id}` → the set that owns that node; a node another set owns never becomes a member here. */
   owned?: Map<string, string>;
+  /** A node by id wherever it is now on `side` (null: deleted); asked only for copies moved out of the set. */
+  locate?: (side: Side, id: string) => Promise<RemoteNode | null>;
 }
 
 /** The plan plus what reconcile saw of each member now, which apply records once an action succeeds. */

@@ -9,6 +9,44 @@ import { FreshPairing } from './reconcile-fresh.js';
 export abstract class GoneHandling extends FreshPairing {
   protected abstract maybeLock(m: MemberState, createdOnPrem: boolean): void;
 
+  /**
+   * A file moved out of every set on one side while the other side moved or renamed it within the set: both
+   * sides moved it, and the move that keeps it in the set wins. Its moved-out copy is moved back to match
+   * (an edit goes through the conflict policy), never re-created beside it (the version twice on that side).
+   */
+  protected async findMovedAway(): Promise<void> {
+    const { locate, outgoing, owned } = this.input;
+    if (!locate) return;
+    for (const side of ['onprem', 'cloud'] as const) {
+      const other = otherSide(side);
+      const deletes =
+        side === 'onprem' ? this.state.set.options.deleteOnCloud : this.state.set.options.deleteOnPrem;
+      if (!deletes) continue; // a detached copy or DELETED_ON_CLOUD: the copy that left is let go
+      for (const [key, ch] of this.input.changes[side].byMember) {
+        const m = this.byKey.get(key)!;
+        const oc = this.input.changes[other].byMember.get(key);
+        const base = m[side];
+        if (ch.kind !== 'gone' || m.kind !== 'file' || m.direct || !base) continue;
+        if (oc?.kind !== 'changed' || !(oc.moved || oc.renamed)) continue;
+        const slot = `${side}:${base.id}`;
+        if (outgoing?.has(slot) || owned?.has(slot)) continue;
+        const node = await locate(side, base.id);
+        if (!node || node.kind !== 'file') continue;
+        this.synthetic.set(`${side}:${key}`, {
+          kind: 'changed',
+          node,
+          content: node.token !== base.token,
+          moved: false,
+          renamed: false,
+          props: false,
+        });
+        this.synthetic.set(`${other}:${key}`, { ...oc, moved: true });
+        this.current[side].set(key, node);
+        this.keyById[side].set(node.id, key);
+      }
+    }
+  }
+
   /** `side` lost the member (deleted or moved out): apply the set's delete options to the whole subtree. */
   protected handleGone(m: MemberState, side: Side): void {
     const other = otherSide(side);

@@ -39,6 +39,7 @@ class Reconciler extends GoneHandling {
     }
     await this.addFresh();
     await this.findTouched();
+    await this.findMovedAway();
     for (const m of this.state.members.concat(this.added)) {
       if (!m.parentKey || !this.byKey.has(m.parentKey)) continue;
       const list = this.childrenOf.get(m.parentKey);

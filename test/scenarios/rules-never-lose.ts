@@ -725,6 +725,70 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 395: a file moved out of its set on-prem while the cloud moved it within the set is moved back, not copied',
+    rule: '§3 both sides moved it: the move that keeps it in a set wins (no twin); a change beats a delete',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', mv: ['src/P/sub/d.txt', 'src/d.txt'] },
+      { on: 'cloud', mv: ['dst/P/sub/d.txt', 'dst/P/d.txt'] },
+      { sync: [] },
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/b.txt': 'B',
+            'src/P/d.txt': 'D',
+            'src/P/sub': D,
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/d.txt': 'D',
+            'dst/P/sub': D,
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 399: a file moved out of its set on the cloud (delete-onprem) while renamed on-prem is moved back, not copied',
+    rule: '§3 both sides moved it: the move that keeps it in a set wins (no twin); a change beats a delete',
+    ...folderSet,
+    create: [...folderSet.create, '--delete-onprem'],
+    steps: [
+      { on: 'cloud', mv: ['dst/P/b.txt', 'dst/b.txt'] },
+      { on: 'onprem', write: 'src/P/b.txt', content: 'B2' },
+      { on: 'onprem', mv: ['src/P/b.txt', 'src/P/sub/c.txt'] },
+      { sync: [] },
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/sub': D,
+            'src/P/sub/c.txt': 'B2',
+            'src/P/sub/d.txt': 'D',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/P/sub/c.txt': 'B2',
+            'dst/P/sub/d.txt': 'D',
+          },
+        },
+      },
+    ],
+  },
+  {
     name: 'model seed 310: a locked documents-set loser (keep-both) is left writable, and stays so after unsync',
     rule: '§3 keep-both; --lock-onprem; unsync leaves on-prem bytes and write bits intact',
     onprem: { src: D, 'src/a.txt': 'A', 'src/b.txt': 'B' },
