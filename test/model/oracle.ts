@@ -23,16 +23,6 @@ export interface Version {
   writes: number;
 }
 
-/**
- * Versions a side may hold twice: a copy cloudsync let go (outside every set, or a DETACHED copy, at the end
- * of an earlier pass that ran to its end) is the user's own from then on; re-creating the member's copy (a
- * request-sync, a move into a set) is no twin. `unmanaged`: the paths no set has as a (non-detached) member now.
- */
-export interface Released {
-  versions: Record<Side, Set<string>>;
-  unmanaged: Record<Side, Set<string>>;
-}
-
 /** Every file below `dir`: absolute-ish relative path → utf8 content. */
 export async function readTree(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -94,14 +84,18 @@ export function checkIntegrity(
   versions: Map<string, Version>,
   o: Observed,
   completed: boolean,
-  released?: Released,
+  /**
+   * Versions of a copy cloudsync let go (a file no set had as a member at the end of an earlier completed
+   * pass: moved out of every set, a DETACHED copy): that copy is the user's own from then on, and one more
+   * file of the version on each side is no twin (the member's copy re-created beside it, or the let-go copy
+   * brought back into a set as a new file).
+   */
+  released?: ReadonlySet<string>,
 ): string[] {
   const out: string[] = [];
   for (const side of ['onprem', 'cloud'] as const) {
     const seen = new Map<string, string>();
     const count = new Map<string, number>();
-    const letGo = (p: string, c: string) =>
-      released?.versions[side].has(c) === true && released.unmanaged[side].has(p);
     for (const [p, c] of filesOf(o.snaps[side])) {
       if (TEMP.test(p)) {
         if (completed) out.push(`temp file left: ${p} on ${side}`);
@@ -114,7 +108,8 @@ export function checkIntegrity(
       const n = (count.get(c) ?? 0) + 1;
       count.set(c, n);
       const before = seen.get(c);
-      if (before !== undefined && n > (versions.get(c)?.writes ?? 1) && !letGo(before, c) && !letGo(p, c))
+      const allowed = (versions.get(c)?.writes ?? 1) + (released?.has(c) ? 1 : 0);
+      if (before !== undefined && n > allowed)
         out.push(`twin: on ${side}, ${before} and ${p} hold the same version ${c.slice(0, 16)}`);
       seen.set(c, p);
       if (TWIN.test(p.slice(p.lastIndexOf('/') + 1))) out.push(`twin name: ${p} on ${side}`);

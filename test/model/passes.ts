@@ -236,18 +236,15 @@ async function afterPass(
   const converged = completed && (code === 0 || code === 3);
   const managed: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
   const memberMsgs = await checkMembers(ctx.cli, ctx.sets, ctx.sides, a.o.snaps, converged, managed);
-  const unmanaged = unmanagedFiles(a.o.snaps, managed);
-  const released = { versions: ctx.world.released, unmanaged: pathsOf(unmanaged) };
   msgs.push(
     ...checkNoLoss(ctx.world.versions, a.o),
-    ...checkIntegrity(ctx.world.versions, a.o, completed, released),
+    ...checkIntegrity(ctx.world.versions, a.o, completed, ctx.world.released),
   );
   const locks = [...a.state.keys()].filter((k) => /^default\/\.[^/]*lock$/.test(k));
   if (completed && locks.length > 0) msgs.push(`lock left: state/${locks.join(', ')} after a completed pass`);
   msgs.push(...memberMsgs);
   // What no set holds after a pass that ran to its end is let go: the user's own from now on.
-  if (converged)
-    for (const side of SIDES) for (const c of unmanaged[side].values()) ctx.world.released[side].add(c);
+  if (converged) for (const c of unmanagedFiles(a.o.snaps, managed)) ctx.world.released.add(c);
   if (msgs.length === 0 && converged) {
     const again = await ctx.cli.run(['sync', '--json']);
     ctx.result.passes++;
@@ -273,18 +270,10 @@ async function afterPass(
   return msgs;
 }
 
-/** Files (path → content) that no set has as a non-detached member, per side. */
-function unmanagedFiles(
-  snaps: Record<Side, Snapshot>,
-  managed: Record<Side, Set<string>>,
-): Record<Side, Map<string, string>> {
-  const out: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
+/** The contents of the files that no set has as a non-detached member, on either side. */
+function unmanagedFiles(snaps: Record<Side, Snapshot>, managed: Record<Side, Set<string>>): string[] {
+  const out: string[] = [];
   for (const side of SIDES)
-    for (const [p, e] of snaps[side])
-      if (e.kind === 'file' && !managed[side].has(p)) out[side].set(p, e.content);
+    for (const [p, e] of snaps[side]) if (e.kind === 'file' && !managed[side].has(p)) out.push(e.content);
   return out;
-}
-
-function pathsOf(files: Record<Side, Map<string, string>>): Record<Side, Set<string>> {
-  return { onprem: new Set(files.onprem.keys()), cloud: new Set(files.cloud.keys()) };
 }

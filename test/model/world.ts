@@ -18,8 +18,8 @@ export class World {
     else this.versions.set(content, { superseded: false, op, writes: 1 });
   }
 
-  /** Versions of a copy cloudsync let go, per side (oracle.ts `Released`): recorded after completed passes. */
-  readonly released: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+  /** Versions of a copy cloudsync let go (oracle.ts `checkIntegrity`): recorded after completed passes. */
+  readonly released = new Set<string>();
 
   private supersedeBelow(s: Snapshot, p: string): void {
     for (const [q, e] of s)
