@@ -143,7 +143,7 @@ export abstract class GoneHandling extends FreshPairing {
     if (m.kind === 'folder') this.push({ type: 'mkdir', member: m.key, to, parent, name, path });
     else {
       this.push({ type: 'copy', member: m.key, from, to, parent, name, size: node?.size ?? 0, path });
-      if (to === 'onprem') this.maybeLock(m, true);
+      this.maybeLock(m, to === 'onprem');
     }
     if (!this.newKeys.has(m.key))
       this.warnings.push(

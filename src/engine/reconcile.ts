@@ -281,7 +281,9 @@ class Reconciler extends GoneHandling {
   /** lock-onprem: lock a file created on-prem now (a new node), or one not locked yet. */
   protected maybeLock(m: MemberState, createdOnPrem: boolean): void {
     if (!this.state.set.options.lockOnPrem || m.kind !== 'file') return;
-    if (!createdOnPrem && (m.lockedByUs || this.current.onprem.get(m.key)?.locked)) return;
+    // What is there now decides: a save by rename replaced our locked file with an unlocked one.
+    const node = this.current.onprem.get(m.key);
+    if (!createdOnPrem && (node ? node.locked : m.lockedByUs)) return;
     this.push({ type: 'lock', member: m.key, path: this.pathOf(m) });
   }
 

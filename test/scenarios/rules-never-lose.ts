@@ -699,6 +699,32 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 567: a locked file saved by rename while deleted on the cloud is re-created and locked in one pass',
+    rule: '§3 a change beats a delete; --lock-onprem; one pass converges',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--delete-onprem', '--lock-onprem'],
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'cloud', rm: 'dst/P/a.txt' },
+      { on: 'onprem', save: 'src/P/a.txt', content: 'A2' },
+      { sync: [] },
+      { expect: { writable: { 'src/P/a.txt': false } } },
+      settled(),
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A2',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+          },
+        },
+      },
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,
