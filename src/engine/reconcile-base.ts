@@ -155,7 +155,8 @@ export class ReconcileBase {
         if (view.nodes.get(id)?.name === name) return true;
       }
     }
-    return false;
+    const sibling = view.siblings?.get(parentId)?.get(name);
+    return sibling !== undefined && sibling !== selfId && !this.leaving[side].has(sibling);
   }
 
   protected claim(side: Side, parentId: string | undefined, name: string): void {

@@ -412,7 +412,10 @@ class Reconciler extends GoneHandling {
    * ones, so a rename stays a rename. A token change alone is a content change and needs no hash.
    */
   protected async sameBytes(m: MemberState, side: Side, ch: SideChange): Promise<boolean> {
-    if (ch.kind !== 'changed' || m.hash === undefined || !(ch.renamed || ch.moved || ch.props)) return false;
+    if (ch.kind !== 'changed' || m.hash === undefined) return false;
+    // A FAILED member's record may hold a rename that was never applied, with the token from before it (a
+    // server whose renames move the token): its bytes are compared too.
+    if (!(ch.renamed || ch.moved || ch.props || m.status === 'FAILED')) return false;
     if (ch.node.size !== m[side]?.size) return false;
     return (await this.input.hashOf(side, ch.node.id)) === m.hash;
   }

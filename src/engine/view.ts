@@ -28,6 +28,8 @@ export interface SideView {
   detachedPresent: Set<string>;
   /** Documents sets: folders that held a document now gone and are gone themselves (nowhere to put it back). */
   foldersGone?: Set<string>;
+  /** Documents sets: what a folder a document is renamed in holds (name → id), listed only for that. */
+  siblings?: Map<string, Map<string, string>>;
 }
 
 /** An empty view, for a side where the set has nothing yet. */

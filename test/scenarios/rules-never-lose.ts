@@ -725,6 +725,26 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 566: a document renamed on the cloud onto a name its on-prem folder holds fails in the plan',
+    rule: '§3 rename: a name that exists in the destination folder fails TARGET_FOLDER_NAME_CLASH; --dry-run equals the pass',
+    onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst'],
+    steps: [
+      { on: 'onprem', write: 'src/D/a.txt', content: 'mine' },
+      { on: 'cloud', mv: ['dst/d2.txt', 'dst/a.txt'] },
+      { sync: ['--dry-run'], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail']) },
+      { sync: [], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail']) },
+      settled(3, ['fail']),
+      {
+        expect: {
+          onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2', 'src/D/a.txt': 'mine' },
+          cloud: { dst: D, 'dst/d1.txt': 'D1', 'dst/a.txt': 'D2' },
+        },
+      },
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,
