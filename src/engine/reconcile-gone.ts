@@ -135,6 +135,10 @@ export abstract class GoneHandling extends FreshPairing {
         side: to,
         clearSide: to,
       });
+      this.wontExist[to].add(m.key);
+      // What is below it is settled all the same: changed members fail with it, unchanged ones follow the
+      // delete (or the guard stops the pass), never left recorded with copies that are gone.
+      this.recreateChildren(m, from, to);
       return;
     }
     this.willExist[to].add(m.key);
@@ -149,6 +153,11 @@ export abstract class GoneHandling extends FreshPairing {
       this.warnings.push(
         `${path}: deleted on ${to} but changed on ${from}; the change wins and it is re-created`,
       );
+    this.recreateChildren(m, from, to);
+  }
+
+  /** The members below a folder re-created (or failing to be) on `to`. */
+  protected recreateChildren(m: MemberState, from: Side, to: Side): void {
     for (const c of this.childrenOf.get(m.key) ?? []) {
       if (this.presence(c, to).state === 'present') {
         this.visitSync(c);

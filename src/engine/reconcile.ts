@@ -242,7 +242,9 @@ class Reconciler extends GoneHandling {
         member: m.key,
         path,
         code: 'TARGET_FOLDER_NOT_FOUND',
-        details: `its folder has no ${to} copy (see the folder's own failure)`,
+        details: m.direct
+          ? `the ${to} folder to put it in does not exist`
+          : `its folder has no ${to} copy (see the folder's own failure)`,
         side: to,
       });
       return;

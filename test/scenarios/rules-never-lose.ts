@@ -745,6 +745,22 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 552: the cloud target deleted, --force: new on-prem work is kept FAILED and the set settles',
+    rule: '§4 guards (--force); §3 a change beats a delete; --dry-run equals the pass; one pass converges',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--delete-onprem'],
+    skipOn: ['cloud:alfresco'], // there the target is a site's document library, which cannot be deleted
+    steps: [
+      { on: 'cloud', rm: 'dst' },
+      { on: 'onprem', write: 'src/P/sub/new.txt', content: 'NEW' },
+      { sync: ['--force', '--dry-run'], exit: 3 },
+      { sync: ['--force'], exit: 3 },
+      settled(3, ['fail']),
+      { expect: { onprem: { src: D, 'src/P': D, 'src/P/sub': D, 'src/P/sub/new.txt': 'NEW' } } },
+      memberOf('$ID', 'src/P/sub/new.txt', 'FAILED'),
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,
