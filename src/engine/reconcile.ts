@@ -304,6 +304,7 @@ class Reconciler extends GoneHandling {
       !paired && cc.kind === 'changed' && cc.content && !(await this.sameBytes(m, 'cloud', cc));
     let acted = false;
     let onLoserRenamed = false;
+    let placed = false; // keep-both already put both versions where the node moved
     if (onContent && clContent && !requested) {
       const [ho, hc] = await Promise.all([
         this.input.hashOf('onprem', onNode!.id),
@@ -328,7 +329,7 @@ class Reconciler extends GoneHandling {
         const loser = otherSide(winner);
         const size = (winner === 'onprem' ? onNode : clNode)!.size;
         if (this.state.set.options.conflict === 'keep-both') {
-          this.keepBoth(m, loser, (loser === 'onprem' ? onNode : clNode)!, size);
+          placed = this.keepBoth(m, loser, (loser === 'onprem' ? onNode : clNode)!, size);
           onLoserRenamed = loser === 'onprem';
         } else {
           this.push({
@@ -366,7 +367,7 @@ class Reconciler extends GoneHandling {
       });
       acted = true;
     }
-    acted = this.mergeLocation(m, oc, cc, requested) || acted;
+    if (!placed) acted = this.mergeLocation(m, oc, cc, requested) || acted;
     acted = this.mergeProps(m, oc, cc, onNode ?? null, clNode ?? null) || acted;
     // Our lock is re-applied when it went missing: an editor that saves by rename replaces the locked file.
     if (
@@ -428,31 +429,55 @@ class Reconciler extends GoneHandling {
    * original name on the loser's side. A documents set has fixed membership: there the renamed loser stays on
    * its side only.
    */
-  protected keepBoth(m: MemberState, loser: Side, loserNode: RemoteNode, size: number): void {
+  protected keepBoth(m: MemberState, loser: Side, loserNode: RemoteNode, size: number): boolean {
     const winner = otherSide(loser);
     const path = this.pathOf(m);
-    const name = this.freeConflictName(m, loser, loserNode);
-    this.push({ type: 'rename-loser', member: m.key, on: loser, name, path });
+    // Moved in from another set by the winner's side: the loser's copy still sits in the set it left. Both
+    // versions go where the move took the node (the loser under its conflict name), all in this set.
+    const movedBy = this.arrived.get(m.key);
+    const destKey = movedBy === winner ? this.destinationFor(m, winner, loser) : undefined;
+    const destId = destKey ? this.byKey.get(destKey)![loser]!.id : undefined;
+    const name = this.freeConflictName(m, loser, destId ? { ...loserNode, parentId: destId } : loserNode);
+    const dest: ParentRef | undefined = destKey ? { member: destKey } : undefined;
+    this.push({
+      type: 'rename-loser',
+      member: m.key,
+      on: loser,
+      name,
+      path,
+      ...(dest ? { parent: dest } : {}),
+    });
     this.push({
       type: 'copy',
       member: m.key,
       from: winner,
       to: loser,
-      parent: this.sameParent(m, loser),
-      name: loserNode.name,
+      // The winner's bytes take the loser's name where the loser's node is now (it may have moved).
+      parent: dest ?? (loserNode.parentId ? { id: loserNode.parentId } : this.sameParent(m, loser)),
+      name: dest ? (this.current[winner].get(m.key)?.name ?? loserNode.name) : loserNode.name,
       size,
       path,
     });
-    if (m.direct) return;
-    const renamed: RemoteNode = { ...loserNode, name };
-    const lm = this.newMember('file', m.parentKey);
-    const dir = m[loser]!.path.split('/').slice(0, -1).join('/');
+    if (m.direct) return false;
+    const renamed: RemoteNode = destId ? { ...loserNode, name, parentId: destId } : { ...loserNode, name };
+    const lm = this.newMember('file', destKey ?? m.parentKey);
+    const dir = destKey
+      ? this.byKey.get(destKey)![loser]!.path
+      : m[loser]!.path.split('/').slice(0, -1).join('/');
     lm[loser] = snapshotOf(renamed, dir ? `${dir}/${name}` : name);
     if (loser === 'onprem' && m.lockedByUs) lm.lockedByUs = true; // our lock moves with the bytes
     this.current[loser].set(lm.key, renamed);
     this.keyById[loser].set(renamed.id, lm.key);
     this.requires.set(lm.key, m.key);
     this.planCreate(lm, loser, winner);
+    return destKey !== undefined;
+  }
+
+  /** The folder member (with a copy on `loser`) that holds `m`'s `winner` node now, if this set has one. */
+  protected destinationFor(m: MemberState, winner: Side, loser: Side): string | undefined {
+    const pid = this.current[winner].get(m.key)?.parentId;
+    const key = pid ? this.keyById[winner].get(pid) : undefined;
+    return key && this.byKey.get(key)?.[loser] ? key : undefined;
   }
 
   /** The keep-both name for the loser, unused on both sides (two conflicts within a second get " 2", " 3"...). */
