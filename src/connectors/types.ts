@@ -64,6 +64,55 @@ export interface Listing {
   skipped: SkippedEntry[];
 }
 
+/** One node as the state recorded it on a side (the fields a listing compares). */
+export interface RecordedNode {
+  readonly id: string;
+  readonly name: string;
+  readonly parentId: string | null;
+  readonly token: string;
+}
+
+/**
+ * What the state recorded on one side below a folder, for a connector that compares as it walks
+ * (`compareTree`). Entries are numbered 0..count-1; the set's own rules decide what it leaves out.
+ */
+export interface RecordedTree {
+  readonly count: number;
+  /** The number of the entry recorded in folder `parentId` under `name`, or -1. */
+  find(parentId: string, name: string): number;
+  node(i: number): RecordedNode;
+  kind(i: number): NodeKind;
+  /** The number of the entry recorded with node id `id`, or -1 (for lookups after the walk). */
+  numberOf(id: string): number;
+  /** True when `relPath` needs to be given to `ignored` (the set has path excludes). */
+  readonly needsPath: boolean;
+  /**
+   * An entry the set leaves out (excluded, or a folder when subfolders are off): neither listed nor
+   * descended into. `relPath` is set-relative, given only when `needsPath`.
+   */
+  ignored(name: string, isFolder: boolean, relPath: string): boolean;
+}
+
+/** A walk compared with a RecordedTree: only what differs is a node; the rest is one bit per entry. */
+export interface TreeDelta {
+  root: RemoteNode;
+  /** How many entries were not seen exactly as recorded (new, changed, moved, renamed): nodes `all()` builds. */
+  changed: number;
+  skipped: SkippedEntry[];
+  /** Folders that hold an entry the RecordedTree said to leave out. */
+  untracked: string[];
+  /**
+   * Per recorded entry: 1 when it was seen exactly as recorded (same parent, name, kind, id and, for files,
+   * token; a connector with properties compares them too).
+   */
+  same: Uint8Array;
+  sameCount: number;
+  /** Every node below the folder in walk order, exactly as `listTree` would give them (built on demand). */
+  all(): RemoteNode[];
+  /** Whether an entry seen as recorded is locked (local: no owner write bit). */
+  lockedAt(i: number): boolean;
+}
+
 /** What a connector can do beyond the required core. The engine asks these; it never checks `kind`. */
 export interface Capabilities {
   /** Holds synced metadata (`props`). */
@@ -173,6 +222,12 @@ export interface Connector {
    * caller just saw it, so a connector may skip looking it up again (one request per folder on a server).
    */
   listTree(folderId: string, opts: { recursive: boolean; known?: RemoteNode }): Promise<Listing>;
+  /**
+   * Optional: the tree below `folderId` compared with what the state recorded, entry by entry as the walk
+   * reads it, building a node only for what differs (a no-change pass over a large tree allocates next to
+   * nothing). The engine falls back to `listTree` where it is absent.
+   */
+  compareTree?(folderId: string, recorded: RecordedTree, opts: { recursive: boolean }): Promise<TreeDelta>;
   /** Stream a file's content. */
   readContent(id: string): Promise<Readable>;
   /** Create a folder; NodeError TARGET_FOLDER_NAME_CLASH when the name is taken. */

@@ -43,3 +43,8 @@ function oneRegExp(globs: string[]): RegExp | null {
   if (globs.length === 0) return null;
   return new RegExp(globs.map((g) => `(?:${picomatch.makeRe(g, { dot: true }).source})`).join('|'));
 }
+
+/** True when some exclude matches on the set-relative path (has a '/'), not on the name alone. */
+export function excludesNeedPaths(user: readonly string[]): boolean {
+  return [...DEFAULT_EXCLUDES, ...user].some((g) => g.includes('/'));
+}

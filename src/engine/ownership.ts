@@ -53,6 +53,11 @@ async function readMarker(
   rec: OwnerRecord | undefined,
   known?: Pick<OwnerMarker, 'installation' | 'host'>,
 ): Promise<{ node: RemoteNode; marker: OwnerMarker | null } | null> {
+  // Where it was written (only a hint, checked by id): a local side finds it without walking the whole root.
+  if (rec?.markerId && cloud.rememberPath) {
+    const dir = state.set.target.path;
+    cloud.rememberPath(rec.markerId, dir === '' ? markerName(state) : `${dir}/${markerName(state)}`);
+  }
   let node = rec?.markerId ? await cloud.getNode(rec.markerId) : null;
   if (!node || node.name !== markerName(state) || node.parentId !== state.set.target.id) {
     const dir = await cloud.pathOf(state.set.target.id);

@@ -9,7 +9,7 @@ import type { Action, SetPlan } from './plan.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
 import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
-import type { SideView } from './view.js';
+import { fillView, type SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
 import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
@@ -21,7 +21,7 @@ import {
   type CrossSetRules,
 } from './cross-set.js';
 import { locateActions } from './action-paths.js';
-import { isQuiet } from './quiet.js';
+import { isQuiet, quietAsRecorded } from './quiet.js';
 import { checkOwner, needsStamp, OWNER_CODES, stampOwner, type OwnerVerdict } from './ownership.js';
 
 type OwnedVerdict = OwnerVerdict & { ok: true };
@@ -72,8 +72,6 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       }
       owned.set(state.set.id, verdict);
     }
-    const byKey = new Map(state.members.map((m) => [m.key, m]));
-    const changes = {} as Record<Side, SideChanges>;
     const scopes: SetWork['scopes'] = {};
     for (const side of SIDES)
       scopes[side] =
@@ -87,20 +85,23 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     }
     if (!opts.dryRun)
       for (const m of clearSetFailures(state)) await ctx.store.append(state.set.id, { op: 'put', member: m });
-    for (const side of SIDES) {
-      changes[side] = detectChanges(
-        state,
-        side,
-        views[side],
-        ctx.connectors[side].capabilities.properties,
-        byKey,
-      );
+    if (quietAsRecorded(state, views)) {
+      // Both walks saw exactly what the state holds: no view to fill, no change to build per member.
+      work.push({ state, scopes, views, changes: noChanges(), quiet: true });
+      continue;
     }
+    const changes = detectBoth(ctx, state, views);
     await readDocumentSiblings(state, views, changes, ctx.connectors);
     work.push({ state, scopes, views, changes, quiet: isQuiet(state, changes, views) });
   }
   // With every set quiet no node moves between sets and none is new: no cross-set rules to work out.
-  const rules: CrossSetRules = work.every((w) => w.quiet)
+  const allQuiet = work.every((w) => w.quiet);
+  // Otherwise the rules look at every set's nodes and changes: a set left as recorded is filled in.
+  if (!allQuiet)
+    for (const w of work)
+      if (w.views.onprem.asRecorded || w.views.cloud.asRecorded)
+        w.changes = detectBoth(ctx, w.state, w.views);
+  const rules: CrossSetRules = allQuiet
     ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map() }
     : crossSetRules(work, outside);
   await locateMovedAway(rules, ctx.connectors);
@@ -281,6 +282,29 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const everySet = allIds.every((id) => results.some((r) => r.id === id));
   if (everySet && !opts.signal?.aborted) await commitBatches(ctx.connectors, batches);
   return finish(results, false, emit);
+}
+
+/** Both sides' changes (views left as recorded are filled in first). */
+function detectBoth(
+  ctx: EngineContext,
+  state: SetState,
+  views: Record<Side, SideView>,
+): Record<Side, SideChanges> {
+  const byKey = new Map(state.members.map((m) => [m.key, m]));
+  const changes = {} as Record<Side, SideChanges>;
+  for (const side of SIDES) {
+    const withProps = ctx.connectors[side].capabilities.properties;
+    changes[side] = detectChanges(state, side, fillView(views[side]), withProps, byKey);
+  }
+  return changes;
+}
+
+/** The changes of a set whose walks saw everything as recorded (quietAsRecorded): none. */
+function noChanges(): Record<Side, SideChanges> {
+  return {
+    onprem: { side: 'onprem', byMember: new Map(), fresh: [] },
+    cloud: { side: 'cloud', byMember: new Map(), fresh: [] },
+  };
 }
 
 /** What reconcile would return for a quiet set: no action, no warning. */

@@ -1,7 +1,7 @@
 import { SIDES, type Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import type { SideChanges } from './detect.js';
-import type { SideView } from './view.js';
+import { rootMember, type SideView } from './view.js';
 
 /**
  * True when a pass has nothing to do for this set: every member is SYNCED and not requested, has both copies
@@ -52,5 +52,32 @@ export function memberSettled(
     if (ch.node.parentId !== m[side]!.parentId) return false;
     if (lockOnPrem && side === 'onprem' && m.kind === 'file' && !ch.node.locked) return false;
   }
+  return true;
+}
+
+/**
+ * isQuiet's question answered from two views left as recorded (view.ts `asRecorded`): the walks saw every
+ * member below the root exactly as recorded and nothing else, so detect would call every member "same" and
+ * report nothing fresh. What is left to check is the members themselves, the root's place and our locks;
+ * no per-member change is built.
+ */
+export function quietAsRecorded(state: SetState, views: Record<Side, SideView>): boolean {
+  const on = views.onprem.asRecorded;
+  const cloud = views.cloud.asRecorded;
+  if (!on || !cloud) return false;
+  const below = state.members.length - 1; // every member but the root, recorded on both sides
+  if (on.tree.count !== below || cloud.tree.count !== below) return false;
+  for (const m of state.members)
+    if (m.status !== 'SYNCED' || m.requested || m.detached || !m.onprem || !m.cloud) return false;
+  for (const side of SIDES) {
+    const { root } = views[side].asRecorded!;
+    const m = rootMember(state);
+    // A direct member moved elsewhere under its name is "same" to detect; its path is not.
+    if (!m?.[side] || root.id !== m[side]!.id || root.name !== m[side]!.name) return false;
+    if (root.parentId !== m[side]!.parentId || root.invalidName) return false;
+  }
+  if (state.set.options.lockOnPrem)
+    for (let i = 0; i < on.tree.count; i++)
+      if (on.tree.kind(i) === 'file' && !on.delta.lockedAt(i)) return false;
   return true;
 }

@@ -1,6 +1,7 @@
-import type { Connector, RemoteNode, Side, SkippedEntry } from '../connectors/types.js';
+import type { Connector, Listing, RemoteNode, Side, SkippedEntry, TreeDelta } from '../connectors/types.js';
 import type { SetState } from '../store/schema.js';
 import { compileExcludes } from './excludes.js';
+import { recordedTree, type MemberTree } from './recorded-tree.js';
 import { listChanged, recordedUnlessTouched } from './view-incremental.js';
 
 /** What one side of one set looks like right now, restricted to the set's scope. */
@@ -30,6 +31,22 @@ export interface SideView {
   foldersGone?: Set<string>;
   /** Documents sets: what a folder a document is renamed in holds (name → id), listed only for that. */
   siblings?: Map<string, Map<string, string>>;
+  /**
+   * Set while the view is not filled in: the connector compared its walk with the state and saw every
+   * recorded entry exactly as recorded and nothing else (so `nodes`, `rel` and `children` are empty until
+   * `fillView`). The root is `root`.
+   */
+  asRecorded?: { tree: MemberTree; delta: TreeDelta; root: RemoteNode; fill: () => void };
+}
+
+/** Fill in a view left as recorded (a pass that has something to do after all needs every node). */
+export function fillView(view: SideView): SideView {
+  const pending = view.asRecorded;
+  if (pending) {
+    view.asRecorded = undefined;
+    pending.fill();
+  }
+  return view;
 }
 
 /** An empty view, for a side where the set has nothing yet. */
@@ -69,17 +86,6 @@ export async function buildView(
   if (connector.rememberPath) {
     for (const m of state.members)
       if (m.direct && m[side]?.path) connector.rememberPath(m[side]!.id, m[side]!.path);
-  }
-  // Detached copies (on the cloud) are left alone, also when replaced by a save-by-rename (same folder and
-  // name). The on-prem node a detached member came from left the set: back in it, it is new.
-  const detachedIds = new Set<string>();
-  const detachedSlots = new Map<string, string>();
-  for (const m of state.members) {
-    const s = m[side];
-    if (m.detached && s && side === 'cloud') {
-      detachedIds.add(s.id);
-      if (s.parentId) detachedSlots.set(`${s.parentId}\u0000${s.name}`, s.id);
-    }
   }
   if (state.set.kind === 'documents') {
     await Promise.all(
@@ -125,9 +131,56 @@ export async function buildView(
     return view;
   }
   const recursive = state.set.options.includeSubfolders;
+  if (!touched && connector.compareTree) {
+    // Compared as it walks: nodes only for what differs. Nothing differs: the view stays unfilled until needed.
+    const tree = recordedTree(state, side, rootNode.id);
+    const delta = await connector.compareTree(rootNode.id, tree, { recursive });
+    const fill = () => {
+      for (const id of delta.untracked) view.untracked.add(id);
+      fillFromListing(
+        view,
+        state,
+        rootNode,
+        { root: rootNode, nodes: delta.all(), skipped: delta.skipped },
+        foreign,
+      );
+    };
+    const asRecorded =
+      delta.changed === 0 &&
+      delta.skipped.length === 0 &&
+      delta.sameCount === tree.count &&
+      !state.members.some((m) => m.detached);
+    if (asRecorded) view.asRecorded = { tree, delta, root: rootNode, fill };
+    else fill();
+    return view;
+  }
   const listing = touched
     ? await listChanged(state, side, connector, rootNode, touched, recursive)
     : await connector.listTree(rootNode.id, { recursive });
+  fillFromListing(view, state, rootNode, listing, foreign);
+  return view;
+}
+
+/** The view of a folder set from its listing: excludes, detached copies and other sets' nodes left out. */
+function fillFromListing(
+  view: SideView,
+  state: SetState,
+  rootNode: RemoteNode,
+  listing: Listing,
+  foreign: ReadonlyMap<string, string> | undefined,
+): void {
+  const side = view.side;
+  // Detached copies (on the cloud) are left alone, also when replaced by a save-by-rename (same folder and
+  // name). The on-prem node a detached member came from left the set: back in it, it is new.
+  const detachedIds = new Set<string>();
+  const detachedSlots = new Map<string, string>();
+  for (const m of state.members) {
+    const s = m[side];
+    if (m.detached && s && side === 'cloud') {
+      detachedIds.add(s.id);
+      if (s.parentId) detachedSlots.set(`${s.parentId}\u0000${s.name}`, s.id);
+    }
+  }
   view.skipped.push(...listing.skipped);
   for (const s of listing.skipped) {
     if (s.unreadableFolderId) view.unreadable.add(s.unreadableFolderId);
@@ -173,5 +226,4 @@ export async function buildView(
     }
     view.children.set(parent.id, ids);
   }
-  return view;
 }

@@ -164,7 +164,10 @@ function checkRecord(rec: unknown): rec is JournalRecord | { op: 'put'; row: Mem
 export function replayJournal(file: string, text: string, state: SetState): SetState {
   if (text === '') return state; // nothing to replay: the snapshot's members stay as they are
   const lines = text.split('\n');
-  const members = new Map(state.members.map((m) => [m.key, m]));
+  // Built at the first record that changes a member: a journal of pass times alone (a no-change pass appends
+  // one line) leaves the snapshot's member list as it is.
+  let byKey: Map<string, MemberState> | undefined;
+  const members = (): Map<string, MemberState> => (byKey ??= new Map(state.members.map((m) => [m.key, m])));
   const interner = new Interner();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -183,26 +186,27 @@ export function replayJournal(file: string, text: string, state: SetState): SetS
     }
     if (rec.op === 'put' && 'row' in rec) {
       try {
-        rec = { op: 'put', member: decodeMember(rec.row, (k) => members.get(k), interner) };
+        rec = { op: 'put', member: decodeMember(rec.row, (k) => members().get(k), interner) };
       } catch (err) {
         if (!(err instanceof RowError)) throw err;
         if (torn) break;
         throw corruptState(file, `line ${i + 1}: ${err.message}`);
       }
     }
-    applyRecord(rec as JournalRecord, state, members);
+    const r = rec as JournalRecord;
+    applyRecord(r, state, r.op === 'put' || r.op === 'del' ? members() : undefined);
   }
-  state.members = [...members.values()];
+  if (byKey) state.members = [...byKey.values()];
   return state;
 }
 
-function applyRecord(rec: JournalRecord, state: SetState, members: Map<string, MemberState>): void {
+function applyRecord(rec: JournalRecord, state: SetState, members?: Map<string, MemberState>): void {
   switch (rec.op) {
     case 'put':
-      members.set(rec.member.key, rec.member);
+      members!.set(rec.member.key, rec.member);
       break;
     case 'del':
-      members.delete(rec.key);
+      members!.delete(rec.key);
       break;
     case 'backup':
       state.backups.push(rec.backup);

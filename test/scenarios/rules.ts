@@ -548,6 +548,17 @@ export const scenarios: Scenario[] = [
       { expect: { sets: 1 } },
     ],
   },
+  {
+    name: 'a delete planned after the walk compared as recorded finds its node (model seed 19)',
+    rule: '§3 delete on-prem, folder deleted in the cloud: one pass',
+    ...folderSet,
+    steps: [
+      { on: 'cloud', rm: 'dst/P/sub' },
+      { on: 'onprem', rm: 'src/P/a.txt' },
+      { sync: [], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['delete', 'fail', 'fail']) },
+      { expect: { cloud: without(P_CLOUD, 'dst/P/a.txt', 'dst/P/sub', 'dst/P/sub/d.txt') } },
+    ],
+  },
 ];
 
 scenarios.push(...neverLose);

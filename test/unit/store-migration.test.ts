@@ -127,6 +127,48 @@ describe('state store: schema 2 (compact rows) and the migration from schema 1',
     }
   });
 
+  it('a side whose size and mtime the token gives round-trips whatever the token (the digit-by-digit read)', () => {
+    const base = expectedState().members.find((m) => m.onprem && m.kind === 'file')!;
+    const tokens = [
+      '0:1700000000000000000',
+      '12:1700000000499999999',
+      '12:1700000000500000000',
+      '12:1796001614618123456',
+      '12:1796001614618723456',
+      '999999999999999:4102444800123456789', // 2100: past the exact range of the fast read
+      '1234567890123456789:1700000000000000000', // a size of 19 digits
+      'dir:1700000000000000123',
+      '7:1234567', // 7 digits of ns, the shortest a local token has
+      '7:123456', // too short: not a local token, size and mtime written out
+      'x7:1700000000000000000',
+      '-1:1700000000000000000',
+      'abc',
+    ];
+    for (const token of tokens) {
+      const colon = token.indexOf(':');
+      const size = Number(token.slice(0, colon));
+      const mtimeMs = Math.round(Number(token.slice(colon + 1)) / 1e6);
+      const m: MemberState = {
+        ...base,
+        onprem: {
+          ...base.onprem!,
+          token,
+          size: token.startsWith('dir') ? 0 : Number.isFinite(size) ? size : 5,
+          mtimeMs: Number.isFinite(mtimeMs) ? mtimeMs : 6,
+        },
+      };
+      const row = JSON.parse(JSON.stringify(encodeMember(m))) as [string, number, unknown, unknown, number[]];
+      assert.deepEqual(
+        decodeMember(row, () => undefined, new Interner()),
+        m,
+        token,
+      );
+      // where the rule `Number(size)`, `round(Number(ns) / 1e6)` applies, the row leaves both out (bit 4)
+      const local = /^(\d+|dir):\d{7,}$/.test(token);
+      assert.equal((row[4][0]! & 4) === 0, local, `${token}: size and mtime derived`);
+    }
+  });
+
   it('refuses a damaged row with exit 2 naming the member', () => {
     const text = serializeSnapshot(expectedState()).replace('["m2",', '["m2","oops",');
     assert.throws(

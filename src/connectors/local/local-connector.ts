@@ -10,9 +10,12 @@ import type {
   ChangeListener,
   Connector,
   Listing,
+  RecordedTree,
   RemoteNode,
+  TreeDelta,
   WriteOptions,
 } from '../types.js';
+import { compareFolder, type ComparePlaces } from './compare-walk.js';
 import { browseFolder } from './browse.js';
 import { errnoOf, toReadError, toWriteError } from './errno.js';
 import {
@@ -27,7 +30,7 @@ import {
 import { NodeIndex } from './node-index.js';
 import { idOf, nodeFromStat } from './node-stat.js';
 import { TempNames } from './temp-files.js';
-import { realReadDir, walkFolder, type ReadDir } from './walk.js';
+import { joinName, realReadDir, walkFolder, type ReadDir } from './walk.js';
 import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
 import { FewPaths, OwnWrites } from './own-writes.js';
@@ -151,6 +154,36 @@ export class LocalConnector implements Connector {
     }
     const { nodes, skipped } = await walkFolder(this.#walkContext(), abs, root.id, opts.recursive);
     return { root, nodes, skipped };
+  }
+
+  async compareTree(
+    folderId: string,
+    recorded: RecordedTree,
+    opts: { recursive: boolean },
+  ): Promise<TreeDelta> {
+    this.#index.generation++;
+    const abs = await this.#locate(folderId);
+    const root = abs === null ? null : await this.#nodeAt(abs);
+    if (abs === null || root === null || root.kind !== 'folder') {
+      throw new NodeError(
+        'TARGET_NODE_NO_LONGER_EXISTS',
+        `folder ${folderId} no longer exists under ${this.#root}`,
+      );
+    }
+    const { delta, places } = await compareFolder(this.#walkContext(), root, abs, recorded, opts.recursive);
+    this.#places = places;
+    return delta;
+  }
+
+  /** Where the last compareTree saw the entries it found as recorded (their ids were never indexed). */
+  #places: ComparePlaces | undefined;
+
+  /** The path the last compareTree saw node `id` at, if it saw it there as recorded. */
+  #placeOf(id: string): string | undefined {
+    const p = this.#places;
+    const i = p === undefined ? -1 : p.recorded.numberOf(id);
+    if (p === undefined || i < 0 || p.same[i] !== 1) return undefined;
+    return joinName(p.dirs[p.dirOf[i]!]!, p.recorded.node(i).name);
   }
 
   async readContent(id: string): Promise<Readable> {
@@ -387,7 +420,7 @@ export class LocalConnector implements Connector {
 
   /** Where node `id` is now: the indexed path if it still has that inode, else one full walk of the root. */
   async #locate(id: string): Promise<string | null> {
-    const hinted = this.#index.get(id);
+    const hinted = this.#index.get(id) ?? this.#placeOf(id);
     if (hinted !== undefined) assertNoLinkOnTheWay(this.#root, hinted);
     if (hinted !== undefined && (await this.#hasId(hinted, id))) return hinted;
     // Concurrent misses share one walk of the root: a lookup must never answer "gone" while the walk that
