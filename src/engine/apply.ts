@@ -135,6 +135,7 @@ class Applier extends ApplyRecorder {
         await this.keepFolder(a, m);
         this.deps.onEvent?.({ event: 'warning', setId: a.setId, message: `${a.path}: ${err.message}` });
       } else if (err instanceof NodeError) {
+        if (a.type === 'move' && err.code === 'TARGET_FOLDER_NAME_CLASH') this.recordUnappliedRename(m);
         await this.failMember(m, err.code, err.message);
         this.outcome.failed.push({ action: a, code: err.code, message: err.message });
         this.deps.onEvent?.({

@@ -93,7 +93,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   }
   // With every set quiet no node moves between sets and none is new: no cross-set rules to work out.
   const rules: CrossSetRules = work.every((w) => w.quiet)
-    ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map() }
+    ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map(), arriving: new Map() }
     : crossSetRules(work, outside);
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
   const sizeOf = (side: Side, id: string) =>
@@ -116,6 +116,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
           outgoing: rules.outgoing.get(w.state.set.id),
           blocked: rules.blocked.get(w.state.set.id),
           owned: rules.owned,
+          arriving: rules.arriving.get(w.state.set.id),
         });
     locateActions(w.result.plan, w.state, w.views);
     for (const warning of w.result.plan.warnings)

@@ -23,6 +23,8 @@ export interface ReconcileInput {
   blocked?: CrossSetRules['blocked'] extends Map<string, infer V> ? V : never;
   /** `${side}:${id}` → the set that owns that node; a node another set owns never becomes a member here. */
   owned?: Map<string, string>;
+  /** Nodes new below a member moving in, listed only by the set it left (parents first): planned here. */
+  arriving?: { side: Side; node: RemoteNode }[];
 }
 
 /** The plan plus what reconcile saw of each member now, which apply records once an action succeeds. */

@@ -15,9 +15,12 @@ export class FreshPairing extends ReconcileBase {
     ];
     const rel = (side: Side, id: string) => this.input.views[side].rel.get(id) ?? '';
     fresh.sort((a, b) => rel(a.side, a.n.id).split('/').length - rel(b.side, b.n.id).split('/').length);
+    // After this set's own: their folder is a member moving in, made here first.
+    for (const { side, node } of this.input.arriving ?? []) fresh.push({ side, n: node });
     const pending = new Map<string, { side: Side; n: RemoteNode; m: MemberState }>();
     for (const { side, n } of fresh) {
       if (this.keyById[side].has(n.id)) continue;
+      if (this.input.outgoing?.has(`${side}:${n.id}`)) continue; // goes along with its folder to another set
       const parentKey = n.parentId === null ? undefined : this.keyById[side].get(n.parentId);
       if (!parentKey) continue; // outside anything this set tracks
       const parent = this.byKey.get(parentKey)!;

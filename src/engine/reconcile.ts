@@ -300,6 +300,8 @@ class Reconciler extends GoneHandling {
       !paired && cc.kind === 'changed' && cc.content && !(await this.sameBytes(m, 'cloud', cc));
     let acted = false;
     let onLoserRenamed = false;
+    /** keep-both placed the winner's copy on this side where the merged location says: no move there. */
+    let placedOn: Side | null = null;
     if (onContent && clContent && !requested) {
       const [ho, hc] = await Promise.all([
         this.input.hashOf('onprem', onNode!.id),
@@ -324,8 +326,14 @@ class Reconciler extends GoneHandling {
         const loser = otherSide(winner);
         const size = (winner === 'onprem' ? onNode : clNode)!.size;
         if (this.state.set.options.conflict === 'keep-both') {
-          this.keepBoth(m, loser, (loser === 'onprem' ? onNode : clNode)!, size);
+          // The loser's node is renamed away: when the merged location changes its side, the winner's copy
+          // is made there directly (a move of the renamed node would find nothing to move).
+          const place = this.locationOf(m, oc, cc, requested);
+          const into =
+            place?.to === loser && !this.nameTaken(loser, place.parentId, place.name) ? place : null;
+          this.keepBoth(m, loser, (loser === 'onprem' ? onNode : clNode)!, size, into);
           onLoserRenamed = loser === 'onprem';
+          if (place?.to === loser) placedOn = loser;
         } else {
           this.push({
             type: 'update',
@@ -362,7 +370,7 @@ class Reconciler extends GoneHandling {
       });
       acted = true;
     }
-    acted = this.mergeLocation(m, oc, cc, requested) || acted;
+    if (placedOn === null) acted = this.mergeLocation(m, oc, cc, requested) || acted;
     acted = this.mergeProps(m, oc, cc, onNode ?? null, clNode ?? null) || acted;
     // Our lock is re-applied when it went missing: an editor that saves by rename replaces the locked file.
     if (
@@ -407,10 +415,12 @@ class Reconciler extends GoneHandling {
   /**
    * A token that moved together with a rename, a move or a metadata edit may not mean new bytes (an Alfresco
    * token carries modifiedAt, which those move too): the bytes are hashed and compared with the last synced
-   * ones, so a rename stays a rename. A token change alone is a content change and needs no hash.
+   * ones, so a rename stays a rename. A token change alone is a content change and needs no hash, except on a
+   * FAILED member: a rename that could not be applied is recorded with the token it had before it.
    */
   protected async sameBytes(m: MemberState, side: Side, ch: SideChange): Promise<boolean> {
-    if (ch.kind !== 'changed' || m.hash === undefined || !(ch.renamed || ch.moved || ch.props)) return false;
+    if (ch.kind !== 'changed' || m.hash === undefined) return false;
+    if (!(ch.renamed || ch.moved || ch.props || m.status === 'FAILED')) return false;
     if (ch.node.size !== m[side]?.size) return false;
     return (await this.input.hashOf(side, ch.node.id)) === m.hash;
   }
@@ -421,24 +431,35 @@ class Reconciler extends GoneHandling {
    * original name on the loser's side. A documents set has fixed membership: there the renamed loser stays on
    * its side only.
    */
-  protected keepBoth(m: MemberState, loser: Side, loserNode: RemoteNode, size: number): void {
+  protected keepBoth(
+    m: MemberState,
+    loser: Side,
+    loserNode: RemoteNode,
+    size: number,
+    into: { parent: ParentRef; parentId: string | undefined; name: string } | null,
+  ): void {
     const winner = otherSide(loser);
     const path = this.pathOf(m);
     const name = this.freeConflictName(m, loser, loserNode);
     this.push({ type: 'rename-loser', member: m.key, on: loser, name, path });
+    // The winner's bytes go where the merged location is on the loser's side: by default where the loser
+    // is now (it may have moved: its old folder is no longer the place).
+    const parent = into?.parent ?? { id: loserNode.parentId ?? this.sameParent(m, loser).id };
+    if (into) this.claim(loser, into.parentId, into.name);
     this.push({
       type: 'copy',
       member: m.key,
       from: winner,
       to: loser,
-      parent: this.sameParent(m, loser),
-      name: loserNode.name,
+      parent,
+      name: into?.name ?? loserNode.name,
       size,
       path,
     });
     if (m.direct) return;
     const renamed: RemoteNode = { ...loserNode, name };
-    const lm = this.newMember('file', m.parentKey);
+    const here = loserNode.parentId ? this.keyById[loser].get(loserNode.parentId) : undefined;
+    const lm = this.newMember('file', here ?? m.parentKey);
     const dir = m[loser]!.path.split('/').slice(0, -1).join('/');
     lm[loser] = snapshotOf(renamed, dir ? `${dir}/${name}` : name);
     if (loser === 'onprem' && m.lockedByUs) lm.lockedByUs = true; // our lock moves with the bytes
@@ -459,14 +480,23 @@ class Reconciler extends GoneHandling {
     }
   }
 
-  protected sameParent(m: MemberState, side: Side): ParentRef {
+  protected sameParent(m: MemberState, side: Side): { id: string } {
     return { id: m[side]!.parentId ?? this.state.set.target.id };
   }
 
-  protected mergeLocation(m: MemberState, oc: SideChange, cc: SideChange, requested: boolean): boolean {
+  /**
+   * Where the two sides' locations of `m` merge to, when they differ: the side `to` to change, the folder
+   * (`parent`, and its id when known) and the name it must have there. null: nothing to move.
+   */
+  protected locationOf(
+    m: MemberState,
+    oc: SideChange,
+    cc: SideChange,
+    requested: boolean,
+  ): { to: Side; parent: ParentRef; parentId: string | undefined; name: string } | null {
     const onMoved = oc.kind === 'changed' && (oc.moved || oc.renamed);
     const clMoved = cc.kind === 'changed' && (cc.moved || cc.renamed);
-    if (!onMoved && !clMoved && !requested) return false;
+    if (!onMoved && !clMoved && !requested) return null;
     const loc = (side: Side, ch: SideChange) => {
       const node = ch.kind === 'changed' ? ch.node : this.current[side].get(m.key);
       const pid = node?.parentId ?? m[side]?.parentId ?? null;
@@ -476,18 +506,26 @@ class Reconciler extends GoneHandling {
     };
     const on = loc('onprem', oc);
     const cl = loc('cloud', cc);
-    if (on.parentKey === cl.parentKey && on.name === cl.name) return false;
+    if (on.parentKey === cl.parentKey && on.name === cl.name) return null;
     let winner: Side;
     if (onMoved && clMoved) winner = this.state.set.options.conflict === 'onprem-wins' ? 'onprem' : 'cloud';
     else winner = onMoved || (requested && !clMoved) ? 'onprem' : 'cloud';
     const to = otherSide(winner);
     const w = winner === 'onprem' ? on : cl;
-    const path = this.pathOf(m);
     const parent: ParentRef =
       w.parentKey && !w.parentKey.startsWith('?')
         ? { member: w.parentKey }
         : { id: m[to]!.parentId ?? this.state.set.target.id };
-    const parentId = this.parentIdOf(parent, to);
+    return { to, parent, parentId: this.parentIdOf(parent, to), name: w.name };
+  }
+
+  /** Apply `locationOf`: a move on the side that did not move (or a name clash there). */
+  protected mergeLocation(m: MemberState, oc: SideChange, cc: SideChange, requested: boolean): boolean {
+    const place = this.locationOf(m, oc, cc, requested);
+    if (!place) return false;
+    const { to, parent, parentId, name } = place;
+    const w = { name };
+    const path = this.pathOf(m);
     if (this.nameTaken(to, parentId, w.name, m[to]!.id)) {
       this.push({
         type: 'fail',

@@ -59,6 +59,24 @@ const memberOf = (set: string, onpremPath: string, status: string) => ({
     ),
 });
 
+/** Both sides hold `dir/a (conflict onprem …).txt` with `loser`, and `winnerPath` (on-prem) with `winner`. */
+const keptBoth = (dir: string, cloudDir: string, loser: string, winnerPath: string, winner: string) => ({
+  run: ['status'],
+  check: async (_out: CliResult, ctx: StepContext) => {
+    const on = await ctx.drivers.onprem.tree();
+    const cl = await ctx.drivers.cloud.tree();
+    const name = (t: Record<string, unknown>, d: string) =>
+      Object.keys(t).find(
+        (p) => p.startsWith(`${d}/a (conflict onprem `) && !p.slice(d.length + 1).includes('/'),
+      );
+    const onLoser = name(on, dir);
+    const clLoser = name(cl, cloudDir);
+    assert.ok(onLoser && on[onLoser] === loser, JSON.stringify(on));
+    assert.ok(clLoser && cl[clLoser] === loser, JSON.stringify(cl));
+    assert.equal(on[winnerPath], winner, JSON.stringify(on));
+  },
+});
+
 export const neverLose: Scenario[] = [
   {
     name: 'class 1: a folder delete keeps a file the deleting side never saw (new on the other side)',
@@ -618,6 +636,116 @@ export const neverLose: Scenario[] = [
           assert.equal(await ctx.drivers.onprem.writable!('src/a.txt'), true);
         },
       },
+    ],
+  },
+  {
+    name: 'model seed 228: files new on the cloud in a folder that moved on-prem into another set follow it, in one pass',
+    rule: '§3 move between sets; a new node is always recorded; one pass converges',
+    onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/d.txt': 'D' },
+    cloud: twoSets.cloud,
+    create: twoSets.create,
+    steps: [
+      createQ,
+      { on: 'cloud', write: 'dst/P/sub/m.md', content: 'M' },
+      { on: 'cloud', write: 'dst/P/sub/n/x.txt', content: 'X' },
+      { on: 'onprem', mv: ['src/P/sub', 'src/Q/sub'] },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/sub': D,
+            'src/Q/sub/d.txt': 'D',
+            'src/Q/sub/m.md': 'M',
+            'src/Q/sub/n': D,
+            'src/Q/sub/n/x.txt': 'X',
+          },
+        },
+      },
+      memberOf('Q', 'src/Q/sub/n/x.txt', 'SYNCED'),
+    ],
+  },
+  {
+    name: 'model seed 336: a set root renamed on the cloud onto a name taken beside it on-prem stays FAILED, not retried',
+    rule: '§3 rename: a name that already exists fails the member (TARGET_FOLDER_NAME_CLASH); one pass converges',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', write: 'src/s2/r.txt', content: 'R' },
+      { on: 'cloud', mv: ['dst/P', 'dst/s2'] },
+      { run: ['sync'], exit: 3 },
+      settled(3, ['fail']),
+      { expect: { members: { 'src/P': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      {
+        expect: {
+          onprem: { ...P, 'src/s2': D, 'src/s2/r.txt': 'R' },
+          cloud: {
+            dst: D,
+            'dst/s2': D,
+            'dst/s2/a.txt': 'A',
+            'dst/s2/b.txt': 'B',
+            'dst/s2/sub': D,
+            'dst/s2/sub/d.txt': 'D',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 336: a document renamed on the cloud onto a name taken beside it on-prem stays FAILED, not retried',
+    rule: '§3 rename: a name that already exists fails the member (TARGET_FOLDER_NAME_CLASH); one pass converges',
+    onprem: { src: D, 'src/a.txt': 'A', 'src/b.txt': 'B', 'src/c.txt': 'C' },
+    cloud: { dst: D },
+    create: ['src/a.txt', 'src/b.txt', '--target', 'dst'],
+    steps: [
+      { on: 'cloud', mv: ['dst/a.txt', 'dst/c.txt'] },
+      { run: ['sync'], exit: 3 },
+      settled(3, ['fail']),
+      { expect: { members: { 'src/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      {
+        expect: {
+          onprem: { src: D, 'src/a.txt': 'A', 'src/b.txt': 'B', 'src/c.txt': 'C' },
+          cloud: { dst: D, 'dst/b.txt': 'B', 'dst/c.txt': 'A' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 271: a keep-both conflict on a file the winner renamed puts the winner under its new name, in one pass',
+    rule: '§3 keep-both; rename; one pass converges',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--conflict', 'keep-both'],
+    steps: [
+      { on: 'onprem', write: 'src/P/a.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/P/a.txt', content: 'theirs' },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/e.txt'] },
+      { run: ['sync'] },
+      settled(),
+      keptBoth('src/P', 'dst/P', 'mine', 'src/P/e.txt', 'theirs'),
+      {
+        expect: {
+          members: { 'src/P/e.txt': 'SYNCED' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 271: a keep-both conflict on a file the loser moved puts both where the loser moved it, in one pass',
+    rule: '§3 keep-both; move; one pass converges',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--conflict', 'keep-both'],
+    steps: [
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/sub/a.txt'] },
+      { on: 'onprem', write: 'src/P/sub/a.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/P/a.txt', content: 'theirs' },
+      { run: ['sync'] },
+      settled(),
+      keptBoth('src/P/sub', 'dst/P/sub', 'mine', 'src/P/sub/a.txt', 'theirs'),
+      { expect: { members: { 'src/P/sub/a.txt': 'SYNCED' } } },
     ],
   },
   {
