@@ -639,6 +639,72 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 229: a file moved back into its set while renamed on the cloud onto a name new on both sides',
+    rule: '§3 moves between sets; same new name on both sides; sides equal for SYNCED members',
+    onprem: {
+      src: D,
+      'src/P': D,
+      'src/P/sub': D,
+      'src/P/sub/r': 'R',
+      'src/Q': D,
+      'src/Q/sub': D,
+      'src/Q/c.txt': 'C',
+    },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      createQ,
+      { on: 'onprem', mv: ['src/P/sub/r', 'src/Q/sub/r'] },
+      { run: ['sync'] },
+      { on: 'onprem', mv: ['src/Q/sub/r', 'src/P/sub/r'] },
+      { on: 'cloud', write: 'dst/P/sub/a.txt', content: 'theirs' },
+      { on: 'cloud', mv: ['dst/Q/sub/r', 'dst/Q/sub/a.txt'] },
+      { on: 'onprem', write: 'src/P/sub/a.txt', content: 'mine' },
+      // The move into P wins the place: the cloud copy follows it (its rename within Q is undone), never the
+      // reverse. The two new a.txt differ: each stays FAILED TARGET_FOLDER_NAME_CLASH (SPEC §3 rename).
+      { run: ['sync'], exit: 3 },
+      settled(3, ['fail']),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/sub': D,
+            'src/P/sub/r': 'R',
+            'src/P/sub/a.txt': 'mine',
+            'src/Q': D,
+            'src/Q/sub': D,
+            'src/Q/c.txt': 'C',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/sub': D,
+            'dst/P/sub/r': 'R',
+            'dst/P/sub/a.txt': 'theirs',
+            'dst/Q': D,
+            'dst/Q/sub': D,
+            'dst/Q/c.txt': 'C',
+          },
+        },
+      },
+      memberOf('P', 'src/P/sub/r', 'SYNCED'),
+    ],
+  },
+  {
+    name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
+    rule: '§3 rename; one pass converges',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', rm: 'src/P/b.txt' },
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/b.txt'] },
+      { sync: [] },
+      {
+        expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/b.txt': 'A', 'dst/P/sub': D, 'dst/P/sub/d.txt': 'D' } },
+      },
+    ],
+  },
+  {
     name: 'model seed 228: files new on the cloud in a folder that moved on-prem into another set follow it, in one pass',
     rule: '§3 move between sets; a new node is always recorded; one pass converges',
     onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/d.txt': 'D' },
@@ -746,19 +812,6 @@ export const neverLose: Scenario[] = [
       settled(),
       keptBoth('src/P/sub', 'dst/P/sub', 'mine', 'src/P/sub/a.txt', 'theirs'),
       { expect: { members: { 'src/P/sub/a.txt': 'SYNCED' } } },
-    ],
-  },
-  {
-    name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
-    rule: '§3 rename; one pass converges',
-    ...folderSet,
-    steps: [
-      { on: 'onprem', rm: 'src/P/b.txt' },
-      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/b.txt'] },
-      { sync: [] },
-      {
-        expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/b.txt': 'A', 'dst/P/sub': D, 'dst/P/sub/d.txt': 'D' } },
-      },
     ],
   },
 ];
