@@ -29,6 +29,8 @@ export interface ApplyDeps {
   transfers: number;
   onEvent?: (e: EngineEvent) => void;
   signal?: AbortSignal;
+  /** Shared by the sets of a pass: documents-set keep-both losers after their rename, by `${setId}:${key}`. */
+  renamed?: Map<string, RemoteNode>;
 }
 
 /** The outcome of applying one set's plan. */

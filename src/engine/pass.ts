@@ -1,4 +1,4 @@
-import { SIDES, type Connector, type Side } from '../connectors/types.js';
+import { SIDES, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
 import { ExitCode, SafetyError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
@@ -6,6 +6,7 @@ import { detectChanges, type SideChanges } from './detect.js';
 import { hashChecked } from './size-check.js';
 import type { SetPlan } from './plan.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
+import type { Arrival } from './reconcile-base.js';
 import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
 import type { SideView } from './view.js';
@@ -99,7 +100,13 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const sizeOf = (side: Side, id: string) =>
     work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
   const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id, sizeOf(side, id));
+  // Documents sets first (planned and applied): a keep-both loser one of them renames inside a synced
+  // folder is taken in by that folder's set, in this same pass.
+  work.sort((a, b) => Number(a.state.set.kind === 'folder') - Number(b.state.set.kind === 'folder'));
+  const spilled: Arrival[] = [];
   for (const w of work) {
+    const arriving = [...(rules.arriving.get(w.state.set.id) ?? []), ...spilledInto(w, spilled)];
+    if (arriving.length > 0) w.quiet = false;
     w.result = w.quiet
       ? quietResult(w.state)
       : await reconcile({
@@ -116,8 +123,9 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
           outgoing: rules.outgoing.get(w.state.set.id),
           blocked: rules.blocked.get(w.state.set.id),
           owned: rules.owned,
-          arriving: rules.arriving.get(w.state.set.id),
+          arriving,
         });
+    spilled.push(...(w.result.spilled ?? []));
     locateActions(w.result.plan, w.state, w.views);
     for (const warning of w.result.plan.warnings)
       emit({ event: 'warning', setId: w.state.set.id, message: warning });
@@ -156,9 +164,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       const plan = stop ? { ...w.result!.plan, actions: [] } : w.result!.plan;
       results.push(withAbort(summarize(w.state, plan, null, w.state.members), stop));
     }
-    return finish(results, true, emit);
+    return finish(inOrder(results, ids), true, emit);
   }
   const applied: { w: SetWork; outcome: ApplyOutcome | null }[] = [];
+  const renamed = new Map<string, RemoteNode>();
   try {
     for (const w of work) {
       if (opts.signal?.aborted) break;
@@ -189,6 +198,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
             transfers: opts.transfers ?? 4,
             onEvent: ctx.onEvent,
             signal: opts.signal,
+            renamed,
           });
       if (!done.outcome.interrupted) {
         w.state.lastSyncAt = now().toISOString();
@@ -231,7 +241,18 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   // see the changes they announced. A set stopped by a guard keeps its old position and crawls next time.
   const everySet = allIds.every((id) => results.some((r) => r.id === id));
   if (everySet && !opts.signal?.aborted) await commitBatches(ctx.connectors, batches);
-  return finish(results, false, emit);
+  return finish(inOrder(results, ids), false, emit);
+}
+
+/** Results in the order the sets were asked for (documents sets ran first). */
+function inOrder(results: SetResult[], ids: string[]): SetResult[] {
+  return results.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+}
+
+/** The keep-both losers of other sets renamed inside this folder set's tree (a listed folder). */
+function spilledInto(w: SetWork, spilled: Arrival[]): Arrival[] {
+  if (w.state.set.kind !== 'folder') return [];
+  return spilled.filter((a) => a.node.parentId !== null && w.views[a.side].nodes.has(a.node.parentId));
 }
 
 /** What reconcile would return for a quiet set: no action, no warning. */

@@ -69,8 +69,11 @@ class Reconciler extends GoneHandling {
         memberCount,
       },
       current: this.current,
+      spilled: this.spilled,
     };
   }
+
+  private readonly spilled: NonNullable<ReconcileResult['spilled']> = [];
 
   /**
    * A detached copy deleted (or moved out) on the cloud leaves nothing to keep apart: its record goes, so a
@@ -456,8 +459,12 @@ class Reconciler extends GoneHandling {
       size,
       path,
     });
-    if (m.direct) return;
     const renamed: RemoteNode = { ...loserNode, name };
+    if (m.direct) {
+      // Fixed membership: not this set's. Where it lands inside a synced folder, that set takes it in.
+      this.spilled.push({ side: loser, node: renamed, after: { setId: this.state.set.id, member: m.key } });
+      return;
+    }
     const here = loserNode.parentId ? this.keyById[loser].get(loserNode.parentId) : undefined;
     const lm = this.newMember('file', here ?? m.parentKey);
     const dir = m[loser]!.path.split('/').slice(0, -1).join('/');
