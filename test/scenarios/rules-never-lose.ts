@@ -692,6 +692,93 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 575: a document edited on the cloud whose on-prem folder was deleted fails, and the dry run says so',
+    rule: '§3 a change beats a delete; --dry-run equals the real pass (exit code too)',
+    onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst'],
+    steps: [
+      { on: 'onprem', rm: 'src/D' },
+      { on: 'cloud', write: 'dst/d2.txt', content: 'theirs' },
+      {
+        sync: ['--dry-run'],
+        exit: 3,
+        check: (j: SyncJson) => assert.deepEqual(types(j), ['delete', 'fail']),
+      },
+      { sync: [], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['delete', 'fail']) },
+      settled(3, ['fail']),
+      {
+        expect: {
+          onprem: { src: D },
+          cloud: { dst: D, 'dst/d2.txt': 'theirs' },
+          members: { 'dst/d2.txt': 'FAILED TARGET_FOLDER_NOT_FOUND' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 567: a locked file saved by rename while deleted on the cloud is re-created and locked in one pass',
+    rule: '§3 a change beats a delete; --lock-onprem; one pass converges',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--delete-onprem', '--lock-onprem'],
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'cloud', rm: 'dst/P/a.txt' },
+      { on: 'onprem', save: 'src/P/a.txt', content: 'A2' },
+      { sync: [] },
+      { expect: { writable: { 'src/P/a.txt': false } } },
+      settled(),
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A2',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 566: a document renamed on the cloud onto a name its on-prem folder holds fails in the plan',
+    rule: '§3 rename: a name that exists in the destination folder fails TARGET_FOLDER_NAME_CLASH; --dry-run equals the pass',
+    onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst'],
+    steps: [
+      { on: 'onprem', write: 'src/D/a.txt', content: 'mine' },
+      { on: 'cloud', mv: ['dst/d2.txt', 'dst/a.txt'] },
+      { sync: ['--dry-run'], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail']) },
+      { sync: [], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail']) },
+      settled(3, ['fail']),
+      {
+        expect: {
+          onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2', 'src/D/a.txt': 'mine' },
+          cloud: { dst: D, 'dst/d1.txt': 'D1', 'dst/a.txt': 'D2' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 552: the cloud target deleted, --force: new on-prem work is kept FAILED and the set settles',
+    rule: '§4 guards (--force); §3 a change beats a delete; --dry-run equals the pass; one pass converges',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--delete-onprem'],
+    skipOn: ['cloud:alfresco'], // there the target is a site's document library, which cannot be deleted
+    steps: [
+      { on: 'cloud', rm: 'dst' },
+      { on: 'onprem', write: 'src/P/sub/new.txt', content: 'NEW' },
+      { sync: ['--force', '--dry-run'], exit: 3 },
+      { sync: ['--force'], exit: 3 },
+      settled(3, ['fail']),
+      { expect: { onprem: { src: D, 'src/P': D, 'src/P/sub': D, 'src/P/sub/new.txt': 'NEW' } } },
+      memberOf('$ID', 'src/P/sub/new.txt', 'FAILED'),
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,
