@@ -315,6 +315,14 @@ function summarize(
     (a.type === 'mkdir' || a.type === 'copy' || a.type === 'update' || a.type === 'props') && a.to === to;
   const failedNow = outcome ? new Set(outcome.failed.map((f) => f.action.member)) : new Set<string>();
   const plannedFails = plan.actions.filter((a) => a.type === 'fail').map((a) => a.member);
+  // A FAILED member the plan acts on (a copy, a move, a forget…) is no failure once that has run, as a
+  // dry run assumes; one with nothing planned, or a planned fail, still is.
+  const acted = new Set<string>();
+  for (const a of plan.actions) {
+    if (a.type === 'fail') continue;
+    acted.add(a.member);
+    if (a.type === 'delete') for (const k of a.covers) acted.add(k);
+  }
   return {
     id: state.set.id,
     name: state.set.name,
@@ -327,7 +335,9 @@ function summarize(
       ? members.filter((m) => m.status === 'FAILED' && !m.detached).length
       : new Set([
           ...plannedFails,
-          ...members.filter((m) => m.status === 'FAILED' && !m.detached).map((m) => m.key),
+          ...members
+            .filter((m) => m.status === 'FAILED' && !m.detached && !acted.has(m.key))
+            .map((m) => m.key),
           ...failedNow,
         ]).size,
     actions: plan.actions,

@@ -1026,4 +1026,18 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 513: a dry run counts a FAILED member the pass acts on as the pass will leave it (same exit)',
+    rule: '§4 --dry-run prints the plan and equals the pass that follows; same new name on both sides',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', write: 'src/P/n.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/P/n.txt', content: 'theirs' },
+      { run: ['sync'], exit: 3 },
+      { on: 'cloud', rm: 'dst/P/n.txt' },
+      { sync: ['--dry-run'], check: (j: SyncJson) => assert.equal(j.sets[0]!.failed, 0) },
+      { sync: [] },
+      { expect: { members: { 'src/P/n.txt': 'SYNCED' } } },
+    ],
+  },
 ];
