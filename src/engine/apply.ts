@@ -226,7 +226,8 @@ class Applier extends ApplyRecorder {
         if (a.on === 'onprem' && m.direct && m.lockedByUs && c.onprem.unlock) await c.onprem.unlock(id);
         // The renamed loser (a new token where a rename bumps the modification time) is what its own member
         // records once copied across.
-        const loser = await c[a.on].move(id, node?.parentId ?? m[a.on]!.parentId!, a.name);
+        const parentId = a.parent ? this.parentId(a.parent, a.on) : (node?.parentId ?? m[a.on]!.parentId!);
+        const loser = await c[a.on].move(id, parentId, a.name);
         this.renamedLosers.set(m.key, loser);
         if (m.direct) this.deps.renamed?.set(`${a.setId}:${m.key}`, loser);
         return 0;

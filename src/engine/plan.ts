@@ -89,7 +89,16 @@ export type ActionStep =
   /** Lock the on-prem node (lock-onprem option). */
   | { type: 'lock'; setId: string; member: string; path: string }
   /** Keep both on a conflict: rename the loser on its side to `name`, then the winner travels. */
-  | { type: 'rename-loser'; setId: string; member: string; on: Side; name: string; path: string };
+  | {
+      type: 'rename-loser';
+      setId: string;
+      member: string;
+      on: Side;
+      name: string;
+      path: string;
+      /** Where the loser goes (a member moved in from another set: along with it); absent: it stays put. */
+      parent?: ParentRef;
+    };
 
 export type ActionType = Action['type'];
 

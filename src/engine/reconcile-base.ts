@@ -77,6 +77,8 @@ export class ReconcileBase {
   protected readonly requiresIn = new Map<string, string>();
   /** Changes made up for members moving in from another set (their old state is the base). */
   protected readonly synthetic = new Map<string, SideChange>();
+  /** Members moved in from another set this pass, by key: the side whose node moved in. */
+  protected readonly arrived = new Map<string, Side>();
 
   constructor(protected readonly input: ReconcileInput) {
     this.state = input.state;

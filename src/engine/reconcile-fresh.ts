@@ -71,6 +71,7 @@ export class FreshPairing extends ReconcileBase {
         m.props = moved.props;
         m.lockedByUs = moved.lockedByUs;
         if (m[other]) this.keyById[other].set(m[other]!.id, m.key);
+        this.arrived.set(m.key, side);
         this.synthetic.set(`${side}:${m.key}`, {
           kind: 'changed',
           node: n,

@@ -307,8 +307,7 @@ class Reconciler extends GoneHandling {
       !paired && cc.kind === 'changed' && cc.content && !(await this.sameBytes(m, 'cloud', cc));
     let acted = false;
     let onLoserRenamed = false;
-    /** keep-both placed the winner's copy on this side where the merged location says: no move there. */
-    let placedOn: Side | null = null;
+    let placed = false; // keep-both already put both versions where they belong: no move after it
     if (onContent && clContent && !requested) {
       const [ho, hc] = await Promise.all([
         this.input.hashOf('onprem', onNode!.id),
@@ -338,9 +337,9 @@ class Reconciler extends GoneHandling {
           const place = this.locationOf(m, oc, cc, requested);
           const into =
             place?.to === loser && !this.nameTaken(loser, place.parentId, place.name) ? place : null;
-          this.keepBoth(m, loser, (loser === 'onprem' ? onNode : clNode)!, size, into);
+          placed = this.keepBoth(m, loser, (loser === 'onprem' ? onNode : clNode)!, size, into);
+          if (into) placed = true;
           onLoserRenamed = loser === 'onprem';
-          if (place?.to === loser) placedOn = loser;
         } else {
           this.push({
             type: 'update',
@@ -377,7 +376,7 @@ class Reconciler extends GoneHandling {
       });
       acted = true;
     }
-    if (placedOn === null) acted = this.mergeLocation(m, oc, cc, requested) || acted;
+    if (!placed) acted = this.mergeLocation(m, oc, cc, requested) || acted;
     acted = this.mergeProps(m, oc, cc, onNode ?? null, clNode ?? null) || acted;
     // Our lock is re-applied when it went missing: an editor that saves by rename replaces the locked file.
     if (
@@ -445,40 +444,63 @@ class Reconciler extends GoneHandling {
     loserNode: RemoteNode,
     size: number,
     into: { parent: ParentRef; parentId: string | undefined; name: string } | null,
-  ): void {
+  ): boolean {
     const winner = otherSide(loser);
     const path = this.pathOf(m);
-    const name = this.freeConflictName(m, loser, loserNode);
-    this.push({ type: 'rename-loser', member: m.key, on: loser, name, path });
-    // The winner's bytes go where the merged location is on the loser's side: by default where the loser
-    // is now (it may have moved: its old folder is no longer the place).
-    const parent = into?.parent ?? { id: loserNode.parentId ?? this.sameParent(m, loser).id };
-    if (into) this.claim(loser, into.parentId, into.name);
+    // Moved in from another set by the winner's side: the loser's copy still sits in the set it left. Both
+    // versions go where the move took the node (the loser under its conflict name), all in this set.
+    const movedBy = this.arrived.get(m.key);
+    const destKey = movedBy === winner ? this.destinationFor(m, winner, loser) : undefined;
+    const destId = destKey ? this.byKey.get(destKey)![loser]!.id : undefined;
+    const name = this.freeConflictName(m, loser, destId ? { ...loserNode, parentId: destId } : loserNode);
+    const dest: ParentRef | undefined = destKey ? { member: destKey } : undefined;
+    this.push({
+      type: 'rename-loser',
+      member: m.key,
+      on: loser,
+      name,
+      path,
+      ...(dest ? { parent: dest } : {}),
+    });
+    // Otherwise the winner's bytes go where the merged location is on the loser's side (`into`: the winner
+    // renamed or moved it), else where the loser's node is now (it may have moved).
+    if (!dest && into) this.claim(loser, into.parentId, into.name);
     this.push({
       type: 'copy',
       member: m.key,
       from: winner,
       to: loser,
-      parent,
-      name: into?.name ?? loserNode.name,
+      parent:
+        dest ?? into?.parent ?? (loserNode.parentId ? { id: loserNode.parentId } : this.sameParent(m, loser)),
+      name: dest ? (this.current[winner].get(m.key)?.name ?? loserNode.name) : (into?.name ?? loserNode.name),
       size,
       path,
     });
-    const renamed: RemoteNode = { ...loserNode, name };
+    const renamed: RemoteNode = destId ? { ...loserNode, name, parentId: destId } : { ...loserNode, name };
     if (m.direct) {
       // Fixed membership: not this set's. Where it lands inside a synced folder, that set takes it in.
       this.spilled.push({ side: loser, node: renamed, after: { setId: this.state.set.id, member: m.key } });
-      return;
+      return false;
     }
     const here = loserNode.parentId ? this.keyById[loser].get(loserNode.parentId) : undefined;
-    const lm = this.newMember('file', here ?? m.parentKey);
-    const dir = m[loser]!.path.split('/').slice(0, -1).join('/');
+    const lm = this.newMember('file', destKey ?? here ?? m.parentKey);
+    const dir = destKey
+      ? this.byKey.get(destKey)![loser]!.path
+      : m[loser]!.path.split('/').slice(0, -1).join('/');
     lm[loser] = snapshotOf(renamed, dir ? `${dir}/${name}` : name);
     if (loser === 'onprem' && m.lockedByUs) lm.lockedByUs = true; // our lock moves with the bytes
     this.current[loser].set(lm.key, renamed);
     this.keyById[loser].set(renamed.id, lm.key);
     this.requires.set(lm.key, m.key);
     this.planCreate(lm, loser, winner);
+    return destKey !== undefined;
+  }
+
+  /** The folder member (with a copy on `loser`) that holds `m`'s `winner` node now, if this set has one. */
+  protected destinationFor(m: MemberState, winner: Side, loser: Side): string | undefined {
+    const pid = this.current[winner].get(m.key)?.parentId;
+    const key = pid ? this.keyById[winner].get(pid) : undefined;
+    return key && this.byKey.get(key)?.[loser] ? key : undefined;
   }
 
   /** The keep-both name for the loser, unused on both sides (two conflicts within a second get " 2", " 3"...). */

@@ -779,6 +779,39 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 606: a file moved into another set on the cloud and edited on both sides keeps both there',
+    rule: '§3 moves between sets; keep-both; one pass converges',
+    ...twoSets,
+    create: [...twoSets.create, '--conflict', 'keep-both'],
+    steps: [
+      createQ,
+      { on: 'onprem', write: 'src/Q/q.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/Q/q.txt', content: 'theirs' },
+      { on: 'cloud', mv: ['dst/Q/q.txt', 'dst/P/q.txt'] },
+      { run: ['sync'] },
+      settled(),
+      {
+        run: ['status'],
+        check: async (_out: CliResult, ctx: StepContext) => {
+          for (const [side, root] of [
+            ['onprem', 'src'],
+            ['cloud', 'dst'],
+          ] as const) {
+            const tree = await ctx.drivers[side].tree();
+            const inP = Object.entries(tree).filter(([p]) => p.startsWith(`${root}/P/`));
+            const loser = inP.find(([p]) => /q \(conflict onprem .*\)\.txt$/.test(p));
+            assert.equal(tree[`${root}/P/q.txt`], 'theirs', `${side}: ${JSON.stringify(tree)}`);
+            assert.equal(loser?.[1], 'mine', `${side}: ${JSON.stringify(tree)}`);
+            assert.ok(
+              !Object.keys(tree).some((p) => p.startsWith(`${root}/Q/`)),
+              `${side}: ${JSON.stringify(tree)}`,
+            );
+          }
+        },
+      },
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,
