@@ -29,6 +29,8 @@ export interface ApplyDeps {
   transfers: number;
   onEvent?: (e: EngineEvent) => void;
   signal?: AbortSignal;
+  /** Shared by the sets of a pass: documents-set keep-both losers after their rename, by `${setId}:${key}`. */
+  renamed?: Map<string, RemoteNode>;
 }
 
 /** The outcome of applying one set's plan. */
@@ -166,12 +168,7 @@ export class ApplyRecorder {
         } else {
           // A rename that could not be applied to the other side is still where the user put it: `inspect`
           // shows it under its new name (its content is not recorded as synced).
-          for (const side of ['onprem', 'cloud'] as const) {
-            const node = this.current[side].get(m.key);
-            const was = m[side];
-            if (node && was && node.parentId === was.parentId)
-              m[side] = { ...was, id: node.id, name: node.name };
-          }
+          this.recordUnappliedRename(m);
         }
         await this.failMember(m, a.code, a.details);
         return;
@@ -281,6 +278,21 @@ export class ApplyRecorder {
   /** Give back the write bits of an on-prem file that is no longer synced (best effort: it may be gone). */
   protected async releaseLock(id: string): Promise<void> {
     await this.deps.connectors.onprem.unlock?.(id).catch(() => undefined);
+  }
+
+  /**
+   * A rename or move that could not be applied (a name clash) leaves the node where the user put it: its
+   * record follows it there (a direct member anywhere, an indirect one within its folder), so the next pass
+   * sees no new change and keeps the member FAILED instead of trying the same move again.
+   */
+  protected recordUnappliedRename(m: MemberState): void {
+    for (const side of ['onprem', 'cloud'] as const) {
+      const node = this.current[side].get(m.key);
+      const was = m[side];
+      if (!node || !was) continue;
+      if (node.parentId === was.parentId) m[side] = { ...was, id: node.id, name: node.name };
+      else if (m.direct) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
+    }
   }
 
   protected async failMember(m: MemberState, code: MemberErrorCode, details: string): Promise<void> {

@@ -86,13 +86,44 @@ class Applier extends ApplyRecorder {
         list.sort((a, b) => this.depthOf(b.member) - this.depthOf(a.member));
         await this.runAll(list, 1);
       } else {
-        await this.runAll(list, p === 5 || p === 2 || p === 6 ? this.deps.transfers : 1);
+        await this.runAll(
+          p === 4 ? this.orderMoves(list) : list,
+          p === 5 || p === 2 || p === 6 ? this.deps.transfers : 1,
+        );
       }
       await this.barrier();
       if (this.fatal) throw this.fatal;
       if (this.outcome.interrupted) break;
     }
     return this.outcome;
+  }
+
+  /**
+   * Moves run one at a time; one onto a name another move of this plan frees runs after it (the cloud renamed
+   * `n.txt` to `m.md`, then `a.txt` to `n.txt`: on-prem `n.txt` moves first). A cycle (a swap) keeps the plan's
+   * order, and its first move meets the name clash.
+   */
+  protected orderMoves(list: Action[]): Action[] {
+    const slot = (side: Side, parentId: string, name: string) => `${side}\u0000${parentId}\u0000${name}`;
+    const freeing = new Map<string, Action>();
+    for (const a of list) {
+      const s = a.type === 'move' ? this.byKey.get(a.member)?.[a.to] : undefined;
+      if (a.type === 'move' && s?.parentId) freeing.set(slot(a.to, s.parentId, s.name), a);
+    }
+    const out: Action[] = [];
+    const seen = new Set<Action>();
+    const visit = (a: Action): void => {
+      if (seen.has(a)) return;
+      seen.add(a);
+      if (a.type === 'move') {
+        const pid = 'id' in a.parent ? a.parent.id : this.byKey.get(a.parent.member)?.[a.to]?.id;
+        const first = pid === undefined ? undefined : freeing.get(slot(a.to, pid, a.name));
+        if (first && first !== a) visit(first);
+      }
+      out.push(a);
+    };
+    for (const a of list) visit(a);
+    return out;
   }
 
   protected async runAll(actions: Action[], concurrency: number): Promise<void> {
@@ -108,7 +139,13 @@ class Applier extends ApplyRecorder {
   protected async runOne(a: Action): Promise<void> {
     const m = this.byKey.get(a.member);
     if (!m) return;
-    if (a.type === 'copy' && a.after !== undefined && this.failedKeys.has(a.after)) {
+    if (
+      a.type === 'copy' &&
+      a.after !== undefined &&
+      (a.afterSet === undefined
+        ? this.failedKeys.has(a.after)
+        : !this.deps.renamed?.has(`${a.afterSet}:${a.after}`))
+    ) {
       // What it depends on failed (a keep-both loser that could not be renamed): it never was a member.
       await this.finish(
         {
@@ -135,6 +172,7 @@ class Applier extends ApplyRecorder {
         await this.keepFolder(a, m);
         this.deps.onEvent?.({ event: 'warning', setId: a.setId, message: `${a.path}: ${err.message}` });
       } else if (err instanceof NodeError) {
+        if (a.type === 'move' && err.code === 'TARGET_FOLDER_NAME_CLASH') this.recordUnappliedRename(m);
         // A create that failed leaves no copy on that side: a record there is of a copy already gone (the
         // create was a re-create), and must not count as a copy the next pass could miss or delete from.
         if ((a.type === 'mkdir' || a.type === 'copy') && m[a.to] && !this.latest[a.to].has(m.key))
@@ -189,7 +227,9 @@ class Applier extends ApplyRecorder {
         // The renamed loser (a new token where a rename bumps the modification time) is what its own member
         // records once copied across.
         const parentId = a.parent ? this.parentId(a.parent, a.on) : (node?.parentId ?? m[a.on]!.parentId!);
-        this.renamedLosers.set(m.key, await c[a.on].move(id, parentId, a.name));
+        const loser = await c[a.on].move(id, parentId, a.name);
+        this.renamedLosers.set(m.key, loser);
+        if (m.direct) this.deps.renamed?.set(`${a.setId}:${m.key}`, loser);
         return 0;
       }
       case 'delete':
@@ -210,7 +250,12 @@ class Applier extends ApplyRecorder {
         return 0;
       }
       case 'copy': {
-        const renamed = a.after === undefined ? undefined : this.renamedLosers.get(a.after);
+        const renamed =
+          a.after === undefined
+            ? undefined
+            : a.afterSet === undefined
+              ? this.renamedLosers.get(a.after)
+              : this.deps.renamed?.get(`${a.afterSet}:${a.after}`);
         if (renamed) this.latest[a.from].set(m.key, renamed);
         const parentId = this.parentId(a.parent, a.to);
         const { node, hash, bytes } = await this.transfer(m, a.from, a.to, (src) =>

@@ -36,6 +36,11 @@ export interface CrossSetRules {
   >;
   /** Nodes another set owns (SPEC: sets never overlap): never new members of this one. */
   owned: Map<string, string>;
+  /**
+   * Nodes new below a member that moves into this set, seen only by the set it left (on the side where that
+   * member's copy has not moved yet): this set plans them, in the same pass, once it has moved that copy.
+   */
+  arriving: Map<string, { side: Side; node: RemoteNode }[]>;
 }
 
 const slotOf = (side: Side, id: string) => `${side}:${id}`;
@@ -54,6 +59,7 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
     outgoing: new Map(),
     blocked: new Map(),
     owned: new Map(),
+    arriving: new Map(),
   };
   for (const s of others) {
     for (const m of s.members)
@@ -91,6 +97,8 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
       }
     }
   }
+  /** Outgoing slot → the set it moves to. */
+  const leavingTo = new Map<string, string>();
   // Parents before children (fresh lists are sorted so): a child of a blocked folder is held with it.
   for (const w of work) {
     for (const side of SIDES) {
@@ -136,10 +144,45 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
         rules.incoming.get(to)!.set(slot, { member: gone.m, otherChange, otherSide: other });
         if (!rules.outgoing.has(fromId)) rules.outgoing.set(fromId, new Set());
         rules.outgoing.get(fromId)!.add(slot);
+        leavingTo.set(slot, to);
       }
     }
   }
+  if (leavingTo.size > 0) for (const w of work) handOverFresh(w, rules, leavingTo);
   return rules;
+}
+
+/**
+ * A node new below a member that leaves `w` for another set (a file the cloud added in a folder that moved
+ * on-prem into another set's folder) goes with that member: it leaves `w` (outgoing, never a member here)
+ * and arrives in the set the member joins, which plans it in this same pass. Its folder's copy on that side
+ * is still where `w` lists it; the joining set moves it there first.
+ */
+function handOverFresh(w: SetReading, rules: CrossSetRules, leavingTo: Map<string, string>): void {
+  const fromId = w.state.set.id;
+  for (const side of SIDES) {
+    if (w.changes[side].fresh.length === 0) continue;
+    const memberById = new Map<string, MemberState>();
+    for (const m of w.state.members) if (m[side] && !m.detached) memberById.set(m[side]!.id, m);
+    const handed = new Map<string, string>();
+    // Parents first (fresh lists are sorted so): a new folder's new content follows it.
+    for (const n of w.changes[side].fresh) {
+      const slot = slotOf(side, n.id);
+      if (n.parentId === null || leavingTo.has(slot) || memberById.has(n.id)) continue;
+      const owner = rules.owned.get(slot);
+      if (owner !== undefined && owner !== fromId) continue;
+      let to = handed.get(n.parentId);
+      const parent = to === undefined ? memberById.get(n.parentId) : undefined;
+      if (parent)
+        for (const s of SIDES) to ??= parent[s] ? leavingTo.get(slotOf(s, parent[s]!.id)) : undefined;
+      if (to === undefined || to === fromId) continue;
+      handed.set(n.id, to);
+      if (!rules.outgoing.has(fromId)) rules.outgoing.set(fromId, new Set());
+      rules.outgoing.get(fromId)!.add(slot);
+      if (!rules.arriving.has(to)) rules.arriving.set(to, []);
+      rules.arriving.get(to)!.push({ side, node: n });
+    }
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { SIDES, type Connector, type Side } from '../connectors/types.js';
+import { SIDES, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
 import { ExitCode, NodeError, SafetyError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
@@ -7,6 +7,7 @@ import { readDocumentSiblings } from './documents-siblings.js';
 import { hashChecked } from './size-check.js';
 import type { Action, SetPlan } from './plan.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
+import type { Arrival } from './reconcile-base.js';
 import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
 import { fillView, type SideView } from './view.js';
@@ -102,7 +103,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       if (w.views.onprem.asRecorded || w.views.cloud.asRecorded)
         w.changes = detectBoth(ctx, w.state, w.views);
   const rules: CrossSetRules = allQuiet
-    ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map() }
+    ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map(), arriving: new Map() }
     : crossSetRules(work, outside);
   await locateMovedAway(rules, ctx.connectors);
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
@@ -115,6 +116,11 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       if (err instanceof NodeError) return null;
       throw err;
     });
+  // Documents sets first (planned and applied): a keep-both loser one of them renames inside a synced
+  // folder is taken in by that folder's set, in this same pass.
+  work.sort((a, b) => Number(a.state.set.kind === 'folder') - Number(b.state.set.kind === 'folder'));
+  const spilled: Arrival[] = [];
+  const arrivingFor = new Map<string, Arrival[]>();
   const planSet = async (w: SetWork) =>
     w.quiet
       ? quietResult(w.state)
@@ -133,9 +139,14 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
           blocked: rules.blocked.get(w.state.set.id),
           owned: rules.owned,
           locate,
+          arriving: arrivingFor.get(w.state.set.id) ?? [],
         });
   for (const w of work) {
+    const arriving = [...(rules.arriving.get(w.state.set.id) ?? []), ...spilledInto(w, spilled)];
+    arrivingFor.set(w.state.set.id, arriving);
+    if (arriving.length > 0) w.quiet = false;
     w.result = await planSet(w);
+    spilled.push(...(w.result.spilled ?? []));
     locateActions(w.result.plan, w.state, w.views);
     for (const warning of w.result.plan.warnings)
       emit({ event: 'warning', setId: w.state.set.id, message: warning });
@@ -182,9 +193,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       const plan = stop ? { ...w.result!.plan, actions: [] } : w.result!.plan;
       results.push(withAbort(summarize(w.state, plan, null, w.state.members), stop));
     }
-    return finish(results, true, emit);
+    return finish(inOrder(results, ids), true, emit);
   }
   const applied: { w: SetWork; outcome: ApplyOutcome | null; later: Action[] }[] = [];
+  const renamed = new Map<string, RemoteNode>();
   const deps = {
     connectors: ctx.connectors,
     store: ctx.store,
@@ -193,6 +205,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     transfers: opts.transfers ?? 4,
     onEvent: ctx.onEvent,
     signal: opts.signal,
+    renamed,
   };
   try {
     for (const w of work) {
@@ -281,7 +294,18 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   // see the changes they announced. A set stopped by a guard keeps its old position and crawls next time.
   const everySet = allIds.every((id) => results.some((r) => r.id === id));
   if (everySet && !opts.signal?.aborted) await commitBatches(ctx.connectors, batches);
-  return finish(results, false, emit);
+  return finish(inOrder(results, ids), false, emit);
+}
+
+/** Results in the order the sets were asked for (documents sets ran first). */
+function inOrder(results: SetResult[], ids: string[]): SetResult[] {
+  return results.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+}
+
+/** The keep-both losers of other sets renamed inside this folder set's tree (a listed folder). */
+function spilledInto(w: SetWork, spilled: Arrival[]): Arrival[] {
+  if (w.state.set.kind !== 'folder') return [];
+  return spilled.filter((a) => a.node.parentId !== null && w.views[a.side].nodes.has(a.node.parentId));
 }
 
 /** Both sides' changes (views left as recorded are filled in first). */
@@ -365,6 +389,14 @@ function summarize(
     (a.type === 'mkdir' || a.type === 'copy' || a.type === 'update' || a.type === 'props') && a.to === to;
   const failedNow = outcome ? new Set(outcome.failed.map((f) => f.action.member)) : new Set<string>();
   const plannedFails = plan.actions.filter((a) => a.type === 'fail').map((a) => a.member);
+  // A FAILED member the plan acts on (a copy, a move, a forget…) is no failure once that has run, as a
+  // dry run assumes; one with nothing planned, or a planned fail, still is.
+  const acted = new Set<string>();
+  for (const a of plan.actions) {
+    if (a.type === 'fail') continue;
+    acted.add(a.member);
+    if (a.type === 'delete') for (const k of a.covers) acted.add(k);
+  }
   return {
     id: state.set.id,
     name: state.set.name,
@@ -377,7 +409,9 @@ function summarize(
       ? members.filter((m) => m.status === 'FAILED' && !m.detached).length
       : new Set([
           ...plannedFails,
-          ...members.filter((m) => m.status === 'FAILED' && !m.detached).map((m) => m.key),
+          ...members
+            .filter((m) => m.status === 'FAILED' && !m.detached && !acted.has(m.key))
+            .map((m) => m.key),
           ...failedNow,
         ]).size,
     actions: plan.actions,

@@ -35,6 +35,8 @@ export type ActionStep =
       member: string;
       /** Runs only if every action of this member succeeded (a keep-both loser: after its rename). */
       after?: string;
+      /** `after` is a member of this other set (a documents set's keep-both loser a folder set takes in). */
+      afterSet?: string;
       from: Side;
       to: Side;
       parent: ParentRef;

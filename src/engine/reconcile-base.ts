@@ -25,12 +25,27 @@ export interface ReconcileInput {
   owned?: Map<string, string>;
   /** A node by id wherever it is now on `side` (null: deleted); asked only for copies moved out of the set. */
   locate?: (side: Side, id: string) => Promise<RemoteNode | null>;
+  /**
+   * Nodes this set has not listed, to take in as new (parents first): nodes new below a member moving in,
+   * listed only by the set it left; a documents set's keep-both loser renamed inside this set's folder
+   * (`after`: its rename, in that set, which runs first).
+   */
+  arriving?: Arrival[];
+}
+
+/** A node handed to a set by another set of the same pass. */
+export interface Arrival {
+  side: Side;
+  node: RemoteNode;
+  after?: { setId: string; member: string };
 }
 
 /** The plan plus what reconcile saw of each member now, which apply records once an action succeeds. */
 export interface ReconcileResult {
   plan: SetPlan;
   current: Record<Side, Map<string, RemoteNode>>;
+  /** A documents set's keep-both losers, renamed where they are (possibly inside another set's folder). */
+  spilled?: Arrival[];
 }
 
 export type Presence =
@@ -60,6 +75,8 @@ export class ReconcileBase {
   protected readonly newKeys = new Set<string>();
   /** Member key → the member whose actions must succeed first (a keep-both loser waits for its rename). */
   protected readonly requires = new Map<string, string>();
+  /** Member key → the other set whose member `requires` names. */
+  protected readonly requiresIn = new Map<string, string>();
   /** Changes made up for members moving in from another set (their old state is the base). */
   protected readonly synthetic = new Map<string, SideChange>();
   /** Members moved in from another set this pass, by key: the side whose node moved in. */
@@ -229,8 +246,15 @@ export class ReconcileBase {
 
   protected push(a: DistributiveOmit<ActionStep, 'setId'> & { side?: Side }): void {
     const after = this.requires.get(a.member);
+    const afterSet = a.type === 'copy' ? this.requiresIn.get(a.member) : undefined;
     const side = sideOfAction(a, this.byKey.get(a.member));
-    this.actions.push({ ...a, setId: this.state.set.id, side, ...(after ? { after } : {}) } as Action);
+    this.actions.push({
+      ...a,
+      setId: this.state.set.id,
+      side,
+      ...(after ? { after } : {}),
+      ...(afterSet ? { afterSet } : {}),
+    } as Action);
   }
 }
 

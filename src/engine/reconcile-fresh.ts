@@ -1,6 +1,6 @@
 import { otherSide, type RemoteNode, type Side } from '../connectors/types.js';
 import type { MemberState } from '../store/schema.js';
-import { ReconcileBase, snapshotOf } from './reconcile-base.js';
+import { ReconcileBase, snapshotOf, type Arrival } from './reconcile-base.js';
 
 /**
  * Nodes no member accounts for: created, copied or moved in on one side. Equal nodes found on both sides
@@ -15,9 +15,16 @@ export class FreshPairing extends ReconcileBase {
     ];
     const rel = (side: Side, id: string) => this.input.views[side].rel.get(id) ?? '';
     fresh.sort((a, b) => rel(a.side, a.n.id).split('/').length - rel(b.side, b.n.id).split('/').length);
+    // After this set's own: their folder is a member moving in, made here first.
+    const handed = new Map<string, Arrival>();
+    for (const a of this.input.arriving ?? []) {
+      fresh.push({ side: a.side, n: a.node });
+      handed.set(`${a.side}:${a.node.id}`, a);
+    }
     const pending = new Map<string, { side: Side; n: RemoteNode; m: MemberState }>();
     for (const { side, n } of fresh) {
       if (this.keyById[side].has(n.id)) continue;
+      if (this.input.outgoing?.has(`${side}:${n.id}`)) continue; // goes along with its folder to another set
       const parentKey = n.parentId === null ? undefined : this.keyById[side].get(n.parentId);
       if (!parentKey) continue; // outside anything this set tracks
       const parent = this.byKey.get(parentKey)!;
@@ -30,7 +37,8 @@ export class FreshPairing extends ReconcileBase {
         if (n.parentId) this.input.views[side].untracked.add(n.parentId);
         continue;
       }
-      const owner = this.input.owned?.get(`${side}:${n.id}`);
+      const handedIn = handed.get(`${side}:${n.id}`);
+      const owner = handedIn ? undefined : this.input.owned?.get(`${side}:${n.id}`);
       if (owner !== undefined && owner !== this.state.set.id) {
         // SPEC: sets never overlap. The set that already has the node keeps it (and what is below it).
         this.warnings.push(
@@ -44,6 +52,11 @@ export class FreshPairing extends ReconcileBase {
       // was deleted meanwhile, the move wins and the node arrives as new (copied), in this same pass.
       const moved = arrival?.otherChange?.kind === 'gone' ? undefined : arrival?.member;
       const m = this.newMember(n.kind, parentKey);
+      if (handedIn?.after) {
+        // Renamed by the other set first; if that rename fails, this copy never happens.
+        this.requires.set(m.key, handedIn.after.member);
+        this.requiresIn.set(m.key, handedIn.after.setId);
+      }
       this.current[side].set(m.key, n);
       this.keyById[side].set(n.id, m.key);
       const parentPath = parent[side]?.path;

@@ -70,8 +70,11 @@ class Reconciler extends GoneHandling {
         memberCount,
       },
       current: this.current,
+      spilled: this.spilled,
     };
   }
+
+  private readonly spilled: NonNullable<ReconcileResult['spilled']> = [];
 
   /**
    * A detached copy deleted (or moved out) on the cloud leaves nothing to keep apart: its record goes, so a
@@ -305,7 +308,7 @@ class Reconciler extends GoneHandling {
       !paired && cc.kind === 'changed' && cc.content && !(await this.sameBytes(m, 'cloud', cc));
     let acted = false;
     let onLoserRenamed = false;
-    let placed = false; // keep-both already put both versions where the node moved
+    let placed = false; // keep-both already put both versions where they belong: no move after it
     if (onContent && clContent && !requested) {
       const [ho, hc] = await Promise.all([
         this.input.hashOf('onprem', onNode!.id),
@@ -330,7 +333,13 @@ class Reconciler extends GoneHandling {
         const loser = otherSide(winner);
         const size = (winner === 'onprem' ? onNode : clNode)!.size;
         if (this.state.set.options.conflict === 'keep-both') {
-          placed = this.keepBoth(m, loser, (loser === 'onprem' ? onNode : clNode)!, size);
+          // The loser's node is renamed away: when the merged location changes its side, the winner's copy
+          // is made there directly (a move of the renamed node would find nothing to move).
+          const place = this.locationOf(m, oc, cc, requested);
+          const into =
+            place?.to === loser && !this.nameTaken(loser, place.parentId, place.name) ? place : null;
+          placed = this.keepBoth(m, loser, (loser === 'onprem' ? onNode : clNode)!, size, into);
+          if (into) placed = true;
           onLoserRenamed = loser === 'onprem';
         } else {
           this.push({
@@ -430,7 +439,13 @@ class Reconciler extends GoneHandling {
    * original name on the loser's side. A documents set has fixed membership: there the renamed loser stays on
    * its side only.
    */
-  protected keepBoth(m: MemberState, loser: Side, loserNode: RemoteNode, size: number): boolean {
+  protected keepBoth(
+    m: MemberState,
+    loser: Side,
+    loserNode: RemoteNode,
+    size: number,
+    into: { parent: ParentRef; parentId: string | undefined; name: string } | null,
+  ): boolean {
     const winner = otherSide(loser);
     const path = this.pathOf(m);
     // Moved in from another set by the winner's side: the loser's copy still sits in the set it left. Both
@@ -448,20 +463,28 @@ class Reconciler extends GoneHandling {
       path,
       ...(dest ? { parent: dest } : {}),
     });
+    // Otherwise the winner's bytes go where the merged location is on the loser's side (`into`: the winner
+    // renamed or moved it), else where the loser's node is now (it may have moved).
+    if (!dest && into) this.claim(loser, into.parentId, into.name);
     this.push({
       type: 'copy',
       member: m.key,
       from: winner,
       to: loser,
-      // The winner's bytes take the loser's name where the loser's node is now (it may have moved).
-      parent: dest ?? (loserNode.parentId ? { id: loserNode.parentId } : this.sameParent(m, loser)),
-      name: dest ? (this.current[winner].get(m.key)?.name ?? loserNode.name) : loserNode.name,
+      parent:
+        dest ?? into?.parent ?? (loserNode.parentId ? { id: loserNode.parentId } : this.sameParent(m, loser)),
+      name: dest ? (this.current[winner].get(m.key)?.name ?? loserNode.name) : (into?.name ?? loserNode.name),
       size,
       path,
     });
-    if (m.direct) return false;
     const renamed: RemoteNode = destId ? { ...loserNode, name, parentId: destId } : { ...loserNode, name };
-    const lm = this.newMember('file', destKey ?? m.parentKey);
+    if (m.direct) {
+      // Fixed membership: not this set's. Where it lands inside a synced folder, that set takes it in.
+      this.spilled.push({ side: loser, node: renamed, after: { setId: this.state.set.id, member: m.key } });
+      return false;
+    }
+    const here = loserNode.parentId ? this.keyById[loser].get(loserNode.parentId) : undefined;
+    const lm = this.newMember('file', destKey ?? here ?? m.parentKey);
     const dir = destKey
       ? this.byKey.get(destKey)![loser]!.path
       : m[loser]!.path.split('/').slice(0, -1).join('/');
@@ -492,14 +515,23 @@ class Reconciler extends GoneHandling {
     }
   }
 
-  protected sameParent(m: MemberState, side: Side): ParentRef {
+  protected sameParent(m: MemberState, side: Side): { id: string } {
     return { id: m[side]!.parentId ?? this.state.set.target.id };
   }
 
-  protected mergeLocation(m: MemberState, oc: SideChange, cc: SideChange, requested: boolean): boolean {
+  /**
+   * Where the two sides' locations of `m` merge to, when they differ: the side `to` to change, the folder
+   * (`parent`, and its id when known) and the name it must have there. null: nothing to move.
+   */
+  protected locationOf(
+    m: MemberState,
+    oc: SideChange,
+    cc: SideChange,
+    requested: boolean,
+  ): { to: Side; parent: ParentRef; parentId: string | undefined; name: string } | null {
     const onMoved = oc.kind === 'changed' && (oc.moved || oc.renamed);
     const clMoved = cc.kind === 'changed' && (cc.moved || cc.renamed);
-    if (!onMoved && !clMoved && !requested) return false;
+    if (!onMoved && !clMoved && !requested) return null;
     const loc = (side: Side, ch: SideChange) => {
       const node = ch.kind === 'changed' ? ch.node : this.current[side].get(m.key);
       const pid = node?.parentId ?? m[side]?.parentId ?? null;
@@ -509,18 +541,26 @@ class Reconciler extends GoneHandling {
     };
     const on = loc('onprem', oc);
     const cl = loc('cloud', cc);
-    if (on.parentKey === cl.parentKey && on.name === cl.name) return false;
+    if (on.parentKey === cl.parentKey && on.name === cl.name) return null;
     let winner: Side;
     if (onMoved && clMoved) winner = this.state.set.options.conflict === 'onprem-wins' ? 'onprem' : 'cloud';
     else winner = onMoved || (requested && !clMoved) ? 'onprem' : 'cloud';
     const to = otherSide(winner);
     const w = winner === 'onprem' ? on : cl;
-    const path = this.pathOf(m);
     const parent: ParentRef =
       w.parentKey && !w.parentKey.startsWith('?')
         ? { member: w.parentKey }
         : { id: m[to]!.parentId ?? this.state.set.target.id };
-    const parentId = this.parentIdOf(parent, to);
+    return { to, parent, parentId: this.parentIdOf(parent, to), name: w.name };
+  }
+
+  /** Apply `locationOf`: a move on the side that did not move (or a name clash there). */
+  protected mergeLocation(m: MemberState, oc: SideChange, cc: SideChange, requested: boolean): boolean {
+    const place = this.locationOf(m, oc, cc, requested);
+    if (!place) return false;
+    const { to, parent, parentId, name } = place;
+    const w = { name };
+    const path = this.pathOf(m);
     if (this.nameTaken(to, parentId, w.name, m[to]!.id)) {
       this.push({
         type: 'fail',

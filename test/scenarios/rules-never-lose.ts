@@ -59,6 +59,24 @@ const memberOf = (set: string, onpremPath: string, status: string) => ({
     ),
 });
 
+/** Both sides hold `dir/a (conflict onprem …).txt` with `loser`, and `winnerPath` (on-prem) with `winner`. */
+const keptBoth = (dir: string, cloudDir: string, loser: string, winnerPath: string, winner: string) => ({
+  run: ['status'],
+  check: async (_out: CliResult, ctx: StepContext) => {
+    const on = await ctx.drivers.onprem.tree();
+    const cl = await ctx.drivers.cloud.tree();
+    const name = (t: Record<string, unknown>, d: string) =>
+      Object.keys(t).find(
+        (p) => p.startsWith(`${d}/a (conflict onprem `) && !p.slice(d.length + 1).includes('/'),
+      );
+    const onLoser = name(on, dir);
+    const clLoser = name(cl, cloudDir);
+    assert.ok(onLoser && on[onLoser] === loser, JSON.stringify(on));
+    assert.ok(clLoser && cl[clLoser] === loser, JSON.stringify(cl));
+    assert.equal(on[winnerPath], winner, JSON.stringify(on));
+  },
+});
+
 export const neverLose: Scenario[] = [
   {
     name: 'class 1: a folder delete keeps a file the deleting side never saw (new on the other side)',
@@ -997,6 +1015,255 @@ export const neverLose: Scenario[] = [
       {
         expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/b.txt': 'A', 'dst/P/sub': D, 'dst/P/sub/d.txt': 'D' } },
       },
+    ],
+  },
+  {
+    name: 'model seed 228: files new on the cloud in a folder that moved on-prem into another set follow it, in one pass',
+    rule: '§3 move between sets; a new node is always recorded; one pass converges',
+    onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/d.txt': 'D' },
+    cloud: twoSets.cloud,
+    create: twoSets.create,
+    steps: [
+      createQ,
+      { on: 'cloud', write: 'dst/P/sub/m.md', content: 'M' },
+      { on: 'cloud', write: 'dst/P/sub/n/x.txt', content: 'X' },
+      { on: 'onprem', mv: ['src/P/sub', 'src/Q/sub'] },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/sub': D,
+            'src/Q/sub/d.txt': 'D',
+            'src/Q/sub/m.md': 'M',
+            'src/Q/sub/n': D,
+            'src/Q/sub/n/x.txt': 'X',
+          },
+        },
+      },
+      memberOf('Q', 'src/Q/sub/n/x.txt', 'SYNCED'),
+    ],
+  },
+  {
+    name: 'model seed 336: a set root renamed on the cloud onto a name taken beside it on-prem stays FAILED, not retried',
+    rule: '§3 rename: a name that already exists fails the member (TARGET_FOLDER_NAME_CLASH); one pass converges',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', write: 'src/s2/r.txt', content: 'R' },
+      { on: 'cloud', mv: ['dst/P', 'dst/s2'] },
+      { run: ['sync'], exit: 3 },
+      settled(3, ['fail']),
+      { expect: { members: { 'src/P': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      {
+        expect: {
+          onprem: { ...P, 'src/s2': D, 'src/s2/r.txt': 'R' },
+          cloud: {
+            dst: D,
+            'dst/s2': D,
+            'dst/s2/a.txt': 'A',
+            'dst/s2/b.txt': 'B',
+            'dst/s2/sub': D,
+            'dst/s2/sub/d.txt': 'D',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 336: a document renamed on the cloud onto a name taken beside it on-prem stays FAILED, not retried',
+    rule: '§3 rename: a name that already exists fails the member (TARGET_FOLDER_NAME_CLASH); one pass converges',
+    onprem: { src: D, 'src/a.txt': 'A', 'src/b.txt': 'B', 'src/c.txt': 'C' },
+    cloud: { dst: D },
+    create: ['src/a.txt', 'src/b.txt', '--target', 'dst'],
+    steps: [
+      { on: 'cloud', mv: ['dst/a.txt', 'dst/c.txt'] },
+      { run: ['sync'], exit: 3 },
+      settled(3, ['fail']),
+      { expect: { members: { 'src/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      {
+        expect: {
+          onprem: { src: D, 'src/a.txt': 'A', 'src/b.txt': 'B', 'src/c.txt': 'C' },
+          cloud: { dst: D, 'dst/b.txt': 'B', 'dst/c.txt': 'A' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 271: a keep-both conflict on a file the winner renamed puts the winner under its new name, in one pass',
+    rule: '§3 keep-both; rename; one pass converges',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--conflict', 'keep-both'],
+    steps: [
+      { on: 'onprem', write: 'src/P/a.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/P/a.txt', content: 'theirs' },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/e.txt'] },
+      { run: ['sync'] },
+      settled(),
+      keptBoth('src/P', 'dst/P', 'mine', 'src/P/e.txt', 'theirs'),
+      {
+        expect: {
+          members: { 'src/P/e.txt': 'SYNCED' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 271: a keep-both conflict on a file the loser moved puts both where the loser moved it, in one pass',
+    rule: '§3 keep-both; move; one pass converges',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--conflict', 'keep-both'],
+    steps: [
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/sub/a.txt'] },
+      { on: 'onprem', write: 'src/P/sub/a.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/P/a.txt', content: 'theirs' },
+      { run: ['sync'] },
+      settled(),
+      keptBoth('src/P/sub', 'dst/P/sub', 'mine', 'src/P/sub/a.txt', 'theirs'),
+      { expect: { members: { 'src/P/sub/a.txt': 'SYNCED' } } },
+    ],
+  },
+  {
+    name: 'model seed 170: a documents set’s keep-both loser renamed inside a synced folder is that folder’s member, in one pass',
+    rule: '§3 keep-both; sets never overlap (a document moved into a synced folder stays its set’s); one pass converges',
+    onprem: { ...P, 'src/d1.txt': 'D1', 'src/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/d1.txt', 'src/d2.txt', '--target', 'dst', '--conflict', 'keep-both'] },
+      { on: 'onprem', write: 'src/d1.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/d1.txt', content: 'theirs' },
+      { on: 'onprem', mv: ['src/d1.txt', 'src/P/sub/a.txt'] },
+      { run: ['sync'] },
+      settled(),
+      keptBoth('src/P/sub', 'dst/P/sub', 'mine', 'src/P/sub/a.txt', 'theirs'),
+      {
+        run: ['inspect', 'P'],
+        check: (out: CliResult) =>
+          assert.ok(
+            members(out).some(
+              (m) => /^src\/P\/sub\/a \(conflict onprem /.test(m.onpremPath ?? '') && m.status === 'SYNCED',
+            ),
+            JSON.stringify(members(out)),
+          ),
+      },
+    ],
+  },
+  {
+    name: 'model seed 194: a file moved on-prem into another set while moved within its old set on the cloud is not left behind',
+    rule: '§3 move between sets (the move into the set wins the place); one pass converges',
+    onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/d.txt': 'D' },
+    cloud: twoSets.cloud,
+    create: twoSets.create,
+    steps: [
+      createQ,
+      { on: 'cloud', mv: ['dst/P/sub/d.txt', 'dst/P/d.txt'] },
+      { on: 'onprem', mv: ['src/P/sub/d.txt', 'src/Q/d.txt'] },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/sub': D,
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/d.txt': 'D',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/Q': D,
+            'dst/Q/q.txt': 'Q',
+            'dst/Q/d.txt': 'D',
+          },
+        },
+      },
+      memberOf('Q', 'src/Q/d.txt', 'SYNCED'),
+    ],
+  },
+  {
+    name: 'model seed 166: a file moved on the cloud into another set while renamed on-prem, its set root renamed too',
+    rule: '§3 move between sets (the move into the set wins the place); a direct member keeps its pairing; one pass converges',
+    onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/d.txt': 'D' },
+    cloud: twoSets.cloud,
+    create: twoSets.create,
+    steps: [
+      createQ,
+      { on: 'onprem', mv: ['src/P/sub/d.txt', 'src/P/sub/e.txt'] },
+      { on: 'cloud', mv: ['dst/P', 'dst/P2'] },
+      { on: 'cloud', mv: ['dst/P2/sub/d.txt', 'dst/Q/d.txt'] },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P2': D,
+            'src/P2/a.txt': 'A',
+            'src/P2/sub': D,
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/d.txt': 'D',
+          },
+          cloud: {
+            dst: D,
+            'dst/P2': D,
+            'dst/P2/a.txt': 'A',
+            'dst/P2/sub': D,
+            'dst/Q': D,
+            'dst/Q/q.txt': 'Q',
+            'dst/Q/d.txt': 'D',
+          },
+        },
+      },
+      memberOf('Q', 'src/Q/d.txt', 'SYNCED'),
+    ],
+  },
+  {
+    name: 'model seed 291: a rename onto a name another rename of the same pass frees is applied after it',
+    rule: '§3 rename; one pass converges (no name clash with a name freed in the same pass)',
+    ...folderSet,
+    steps: [
+      { on: 'cloud', mv: ['dst/P/b.txt', 'dst/P/m.md'] },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/b.txt'] },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/b.txt': 'A',
+            'src/P/m.md': 'B',
+            'src/P/sub': D,
+            'src/P/sub/d.txt': 'D',
+          },
+          members: { 'src/P/b.txt': 'SYNCED', 'src/P/m.md': 'SYNCED' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 513: a dry run counts a FAILED member the pass acts on as the pass will leave it (same exit)',
+    rule: '§4 --dry-run prints the plan and equals the pass that follows; same new name on both sides',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', write: 'src/P/n.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/P/n.txt', content: 'theirs' },
+      { run: ['sync'], exit: 3 },
+      { on: 'cloud', rm: 'dst/P/n.txt' },
+      { sync: ['--dry-run'], check: (j: SyncJson) => assert.equal(j.sets[0]!.failed, 0) },
+      { sync: [] },
+      { expect: { members: { 'src/P/n.txt': 'SYNCED' } } },
     ],
   },
 ];
