@@ -279,6 +279,7 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
               scoped,
               durationMs: Math.round(performance.now() - began.at),
               cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+              ...(r.scoped ? { members: r.scoped.members } : {}),
               sets: setCounts(r),
             },
             moved || r.exitCode ? `pass: ${moved} changes, ${describeExitCode(r.exitCode)}` : undefined,

@@ -15,12 +15,19 @@ import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatche
 import { crossSetRules, type CrossSetRules } from './cross-set.js';
 import { locateActions } from './action-paths.js';
 import { isQuiet } from './quiet.js';
+import { dropIndex } from './member-index.js';
+import { mergeScoped, readScopedSet, type ScopedRead } from './view-scoped.js';
+import type { EventScope } from './types.js';
 import { checkOwner, needsStamp, OWNER_CODES, stampOwner, type OwnerVerdict } from './ownership.js';
 
 type OwnedVerdict = OwnerVerdict & { ok: true };
 
 interface SetWork {
+  /** The members this pass works on: the whole set, or an event-scoped pass's sub-state (view-scoped.ts). */
   state: SetState;
+  /** The whole set (the same object as `state` unless `scoped`). */
+  full: SetState;
+  scoped?: ScopedRead;
   /** Per side: the ids repository events name (list only those), or undefined for a full listing. */
   scopes: Partial<Record<Side, ReadonlySet<string>>>;
   views: Record<Side, SideView>;
@@ -65,31 +72,45 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       }
       owned.set(state.set.id, verdict);
     }
-    const byKey = new Map(state.members.map((m) => [m.key, m]));
+    const full = state;
     const changes = {} as Record<Side, SideChanges>;
     const scopes: SetWork['scopes'] = {};
-    for (const side of SIDES)
-      scopes[side] =
-        incrementalScope(state, side, batches[side], now()) ??
-        eventScope(state, side, opts.eventScopes?.[side]);
-    // Both sides are read at once: the I/O of one overlaps the other's.
-    const views = await readSetViews(state, SIDES, ctx.connectors, scopes, foreign);
+    // `watch` after events on both sides: only the members those can concern take part (view-scoped.ts).
+    const read = scopedEligible(opts, batches)
+      ? await readScopedSet(full, ctx.connectors, opts.eventScopes as Record<Side, EventScope>, foreign)
+      : undefined;
+    let views: Awaited<ReturnType<typeof readSetViews>>;
+    let scoped: ScopedRead | undefined;
+    if (read && !('code' in read)) {
+      scoped = read;
+      views = read.views;
+    } else {
+      dropIndex(full); // members change in place here: the next scoped pass indexes them afresh
+      for (const side of SIDES)
+        scopes[side] =
+          incrementalScope(full, side, batches[side], now()) ??
+          eventScope(full, side, opts.eventScopes?.[side]);
+      // Both sides are read at once: the I/O of one overlaps the other's.
+      views = read ?? (await readSetViews(full, SIDES, ctx.connectors, scopes, foreign));
+    }
     if ('code' in views) {
-      unreadable.push(await failUnreadableSet(ctx, state, views, now(), Boolean(opts.dryRun)));
+      unreadable.push(await failUnreadableSet(ctx, full, views, now(), Boolean(opts.dryRun)));
       continue;
     }
+    const sub = scoped?.sub ?? full;
+    const byKey = new Map(sub.members.map((m) => [m.key, m]));
     if (!opts.dryRun)
-      for (const m of clearSetFailures(state)) await ctx.store.append(state.set.id, { op: 'put', member: m });
+      for (const m of clearSetFailures(sub)) await ctx.store.append(sub.set.id, { op: 'put', member: m });
     for (const side of SIDES) {
       changes[side] = detectChanges(
-        state,
+        sub,
         side,
         views[side],
         ctx.connectors[side].capabilities.properties,
         byKey,
       );
     }
-    work.push({ state, scopes, views, changes, quiet: isQuiet(state, changes, views) });
+    work.push({ state: sub, full, scoped, scopes, views, changes, quiet: isQuiet(sub, changes, views) });
   }
   // With every set quiet no node moves between sets and none is new: no cross-set rules to work out.
   const rules: CrossSetRules = work.every((w) => w.quiet)
@@ -140,7 +161,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         ...(rules.outgoing.get(w.state.set.id) ?? []),
         ...(rules.blocked.get(w.state.set.id)?.keys() ?? []),
       ]);
-      checkGuards(w.state, w.result!.plan, w.views, guard, leaving);
+      checkGuards(w.state, w.result!.plan, w.views, guard, leaving, w.full);
     } catch (err) {
       if (!(err instanceof SafetyError)) throw err;
       blocked.set(w.state.set.id, { code: err.code, message: err.message, hint: err.hint });
@@ -210,18 +231,19 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
           failure = err;
         }
       }
-      const id = w.state.set.id;
-      const compact = ctx.store.journalLength(id) >= Math.max(1000, w.state.members.length / 4);
+      if (w.scoped) mergeScoped(w.full, w.scoped);
+      const id = w.full.set.id;
+      const compact = ctx.store.journalLength(id) >= Math.max(1000, w.full.members.length / 4);
       if (outcome && !compact) {
         for (const m of pathsChanged) await ctx.store.append(id, { op: 'put', member: m });
         await ctx.store.append(id, {
           op: 'meta',
-          lastSyncAt: w.state.lastSyncAt,
-          nextKey: w.state.nextKey,
-          events: w.state.events,
+          lastSyncAt: w.full.lastSyncAt,
+          nextKey: w.full.nextKey,
+          events: w.full.events,
         });
       } else {
-        await ctx.store.save(w.state);
+        await ctx.store.save(w.full);
       }
     }
     if (failure !== undefined) throw failure; // eslint-disable-line no-unsafe-finally
@@ -230,7 +252,18 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   // see the changes they announced. A set stopped by a guard keeps its old position and crawls next time.
   const everySet = allIds.every((id) => results.some((r) => r.id === id));
   if (everySet && !opts.signal?.aborted) await commitBatches(ctx.connectors, batches);
-  return finish(results, false, emit);
+  const done = finish(results, false, emit);
+  const scopedWork = work.filter((w) => w.scoped);
+  if (scopedWork.length > 0)
+    done.scoped = { members: scopedWork.reduce((n, w) => n + w.state.members.length, 0) };
+  return done;
+}
+
+/** An event-scoped pass (`watch`): both sides name what changed, and no side has a repository feed. */
+function scopedEligible(opts: PassOptions, batches: Record<string, unknown>): boolean {
+  return Boolean(
+    !opts.dryRun && opts.eventScopes?.onprem && opts.eventScopes?.cloud && !batches.onprem && !batches.cloud,
+  );
 }
 
 /** What reconcile would return for a quiet set: no action, no warning. */
