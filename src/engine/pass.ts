@@ -348,8 +348,15 @@ function summarize(
 function directMembersBySide(states: SetState[]): Record<Side, Map<string, string>> {
   const out: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
   for (const s of states)
-    for (const m of s.members)
+    for (const m of directCandidates(s))
       if (m.direct && !m.detached)
         for (const side of SIDES) if (m[side]) out[side].set(m[side]!.id, s.set.id);
   return out;
+}
+
+/** Members that may be direct: a folder set's one direct member is its root, found without a walk. */
+function directCandidates(s: SetState): MemberState[] {
+  if (s.set.kind !== 'folder') return s.members;
+  const root = s.members.find((m) => m.direct);
+  return root ? [root] : [];
 }
