@@ -235,7 +235,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       const id = w.full.set.id;
       const compact = ctx.store.journalLength(id) >= Math.max(1000, w.full.members.length / 4);
       if (outcome && !compact) {
-        for (const m of pathsChanged) await ctx.store.append(id, { op: 'put', member: m });
+        await ctx.store.appendMany(
+          id,
+          pathsChanged.map((m) => ({ op: 'put' as const, member: m })),
+        );
         await ctx.store.append(id, {
           op: 'meta',
           lastSyncAt: w.full.lastSyncAt,
