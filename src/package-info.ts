@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface PackageJson {
@@ -23,8 +23,8 @@ export const BUGS_URL =
 export const HOMEPAGE = pkg.homepage ?? BUGS_URL;
 
 /**
- * The commit this build came from: `dist/src/build-info.json` (written by `npm pack`), else `git rev-parse`
- * in a checkout, else null. Only `version` asks, so no other command pays for the git call.
+ * The commit this build came from: `dist/src/build-info.json` (written by `npm pack`), else the checkout's
+ * HEAD read from `.git` (no `git` process: `--version` stays a start-up-only command), else null.
  */
 export function buildCommit(): string | null {
   const info = new URL('./build-info.json', import.meta.url);
@@ -34,14 +34,48 @@ export function buildCommit(): string | null {
   } catch {
     // not a packed build
   }
-  if (!existsSync(new URL('../../.git', import.meta.url))) return null;
+  return gitHead(path.join(PACKAGE_ROOT, '.git'));
+}
+
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/**
+ * The commit HEAD names in a git directory (`.git`, or the `gitdir:` a worktree's `.git` file points to):
+ * a detached HEAD, a loose ref, or a packed one. Null when it cannot be read.
+ */
+export function gitHead(dotGit: string): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: PACKAGE_ROOT,
-      encoding: 'utf8',
-      timeout: 2000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    let gitDir = dotGit;
+    if (!statSync(dotGit).isDirectory()) {
+      const link = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (!link) return null;
+      gitDir = path.resolve(path.dirname(dotGit), link[1]!.trim());
+    }
+    const head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
+    if (SHA.test(head)) return head;
+    const ref = /^ref: (refs\/[^\s]+)$/.exec(head)?.[1];
+    if (!ref || ref.split('/').includes('..')) return null;
+    // A worktree keeps its HEAD; its refs live in the common directory.
+    let common = gitDir;
+    try {
+      common = path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim());
+    } catch {
+      // not a worktree
+    }
+    for (const dir of new Set([gitDir, common])) {
+      try {
+        const sha = readFileSync(path.join(dir, ref), 'utf8').trim();
+        if (SHA.test(sha)) return sha;
+      } catch {
+        // not a loose ref here
+      }
+    }
+    const packed = readFileSync(path.join(common, 'packed-refs'), 'utf8');
+    for (const line of packed.split('\n')) {
+      const [sha, name] = line.split(' ');
+      if (name === ref && sha && SHA.test(sha)) return sha;
+    }
+    return null;
   } catch {
     return null;
   }

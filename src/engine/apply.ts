@@ -135,6 +135,10 @@ class Applier extends ApplyRecorder {
         await this.keepFolder(a, m);
         this.deps.onEvent?.({ event: 'warning', setId: a.setId, message: `${a.path}: ${err.message}` });
       } else if (err instanceof NodeError) {
+        // A create that failed leaves no copy on that side: a record there is of a copy already gone (the
+        // create was a re-create), and must not count as a copy the next pass could miss or delete from.
+        if ((a.type === 'mkdir' || a.type === 'copy') && m[a.to] && !this.latest[a.to].has(m.key))
+          m[a.to] = null;
         await this.failMember(m, err.code, err.message);
         this.outcome.failed.push({ action: a, code: err.code, message: err.message });
         this.deps.onEvent?.({

@@ -3,6 +3,7 @@ import { ExitCode, SafetyError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { detectChanges, type SideChanges } from './detect.js';
+import { readDocumentSiblings } from './documents-siblings.js';
 import { hashChecked } from './size-check.js';
 import type { SetPlan } from './plan.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
@@ -110,6 +111,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         byKey,
       );
     }
+    await readDocumentSiblings(sub, views, changes, ctx.connectors);
     work.push({ state: sub, full, scoped, scopes, views, changes, quiet: isQuiet(sub, changes, views) });
   }
   // With every set quiet no node moves between sets and none is new: no cross-set rules to work out.

@@ -50,6 +50,8 @@ export class ReconcileBase {
   protected readonly current: Record<Side, Map<string, RemoteNode>> = { onprem: new Map(), cloud: new Map() };
   /** Members that will have a node on that side once the plan has run (for parents of new nodes). */
   protected readonly willExist: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+  /** Members whose copy on a side is gone and cannot be re-created this pass (their record there is stale). */
+  protected readonly wontExist: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
   /** Names taken per destination folder id during this plan (moves and creates). */
   protected readonly claimedNames: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
   protected readonly leaving: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
@@ -121,15 +123,20 @@ export class ReconcileBase {
   /** Where a node created or moved on `to` must go: the paired parent, or the set's target for direct members. */
   protected parentRefFor(m: MemberState, from: Side, to: Side, node: RemoteNode | null): ParentRef | null {
     if (m.direct) {
-      if (to === 'cloud') return { id: this.state.set.target.id };
+      if (to === 'cloud') {
+        const target = this.state.set.target.id;
+        return this.input.views.cloud.foldersGone?.has(target) ? null : { id: target };
+      }
       const base = m.onprem;
+      // Its folder went with it (deleted or moved away): nowhere to put it back; it fails, kept on `from`.
+      if (base?.parentId && this.input.views.onprem.foldersGone?.has(base.parentId)) return null;
       return base?.parentId ? { id: base.parentId } : null;
     }
     const parentKey = (node?.parentId && this.keyById[from].get(node.parentId)) || m.parentKey;
     if (!parentKey) return null;
     const parent = this.byKey.get(parentKey);
     if (!parent) return null;
-    if (!parent[to] && !this.willExist[to].has(parentKey)) return null;
+    if ((!parent[to] || this.wontExist[to].has(parentKey)) && !this.willExist[to].has(parentKey)) return null;
     return { member: parentKey };
   }
 
@@ -153,7 +160,8 @@ export class ReconcileBase {
         if (view.nodes.get(id)?.name === name) return true;
       }
     }
-    return false;
+    const sibling = view.siblings?.get(parentId)?.get(name);
+    return sibling !== undefined && sibling !== selfId && !this.leaving[side].has(sibling);
   }
 
   protected claim(side: Side, parentId: string | undefined, name: string): void {

@@ -69,7 +69,9 @@ export class FreshPairing extends ReconcileBase {
         // What the copy that stayed put did meanwhile (an edit) travels with it; its set saw it, not this one.
         const oc = arrival!.otherChange;
         if (oc && oc.kind === 'changed') {
-          this.synthetic.set(`${other}:${m.key}`, oc);
+          // Its move or rename within the set it left does not count here: the move into this set wins the
+          // place (that copy follows it), or this set would move the node back out into the other set.
+          this.synthetic.set(`${other}:${m.key}`, { ...oc, moved: false, renamed: false });
           this.current[other].set(m.key, oc.node);
         } else if (oc?.kind === 'same' && oc.node) this.current[other].set(m.key, oc.node); // its lock state too
         this.newKeys.delete(m.key);

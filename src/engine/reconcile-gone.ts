@@ -135,6 +135,10 @@ export abstract class GoneHandling extends FreshPairing {
         side: to,
         clearSide: to,
       });
+      this.wontExist[to].add(m.key);
+      // What is below it is settled all the same: changed members fail with it, unchanged ones follow the
+      // delete (or the guard stops the pass), never left recorded with copies that are gone.
+      this.recreateChildren(m, from, to);
       return;
     }
     this.willExist[to].add(m.key);
@@ -143,12 +147,17 @@ export abstract class GoneHandling extends FreshPairing {
     if (m.kind === 'folder') this.push({ type: 'mkdir', member: m.key, to, parent, name, path });
     else {
       this.push({ type: 'copy', member: m.key, from, to, parent, name, size: node?.size ?? 0, path });
-      if (to === 'onprem') this.maybeLock(m, true);
+      this.maybeLock(m, to === 'onprem');
     }
     if (!this.newKeys.has(m.key))
       this.warnings.push(
         `${path}: deleted on ${to} but changed on ${from}; the change wins and it is re-created`,
       );
+    this.recreateChildren(m, from, to);
+  }
+
+  /** The members below a folder re-created (or failing to be) on `to`. */
+  protected recreateChildren(m: MemberState, from: Side, to: Side): void {
     for (const c of this.childrenOf.get(m.key) ?? []) {
       if (this.presence(c, to).state === 'present') {
         this.visitSync(c);

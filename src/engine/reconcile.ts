@@ -242,7 +242,9 @@ class Reconciler extends GoneHandling {
         member: m.key,
         path,
         code: 'TARGET_FOLDER_NOT_FOUND',
-        details: `its folder has no ${to} copy (see the folder's own failure)`,
+        details: m.direct
+          ? `the ${to} folder to put it in does not exist`
+          : `its folder has no ${to} copy (see the folder's own failure)`,
         side: to,
       });
       return;
@@ -281,7 +283,9 @@ class Reconciler extends GoneHandling {
   /** lock-onprem: lock a file created on-prem now (a new node), or one not locked yet. */
   protected maybeLock(m: MemberState, createdOnPrem: boolean): void {
     if (!this.state.set.options.lockOnPrem || m.kind !== 'file') return;
-    if (!createdOnPrem && (m.lockedByUs || this.current.onprem.get(m.key)?.locked)) return;
+    // What is there now decides: a save by rename replaced our locked file with an unlocked one.
+    const node = this.current.onprem.get(m.key);
+    if (!createdOnPrem && (node ? node.locked : m.lockedByUs)) return;
     this.push({ type: 'lock', member: m.key, path: this.pathOf(m) });
   }
 
@@ -410,7 +414,10 @@ class Reconciler extends GoneHandling {
    * ones, so a rename stays a rename. A token change alone is a content change and needs no hash.
    */
   protected async sameBytes(m: MemberState, side: Side, ch: SideChange): Promise<boolean> {
-    if (ch.kind !== 'changed' || m.hash === undefined || !(ch.renamed || ch.moved || ch.props)) return false;
+    if (ch.kind !== 'changed' || m.hash === undefined) return false;
+    // A FAILED member's record may hold a rename that was never applied, with the token from before it (a
+    // server whose renames move the token): its bytes are compared too.
+    if (!(ch.renamed || ch.moved || ch.props || m.status === 'FAILED')) return false;
     if (ch.node.size !== m[side]?.size) return false;
     return (await this.input.hashOf(side, ch.node.id)) === m.hash;
   }

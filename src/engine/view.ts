@@ -26,6 +26,10 @@ export interface SideView {
   detachedSeen: Map<string, RemoteNode>;
   /** Ids of detached copies still there (by id, or replaced by a save-by-rename in their place). */
   detachedPresent: Set<string>;
+  /** Documents sets: folders that held a document now gone and are gone themselves (nowhere to put it back). */
+  foldersGone?: Set<string>;
+  /** Documents sets: what a folder a document is renamed in holds (name → id), listed only for that. */
+  siblings?: Map<string, Map<string, string>>;
 }
 
 /** An empty view, for a side where the set has nothing yet. */
@@ -92,6 +96,10 @@ export async function buildView(
           if (node) {
             view.nodes.set(node.id, node);
             view.rel.set(node.id, node.name);
+          } else if (m[side]!.parentId) {
+            const parentId = m[side]!.parentId;
+            const folder = await connector.getNode(parentId).catch(() => null);
+            if (folder?.kind !== 'folder') (view.foldersGone ??= new Set()).add(parentId);
           }
         }),
     );
@@ -99,10 +107,21 @@ export async function buildView(
   }
   const root = rootMember(state);
   const rootState = root?.[side];
+  if (root && !rootState && side === 'cloud' && !root.detached) {
+    // The root has no cloud copy yet (or lost it): is there a target to create it in?
+    const target = await connector.getNode(state.set.target.id).catch(() => null);
+    if (target?.kind !== 'folder') (view.foldersGone ??= new Set()).add(state.set.target.id);
+  }
   if (!root || !rootState || root.detached) return view;
   const rootNode = await connector.getNode(rootState.id);
   if (!rootNode || rootNode.kind !== 'folder') {
     view.rootGone = true;
+    // Where it would be re-created (the cloud target, or the on-prem folder that held it): gone too?
+    const home = side === 'cloud' ? state.set.target.id : rootState.parentId;
+    if (home) {
+      const folder = await connector.getNode(home).catch(() => null);
+      if (folder?.kind !== 'folder') (view.foldersGone ??= new Set()).add(home);
+    }
     return view;
   }
   const recursive = state.set.options.includeSubfolders;
