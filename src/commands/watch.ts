@@ -5,6 +5,7 @@ import type { EngineContext, EngineEvent, EventScope, PassResult } from '../engi
 import { describeAction } from '../engine/views.js';
 import { WatchLoop, watchRoots, type PassReason, type WatchLoopEvent } from '../engine/watch-loop.js';
 import { ScopeCollector } from '../engine/watch-scope.js';
+import { indexOf } from '../engine/member-index.js';
 import { ResidentStateStore } from '../store/resident-store.js';
 import { serveWatchRequests, type WatchRequest } from '../store/watch-socket.js';
 import { formatDuration } from '../ui/format.js';
@@ -256,6 +257,8 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
           });
           // Sets and roots may have changed (created, moved, unsynced): a new root is read whole next time.
           if (await subs.refresh(setIds)) loop?.notifyChange();
+          // After a pass that read everything, index the members now, not in the next edit's pass.
+          if (!result.scoped && !result.dryRun) for (const st of await ctx.store.loadAll()) indexOf(st);
           return result;
         } catch (err) {
           for (const side of SIDES) subs.scopes[side].markWhole();
@@ -279,6 +282,7 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
               scoped,
               durationMs: Math.round(performance.now() - began.at),
               cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+              ...(r.scoped ? { members: r.scoped.members } : {}),
               sets: setCounts(r),
             },
             moved || r.exitCode ? `pass: ${moved} changes, ${describeExitCode(r.exitCode)}` : undefined,

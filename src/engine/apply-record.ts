@@ -335,9 +335,11 @@ export class ApplyRecorder {
     this.held.clear();
     this.flushing = (async () => {
       for (const side of sides) await this.deps.connectors[side].flush?.();
-      for (const m of members) {
-        if (this.byKey.has(m.key)) await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
-      }
+      // The records that waited for this flush, in one write of the journal.
+      const recs = members
+        .filter((m) => this.byKey.has(m.key))
+        .map((m) => ({ op: 'put' as const, member: m }));
+      await this.deps.store.appendMany(this.state.set.id, recs);
     })().finally(() => (this.flushing = undefined));
     await this.flushing;
   }

@@ -23,12 +23,19 @@ import {
 } from './cross-set.js';
 import { locateActions } from './action-paths.js';
 import { isQuiet, quietAsRecorded } from './quiet.js';
+import { dropIndex } from './member-index.js';
+import { mergeScoped, readScopedSet, type ScopedRead } from './view-scoped.js';
+import type { EventScope } from './types.js';
 import { checkOwner, needsStamp, OWNER_CODES, stampOwner, type OwnerVerdict } from './ownership.js';
 
 type OwnedVerdict = OwnerVerdict & { ok: true };
 
 interface SetWork {
+  /** The members this pass works on: the whole set, or an event-scoped pass's sub-state (view-scoped.ts). */
   state: SetState;
+  /** The whole set (the same object as `state` unless `scoped`). */
+  full: SetState;
+  scoped?: ScopedRead;
   /** Per side: the ids repository events name (list only those), or undefined for a full listing. */
   scopes: Partial<Record<Side, ReadonlySet<string>>>;
   views: Record<Side, SideView>;
@@ -73,27 +80,41 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       }
       owned.set(state.set.id, verdict);
     }
+    const full = state;
     const scopes: SetWork['scopes'] = {};
-    for (const side of SIDES)
-      scopes[side] =
-        incrementalScope(state, side, batches[side], now()) ??
-        eventScope(state, side, opts.eventScopes?.[side]);
-    // Both sides are read at once: the I/O of one overlaps the other's.
-    const views = await readSetViews(state, SIDES, ctx.connectors, scopes, foreign);
+    // `watch` after events on both sides: only the members those can concern take part (view-scoped.ts).
+    const read = scopedEligible(opts, batches)
+      ? await readScopedSet(full, ctx.connectors, opts.eventScopes as Record<Side, EventScope>, foreign)
+      : undefined;
+    let views: Awaited<ReturnType<typeof readSetViews>>;
+    let scoped: ScopedRead | undefined;
+    if (read && !('code' in read)) {
+      scoped = read;
+      views = read.views;
+    } else {
+      dropIndex(full); // members change in place here: the next scoped pass indexes them afresh
+      for (const side of SIDES)
+        scopes[side] =
+          incrementalScope(full, side, batches[side], now()) ??
+          eventScope(full, side, opts.eventScopes?.[side]);
+      // Both sides are read at once: the I/O of one overlaps the other's.
+      views = read ?? (await readSetViews(full, SIDES, ctx.connectors, scopes, foreign));
+    }
     if ('code' in views) {
-      unreadable.push(await failUnreadableSet(ctx, state, views, now(), Boolean(opts.dryRun)));
+      unreadable.push(await failUnreadableSet(ctx, full, views, now(), Boolean(opts.dryRun)));
       continue;
     }
+    const sub = scoped?.sub ?? full;
     if (!opts.dryRun)
-      for (const m of clearSetFailures(state)) await ctx.store.append(state.set.id, { op: 'put', member: m });
-    if (quietAsRecorded(state, views)) {
+      for (const m of clearSetFailures(sub)) await ctx.store.append(sub.set.id, { op: 'put', member: m });
+    if (!scoped && quietAsRecorded(sub, views)) {
       // Both walks saw exactly what the state holds: no view to fill, no change to build per member.
-      work.push({ state, scopes, views, changes: noChanges(), quiet: true });
+      work.push({ state: sub, full, scoped, scopes, views, changes: noChanges(), quiet: true });
       continue;
     }
-    const changes = detectBoth(ctx, state, views);
-    await readDocumentSiblings(state, views, changes, ctx.connectors);
-    work.push({ state, scopes, views, changes, quiet: isQuiet(state, changes, views) });
+    const changes = detectBoth(ctx, sub, views);
+    await readDocumentSiblings(sub, views, changes, ctx.connectors);
+    work.push({ state: sub, full, scoped, scopes, views, changes, quiet: isQuiet(sub, changes, views) });
   }
   // With every set quiet no node moves between sets and none is new: no cross-set rules to work out.
   const allQuiet = work.every((w) => w.quiet);
@@ -169,7 +190,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         ...(rules.outgoing.get(w.state.set.id) ?? []),
         ...(rules.blocked.get(w.state.set.id)?.keys() ?? []),
       ]);
-      checkGuards(w.state, w.result!.plan, w.views, guard, leaving);
+      checkGuards(w.state, w.result!.plan, w.views, guard, leaving, w.full);
     } catch (err) {
       if (!(err instanceof SafetyError)) throw err;
       blocked.set(w.state.set.id, { code: err.code, message: err.message, hint: err.hint });
@@ -271,18 +292,22 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
           failure = err;
         }
       }
-      const id = w.state.set.id;
-      const compact = ctx.store.journalLength(id) >= Math.max(1000, w.state.members.length / 4);
+      if (w.scoped) mergeScoped(w.full, w.scoped);
+      const id = w.full.set.id;
+      const compact = ctx.store.journalLength(id) >= Math.max(1000, w.full.members.length / 4);
       if (outcome && !compact) {
-        for (const m of pathsChanged) await ctx.store.append(id, { op: 'put', member: m });
+        await ctx.store.appendMany(
+          id,
+          pathsChanged.map((m) => ({ op: 'put' as const, member: m })),
+        );
         await ctx.store.append(id, {
           op: 'meta',
-          lastSyncAt: w.state.lastSyncAt,
-          nextKey: w.state.nextKey,
-          events: w.state.events,
+          lastSyncAt: w.full.lastSyncAt,
+          nextKey: w.full.nextKey,
+          events: w.full.events,
         });
       } else {
-        await ctx.store.save(w.state);
+        await ctx.store.save(w.full);
       }
     }
     if (failure !== undefined) throw failure; // eslint-disable-line no-unsafe-finally
@@ -294,7 +319,11 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   // see the changes they announced. A set stopped by a guard keeps its old position and crawls next time.
   const everySet = allIds.every((id) => results.some((r) => r.id === id));
   if (everySet && !opts.signal?.aborted) await commitBatches(ctx.connectors, batches);
-  return finish(inOrder(results, ids), false, emit);
+  const done = finish(inOrder(results, ids), false, emit);
+  const scopedWork = work.filter((w) => w.scoped);
+  if (scopedWork.length > 0)
+    done.scoped = { members: scopedWork.reduce((n, w) => n + w.state.members.length, 0) };
+  return done;
 }
 
 /** Results in the order the sets were asked for (documents sets ran first). */
@@ -329,6 +358,13 @@ function noChanges(): Record<Side, SideChanges> {
     onprem: { side: 'onprem', byMember: new Map(), fresh: [] },
     cloud: { side: 'cloud', byMember: new Map(), fresh: [] },
   };
+}
+
+/** An event-scoped pass (`watch`): both sides name what changed, and no side has a repository feed. */
+function scopedEligible(opts: PassOptions, batches: Record<string, unknown>): boolean {
+  return Boolean(
+    !opts.dryRun && opts.eventScopes?.onprem && opts.eventScopes?.cloud && !batches.onprem && !batches.cloud,
+  );
 }
 
 /** What reconcile would return for a quiet set: no action, no warning. */
@@ -423,8 +459,15 @@ function summarize(
 function directMembersBySide(states: SetState[]): Record<Side, Map<string, string>> {
   const out: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
   for (const s of states)
-    for (const m of s.members)
+    for (const m of directCandidates(s))
       if (m.direct && !m.detached)
         for (const side of SIDES) if (m[side]) out[side].set(m[side]!.id, s.set.id);
   return out;
+}
+
+/** Members that may be direct: a folder set's one direct member is its root, found without a walk. */
+function directCandidates(s: SetState): MemberState[] {
+  if (s.set.kind !== 'folder') return s.members;
+  const root = s.members.find((m) => m.direct);
+  return root ? [root] : [];
 }

@@ -18,7 +18,8 @@ export const DELETE_FLOOR = 1;
  * back empty (while the state knows members below it) aborts: an unmounted or emptied folder must never
  * propagate as a mass delete. A plan deleting more than `maxDeletePercent` of the set's documents (files, not
  * folders; more than DELETE_FLOOR) aborts unless `force`. Each throws SafetyError (exit 5) for this set only.
- * `leaving`: `${side}:${id}` of nodes that moved to another set (not missing, not deleted).
+ * `leaving`: `${side}:${id}` of nodes that moved to another set (not missing, not deleted). `whole`: the
+ * whole set, when `state` holds only the members an event-scoped pass looked at.
  */
 export function checkGuards(
   state: SetState,
@@ -26,6 +27,7 @@ export function checkGuards(
   views: Record<Side, SideView>,
   opts: GuardOptions,
   leaving?: Set<string>,
+  whole: SetState = state,
 ): void {
   const id = state.set.id;
   if (state.set.kind === 'folder' && !opts.force) {
@@ -52,7 +54,9 @@ export function checkGuards(
   }
   const kindOf = new Map(state.members.map((m) => [m.key, m.kind]));
   const deletes = plan.actions.filter((a) => a.type === 'delete' && kindOf.get(a.member) === 'file').length;
-  const total = state.members.filter((m) => m.kind === 'file' && !m.detached).length;
+  if (deletes <= DELETE_FLOOR) return;
+  // Out of the whole set's documents, also when the pass looked at part of it (an event-scoped pass).
+  const total = whole.members.filter((m) => m.kind === 'file' && !m.detached).length;
   const percent = (deletes / Math.max(total, 1)) * 100;
   if (deletes > DELETE_FLOOR && percent > opts.maxDeletePercent && !opts.force) {
     throw new SafetyError(

@@ -94,6 +94,11 @@ export interface PassResult {
   sets: SetResult[];
   exitCode: number;
   dryRun: boolean;
+  /**
+   * Only on an event-scoped pass of `watch` (never `sync`): how many members took part in it, summed over
+   * its sets. A pass after one edit touches a handful, whatever the size of the set.
+   */
+  scoped?: { members: number };
 }
 
 export type { ConflictPolicy };

@@ -253,7 +253,9 @@ export class WatchLoop {
 export function watchRoots(states: SetState[], side: Side): string[] {
   const ids = new Set<string>();
   for (const s of states) {
-    for (const m of s.members) {
+    // A folder set's one direct member is its root (found at once, not after a walk over every member).
+    const direct = s.set.kind === 'folder' ? [s.members.find((m) => m.direct)].filter((m) => m) : s.members;
+    for (const m of direct as SetState['members']) {
       const node = m[side];
       if (!m.direct || !node) continue;
       const id = s.set.kind === 'folder' ? node.id : node.parentId;

@@ -28,7 +28,17 @@ export class JournalWriter {
 
   /** Append one line (the caller passes it without the newline). */
   append(line: string): void {
-    const buf = Buffer.from(line + '\n');
+    this.appendMany([line]);
+  }
+
+  /**
+   * Append lines in one write(2) (a batch of records that waited for the same flush). A kill mid-write
+   * leaves whole lines and at most one torn last line, which the next open cuts: as if killed between
+   * appends.
+   */
+  appendMany(lines: string[]): void {
+    if (lines.length === 0) return;
+    const buf = Buffer.from(lines.join('\n') + '\n');
     let off = 0;
     while (off < buf.length) off += fs.writeSync(this.#fd, buf, off, buf.length - off);
     this.#timer ??= setTimeout(() => this.#syncNow(), JOURNAL_FSYNC_MS).unref();

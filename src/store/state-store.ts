@@ -114,14 +114,21 @@ export class StateStore {
 
   /** Append one record to the set's journal; resolved means it survives the process being killed. */
   async append(id: string, rec: JournalRecord): Promise<void> {
+    return this.appendMany(id, [rec]);
+  }
+
+  /** Append records to the set's journal in one write; resolved means they all survive a kill. */
+  async appendMany(id: string, recs: JournalRecord[]): Promise<void> {
+    if (recs.length === 0) return;
     return this.#enqueue(id, async () => {
       let journal = this.#journals.get(id);
       if (!journal) {
         journal = new JournalWriter(this.#file(id, JOURNAL));
         this.#journals.set(id, journal);
       }
-      journal.append(serializeRecord(rec, this.#schemaOnDisk.get(id) ?? STATE_SCHEMA));
-      this.#journalLines.set(id, (this.#journalLines.get(id) ?? 0) + 1);
+      const schema = this.#schemaOnDisk.get(id) ?? STATE_SCHEMA;
+      journal.appendMany(recs.map((rec) => serializeRecord(rec, schema)));
+      this.#journalLines.set(id, (this.#journalLines.get(id) ?? 0) + recs.length);
     });
   }
 

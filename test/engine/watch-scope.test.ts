@@ -118,10 +118,92 @@ describe('engine: passes scoped by local change events (watch)', function () {
     assert.equal(fs.existsSync(cl('Projects', 'a', 'x.txt')), false);
     assert.equal(fs.readFileSync(cl('Projects', 'b', 'deep', 'z.txt'), 'utf8'), 'z1');
     assert.equal(r.sets[0]!.moved, 1);
+    assert.ok(r.scoped, 'scoped: only what the events concern took part');
     await assertMemoryMatchesDisk();
     // Nothing left to do for a full pass either: the scoped pass saw everything that changed.
     const full = await runPass(ctx, {});
     assert.equal(full.sets[0]!.actions.length, 0);
+  });
+
+  /** Twenty more folders of ten files each, synced by a full pass: 228 members in all. */
+  async function widen(): Promise<number> {
+    for (let f = 0; f < 20; f++) {
+      fs.mkdirSync(on('Projects', 'many', `f${f}`), { recursive: true });
+      for (let i = 0; i < 10; i++)
+        fs.writeFileSync(on('Projects', 'many', `f${f}`, `d${i}.txt`), `${f}/${i}`);
+    }
+    assert.equal((await runPass(ctx, {})).exitCode, 0);
+    await store.settle();
+    return (await store.load(setId)).members.length;
+  }
+
+  it('an event-scoped pass takes part only the members its events concern, whatever the size of the set', async () => {
+    const total = await widen();
+    assert.equal(total, 228, `${total} members`);
+    fs.writeFileSync(on('Projects', 'many', 'f7', 'd3.txt'), 'edited');
+    const r = await runPass(ctx, {
+      eventScopes: { onprem: scope([await idOf('Projects/many/f7')]), cloud: scope([]) },
+    });
+    await store.settle();
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.sets[0]!.pushed, 1);
+    assert.equal(fs.readFileSync(cl('Projects', 'many', 'f7', 'd3.txt'), 'utf8'), 'edited');
+    // The folder's ten files, the folder, its two ancestors: not the 228 of the set.
+    assert.equal(r.scoped?.members, 13);
+    await assertMemoryMatchesDisk();
+    // A later scoped pass goes on from what this one left (the index follows the members it touched).
+    fs.writeFileSync(on('Projects', 'many', 'f7', 'new.txt'), 'new');
+    fs.rmSync(on('Projects', 'many', 'f7', 'd4.txt'));
+    const r2 = await runPass(ctx, {
+      eventScopes: { onprem: scope([await idOf('Projects/many/f7')]), cloud: scope([]) },
+    });
+    await store.settle();
+    assert.equal(r2.sets[0]!.pushed + r2.sets[0]!.deleted, 2);
+    assert.equal(r2.scoped?.members, 13);
+    assert.equal(fs.readFileSync(cl('Projects', 'many', 'f7', 'new.txt'), 'utf8'), 'new');
+    assert.equal(fs.existsSync(cl('Projects', 'many', 'f7', 'd4.txt')), false);
+    await assertMemoryMatchesDisk();
+    const full = await runPass(ctx, {});
+    assert.equal(full.scoped, undefined, 'a full pass reports no scope');
+    assert.equal(full.sets[0]!.actions.length, 0, 'nothing the scoped passes missed');
+  });
+
+  it('a folder deleted under a named folder takes its whole subtree along, on both sides and in the state', async () => {
+    await widen();
+    fs.mkdirSync(on('Projects', 'many', 'f3', 'inner'));
+    fs.writeFileSync(on('Projects', 'many', 'f3', 'inner', 'i.txt'), 'i');
+    await runPass(ctx, {});
+    await store.settle();
+    fs.rmSync(on('Projects', 'many', 'f3'), { recursive: true });
+    const r = await runPass(ctx, {
+      eventScopes: { onprem: scope([await idOf('Projects/many')]), cloud: scope([]) },
+    });
+    await store.settle();
+    assert.equal(r.exitCode, 0);
+    assert.equal(fs.existsSync(cl('Projects', 'many', 'f3')), false);
+    assert.ok(fs.existsSync(cl('Projects', 'many', 'f4', 'd0.txt')));
+    await assertMemoryMatchesDisk();
+    const held = await store.load(setId);
+    assert.equal(
+      held.members.filter((m) => m.onprem?.path.includes('many/f3')).length,
+      0,
+      'no member of the deleted folder is left',
+    );
+    assert.equal((await runPass(ctx, {})).sets[0]!.actions.length, 0);
+  });
+
+  it('the delete guard of a scoped pass counts the whole set, not the part it looked at', async () => {
+    await widen();
+    for (const i of [0, 1, 2, 3, 4, 5, 6]) fs.rmSync(on('Projects', 'many', 'f9', `d${i}.txt`));
+    const r = await runPass(ctx, {
+      eventScopes: { onprem: scope([await idOf('Projects/many/f9')]), cloud: scope([]) },
+    });
+    await store.settle();
+    // 7 of the set's 203 documents (not 7 of the folder's 10): under the 50% guard.
+    assert.equal(r.exitCode, 0, JSON.stringify(r.sets[0]!.aborted));
+    assert.equal(r.sets[0]!.deleted, 7);
+    assert.equal(fs.existsSync(cl('Projects', 'many', 'f9', 'd0.txt')), false);
+    await assertMemoryMatchesDisk();
   });
 
   it('the state held is read again when another process changed the files', async () => {

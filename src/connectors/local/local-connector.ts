@@ -34,7 +34,7 @@ import { joinName, realReadDir, walkFolder, type ReadDir } from './walk.js';
 import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
 import { FewPaths, OwnWrites } from './own-writes.js';
-import { assertNoLinkOnTheWay, assertRootReadable } from './root-guard.js';
+import { assertNoLinkOnTheWay, assertRootReadable, lstatUnderRoot } from './root-guard.js';
 import { removeWriteBits, restoreWriteBits } from './write-bits.js';
 
 /** Options of a LocalConnector. */
@@ -220,7 +220,7 @@ export class LocalConnector implements Connector {
       } catch (err) {
         throw toWriteError(err, `cannot create folder ${toSpecPath(this.#root, abs)}`);
       }
-      return this.#indexedNode(abs);
+      return this.#indexedNode(abs, parentId);
     });
   }
 
@@ -243,7 +243,7 @@ export class LocalConnector implements Connector {
       } finally {
         if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
       }
-      return this.#indexedNode(abs);
+      return this.#indexedNode(abs, parentId);
     });
   }
 
@@ -399,19 +399,21 @@ export class LocalConnector implements Connector {
   }
 
   /** Stat `abs` into a node with its parent id (null for the root); null when it is gone or not ours. */
-  async #nodeAt(abs: string): Promise<RemoteNode | null> {
+  async #nodeAt(abs: string, parentId?: string): Promise<RemoteNode | null> {
     if (abs === this.#root) return this.#rootNode();
     const dir = path.dirname(abs);
     // The root may itself be a symlink the user chose, so it is stat-ed, everything below lstat-ed.
     // Synchronous: two stats are cheaper than two thread-pool round trips.
     const st = statQuiet(abs, false);
-    const parent = statQuiet(dir, dir === this.#root);
-    if (st === null || parent === null || (!st.isFile() && !st.isDirectory())) return null;
-    return nodeFromStat(st, path.basename(abs), idOf(parent));
+    const parent = parentId === undefined ? statQuiet(dir, dir === this.#root) : null;
+    if (st === null || (parentId === undefined && parent === null) || (!st.isFile() && !st.isDirectory()))
+      return null;
+    return nodeFromStat(st, path.basename(abs), parentId ?? idOf(parent!));
   }
 
-  async #indexedNode(abs: string): Promise<RemoteNode> {
-    const node = await this.#nodeAt(abs);
+  /** The node just written at `abs`, indexed; `parentId`: the folder it was written into, just located. */
+  async #indexedNode(abs: string, parentId?: string): Promise<RemoteNode> {
+    const node = await this.#nodeAt(abs, parentId);
     if (node === null)
       throw new NodeError('TARGET_NODE_NO_LONGER_EXISTS', `${abs} vanished right after writing it`);
     this.#index.set(node.id, abs);
@@ -421,8 +423,14 @@ export class LocalConnector implements Connector {
   /** Where node `id` is now: the indexed path if it still has that inode, else one full walk of the root. */
   async #locate(id: string): Promise<string | null> {
     const hinted = this.#index.get(id) ?? this.#placeOf(id);
-    if (hinted !== undefined) assertNoLinkOnTheWay(this.#root, hinted);
-    if (hinted !== undefined && (await this.#hasId(hinted, id))) return hinted;
+    if (hinted !== undefined && hinted !== this.#root && isInside(this.#root, hinted)) {
+      // The link guard and the identity check on one lstat of the node (root-guard.ts).
+      const st = lstatUnderRoot(this.#root, hinted, (fresh) => this.#realRoot(fresh));
+      if (st !== undefined && idOf(st) === id) return hinted;
+    } else if (hinted !== undefined) {
+      assertNoLinkOnTheWay(this.#root, hinted);
+      if (await this.#hasId(hinted, id)) return hinted;
+    }
     // Concurrent misses share one walk of the root: a lookup must never answer "gone" while the walk that
     // would find it is still running (documents sets look up all their members at once).
     if (this.#walking === undefined) {
@@ -439,6 +447,20 @@ export class LocalConnector implements Connector {
     if (found !== undefined) assertNoLinkOnTheWay(this.#root, found);
     return found !== undefined && (await this.#hasId(found, id)) ? found : null;
   }
+
+  /** The root's real path (it may be a link the user chose), read again whenever it no longer matches. */
+  #realRoot(fresh: boolean): string {
+    if (fresh || this.#realRootSeen === undefined) {
+      try {
+        this.#realRootSeen = fs.realpathSync.native(this.#root);
+      } catch {
+        this.#realRootSeen = this.#root; // gone: nothing below it resolves either, the walk decides
+      }
+    }
+    return this.#realRootSeen;
+  }
+
+  #realRootSeen: string | undefined;
 
   /** A full walk of the root in flight, shared by every lookup that missed the index meanwhile. */
   #walking: Promise<void> | undefined;

@@ -64,3 +64,37 @@ export function assertNoLinkOnTheWay(root: string, abs: string): void {
     }
   }
 }
+
+/**
+ * The same guard for a lookup, at fewer system calls, returning the node's own `lstat` (bigint) so the caller
+ * need not stat it again (undefined: gone). The folders above the node are checked in one `realpath` call,
+ * which resolves every component at this moment exactly like the walk of `lstat`s does: it returns the path
+ * itself (under the root's real path) only when no folder on the way is a link. Anything else (a link on the
+ * way, a folder gone, a link as the node) takes the walk above, which says which component is the link.
+ * `realRoot(fresh)`: the root's real path (the root itself may be a link the user chose), as the caller last
+ * read it, or read now.
+ */
+export function lstatUnderRoot(
+  root: string,
+  abs: string,
+  realRoot: (fresh: boolean) => string,
+): fs.BigIntStats | undefined {
+  const dir = path.dirname(abs);
+  if (dir !== root) {
+    const real = realpathQuiet(dir);
+    const rest = dir.slice(root.length);
+    // Compared with the root's real path as last read, then as it is now (the user re-pointed a root link).
+    if (real !== realRoot(false) + rest && real !== realRoot(true) + rest) assertNoLinkOnTheWay(root, abs); // throws LINK_IN_ROOT, or returns: a folder on the way is gone
+  }
+  const st = fs.lstatSync(abs, { bigint: true, throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) assertNoLinkOnTheWay(root, abs); // a link where a folder was: refused there
+  return st;
+}
+
+function realpathQuiet(p: string): string | undefined {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return undefined;
+  }
+}
