@@ -5,7 +5,7 @@ import type { Connector, Listing, RemoteNode, Side } from '../connectors/types.j
 import type { MemberState, SetState } from '../store/schema.js';
 
 /** The node as the state last saw it on `side` (same shape a listing returns). */
-function recordedNode(m: MemberState, side: Side): RemoteNode {
+export function recordedNode(m: MemberState, side: Side): RemoteNode {
   const s = m[side]!;
   return {
     id: s.id,

@@ -10,6 +10,7 @@ import { indexOf, memberUnsettled, slotsOf, type MemberIndex, type Slots } from 
 import { readSetViews, type SetReadFailure } from './set-failure.js';
 import type { EventScope } from './types.js';
 import type { SideView } from './view.js';
+import { recordedNode } from './view-incremental.js';
 
 /** A scoped read: the sub-state the pass works on, its views, and how its members stood before. */
 export interface ScopedRead {
@@ -234,20 +235,6 @@ class Picker {
     }
     return found;
   }
-}
-
-/** The node as the state last saw it on `side`. */
-function recordedNode(m: MemberState, side: Side): RemoteNode {
-  const s = m[side]!;
-  return {
-    id: s.id,
-    name: s.name,
-    kind: m.kind,
-    parentId: s.parentId,
-    size: s.size,
-    mtimeMs: s.mtimeMs,
-    token: s.token,
-  };
 }
 
 /** The connector with its listings remembered for the pass: each folder is listed once however often asked. */

@@ -14,6 +14,7 @@ import {
   invalidOne,
   joinName,
   removeIfStale,
+  statEntry,
   type WalkContext,
   type WalkResult,
 } from './walk.js';
@@ -115,32 +116,9 @@ export async function compareFolder(
         untracked.add(dirId);
         continue;
       }
-      let st: fs.BigIntStats;
-      try {
-        st = fs.lstatSync(abs, { bigint: true });
-      } catch (err) {
-        if (errnoOf(err) === 'ENOENT') continue; // deleted between readdir and lstat: simply not there
-        out.skipped.push({
-          path: toSpecPath(ctx.root, abs),
-          reason: `cannot stat (${errnoOf(err) ?? 'error'})`,
-          parentId: dirId,
-        });
-        continue;
-      }
-      // Re-check the type: the entry may have been replaced between readdir and lstat.
+      const st = statEntry(ctx, abs, dirId, out);
+      if (st === undefined) continue;
       const isDir = st.isDirectory();
-      if (!st.isFile() && !isDir) {
-        out.skipped.push({
-          path: toSpecPath(ctx.root, abs),
-          reason: st.isSymbolicLink() ? 'symlink' : 'special file',
-          parentId: dirId,
-        });
-        continue;
-      }
-      if (isDir && ctx.isOwnHome?.(st)) {
-        out.skipped.push({ path: toSpecPath(ctx.root, abs), reason: "cloudsync's own home" });
-        continue;
-      }
       const i = recorded.find(dirId, name);
       if (
         i >= 0 &&
