@@ -215,6 +215,11 @@ export interface Connector {
    * it by id without a full walk. Only a hint: lookups still verify the identity.
    */
   rememberPath?(id: string, path: string): void;
+  /**
+   * Remove what killed runs of cloudsync left in one folder (their temp files), for a folder no walk reads
+   * (the cloud target, where owner markers are written). Connectors without temp files leave it out.
+   */
+  sweepTemps?(folderId: string): Promise<void>;
   /** The node as it is now, or null when it no longer exists anywhere the connector can see. */
   getNode(id: string): Promise<RemoteNode | null>;
   /**

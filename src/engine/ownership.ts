@@ -154,6 +154,8 @@ export async function stampOwner(
     pass,
     at,
   };
+  // A pass killed while writing the marker left its temp file here, where no set's walk looks.
+  await cloud.sweepTemps?.(state.set.target.id).catch(() => undefined);
   const body = Buffer.from(`${JSON.stringify(marker)}\n`);
   const opts = { size: body.length, mtimeMs: now.getTime(), comment: 'cloudsync owner marker' };
   const node = verdict.markerNode

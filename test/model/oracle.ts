@@ -148,9 +148,24 @@ export function sameFiles(a: Map<string, string>, b: Map<string, string>): strin
  */
 export function deletedBelow(before: Snapshot, after: Snapshot, root: string): number {
   const still = new Set(filesOf(after).map(([, c]) => c));
+  const had = new Set(filesOf(before).map(([, c]) => c));
+  // A file moved with its folder (a set root renamed) and updated in the same pass leaves neither its path
+  // nor its old bytes: it is the file of that name holding bytes that are new in this pass, not a delete.
+  const updatedNames = new Set(
+    filesOf(after)
+      .filter(([, c]) => !had.has(c))
+      .map(([p]) => p.slice(p.lastIndexOf('/') + 1)),
+  );
   let n = 0;
   for (const [p, c] of filesOf(before))
-    if (p.startsWith(root) && !TEMP.test(p) && !after.has(p) && !still.has(c)) n++;
+    if (
+      p.startsWith(root) &&
+      !TEMP.test(p) &&
+      !after.has(p) &&
+      !still.has(c) &&
+      !updatedNames.has(p.slice(p.lastIndexOf('/') + 1))
+    )
+      n++;
   return n;
 }
 

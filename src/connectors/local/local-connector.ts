@@ -30,7 +30,7 @@ import {
 import { NodeIndex } from './node-index.js';
 import { idOf, nodeFromStat } from './node-stat.js';
 import { TempNames } from './temp-files.js';
-import { joinName, realReadDir, walkFolder, type ReadDir } from './walk.js';
+import { joinName, realReadDir, removeIfStale, walkFolder, type ReadDir } from './walk.js';
 import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
 import { FewPaths, OwnWrites } from './own-writes.js';
@@ -340,6 +340,15 @@ export class LocalConnector implements Connector {
   }
 
   /** Give back the write bits the umask allows (at least the owner's). */
+  async sweepTemps(folderId: string): Promise<void> {
+    const abs = await this.#mustLocate(folderId);
+    const alive = new Map<number, boolean>();
+    for (const name of await fs.promises.readdir(abs)) {
+      const pid = this.#temps.pidOf(name);
+      if (pid !== undefined) removeIfStale(path.join(abs, name), pid, alive);
+    }
+  }
+
   async unlock(id: string): Promise<void> {
     const abs = await this.#mustLocate(id);
     await this.#writing([abs], () =>
