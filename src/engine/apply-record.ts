@@ -161,7 +161,7 @@ export class ApplyRecorder {
           m[a.clearSide] = null;
           // The copy that is left may have been moved meanwhile: record where it is now.
           const side = otherSide(a.clearSide);
-          const node = this.current[side].get(m.key);
+          const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
           const was = m[side];
           if (node && was) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
           this.settleParent(m);
@@ -195,13 +195,27 @@ export class ApplyRecorder {
       default:
         break;
     }
+    if (this.failedKeys.has(m.key)) {
+      // It stays FAILED, but a node an action of this pass replaced (an update writes a new node on some
+      // sides) is where its copy is now: a stale id would read as a delete next pass.
+      let moved = false;
+      for (const side of ['onprem', 'cloud'] as const) {
+        const node = this.latest[side].get(m.key);
+        const was = m[side];
+        if (node && was && node.id !== was.id) {
+          m[side] = { ...was, id: node.id };
+          moved = true;
+        }
+      }
+      if (moved || a.type === 'mkdir' || a.type === 'copy' || a.type === 'rename-loser') await this.commit(m);
+      return;
+    }
     const left = (this.remaining.get(m.key) ?? 1) - 1;
     this.remaining.set(m.key, left);
     if (left > 0) {
       if (a.type === 'mkdir' || a.type === 'copy' || a.type === 'rename-loser') await this.commit(m);
       return;
     }
-    if (this.failedKeys.has(m.key)) return;
     for (const side of ['onprem', 'cloud'] as const) {
       const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
       if (node && m[side]) m[side] = snapshotOf(node, m[side]!.path);
@@ -287,7 +301,8 @@ export class ApplyRecorder {
    */
   protected recordUnappliedRename(m: MemberState): void {
     for (const side of ['onprem', 'cloud'] as const) {
-      const node = this.current[side].get(m.key);
+      // What an action of this pass made of it (an update that replaced the node) beats what was read.
+      const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
       const was = m[side];
       if (!node || !was) continue;
       if (node.parentId === was.parentId) m[side] = { ...was, id: node.id, name: node.name };

@@ -1005,6 +1005,40 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 641: a touched file moved on the cloud onto a name new on-prem stays FAILED, never re-created',
+    rule: '§3 rename: a name that exists fails TARGET_FOLDER_NAME_CLASH; one pass converges (no copy from a stale record)',
+    ...folderSet,
+    create: ['src/P', '--target', 'dst', '--delete-onprem'],
+    steps: [
+      { on: 'onprem', touch: 'src/P/a.txt' },
+      { on: 'onprem', write: 'src/P/sub/a.txt', content: 'mine' },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/sub/a.txt'] },
+      { sync: [], exit: 3 },
+      settled(3, ['fail']),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/b.txt': 'B',
+            'src/P/sub': D,
+            'src/P/sub/d.txt': 'D',
+            'src/P/sub/a.txt': 'mine',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/sub/a.txt': 'A',
+          },
+        },
+      },
+    ],
+  },
+  {
     name: 'class 10: renaming a file onto a name deleted in the same pass is not a name clash',
     rule: '§3 rename; one pass converges',
     ...folderSet,
