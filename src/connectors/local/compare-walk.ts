@@ -3,16 +3,16 @@
 // costs one lstat, one compare and one bit; a node (with its id and token strings) is built only for what is
 // new, changed, moved or renamed. Every guarantee of the listing walk holds: links are never followed, a name
 // that is not UTF-8 is listed as such, temp files are cleaned up, cloudsync's own home is skipped.
-import fs, { type Dirent } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { RecordedTree, RemoteNode, TreeDelta } from '../types.js';
-import { errnoOf } from './errno.js';
 import { toSpecPath } from './names.js';
 import { idOf, nodeFromStat } from './node-stat.js';
 import {
   decodeName,
   invalidOne,
   joinName,
+  readDirOrSkip,
   removeIfStale,
   statEntry,
   type WalkContext,
@@ -84,14 +84,8 @@ export async function compareFolder(
     const [dirAbs, dirId, dirRel] = queue[q]!;
     queue[q] = undefined as never; // let walked folders' paths go (dirs keeps the one string each)
     const dirNo = dirs.push(dirAbs) - 1;
-    let entries: Array<Dirent | Dirent<Buffer>>;
-    try {
-      entries = await ctx.readDir(dirAbs);
-    } catch (err) {
-      const reason = errnoOf(err) === 'ENOENT' ? 'vanished while listing' : 'unreadable folder';
-      out.skipped.push({ path: toSpecPath(ctx.root, dirAbs), reason, unreadableFolderId: dirId });
-      continue;
-    }
+    const entries = await readDirOrSkip(ctx, dirAbs, dirId, out);
+    if (entries === undefined) continue;
     for (const d of entries) {
       const { name, valid } = decodeName(d.name);
       if (!valid) {

@@ -142,7 +142,8 @@ export class LocalConnector implements Connector {
     return abs === null ? null : this.#nodeAt(abs);
   }
 
-  async listTree(folderId: string, opts: { recursive: boolean }): Promise<Listing> {
+  /** The folder a listing starts from (a new index generation), or TARGET_NODE_NO_LONGER_EXISTS. */
+  async #folderToWalk(folderId: string): Promise<{ abs: string; root: RemoteNode }> {
     this.#index.generation++;
     const abs = await this.#locate(folderId);
     const root = abs === null ? null : await this.#nodeAt(abs);
@@ -152,6 +153,11 @@ export class LocalConnector implements Connector {
         `folder ${folderId} no longer exists under ${this.#root}`,
       );
     }
+    return { abs, root };
+  }
+
+  async listTree(folderId: string, opts: { recursive: boolean }): Promise<Listing> {
+    const { abs, root } = await this.#folderToWalk(folderId);
     const { nodes, skipped } = await walkFolder(this.#walkContext(), abs, root.id, opts.recursive);
     return { root, nodes, skipped };
   }
@@ -161,15 +167,7 @@ export class LocalConnector implements Connector {
     recorded: RecordedTree,
     opts: { recursive: boolean },
   ): Promise<TreeDelta> {
-    this.#index.generation++;
-    const abs = await this.#locate(folderId);
-    const root = abs === null ? null : await this.#nodeAt(abs);
-    if (abs === null || root === null || root.kind !== 'folder') {
-      throw new NodeError(
-        'TARGET_NODE_NO_LONGER_EXISTS',
-        `folder ${folderId} no longer exists under ${this.#root}`,
-      );
-    }
+    const { abs, root } = await this.#folderToWalk(folderId);
     const { delta, places } = await compareFolder(this.#walkContext(), root, abs, recorded, opts.recursive);
     this.#places = places;
     return delta;

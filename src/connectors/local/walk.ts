@@ -86,15 +86,8 @@ async function listOne(
   queue: Array<[string, string]>,
   pidAlive: Map<number, boolean>,
 ): Promise<void> {
-  let entries: Array<Dirent | Dirent<Buffer>>;
-  try {
-    entries = await ctx.readDir(dirAbs);
-  } catch (err) {
-    // Unreadable (or vanished mid-walk): what we knew below it is unknown, never "deleted".
-    const reason = errnoOf(err) === 'ENOENT' ? 'vanished while listing' : 'unreadable folder';
-    out.skipped.push({ path: toSpecPath(ctx.root, dirAbs), reason, unreadableFolderId: dirId });
-    return;
-  }
+  const entries = await readDirOrSkip(ctx, dirAbs, dirId, out);
+  if (entries === undefined) return;
   const wanted: string[] = [];
   for (const d of entries) {
     const { name, valid } = decodeName(d.name);
@@ -114,6 +107,22 @@ async function listOne(
     }
   }
   for (const name of wanted) statOne(ctx, dirAbs, dirId, name, recursive, out, queue);
+}
+
+/** Read a folder; unreadable (or vanished mid-walk) it is skipped: what was below it is unknown, never "deleted". */
+export async function readDirOrSkip(
+  ctx: WalkContext,
+  dirAbs: string,
+  dirId: string,
+  out: WalkResult,
+): Promise<Array<Dirent | Dirent<Buffer>> | undefined> {
+  try {
+    return await ctx.readDir(dirAbs);
+  } catch (err) {
+    const reason = errnoOf(err) === 'ENOENT' ? 'vanished while listing' : 'unreadable folder';
+    out.skipped.push({ path: toSpecPath(ctx.root, dirAbs), reason, unreadableFolderId: dirId });
+    return undefined;
+  }
 }
 
 /**
