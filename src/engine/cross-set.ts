@@ -4,6 +4,7 @@ import type { MemberState, SetState } from '../store/schema.js';
 import type { SideChange, SideChanges } from './detect.js';
 import type { Action } from './plan.js';
 import type { SideView } from './view.js';
+import { carryMembers } from './cross-set-carry.js';
 
 /** One set's reading of both sides in a pass, as cross-set rules need it. */
 export interface SetReading {
@@ -18,6 +19,11 @@ export interface IncomingMember {
   /** The change of the copy that did not move, seen by the set it left (an edit must travel with it). */
   otherChange?: SideChange;
   otherSide: Side;
+  /**
+   * Carried along by its folder (cross-set-carry.ts): its copy on `otherSide` is gone or was never made, and
+   * this is the change of the copy that travels, as the set it left saw it. It keeps its record here.
+   */
+  carried?: SideChange;
 }
 
 /** What each set of a pass must know about the others (`${side}:${id}` slots throughout). */
@@ -148,6 +154,7 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
       }
     }
   }
+  if (leavingTo.size > 0) for (const w of work) carryMembers(w, rules, leavingTo);
   if (leavingTo.size > 0) for (const w of work) handOverFresh(w, rules, leavingTo);
   return rules;
 }
@@ -252,7 +259,13 @@ export async function locateMovedAway(
   for (const arrivals of rules.incoming.values()) {
     for (const a of arrivals.values()) {
       const base = a.member[a.otherSide];
-      if (a.otherChange?.kind !== 'gone' || !base || rules.owned.has(slotOf(a.otherSide, base.id))) continue;
+      if (
+        a.otherChange?.kind !== 'gone' ||
+        a.carried ||
+        !base ||
+        rules.owned.has(slotOf(a.otherSide, base.id))
+      )
+        continue;
       // A copy this side cannot show us (access denied, an odd node) is taken as gone: the node arrives as new.
       const node = await connectors[a.otherSide].getNode(base.id).catch((err: unknown) => {
         if (err instanceof NodeError) return null;
@@ -271,12 +284,16 @@ export async function locateMovedAway(
 export function holdForStopped(rules: CrossSetRules, stopped: Iterable<string>): Set<string> {
   const again = new Set<string>();
   for (const to of stopped) {
-    for (const [slot, a] of rules.incoming.get(to) ?? []) {
+    for (const [moved, a] of rules.incoming.get(to) ?? []) {
+      // A member carried along by its folder left its old set under its recorded id (saved by rename: new id).
+      const kept = a.carried ? a.member[otherSide(a.otherSide)] : undefined;
+      const slot = kept ? slotOf(otherSide(a.otherSide), kept.id) : moved;
       for (const [fromId, slots] of rules.outgoing) {
         if (!slots.delete(slot)) continue;
         if (!rules.blocked.has(fromId)) rules.blocked.set(fromId, new Map());
         rules.blocked.get(fromId)!.set(slot, null);
         rules.owned.set(slot, fromId);
+        rules.owned.set(moved, fromId);
         const base = a.member[a.otherSide];
         const otherSlot = base ? slotOf(a.otherSide, base.id) : '';
         if (rules.owned.get(otherSlot) === to) rules.owned.set(otherSlot, fromId);

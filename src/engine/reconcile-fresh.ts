@@ -1,5 +1,6 @@
 import { otherSide, type RemoteNode, type Side } from '../connectors/types.js';
 import type { MemberState } from '../store/schema.js';
+import type { SideChange } from './detect.js';
 import { ReconcileBase, snapshotOf, type Arrival } from './reconcile-base.js';
 
 /**
@@ -59,6 +60,10 @@ export class FreshPairing extends ReconcileBase {
       }
       this.current[side].set(m.key, n);
       this.keyById[side].set(n.id, m.key);
+      if (arrival?.carried) {
+        this.carryIn(m, side, n, arrival.member, arrival.carried);
+        continue;
+      }
       const parentPath = parent[side]?.path;
       m[side] = snapshotOf(n, parentPath ? `${parentPath}/${n.name}` : rel(side, n.id));
       if (moved) {
@@ -104,6 +109,26 @@ export class FreshPairing extends ReconcileBase {
         pending.set(slot, { side, n, m });
       }
     }
+  }
+
+  /**
+   * A member its folder carried into this set (cross-set-carry.ts): its record comes along, its copy on the
+   * other side is gone (or was never made), and this set's rules decide, as the set it left would have: a
+   * change beats the delete, else the delete options. `change`: its copy here, as the set it left saw it.
+   */
+  private carryIn(m: MemberState, side: Side, n: RemoteNode, from: MemberState, change: SideChange): void {
+    const other = otherSide(side);
+    const { key, parentKey } = m;
+    Object.assign(m, structuredClone(from), { key, parentKey, direct: false });
+    this.newKeys.delete(key);
+    if (m[other]) this.synthetic.set(`${other}:${key}`, { kind: 'gone' });
+    // Never made on the other side: marked as moved, so a member waiting for request-sync is recorded here.
+    this.synthetic.set(
+      `${side}:${key}`,
+      m[other] || change.kind === 'changed'
+        ? change
+        : { kind: 'changed', node: n, content: false, moved: true, renamed: false, props: false },
+    );
   }
 
   /**
