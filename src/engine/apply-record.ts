@@ -165,6 +165,13 @@ export class ApplyRecorder {
           const was = m[side];
           if (node && was) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
           this.settleParent(m);
+        } else if (a.held) {
+          // Held in this set while its copies sit elsewhere: `inspect` shows where they are.
+          for (const side of ['onprem', 'cloud'] as const) {
+            const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
+            const was = m[side];
+            if (node && was) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
+          }
         } else {
           // A rename that could not be applied to the other side is still where the user put it: `inspect`
           // shows it under its new name (its content is not recorded as synced).
@@ -296,18 +303,25 @@ export class ApplyRecorder {
 
   /**
    * A rename or move that could not be applied (a name clash) leaves the node where the user put it: its
-   * record follows it there (a direct member anywhere, an indirect one within its folder), so the next pass
-   * sees no new change and keeps the member FAILED instead of trying the same move again.
+   * record follows it there (a direct member anywhere, an indirect one within its folder, or anywhere in the
+   * set when it has one copy only), so the next pass sees no new change and keeps the member FAILED instead
+   * of trying the same move again.
    */
   protected recordUnappliedRename(m: MemberState): void {
+    let settle = false;
     for (const side of ['onprem', 'cloud'] as const) {
       // What an action of this pass made of it (an update that replaced the node) beats what was read.
       const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
       const was = m[side];
       if (!node || !was) continue;
+      // A member with one copy only (its other one waits for its folder) is wherever that copy is, in any
+      // folder of the set (model seed 508): there is no other copy whose folder it would leave.
+      const alone = !m[otherSide(side)];
       if (node.parentId === was.parentId) m[side] = { ...was, id: node.id, name: node.name };
-      else if (m.direct) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
+      else if (m.direct || alone) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
+      settle ||= alone && node.parentId !== was.parentId;
     }
+    if (settle) this.settleParent(m);
   }
 
   protected async failMember(m: MemberState, code: MemberErrorCode, details: string): Promise<void> {

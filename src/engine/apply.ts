@@ -4,6 +4,7 @@ import { FolderNotEmptyError, NodeError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { hashChecked, SizeCheckedStream } from './size-check.js';
 import type { Action, ParentRef, SetPlan } from './plan.js';
+import { deferFreedFolders, orderMoves } from './apply-order.js';
 import { runQueue } from '../work-queue.js';
 import { ApplyRecorder, type ApplyDeps, type ApplyOutcome } from './apply-record.js';
 
@@ -70,6 +71,7 @@ class Applier extends ApplyRecorder {
       if (!phases.has(p)) phases.set(p, []);
       phases.get(p)!.push(a);
     }
+    deferFreedFolders(phases, this.byKey, (k) => this.depthOf(k));
     for (const p of [...phases.keys()].sort((a, b) => a - b)) {
       const list = phases.get(p)!;
       if (p === 3) {
@@ -87,7 +89,7 @@ class Applier extends ApplyRecorder {
         await this.runAll(list, 1);
       } else {
         await this.runAll(
-          p === 4 ? this.orderMoves(list) : list,
+          p === 4 ? orderMoves(list, this.byKey) : list,
           p === 5 || p === 2 || p === 6 ? this.deps.transfers : 1,
         );
       }
@@ -96,34 +98,6 @@ class Applier extends ApplyRecorder {
       if (this.outcome.interrupted) break;
     }
     return this.outcome;
-  }
-
-  /**
-   * Moves run one at a time; one onto a name another move of this plan frees runs after it (the cloud renamed
-   * `n.txt` to `m.md`, then `a.txt` to `n.txt`: on-prem `n.txt` moves first). A cycle (a swap) keeps the plan's
-   * order, and its first move meets the name clash.
-   */
-  protected orderMoves(list: Action[]): Action[] {
-    const slot = (side: Side, parentId: string, name: string) => `${side}\u0000${parentId}\u0000${name}`;
-    const freeing = new Map<string, Action>();
-    for (const a of list) {
-      const s = a.type === 'move' ? this.byKey.get(a.member)?.[a.to] : undefined;
-      if (a.type === 'move' && s?.parentId) freeing.set(slot(a.to, s.parentId, s.name), a);
-    }
-    const out: Action[] = [];
-    const seen = new Set<Action>();
-    const visit = (a: Action): void => {
-      if (seen.has(a)) return;
-      seen.add(a);
-      if (a.type === 'move') {
-        const pid = 'id' in a.parent ? a.parent.id : this.byKey.get(a.parent.member)?.[a.to]?.id;
-        const first = pid === undefined ? undefined : freeing.get(slot(a.to, pid, a.name));
-        if (first && first !== a) visit(first);
-      }
-      out.push(a);
-    };
-    for (const a of list) visit(a);
-    return out;
   }
 
   protected async runAll(actions: Action[], concurrency: number): Promise<void> {
@@ -242,7 +216,7 @@ class Applier extends ApplyRecorder {
           node = await c[a.to].createFolder(parentId, a.name, m.props);
         } catch (err) {
           // A folder of that name is already there (our own from a killed pass, or the user's): merge into it.
-          const existing = await this.existingChild(err, a.to, parentId, a.name);
+          const existing = await this.existingChild(err, a.to, parentId, a.name, m.key);
           if (!existing || existing.kind !== 'folder') throw err;
           node = existing;
         }
@@ -268,7 +242,7 @@ class Applier extends ApplyRecorder {
           ),
         ).catch(async (err) => {
           // A retried create must adopt what the killed pass already made, never make a twin.
-          const existing = await this.existingChild(err, a.to, parentId, a.name);
+          const existing = await this.existingChild(err, a.to, parentId, a.name, m.key);
           if (!existing || existing.kind !== 'file') throw err;
           const [theirs, ours] = await Promise.all([
             hashChecked(await c[a.to].readContent(existing.id), existing.size, `${a.to} ${a.name}`),
@@ -366,15 +340,22 @@ class Applier extends ApplyRecorder {
     }
   }
 
-  /** After a name clash, the node that holds the name (to adopt it when it is ours). */
+  /**
+   * After a name clash, the node that holds the name (to adopt it when it is ours), unless it is another
+   * member's node: two members never share one node.
+   */
   protected async existingChild(
     err: unknown,
     side: Side,
     parentId: string,
     name: string,
+    key: string,
   ): Promise<RemoteNode | null> {
     if (!(err instanceof NodeError) || err.code !== 'TARGET_FOLDER_NAME_CLASH') return null;
     const listing = await this.deps.connectors[side].listTree(parentId, { recursive: false });
-    return listing.nodes.find((n) => n.parentId === parentId && n.name === name) ?? null;
+    const found = listing.nodes.find((n) => n.parentId === parentId && n.name === name) ?? null;
+    if (found && this.state.members.some((x) => x.key !== key && !x.detached && x[side]?.id === found.id))
+      return null;
+    return found;
   }
 }

@@ -4,6 +4,7 @@ import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { detectChanges, type SideChanges } from './detect.js';
 import { readDocumentSiblings } from './documents-siblings.js';
+import { findReplacedDocuments } from './documents-replaced.js';
 import { hashChecked } from './size-check.js';
 import type { Action, SetPlan } from './plan.js';
 import { reconcile, type ReconcileResult } from './reconcile.js';
@@ -123,14 +124,15 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     for (const w of work)
       if (w.views.onprem.asRecorded || w.views.cloud.asRecorded)
         w.changes = detectBoth(ctx, w.state, w.views);
-  const rules: CrossSetRules = allQuiet
-    ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map(), arriving: new Map() }
-    : crossSetRules(work, outside);
-  await locateMovedAway(rules, ctx.connectors);
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
   const sizeOf = (side: Side, id: string) =>
     work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
   const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id, sizeOf(side, id));
+  if (!allQuiet && work.length > 1) await findReplacedDocuments(work, hashOf);
+  const rules: CrossSetRules = allQuiet
+    ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map(), arriving: new Map() }
+    : crossSetRules(work, outside);
+  await locateMovedAway(rules, ctx.connectors);
   // A copy that left the set may still be somewhere on its side (moved out): found by id, or null.
   const locate = (side: Side, id: string) =>
     ctx.connectors[side].getNode(id).catch((err: unknown) => {

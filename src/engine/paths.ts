@@ -19,14 +19,19 @@ export async function refreshPaths(
   for (const m of state.members) byKey.set(m.key, m);
   for (const m of relocatedDetached(state, views)) changed.add(m);
   // Direct members (and orphans, whose parent is not a member) may be anywhere on their side.
+  const located = new Set<object>();
+  // So may a FAILED member held in its set while its copies sit elsewhere (recorded outside its parent).
   for (const m of state.members) {
     const parent = m.parentKey ? byKey.get(m.parentKey) : undefined;
-    if (parent && !m.direct) continue;
+    const held = m.status === 'FAILED' && parent !== undefined && !m.direct;
+    if (parent && !m.direct && !held) continue;
     for (const side of ['onprem', 'cloud'] as const) {
       const s = m[side];
-      if (!s || parent?.[side]) continue;
+      if (!s || (parent?.[side] && !(held && s.parentId !== parent[side]!.id))) continue;
       const before = s.path;
-      s.path = (await connectors[side].pathOf(s.id)) ?? s.path;
+      const found = await connectors[side].pathOf(s.id);
+      if (held && found !== null) located.add(s);
+      s.path = found ?? s.path;
       if (s.path !== before) changed.add(m);
     }
   }
@@ -40,7 +45,7 @@ export async function refreshPaths(
     for (const side of ['onprem', 'cloud'] as const) {
       const s = m[side];
       const up = parent[side];
-      if (!s || !up) continue;
+      if (!s || !up || located.has(s)) continue;
       if (!hangsOff(s.path, up.path, s.name)) {
         s.path = up.path ? `${up.path}/${s.name}` : s.name;
         changed.add(m);

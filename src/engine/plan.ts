@@ -74,7 +74,11 @@ export type ActionStep =
   | { type: 'adopt'; setId: string; member: string; path: string }
   /** Forget a member without touching either side (detached, moved out, or unsynced). */
   | { type: 'forget'; setId: string; member: string; path: string; reason: string }
-  /** Mark a member FAILED with a code (nothing is changed on either side); `clearSide`: that copy is gone. */
+  /**
+   * Mark a member FAILED with a code (nothing is changed on either side); `clearSide`: that copy is gone;
+   * `held`: kept in this set while its copies sit elsewhere (a move into another set not applicable yet),
+   * recorded where they are.
+   */
   | {
       type: 'fail';
       setId: string;
@@ -83,6 +87,7 @@ export type ActionStep =
       code: MemberErrorCode;
       details: string;
       clearSide?: Side;
+      held?: true;
     }
   /** Deleted on-prem with delete-on-cloud off: keep the cloud copy, stop syncing it, never pull it back. */
   | { type: 'detach'; setId: string; member: string; path: string }

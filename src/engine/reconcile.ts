@@ -173,15 +173,24 @@ class Reconciler extends GoneHandling {
       this.input.blocked?.has(slot('onprem')) ||
       this.input.blocked?.has(slot('cloud'))
     ) {
-      // Its move into another set cannot be applied: it stays in this set, untouched, and says why.
-      if (held)
+      // Its move into another set cannot be applied: it stays in this set, untouched, and says why, recorded
+      // where its copies are now (outside this set's folders: found by id; model seed 616).
+      if (held) {
+        for (const side of ['onprem', 'cloud'] as const) {
+          const s = m[side];
+          if (!s || !this.input.locate || (side === 'onprem' ? on : cl).state !== 'gone') continue;
+          const node = await this.input.locate(side, s.id);
+          if (node && node.kind === m.kind) this.current[side].set(m.key, node);
+        }
         this.push({
           type: 'fail',
           member: m.key,
           path: this.pathOf(m),
           code: held.code,
           details: held.details,
+          held: true,
         });
+      }
       return;
     }
     const outgoing = (side: Side) => m[side] && this.input.outgoing?.has(slot(side));

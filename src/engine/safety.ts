@@ -1,5 +1,5 @@
 import { SafetyError } from '../errors.js';
-import type { SetState } from '../store/schema.js';
+import type { MemberState, SetState } from '../store/schema.js';
 import type { SetPlan } from './plan.js';
 import type { SideView } from './view.js';
 import type { Side } from '../connectors/types.js';
@@ -17,7 +17,7 @@ export const DELETE_FLOOR = 1;
  * SPEC §4 guards for one set, checked before anything is applied. A folder set whose listing suddenly comes
  * back empty (while the state knows members below it) aborts: an unmounted or emptied folder must never
  * propagate as a mass delete. A plan deleting more than `maxDeletePercent` of the set's documents (files, not
- * folders; more than DELETE_FLOOR) aborts unless `force`. Each throws SafetyError (exit 5) for this set only.
+ * folders; more than DELETE_FLOOR; out of the files still on at least one side) aborts unless `force`. Each throws SafetyError (exit 5) for this set only.
  * `leaving`: `${side}:${id}` of nodes that moved to another set (not missing, not deleted). `whole`: the
  * whole set, when `state` holds only the members an event-scoped pass looked at.
  */
@@ -55,8 +55,13 @@ export function checkGuards(
   const kindOf = new Map(state.members.map((m) => [m.key, m.kind]));
   const deletes = plan.actions.filter((a) => a.type === 'delete' && kindOf.get(a.member) === 'file').length;
   if (deletes <= DELETE_FLOOR) return;
-  // Out of the whole set's documents, also when the pass looked at part of it (an event-scoped pass).
-  const total = whole.members.filter((m) => m.kind === 'file' && !m.detached).length;
+  // Out of the whole set's documents, also when the pass looked at part of it (an event-scoped pass): the
+  // files it still holds on at least one side. One already gone on both (deleted on one side, moved out on the
+  // other) is only forgotten, nothing to protect; counting it would let more through (model seed 658).
+  const looked = whole === state ? undefined : new Set(state.members.map((m) => m.key));
+  const total = whole.members.filter(
+    (m) => m.kind === 'file' && !m.detached && (looked?.has(m.key) === false || heldOnASide(m, views)),
+  ).length;
   const percent = (deletes / Math.max(total, 1)) * 100;
   if (deletes > DELETE_FLOOR && percent > opts.maxDeletePercent && !opts.force) {
     throw new SafetyError(
@@ -66,6 +71,15 @@ export function checkGuards(
     );
   }
 }
+/** Is a member's node still in the set's view on at least one side (a view left as recorded holds them all)? */
+function heldOnASide(m: MemberState, views: Record<Side, SideView>): boolean {
+  for (const side of ['onprem', 'cloud'] as const) {
+    const s = m[side];
+    if (s && (views[side].asRecorded !== undefined || views[side].nodes.has(s.id))) return true;
+  }
+  return false;
+}
+
 /** What `--force` would do after a synced folder vanished on `side`, given the set's delete options. */
 function forceHint(state: SetState, side: Side): string {
   const o = state.set.options;

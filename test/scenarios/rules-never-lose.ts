@@ -252,7 +252,8 @@ export const neverLose: Scenario[] = [
       { on: 'onprem', mv: ['src/P/a.txt', 'src/Q/a.txt'] },
       { run: ['sync'], exit: 3 },
       { run: ['sync'], exit: 3 },
-      { expect: { members: { 'src/P/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      // Held in P, shown where the user put it (model seed 616).
+      { expect: { members: { 'src/Q/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
       {
         expect: {
           cloud: {
@@ -563,7 +564,8 @@ export const neverLose: Scenario[] = [
       { on: 'onprem', mv: ['src/P/a.txt', 'src/Q/s2/a.txt'] },
       { run: ['sync'], exit: 3 },
       settled(3, ['fail']),
-      { expect: { members: { 'src/P/a.txt': 'FAILED TARGET_FOLDER_NOT_FOUND' } } },
+      // Held in P, shown where the user put it (model seed 616).
+      { expect: { members: { 'src/Q/s2/a.txt': 'FAILED TARGET_FOLDER_NOT_FOUND' } } },
       { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A' } } },
     ],
   },
@@ -1393,6 +1395,224 @@ export const neverLose: Scenario[] = [
             'dst/Q/sub2': D,
             'dst/Q/sub2/b.txt': 'B',
             'dst/Q/sub2/d.txt': 'D',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 616: a file held in its set (its new set has no cloud folder) is shown where it is, and moves once it has',
+    rule: '§3 move between sets; inspect shows where the node is; both sides moved it',
+    onprem: twoSets.onprem,
+    cloud: { dst: D, out: D },
+    create: twoSets.create,
+    steps: [
+      createQ,
+      { on: 'cloud', rm: 'dst/P' },
+      { on: 'cloud', mv: ['dst/Q', 'out/Q'] },
+      { run: ['sync', '--force'], exit: 3 },
+      { on: 'onprem', mv: ['src/Q/q.txt', 'src/P/q.txt'] },
+      { on: 'cloud', mv: ['out/Q/q.txt', 'dst/q.txt'] },
+      { run: ['sync'], exit: 3 },
+      settled(3, ['fail']),
+      {
+        run: ['inspect', 'Q'],
+        check: (out: CliResult) =>
+          assert.ok(
+            members(out).some(
+              (m) => m.onpremPath === 'src/P/q.txt' && m.cloudPath === 'dst/q.txt' && m.status === 'FAILED',
+            ),
+            JSON.stringify(members(out)),
+          ),
+      },
+      { run: ['request-sync', 'P'] },
+      // The pass that re-creates P's cloud folder still holds the file (its destination had no copy when
+      // planned); the next one moves both copies into P.
+      { run: ['sync'], exit: 3 },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/q.txt': 'Q', 'src/Q': D },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/q.txt': 'Q', out: D, 'out/Q': D },
+        },
+      },
+      memberOf('P', 'src/P/q.txt', 'SYNCED'),
+    ],
+  },
+  {
+    name: 'model seed 508: a folder renamed and a new folder made under its old name are two members, in one pass',
+    rule: '§3 rename: synced as a rename; a new folder is a new member; never two members on one node',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', mv: ['src/P/sub', 'src/P/s2'] },
+      { on: 'onprem', mkdir: 'src/P/sub' },
+      { on: 'onprem', write: 'src/P/sub/e.txt', content: 'E' },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/s2': D,
+            'dst/P/s2/d.txt': 'D',
+            'dst/P/sub': D,
+            'dst/P/sub/e.txt': 'E',
+          },
+          members: { 'src/P/sub': 'SYNCED', 'src/P/s2': 'SYNCED', 'src/P/sub/e.txt': 'SYNCED' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 508: a file moved into a new folder made under a name a rename frees arrives there, in one pass',
+    rule: '§3 rename and move: synced as moves; never two members on one node',
+    ...folderSet,
+    steps: [
+      { on: 'cloud', mv: ['dst/P/sub', 'dst/P/s2'] },
+      { on: 'cloud', mkdir: 'dst/P/sub' },
+      { on: 'cloud', mv: ['dst/P/s2/d.txt', 'dst/P/sub/d.txt'] },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: { ...P, 'src/P/s2': D },
+          members: { 'src/P/sub': 'SYNCED', 'src/P/s2': 'SYNCED', 'src/P/sub/d.txt': 'SYNCED' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 658: the delete guard counts the documents the set still holds, not those gone on both sides',
+    rule: '§4 --max-delete counts a set’s documents (files on at least one side); exit 5, nothing changed',
+    onprem: {
+      src: D,
+      'src/P': D,
+      'src/P/a.txt': 'A',
+      'src/P/sub': D,
+      'src/P/sub/c.txt': 'C',
+      'src/P/sub/d.txt': 'D',
+      'src/P/sub/e.txt': 'E',
+      'src/out': D,
+    },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { on: 'cloud', rm: 'dst/P/sub/c.txt' },
+      { on: 'onprem', mv: ['src/P/sub', 'src/out/sub'] },
+      // 2 of the 3 documents still on a side (c.txt is gone on both): 67%, more than 50%.
+      {
+        run: ['sync', '--json'],
+        exit: 5,
+        check: (out: CliResult) => assert.match(out.stdout, /delete 2 of 3 documents/),
+      },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/sub/e.txt': 'E',
+          },
+        },
+      },
+      { run: ['sync', '--force'] },
+      { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A' } } },
+    ],
+  },
+  {
+    name: 'model seed 508: a file waiting for its cloud folder, moved on-prem into a new folder, is shown where it is',
+    rule: '§3 failures: a FAILED member is recorded where it is (inspect paths exist); request-sync brings it along',
+    ...folderSet,
+    steps: [
+      { on: 'cloud', rm: 'dst/P' },
+      { run: ['sync', '--force'], exit: 3 },
+      { on: 'onprem', write: 'src/P/sub/n.txt', content: 'N' },
+      { run: ['sync'], exit: 3 },
+      { on: 'onprem', mv: ['src/P/sub', 'src/P/s2'] },
+      { on: 'onprem', mkdir: 'src/P/new' },
+      { on: 'onprem', mv: ['src/P/s2/n.txt', 'src/P/new/n.txt'] },
+      { run: ['sync'], exit: 3 },
+      settled(3, ['fail']),
+      memberOf('$ID', 'src/P/new/n.txt', 'FAILED'),
+      { run: ['request-sync', '$ID'] },
+      { run: ['sync'] },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/s2': D,
+            'dst/P/s2/d.txt': 'D',
+            'dst/P/new': D,
+            'dst/P/new/n.txt': 'N',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 439: a document moved on the cloud into a synced folder and saved on-prem, the pass killed, is not pulled as new',
+    rule: '§4 a pass killed at any instant and run again converges with nothing duplicated; sets never overlap',
+    onprem: { ...P, 'src/d1.txt': 'D1', 'src/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/d1.txt', 'src/d2.txt', '--target', 'dst'] },
+      { on: 'cloud', mv: ['dst/d1.txt', 'dst/P/d1.txt'] },
+      { on: 'onprem', save: 'src/d1.txt', content: 'NEW' },
+      { kill: ['sync'], journalLines: 1 },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: { ...P, 'src/d1.txt': 'NEW', 'src/d2.txt': 'D2' },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/d1.txt': 'NEW',
+            'dst/d2.txt': 'D2',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 439: a document moved on the cloud into a synced folder and saved by rename there is not pulled as new',
+    rule: '§4 a pass killed at any instant and run again converges with nothing duplicated; sets never overlap',
+    onprem: { ...P, 'src/d1.txt': 'D1', 'src/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/d1.txt', 'src/d2.txt', '--target', 'dst'] },
+      { on: 'cloud', mv: ['dst/d1.txt', 'dst/P/d1.txt'] },
+      { on: 'onprem', save: 'src/d1.txt', content: 'NEW' },
+      { on: 'cloud', save: 'dst/P/d1.txt', content: 'NEW' },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: { ...P, 'src/d1.txt': 'NEW', 'src/d2.txt': 'D2' },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/d1.txt': 'NEW',
+            'dst/d2.txt': 'D2',
           },
         },
       },
