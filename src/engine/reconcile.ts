@@ -559,10 +559,13 @@ class Reconciler extends GoneHandling {
     else winner = onMoved || (requested && !clMoved) ? 'onprem' : 'cloud';
     const to = otherSide(winner);
     const w = winner === 'onprem' ? on : cl;
+    // A direct member stays where it is on `to` (moved there this pass too, maybe): only its name travels
+    // (model seed 847: its old folder may be gone).
+    const here = m.direct ? (to === 'onprem' ? on : cl).node?.parentId : undefined;
     const parent: ParentRef =
       w.parentKey && !w.parentKey.startsWith('?')
         ? { member: w.parentKey }
-        : { id: m[to]!.parentId ?? this.state.set.target.id };
+        : { id: here ?? m[to]!.parentId ?? this.state.set.target.id };
     return { to, parent, parentId: this.parentIdOf(parent, to), name: w.name };
   }
 

@@ -1646,4 +1646,30 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 847: a set root renamed on-prem while moved on the cloud out of its deleted target is renamed where it is',
+    rule: '§3 a direct member keeps its pairing wherever it is moved (only its name travels); one pass converges',
+    onprem: P,
+    cloud: { dst: D, out: D },
+    create: folderSet.create,
+    steps: [
+      { on: 'cloud', mv: ['dst/P', 'out/P'] },
+      { on: 'cloud', rm: 'dst' },
+      { on: 'onprem', mv: ['src/P', 'src/B2'] },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          cloud: {
+            out: D,
+            'out/B2': D,
+            'out/B2/a.txt': 'A',
+            'out/B2/b.txt': 'B',
+            'out/B2/sub': D,
+            'out/B2/sub/d.txt': 'D',
+          },
+        },
+      },
+    ],
+  },
 ];
