@@ -91,37 +91,6 @@ export interface RecordedTree {
    * descended into. `relPath` is set-relative, given only when `needsPath`.
    */
   ignored(name: string, isFolder: boolean, relPath: string): boolean;
-  /** What `ignored` decides, as data a worker thread can be given (absent: the walk stays on this thread). */
-  readonly rules?: IgnoreRules;
-}
-
-/** The rules behind `RecordedTree.ignored`, as plain data (RegExps survive a structured clone). */
-export interface IgnoreRules {
-  /** Tested on an entry's name (globs without '/'), or null. */
-  names: RegExp | null;
-  /** Tested on its set-relative path (globs with '/'), or null. */
-  paths: RegExp | null;
-  /** Whether folders are walked at all (a folder set's includeSubfolders). */
-  folders: boolean;
-}
-
-/** Whether `rules` leave an entry out: the one reading of IgnoreRules, on either thread. */
-export function ignoredBy(rules: IgnoreRules, name: string, isFolder: boolean, relPath: string): boolean {
-  return (
-    (isFolder && !rules.folders) ||
-    (rules.names !== null && rules.names.test(name)) ||
-    (rules.paths !== null && rules.paths.test(relPath))
-  );
-}
-
-/** Options of `compareTree`. */
-export interface CompareOptions {
-  recursive: boolean;
-  /**
-   * The other side is read at the same time: the connector may walk this one off the main thread (a local
-   * folder in a worker thread), so both walks overlap on a machine with two cores.
-   */
-  offload?: boolean;
 }
 
 /** A walk compared with a RecordedTree: only what differs is a node; the rest is one bit per entry. */
@@ -263,7 +232,7 @@ export interface Connector {
    * reads it, building a node only for what differs (a no-change pass over a large tree allocates next to
    * nothing). The engine falls back to `listTree` where it is absent.
    */
-  compareTree?(folderId: string, recorded: RecordedTree, opts: CompareOptions): Promise<TreeDelta>;
+  compareTree?(folderId: string, recorded: RecordedTree, opts: { recursive: boolean }): Promise<TreeDelta>;
   /** Stream a file's content. */
   readContent(id: string): Promise<Readable>;
   /** Create a folder; NodeError TARGET_FOLDER_NAME_CLASH when the name is taken. */

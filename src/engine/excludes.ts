@@ -25,7 +25,9 @@ export function compileExcludes(user: readonly string[]): ExcludeMatcher {
   const cacheKey = JSON.stringify(user);
   let matcher = compiled.get(cacheKey);
   if (!matcher) {
-    const { names: byName, paths: byPath } = excludeRegExps(user);
+    const globs = [...DEFAULT_EXCLUDES, ...user];
+    const byName = oneRegExp(globs.filter((g) => !g.includes('/')));
+    const byPath = oneRegExp(globs.filter((g) => g.includes('/')).map((g) => g.replace(/^\//, '')));
     matcher = byPath
       ? (relPath, name) => byName!.test(name) || byPath.test(relPath)
       : byName
@@ -35,32 +37,6 @@ export function compileExcludes(user: readonly string[]): ExcludeMatcher {
   }
   return matcher;
 }
-
-/**
- * The two regular expressions an exclude list compiles to (`names` for globs without '/', `paths` for the
- * others), as data: a walk in a worker thread is given these rather than the matcher.
- */
-export function excludeRegExps(user: readonly string[]): ExcludeRegExps {
-  const cacheKey = JSON.stringify(user);
-  let found = regExps.get(cacheKey);
-  if (!found) {
-    const globs = [...DEFAULT_EXCLUDES, ...user];
-    found = {
-      names: oneRegExp(globs.filter((g) => !g.includes('/'))),
-      paths: oneRegExp(globs.filter((g) => g.includes('/')).map((g) => g.replace(/^\//, ''))),
-    };
-    regExps.set(cacheKey, found);
-  }
-  return found;
-}
-
-/** An exclude list's two regular expressions (see excludeRegExps). */
-export interface ExcludeRegExps {
-  readonly names: RegExp | null;
-  readonly paths: RegExp | null;
-}
-
-const regExps = new Map<string, ExcludeRegExps>();
 
 /** The alternation of the globs' picomatch expressions (each anchored on its own), or null for none. */
 function oneRegExp(globs: string[]): RegExp | null {

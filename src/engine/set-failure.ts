@@ -26,11 +26,8 @@ export async function readSetViews(
   scopes: Partial<Record<Side, ReadonlySet<string>>> = {},
   foreign?: Record<Side, ReadonlyMap<string, string>>,
 ): Promise<Record<Side, SideView> | SetReadFailure> {
-  // Both sides read at once: the first may be walked on another thread while this one walks the second.
   const settled = await Promise.allSettled(
-    sides.map((side, i) =>
-      buildView(state, side, connectors[side], scopes[side], foreign?.[side], i === 0 && sides.length > 1),
-    ),
+    sides.map((side) => buildView(state, side, connectors[side], scopes[side], foreign?.[side])),
   );
   const views = {} as Record<Side, SideView>;
   for (const [i, r] of settled.entries()) {

@@ -74,7 +74,6 @@ export function rootMember(state: SetState) {
  * Read one side of a set through its connector: fetch the direct members, list a folder set's tree. With
  * `touched` (repository events, see events.ts) only the nodes and folders it names are read from the server.
  * `foreign`: the direct members of every set by node id (to its set id); another set's are left out.
- * `offload`: the other side is read at the same time (the connector may walk this one on another thread).
  */
 export async function buildView(
   state: SetState,
@@ -82,7 +81,6 @@ export async function buildView(
   connector: Connector,
   touched?: ReadonlySet<string>,
   foreign?: ReadonlyMap<string, string>,
-  offload = false,
 ): Promise<SideView> {
   const view = emptyView(side);
   if (connector.rememberPath) {
@@ -136,7 +134,7 @@ export async function buildView(
   if (!touched && connector.compareTree) {
     // Compared as it walks: nodes only for what differs. Nothing differs: the view stays unfilled until needed.
     const tree = recordedTree(state, side, rootNode.id);
-    const delta = await connector.compareTree(rootNode.id, tree, { recursive, offload });
+    const delta = await connector.compareTree(rootNode.id, tree, { recursive });
     const fill = () => {
       for (const id of delta.untracked) view.untracked.add(id);
       fillFromListing(

@@ -5,7 +5,7 @@
 // that is not UTF-8 is listed as such, temp files are cleaned up, cloudsync's own home is skipped.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RecordedTree, RemoteNode, SkippedEntry, TreeDelta } from '../types.js';
+import type { RecordedTree, RemoteNode, TreeDelta } from '../types.js';
 import { toSpecPath } from './names.js';
 import { idOf, nodeFromStat } from './node-stat.js';
 import {
@@ -54,28 +54,6 @@ function recordedFile(recorded: RecordedTree, i: number, mode: number): RemoteNo
 }
 
 /**
- * What a compare walk found, as plain data (typed arrays, strings, plain nodes) so that a walk run in a
- * worker thread (compare-worker.ts) hands it over as it is; `deltaOf` turns it into the TreeDelta.
- */
-export interface CompareResult {
-  /** Nodes of the entries not seen as recorded (new, changed, moved, renamed), in walk order. */
-  nodes: RemoteNode[];
-  skipped: SkippedEntry[];
-  untracked: string[];
-  same: Uint8Array;
-  sameCount: number;
-  /** Per recorded entry seen as recorded: its mode bits. */
-  modes: Uint16Array;
-  dirs: string[];
-  dirOf: Int32Array;
-  /** Walk order: a recorded entry's number, or -(k + 1) for `nodes[k]`. */
-  order: Int32Array;
-  /** Folders seen as recorded, by number, and their nodes as seen (a folder's token changes with its content). */
-  folderNos: number[];
-  folderNodes: RemoteNode[];
-}
-
-/**
  * Walk below `rootAbs` (the folder `root`) comparing with `recorded`. Synchronous fs calls throughout except
  * an injected ReadDir (tests): at 100,000 entries the thread-pool round trips cost more than the calls.
  */
@@ -85,14 +63,15 @@ export async function compareFolder(
   rootAbs: string,
   recorded: RecordedTree,
   recursive: boolean,
-): Promise<CompareResult> {
+): Promise<{ delta: TreeDelta; places: ComparePlaces }> {
   const n = recorded.count;
   const same = new Uint8Array(n);
   const modes = new Uint16Array(n);
   const dirOf = new Int32Array(n);
-  const folderNos: number[] = [];
-  const folderNodes: RemoteNode[] = [];
-  const order: number[] = [];
+  /** Folders seen as recorded: their node (a folder's token changes with its content, so it is kept as seen). */
+  const folders = new Map<number, RemoteNode>();
+  /** Walk order: a recorded entry's number, or the node of one that differs. */
+  const order: Array<number | RemoteNode> = [];
   const out: WalkResult = { nodes: [], skipped: [] };
   const untracked = new Set<string>();
   const dirs: string[] = [];
@@ -112,7 +91,7 @@ export async function compareFolder(
       if (!valid) {
         const before = out.nodes.length;
         invalidOne(ctx, dirAbs, dirId, d.name as Buffer, name, out);
-        for (let k = before; k < out.nodes.length; k++) order.push(-(k + 1));
+        for (let k = before; k < out.nodes.length; k++) order.push(out.nodes[k]!);
         continue;
       }
       const tempPid = ctx.temps.pidOf(name);
@@ -149,8 +128,7 @@ export async function compareFolder(
         order.push(i);
         if (isDir) {
           const id = recorded.node(i).id;
-          folderNos.push(i);
-          folderNodes.push(nodeFromStat(st, name, dirId));
+          folders.set(i, nodeFromStat(st, name, dirId));
           ctx.remember(id, abs);
           if (recursive) queue.push([abs, id, rel]);
         }
@@ -158,52 +136,24 @@ export async function compareFolder(
       }
       const node = nodeFromStat(st, name, dirId);
       ctx.remember(node.id, abs);
-      order.push(-out.nodes.push(node));
+      out.nodes.push(node);
+      order.push(node);
       if (recursive && isDir) queue.push([abs, node.id, rel]);
     }
   }
-  return {
-    nodes: out.nodes,
+  let all: RemoteNode[] | undefined;
+  const delta: TreeDelta = {
+    root,
+    changed: out.nodes.length,
     skipped: out.skipped,
     untracked: [...untracked],
     same,
     sameCount,
-    modes,
-    dirs,
-    dirOf,
-    order: Int32Array.from(order),
-    folderNos,
-    folderNodes,
-  };
-}
-
-/** The TreeDelta (and where entries were seen) of a compare walk's result, on the thread that asked. */
-export function deltaOf(
-  r: CompareResult,
-  root: RemoteNode,
-  recorded: RecordedTree,
-): { delta: TreeDelta; places: ComparePlaces } {
-  const { modes, order } = r;
-  let all: RemoteNode[] | undefined;
-  const build = (): RemoteNode[] => {
-    const folders = new Map<number, RemoteNode>();
-    for (let k = 0; k < r.folderNos.length; k++) folders.set(r.folderNos[k]!, r.folderNodes[k]!);
-    const nodes = new Array<RemoteNode>(order.length);
-    for (let k = 0; k < order.length; k++) {
-      const x = order[k]!;
-      nodes[k] = x < 0 ? r.nodes[-x - 1]! : (folders.get(x) ?? recordedFile(recorded, x, modes[x]!));
-    }
-    return nodes;
-  };
-  const delta: TreeDelta = {
-    root,
-    changed: r.nodes.length,
-    skipped: r.skipped,
-    untracked: r.untracked,
-    same: r.same,
-    sameCount: r.sameCount,
-    all: () => (all ??= build()),
+    all: () =>
+      (all ??= order.map((x) =>
+        typeof x !== 'number' ? x : (folders.get(x) ?? recordedFile(recorded, x, modes[x]!)),
+      )),
     lockedAt: (i) => recorded.kind(i) === 'file' && (modes[i]! & 0o200) === 0,
   };
-  return { delta, places: { recorded, dirs: r.dirs, dirOf: r.dirOf, same: r.same } };
+  return { delta, places: { recorded, dirs, dirOf, same } };
 }

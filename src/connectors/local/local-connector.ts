@@ -8,7 +8,6 @@ import type {
   BrowseEntry,
   Capabilities,
   ChangeListener,
-  CompareOptions,
   Connector,
   Listing,
   RecordedTree,
@@ -16,8 +15,7 @@ import type {
   TreeDelta,
   WriteOptions,
 } from '../types.js';
-import { compareFolder, deltaOf, type CompareResult, type ComparePlaces } from './compare-walk.js';
-import { compareRows, walkInWorker } from './compare-offload.js';
+import { compareFolder, type ComparePlaces } from './compare-walk.js';
 import { browseFolder } from './browse.js';
 import { errnoOf, toReadError, toWriteError } from './errno.js';
 import {
@@ -31,7 +29,7 @@ import {
 } from './names.js';
 import { NodeIndex } from './node-index.js';
 import { idOf, nodeFromStat } from './node-stat.js';
-import { DEFAULT_TEMP_PREFIX, TempNames } from './temp-files.js';
+import { TempNames } from './temp-files.js';
 import { joinName, realReadDir, removeIfStale, walkFolder, type ReadDir } from './walk.js';
 import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
@@ -47,17 +45,7 @@ export interface LocalConnectorOptions {
   readDir?: ReadDir;
   /** cloudsync's own home: never a member, never listed (its config, state, lock, log, credentials). */
   ownHome?: string;
-  /**
-   * Fewest recorded entries for which a compare walk asked to `offload` runs in a worker thread (below it
-   * the thread's start-up costs more than the overlap saves). Default OFFLOAD_MIN; tests pass 0.
-   */
-  offloadMin?: number;
-  /** The worker module (tests: one that fails). */
-  compareWorker?: URL;
 }
-
-/** See LocalConnectorOptions.offloadMin: about 40 ms of CPU to start a worker, against ~25 µs per entry walked. */
-const OFFLOAD_MIN = 5000;
 
 /** A synchronous (l)stat that answers null for anything that is not there or not reachable. */
 function statQuiet(abs: string, follow: boolean): fs.BigIntStats | null {
@@ -102,15 +90,7 @@ export class LocalConnector implements Connector {
     this.#temps = new TempNames(opts.tempPrefix);
     this.#readDir = opts.readDir ?? realReadDir;
     this.#ownHome = opts.ownHome === undefined ? undefined : path.resolve(opts.ownHome);
-    this.#tempPrefix = opts.tempPrefix ?? DEFAULT_TEMP_PREFIX;
-    // An injected reader cannot cross to a worker thread: such a connector walks on this one.
-    this.#offloadMin = opts.readDir === undefined ? (opts.offloadMin ?? OFFLOAD_MIN) : Infinity;
-    this.#compareWorker = opts.compareWorker;
   }
-
-  readonly #tempPrefix: string;
-  readonly #offloadMin: number;
-  readonly #compareWorker: URL | undefined;
 
   /** A member may not be, hold or lie inside cloudsync's own home (exit 2 at `create`). */
   async checkMemberPath(p: string): Promise<string | null> {
@@ -182,30 +162,13 @@ export class LocalConnector implements Connector {
     return { root, nodes, skipped };
   }
 
-  async compareTree(folderId: string, recorded: RecordedTree, opts: CompareOptions): Promise<TreeDelta> {
+  async compareTree(
+    folderId: string,
+    recorded: RecordedTree,
+    opts: { recursive: boolean },
+  ): Promise<TreeDelta> {
     const { abs, root } = await this.#folderToWalk(folderId);
-    const rules = opts.offload && recorded.count >= this.#offloadMin ? recorded.rules : undefined;
-    let result: CompareResult;
-    if (rules === undefined) {
-      result = await compareFolder(this.#walkContext(), root, abs, recorded, opts.recursive);
-    } else {
-      const home = this.#ownHome === undefined ? null : statQuiet(this.#ownHome, true);
-      const raw = await walkInWorker(
-        {
-          connectionRoot: this.#root,
-          root,
-          rootAbs: abs,
-          recursive: opts.recursive,
-          tempPrefix: this.#tempPrefix,
-          ownHome: home?.isDirectory() ? { dev: home.dev, ino: home.ino } : null,
-          rules,
-          needsPath: recorded.needsPath,
-        },
-        this.#compareWorker,
-      );
-      result = compareRows(raw, recorded, (id, p) => this.#index.set(id, p));
-    }
-    const { delta, places } = deltaOf(result, root, recorded);
+    const { delta, places } = await compareFolder(this.#walkContext(), root, abs, recorded, opts.recursive);
     this.#places = places;
     return delta;
   }
