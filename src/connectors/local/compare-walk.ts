@@ -77,6 +77,7 @@ export async function compareFolder(
   const dirs: string[] = [];
   const pidAlive = new Map<number, boolean>();
   let sameCount = 0;
+  let hint = 0;
   // [absolute path, id, set-relative path (only when the set has path excludes)]
   // Breadth first, like the listing walk, so both give nodes in the same order.
   const queue: Array<[string, string, string]> = [[rootAbs, root.id, '']];
@@ -113,7 +114,14 @@ export async function compareFolder(
       const st = statEntry(ctx, abs, dirId, out);
       if (st === undefined) continue;
       const isDir = st.isDirectory();
-      const i = recorded.find(dirId, name);
+      // The state recorded a folder's entries together, mostly in the order a walk finds them: the entry
+      // after the last one matched is usually this one, found without a lookup (were a place recorded
+      // twice, never written so, the later record could be the one found: it is then the one whose entry
+      // is there).
+      const h = hint < n ? recorded.node(hint) : undefined;
+      const i =
+        h !== undefined && h.parentId === dirId && h.name === name ? hint : recorded.find(dirId, name);
+      if (i >= 0) hint = i + 1;
       if (
         i >= 0 &&
         same[i] === 0 &&
