@@ -62,6 +62,9 @@ const SMALL_FILE = 1 << 20;
 
 const lstatBig = (p: string): Promise<fs.BigIntStats> => fs.promises.lstat(p, { bigint: true });
 
+/** The user this process runs as (whoami), read once. */
+let userName: string | undefined;
+
 /** A folder on this machine acting as a repository (SPEC §1 `local`): identity by device + inode. */
 export class LocalConnector implements Connector {
   readonly kind = 'local' as const;
@@ -108,7 +111,9 @@ export class LocalConnector implements Connector {
   /** The vanished-root guard: a missing or unreadable root aborts the pass (exit 5) before anything is deleted. */
   async whoami(): Promise<{ user: string; address: string }> {
     await this.#assertRoot();
-    return { user: os.userInfo().username, address: this.#root };
+    // os.userInfo() reads /etc/passwd: once per process, not at every pass of a `watch`.
+    userName ??= os.userInfo().username;
+    return { user: userName, address: this.#root };
   }
 
   async resolvePath(p: string): Promise<RemoteNode | null> {
@@ -399,7 +404,7 @@ export class LocalConnector implements Connector {
   /** The root as a node; follows a symlinked root (the user chose it), never anything below. */
   async #rootNode(): Promise<RemoteNode> {
     await this.#assertRoot();
-    const st = await fs.promises.stat(this.#root, { bigint: true });
+    const st = fs.statSync(this.#root, { bigint: true });
     const node = nodeFromStat(st, path.basename(this.#root), null);
     this.#index.set(node.id, this.#root);
     return node;
