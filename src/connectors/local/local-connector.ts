@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +32,7 @@ import { TempNames } from './temp-files.js';
 import { joinName, realReadDir, removeIfStale, walkFolder, type ReadDir } from './walk.js';
 import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
+import { FsSyncer } from './fs-sync.js';
 import { FewPaths, OwnWrites } from './own-writes.js';
 import { assertNoLinkOnTheWay, assertRootReadable, lstatUnderRoot } from './root-guard.js';
 import { removeWriteBits, restoreWriteBits } from './write-bits.js';
@@ -380,6 +380,8 @@ export class LocalConnector implements Connector {
 
   async close(): Promise<void> {
     for (const stop of [...this.#watchers]) stop();
+    this.#syncer?.close();
+    this.#syncer = undefined;
   }
 
   // ---- internals ----
@@ -484,12 +486,12 @@ export class LocalConnector implements Connector {
   async flush(): Promise<void> {
     // A few writes (a pass after one edit): fsync each path and its folder; spawning a process costs far more.
     if (this.#unflushed.fsyncEach()) return;
-    await new Promise<void>((resolve, reject) =>
-      execFile('sync', ['-f', this.#root], (err) =>
-        err ? reject(new Error(`cannot flush ${this.#root} to disk: ${err.message}`)) : resolve(),
-      ),
-    );
+    this.#syncer ??= new FsSyncer(this.#root);
+    await this.#syncer.sync();
   }
+
+  /** The `sync -f` helper of this root (fs-sync.ts), started at the first flush of many files. */
+  #syncer: FsSyncer | undefined;
 
   rememberPath(id: string, specPath: string): void {
     if (this.#index.get(id) !== undefined) return;
