@@ -163,7 +163,14 @@ export async function stampOwner(
     owner.swept?.add(state.set.id);
   }
   const body = Buffer.from(`${JSON.stringify(marker)}\n`);
-  const opts = { size: body.length, mtimeMs: now.getTime(), comment: 'cloudsync owner marker' };
+  // Volatile: a marker lost in a power cut leaves the record (durable, above) ahead of it, which is harmless;
+  // the pass's flush then makes only its real writes durable (two fsyncs fewer per `watch` edit).
+  const opts = {
+    size: body.length,
+    mtimeMs: now.getTime(),
+    comment: 'cloudsync owner marker',
+    volatile: true,
+  };
   const node = verdict.markerNode
     ? await cloud.updateContent(verdict.markerNode.id, Readable.from([body]), opts)
     : await cloud.createFile(state.set.target.id, markerName(state), Readable.from([body]), opts);

@@ -235,24 +235,28 @@ export class LocalConnector implements Connector {
   ): Promise<RemoteNode> {
     const abs = await this.#childPath(parentId, name);
     const what = `cannot create ${toSpecPath(this.#root, abs)}`;
-    return this.#writing([abs], async () => {
-      let tmp: string | undefined;
-      try {
-        tmp = await writeTempFile(path.dirname(abs), this.#temps, content, { mtimeMs: opts.mtimeMs });
-        await placeNoReplace(tmp, abs);
-        tmp = undefined;
-      } catch (err) {
-        throw toWriteError(err, what);
-      } finally {
-        if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-      }
-      return this.#indexedNode(abs, parentId);
-    });
+    return this.#writing(
+      [abs],
+      async () => {
+        let tmp: string | undefined;
+        try {
+          tmp = await writeTempFile(path.dirname(abs), this.#temps, content, { mtimeMs: opts.mtimeMs });
+          await placeNoReplace(tmp, abs);
+          tmp = undefined;
+        } catch (err) {
+          throw toWriteError(err, what);
+        } finally {
+          if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+        }
+        return this.#indexedNode(abs, parentId);
+      },
+      opts.volatile,
+    );
   }
 
   async updateContent(id: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
     const abs = await this.#mustLocate(id);
-    return this.#writing([abs], () => this.#replaceContent(id, abs, content, opts));
+    return this.#writing([abs], () => this.#replaceContent(id, abs, content, opts), opts.volatile);
   }
 
   async #replaceContent(id: string, abs: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
@@ -386,11 +390,14 @@ export class LocalConnector implements Connector {
 
   // ---- internals ----
 
-  /** Run one write to `paths`, remembered as ours so our watchers do not take it for a new change. */
-  async #writing<T>(paths: string[], fn: () => Promise<T>): Promise<T> {
+  /**
+   * Run one write to `paths`, remembered as ours so our watchers do not take it for a new change, and made
+   * durable by the next flush unless `volatile` (WriteOptions).
+   */
+  async #writing<T>(paths: string[], fn: () => Promise<T>, volatile = false): Promise<T> {
     for (const p of paths) {
       this.#own.begin(p);
-      this.#unflushed.note(p);
+      if (!volatile) this.#unflushed.note(p);
     }
     try {
       return await fn();
