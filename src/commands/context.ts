@@ -103,6 +103,7 @@ export async function openContext(
     installation: await loadInstallation(home),
     takeOver: false,
     records: new OwnerRecords(home, g.profile),
+    swept: new Set<string>(),
   };
   return {
     ctx: { connectors, store: new StateStore(home, g.profile), home, onEvent: events, owner },

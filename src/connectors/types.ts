@@ -135,6 +135,11 @@ export interface WriteOptions {
   mtimeMs?: number;
   /** Comment for the version the write creates, where versions exist. */
   comment?: string;
+  /**
+   * Losing this write in a power cut is harmless (the owner marker: the home's record is ahead of it), so
+   * the connector's next flush need not make it durable.
+   */
+  volatile?: boolean;
 }
 
 /** One entry of a browse listing: what the setup wizard shows to navigate a repository. */

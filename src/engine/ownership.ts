@@ -32,6 +32,8 @@ export interface OwnerContext {
     put(setId: string, rec: OwnerRecord): Promise<void>;
     remove?(setId: string): Promise<void>;
   };
+  /** Sets whose cloud target this process already swept of killed marker writes (once per process is enough). */
+  swept?: Set<string>;
 }
 
 /** A rewrite of a marker nobody else touched is needed only this often when a pass changes nothing. */
@@ -154,10 +156,21 @@ export async function stampOwner(
     pass,
     at,
   };
-  // A pass killed while writing the marker left its temp file here, where no set's walk looks.
-  await cloud.sweepTemps?.(state.set.target.id).catch(() => undefined);
+  // A pass killed while writing the marker left its temp file here, where no set's walk looks. Only another
+  // process can have been killed mid-write: one sweep per process (`watch` stamps many times) finds it.
+  if (!owner.swept?.has(state.set.id)) {
+    await cloud.sweepTemps?.(state.set.target.id).catch(() => undefined);
+    owner.swept?.add(state.set.id);
+  }
   const body = Buffer.from(`${JSON.stringify(marker)}\n`);
-  const opts = { size: body.length, mtimeMs: now.getTime(), comment: 'cloudsync owner marker' };
+  // Volatile: a marker lost in a power cut leaves the record (durable, above) ahead of it, which is harmless;
+  // the pass's flush then makes only its real writes durable (two fsyncs fewer per `watch` edit).
+  const opts = {
+    size: body.length,
+    mtimeMs: now.getTime(),
+    comment: 'cloudsync owner marker',
+    volatile: true,
+  };
   const node = verdict.markerNode
     ? await cloud.updateContent(verdict.markerNode.id, Readable.from([body]), opts)
     : await cloud.createFile(state.set.target.id, markerName(state), Readable.from([body]), opts);

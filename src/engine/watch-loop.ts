@@ -25,7 +25,7 @@ export interface WatchLoopOptions {
   pushIntervalMs: number;
   /** How often the loop looks for cloud changes when the cloud cannot report change events. */
   pullIntervalMs: number;
-  /** Quiet time after the last change event before a pass (editors write in bursts). */
+  /** Quiet time after the last change event before a pass (editors write in bursts); default DEBOUNCE_MS. */
   debounceMs?: number;
   /** First retry delay after an unreachable side; doubles up to `maxBackoffMs`. */
   baseBackoffMs?: number;
@@ -57,6 +57,13 @@ interface Request {
 function stopping(): LockedError {
   return new LockedError('the running watch stopped before it ran the pass', 'run `cloudsync sync` again');
 }
+
+/**
+ * Default quiet time before a pass after change events. The events of one save (an editor's write-temp and
+ * rename, a write's open/write/close) arrive within a few ms of each other, so 100 ms still makes one pass of
+ * them; it is most of the time an edit takes to reach the other side (the pass itself takes tens of ms).
+ */
+export const DEBOUNCE_MS = 100;
 
 const realTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -110,7 +117,7 @@ export class WatchLoop {
     this.debounce = this.timers.setTimeout(() => {
       this.debounce = null;
       void this.pass('change');
-    }, this.opts.debounceMs ?? 300);
+    }, this.opts.debounceMs ?? DEBOUNCE_MS);
   }
 
   /** Run `run` as a pass of this loop, once the pass in flight (if any) is done; resolves with its result. */
@@ -210,7 +217,7 @@ export class WatchLoop {
       else {
         this.backoffMs = 0;
         if (reason === 'start' || reason === 'rescan' || reason === 'retry') this.armRescan();
-        if (this.changedDuringPass) this.schedule(this.opts.debounceMs ?? 300, 'change');
+        if (this.changedDuringPass) this.schedule(this.opts.debounceMs ?? DEBOUNCE_MS, 'change');
         else this.schedule(this.nextIntervalMs(), 'interval');
       }
     } catch (err) {
@@ -223,7 +230,7 @@ export class WatchLoop {
         if (this.backoffMs > 0) this.schedule(this.backoffMs, 'retry');
         else
           this.schedule(
-            this.changedDuringPass ? (this.opts.debounceMs ?? 300) : this.nextIntervalMs(),
+            this.changedDuringPass ? (this.opts.debounceMs ?? DEBOUNCE_MS) : this.nextIntervalMs(),
             'change',
           );
       } else if (

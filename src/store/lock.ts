@@ -110,13 +110,12 @@ export function setsLockedError(busy: BusySet[]): LockedError {
   );
 }
 
+/** This process's host name and /proc start time: read once, they do not change while it runs. */
+let self: { host: string; procStart: string | undefined } | undefined;
+
 function lockText(): string {
-  return JSON.stringify({
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    host: os.hostname(),
-    procStart: readProcStat(process.pid)?.start,
-  });
+  self ??= { host: os.hostname(), procStart: readProcStat(process.pid)?.start };
+  return JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), ...self });
 }
 
 /** Take one lock file, waiting for a live holder until `deadline`; the holder when it is still held then. */
@@ -127,12 +126,12 @@ async function lockFile(
   pollMs: number,
 ): Promise<ProfileLock | { holder: LockInfo | null }> {
   for (;;) {
-    if (await createExclusive(file, mine)) return holdLock(file, mine);
-    const current = await readText(file);
+    if (createExclusive(file, mine)) return holdLock(file, mine);
+    const current = readText(file);
     if (current !== null) {
       const holder = parseLock(current);
-      const stale = holder ? isDead(holder) : await isOldGarbage(file);
-      if (stale && (await takeOver(file, current, mine))) return holdLock(file, mine);
+      const stale = holder ? isDead(holder) : isOldGarbage(file);
+      if (stale && takeOver(file, current, mine)) return holdLock(file, mine);
       if (Date.now() >= deadline) return { holder };
     }
     await new Promise((r) => setTimeout(r, current === null ? 0 : pollMs));
@@ -142,14 +141,16 @@ async function lockFile(
 /**
  * Create the lock with its full content in one step: write a private temp file, then link() it to the lock
  * name, which fails with EEXIST when the lock exists (O_EXCL semantics). Unlike open('wx') + write, nobody
- * ever sees an empty lock file that could be mistaken for garbage.
+ * ever sees an empty lock file that could be mistaken for garbage. Synchronous, like every step on these
+ * small files: one `watch` takes and releases a lock per pass, and each asynchronous call is a thread-pool
+ * round trip costing several times the system call it waits for.
  */
-async function createExclusive(file: string, content: string): Promise<boolean> {
+function createExclusive(file: string, content: string): boolean {
   const tmp = `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
   // 'wx': O_EXCL, so a symlink planted at the name fails the create instead of being followed
-  await fs.promises.writeFile(tmp, content, { flag: 'wx', mode: 0o600 });
+  fs.writeFileSync(tmp, content, { flag: 'wx', mode: 0o600 });
   try {
-    await fs.promises.link(tmp, file);
+    fs.linkSync(tmp, file);
     return true;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -157,7 +158,7 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
       // no hard links on this file system: plain O_EXCL create
       try {
-        await fs.promises.writeFile(file, content, { flag: 'wx', mode: 0o600 });
+        fs.writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
         return true;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -166,7 +167,16 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
     }
     throw err;
   } finally {
-    await fs.promises.rm(tmp, { force: true });
+    removeQuiet(tmp);
+  }
+}
+
+/** Remove a file that may already be gone. */
+function removeQuiet(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 
@@ -176,7 +186,7 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
  * by a claim one level deeper. The winner re-reads the lock to check it is still the stale one, then renames
  * its own lock over it. Returns false when someone else is taking over (the caller goes on waiting).
  */
-async function takeOver(file: string, staleText: string, mine: string): Promise<boolean> {
+function takeOver(file: string, staleText: string, mine: string): boolean {
   let claim = `${file}.takeover-${createHash('sha256').update(staleText).digest('hex').slice(0, 16)}`;
   const claimText = JSON.stringify({
     pid: process.pid,
@@ -185,24 +195,24 @@ async function takeOver(file: string, staleText: string, mine: string): Promise<
   });
   for (;;) {
     try {
-      await fs.promises.writeFile(claim, claimText, { flag: 'wx', mode: 0o600 });
+      fs.writeFileSync(claim, claimText, { flag: 'wx', mode: 0o600 });
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const claimer = parseLock((await readText(claim)) ?? '');
+      const claimer = parseLock(readText(claim) ?? '');
       // an unreadable claim may be one still being written: only an old one counts as abandoned
-      if (claimer ? !isDead(claimer) : !(await isOldGarbage(claim))) return false;
+      if (claimer ? !isDead(claimer) : !isOldGarbage(claim)) return false;
       claim = `${claim}-${claimer?.pid ?? 'x'}`;
     }
   }
   try {
-    if ((await readText(file)) !== staleText) return false;
+    if (readText(file) !== staleText) return false;
     const tmp = `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
-    await fs.promises.writeFile(tmp, mine, { flag: 'wx', mode: 0o600 });
-    await fs.promises.rename(tmp, file);
-    return (await readText(file)) === mine;
+    fs.writeFileSync(tmp, mine, { flag: 'wx', mode: 0o600 });
+    fs.renameSync(tmp, file);
+    return readText(file) === mine;
   } finally {
-    await fs.promises.rm(claim, { force: true });
+    removeQuiet(claim);
   }
 }
 
@@ -227,7 +237,7 @@ function holdLock(file: string, mine: string): ProfileLock {
   return {
     async release() {
       if (heldLocks.delete(file) && heldLocks.size === 0) process.off('exit', releaseAllSync);
-      if ((await readText(file)) === mine) await fs.promises.rm(file, { force: true });
+      if (readText(file) === mine) removeQuiet(file);
     },
   };
 }
@@ -301,13 +311,17 @@ function procStartMs(ticks: string): number | undefined {
   }
 }
 
-async function isOldGarbage(file: string): Promise<boolean> {
-  const st = await fs.promises.stat(file).catch(() => null);
-  return st !== null && Date.now() - st.mtimeMs > GARBAGE_GRACE_MS;
+function isOldGarbage(file: string): boolean {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st !== undefined && Date.now() - st.mtimeMs > GARBAGE_GRACE_MS;
 }
 
-async function readText(file: string): Promise<string | null> {
-  return fs.promises.readFile(file, 'utf8').catch(() => null);
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 function describeHolder(holder: LockInfo | null): string {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensurePrivateDir, writePrivateFile } from './private-files.js';
+import { ensurePrivateDir, writePrivateFile, writePrivateFileSync } from './private-files.js';
 
 /** This installation: the id kept in `<home>/installation.json` (a copied home keeps it) and this host. */
 export interface Installation {
@@ -51,10 +51,17 @@ export class OwnerRecords {
     readonly profile: string,
   ) {}
 
-  /** The record of a set, or undefined when this home never stamped its marker. */
+  /**
+   * The record of a set, or undefined when this home never stamped its marker. Read synchronously, as put()
+   * writes: a pass reads it once or twice, and a thread-pool round trip per step costs more than the read.
+   */
   async get(setId: string): Promise<OwnerRecord | undefined> {
-    const text = await fs.promises.readFile(this.#file(setId), 'utf8').catch(() => undefined);
-    if (text === undefined) return undefined;
+    let text: string;
+    try {
+      text = fs.readFileSync(this.#file(setId), 'utf8');
+    } catch {
+      return undefined;
+    }
     try {
       const v = JSON.parse(text) as Partial<OwnerRecord>;
       return typeof v.pass === 'number' ? (v as OwnerRecord) : undefined;
@@ -66,7 +73,7 @@ export class OwnerRecords {
   /** Write a set's record atomically (0600). */
   async put(setId: string, rec: OwnerRecord): Promise<void> {
     ensurePrivateDir(this.home, 'state', this.profile);
-    await writePrivateFile(this.#file(setId), `${JSON.stringify(rec)}\n`);
+    writePrivateFileSync(this.#file(setId), `${JSON.stringify(rec)}\n`);
   }
 
   /** Forget a set's record (the set was unsynced). */

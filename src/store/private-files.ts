@@ -134,10 +134,19 @@ export function createPrivateFile(file: string, mode = 0o600): number {
  * segment that is a symlink, not a directory or someone else's is refused, so nothing below it is written.
  */
 export function ensurePrivateDir(base: string, ...segments: string[]): string {
+  // lstat first: every lock, owner record and state write asks, and the folders exist nearly always (a mkdir
+  // that fails with EEXIST costs a system call and a thrown error per level).
   let dir = base;
-  checkDir(dir, fs.mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined);
+  const seen = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (seen === undefined) checkDir(dir, fs.mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined);
+  else checkDir(dir, false, seen);
   for (const seg of segments) {
     dir = path.join(dir, seg);
+    const st = fs.lstatSync(dir, { throwIfNoEntry: false });
+    if (st !== undefined) {
+      checkDir(dir, false, st);
+      continue;
+    }
     let created = true;
     try {
       fs.mkdirSync(dir, { mode: 0o700 });
@@ -150,8 +159,8 @@ export function ensurePrivateDir(base: string, ...segments: string[]): string {
   return dir;
 }
 
-function checkDir(dir: string, created: boolean): void {
-  const st = fs.lstatSync(dir);
+function checkDir(dir: string, created: boolean, seen?: fs.Stats): void {
+  const st = seen ?? fs.lstatSync(dir);
   const uid = myUid();
   if (st.isSymbolicLink()) throw unsafeFile(dir, 'it is a symbolic link');
   if (!st.isDirectory()) throw unsafeFile(dir, 'it is not a directory');

@@ -158,7 +158,7 @@ async function main(): Promise<void> {
       `\nFirst pass after enabling events (no position yet, full crawl): ${first.requests} requests.`,
     );
     console.log(
-      `\nwatch (--pull-interval 600), cloud change → file on-prem, 5 changes: median ${latencies[2]} ms, min ${latencies[0]} ms, max ${latencies[4]} ms (includes the 300 ms debounce).`,
+      `\nwatch (--pull-interval 600), cloud change → file on-prem, 5 changes: median ${latencies[2]} ms, min ${latencies[0]} ms, max ${latencies[4]} ms (includes the 100 ms debounce).`,
     );
   } finally {
     await emu.close();

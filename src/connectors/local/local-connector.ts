@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +32,7 @@ import { TempNames } from './temp-files.js';
 import { joinName, realReadDir, removeIfStale, walkFolder, type ReadDir } from './walk.js';
 import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
+import { FsSyncer } from './fs-sync.js';
 import { FewPaths, OwnWrites } from './own-writes.js';
 import { assertNoLinkOnTheWay, assertRootReadable, lstatUnderRoot } from './root-guard.js';
 import { removeWriteBits, restoreWriteBits } from './write-bits.js';
@@ -61,6 +61,9 @@ function statQuiet(abs: string, follow: boolean): fs.BigIntStats | null {
 const SMALL_FILE = 1 << 20;
 
 const lstatBig = (p: string): Promise<fs.BigIntStats> => fs.promises.lstat(p, { bigint: true });
+
+/** The user this process runs as (whoami), read once. */
+let userName: string | undefined;
 
 /** A folder on this machine acting as a repository (SPEC §1 `local`): identity by device + inode. */
 export class LocalConnector implements Connector {
@@ -108,7 +111,9 @@ export class LocalConnector implements Connector {
   /** The vanished-root guard: a missing or unreadable root aborts the pass (exit 5) before anything is deleted. */
   async whoami(): Promise<{ user: string; address: string }> {
     await this.#assertRoot();
-    return { user: os.userInfo().username, address: this.#root };
+    // os.userInfo() reads /etc/passwd: once per process, not at every pass of a `watch`.
+    userName ??= os.userInfo().username;
+    return { user: userName, address: this.#root };
   }
 
   async resolvePath(p: string): Promise<RemoteNode | null> {
@@ -230,24 +235,28 @@ export class LocalConnector implements Connector {
   ): Promise<RemoteNode> {
     const abs = await this.#childPath(parentId, name);
     const what = `cannot create ${toSpecPath(this.#root, abs)}`;
-    return this.#writing([abs], async () => {
-      let tmp: string | undefined;
-      try {
-        tmp = await writeTempFile(path.dirname(abs), this.#temps, content, { mtimeMs: opts.mtimeMs });
-        await placeNoReplace(tmp, abs);
-        tmp = undefined;
-      } catch (err) {
-        throw toWriteError(err, what);
-      } finally {
-        if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-      }
-      return this.#indexedNode(abs, parentId);
-    });
+    return this.#writing(
+      [abs],
+      async () => {
+        let tmp: string | undefined;
+        try {
+          tmp = await writeTempFile(path.dirname(abs), this.#temps, content, { mtimeMs: opts.mtimeMs });
+          await placeNoReplace(tmp, abs);
+          tmp = undefined;
+        } catch (err) {
+          throw toWriteError(err, what);
+        } finally {
+          if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+        }
+        return this.#indexedNode(abs, parentId);
+      },
+      opts.volatile,
+    );
   }
 
   async updateContent(id: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
     const abs = await this.#mustLocate(id);
-    return this.#writing([abs], () => this.#replaceContent(id, abs, content, opts));
+    return this.#writing([abs], () => this.#replaceContent(id, abs, content, opts), opts.volatile);
   }
 
   async #replaceContent(id: string, abs: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
@@ -375,15 +384,20 @@ export class LocalConnector implements Connector {
 
   async close(): Promise<void> {
     for (const stop of [...this.#watchers]) stop();
+    this.#syncer?.close();
+    this.#syncer = undefined;
   }
 
   // ---- internals ----
 
-  /** Run one write to `paths`, remembered as ours so our watchers do not take it for a new change. */
-  async #writing<T>(paths: string[], fn: () => Promise<T>): Promise<T> {
+  /**
+   * Run one write to `paths`, remembered as ours so our watchers do not take it for a new change, and made
+   * durable by the next flush unless `volatile` (WriteOptions).
+   */
+  async #writing<T>(paths: string[], fn: () => Promise<T>, volatile = false): Promise<T> {
     for (const p of paths) {
       this.#own.begin(p);
-      this.#unflushed.note(p);
+      if (!volatile) this.#unflushed.note(p);
     }
     try {
       return await fn();
@@ -399,7 +413,7 @@ export class LocalConnector implements Connector {
   /** The root as a node; follows a symlinked root (the user chose it), never anything below. */
   async #rootNode(): Promise<RemoteNode> {
     await this.#assertRoot();
-    const st = await fs.promises.stat(this.#root, { bigint: true });
+    const st = fs.statSync(this.#root, { bigint: true });
     const node = nodeFromStat(st, path.basename(this.#root), null);
     this.#index.set(node.id, this.#root);
     return node;
@@ -479,12 +493,12 @@ export class LocalConnector implements Connector {
   async flush(): Promise<void> {
     // A few writes (a pass after one edit): fsync each path and its folder; spawning a process costs far more.
     if (this.#unflushed.fsyncEach()) return;
-    await new Promise<void>((resolve, reject) =>
-      execFile('sync', ['-f', this.#root], (err) =>
-        err ? reject(new Error(`cannot flush ${this.#root} to disk: ${err.message}`)) : resolve(),
-      ),
-    );
+    this.#syncer ??= new FsSyncer(this.#root);
+    await this.#syncer.sync();
   }
+
+  /** The `sync -f` helper of this root (fs-sync.ts), started at the first flush of many files. */
+  #syncer: FsSyncer | undefined;
 
   rememberPath(id: string, specPath: string): void {
     if (this.#index.get(id) !== undefined) return;

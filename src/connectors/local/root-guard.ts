@@ -18,15 +18,17 @@ export async function assertRootReadable(root: string, readDir: ReadDir): Promis
       'ROOT_MISSING',
     );
   };
+  // Synchronous stat and access: checked at every pass (a `watch` pass after one edit too), and a thread-pool
+  // round trip costs more than either call.
   let st: fs.Stats | undefined;
   try {
-    st = await fs.promises.stat(root);
+    st = fs.statSync(root);
   } catch (err) {
     fail(errnoOf(err) ?? 'cannot stat it');
   }
   if (!st!.isDirectory()) fail('not a directory');
   try {
-    await fs.promises.access(root, fs.constants.R_OK | fs.constants.X_OK);
+    fs.accessSync(root, fs.constants.R_OK | fs.constants.X_OK);
     await readDir(root); // root passes access() regardless of mode; a failing readdir is the honest test
   } catch (err) {
     fail(errnoOf(err) ?? 'cannot list it');
