@@ -71,12 +71,17 @@ describe('log file', () => {
   it('buffers: 10,000 lines cost a few appends, not 10,000', async () => {
     const file = path.join(dir, 'cloudsync.log');
     const log = new LogFile(file);
-    const started = process.hrtime.bigint();
+    // Count the appends to the file (each one opens, writes and closes it).
+    const spy = log as unknown as { append(chunk: string): Promise<void> };
+    const append = spy.append.bind(log);
+    let appends = 0;
+    spy.append = (chunk) => {
+      appends++;
+      return append(chunk);
+    };
     for (let i = 0; i < 10_000; i++) log.write('info', `abc12345 push  Projects/file-${i}.txt`);
-    const writeMs = Number(process.hrtime.bigint() - started) / 1e6;
     await log.close();
     assert.equal((await readFile(file, 'utf8')).split('\n').length - 1, 10_000);
-    // Formatting only; generous so a slow CI machine passes, tight enough to catch a sync write per line.
-    assert.ok(writeMs < 1000, `${writeMs} ms`);
+    assert.ok(appends >= 1 && appends <= 20, `${appends} appends for 10,000 lines`);
   });
 });

@@ -179,12 +179,10 @@ describe('state store', () => {
     await rejectsWith(store.load('gone'), ExitCode.usage, 'UNKNOWN_SET');
   });
 
-  it('commits 10,000 journal records in well under a second, all durable on reload', async () => {
+  it('commits 10,000 journal records one by one, all durable on reload', async () => {
+    // How fast is measured by the bench (test/bench), never asserted here.
     await store.save(sampleState('big'));
-    const started = Date.now();
     for (let i = 0; i < 10_000; i++) await store.append('big', { op: 'put', member: member(String(i)) });
-    const elapsed = Date.now() - started;
-    assert.ok(elapsed < 800, `10,000 appends took ${elapsed} ms`);
     assert.equal((await new StateStore(home, 'default').load('big')).members.length, 10_000);
   });
 
