@@ -161,6 +161,24 @@ export class ReconcileBase {
     return { member: parentKey };
   }
 
+  /**
+   * A member folder whose copy on `to` is gone and stays gone this pass: deleted there earlier and kept on the
+   * other side (DELETED_ON_CLOUD, detached), or gone there now with the set's delete option off (nothing puts
+   * it back). Asked in any visiting order: a gone folder visited later counts as gone already. A folder new
+   * this pass, or asked for with `request-sync`, is coming.
+   */
+  protected goneThere(key: string, to: Side): boolean {
+    if (this.willExist[to].has(key)) return false;
+    if (this.wontExist[to].has(key)) return true;
+    const folder = this.byKey.get(key);
+    if (!folder || folder.requested || this.added.includes(folder)) return false;
+    if (!folder[to])
+      return folder.detached === true || (to === 'cloud' && folder.errorCode === 'DELETED_ON_CLOUD');
+    const o = this.state.set.options;
+    const putBack = to === 'cloud' ? o.deleteOnPrem : o.deleteOnCloud;
+    return !putBack && this.presence(folder, to).state === 'gone';
+  }
+
   /** Destination folder id of a parent ref, when already known (for name-clash checks). */
   protected parentIdOf(ref: ParentRef, to: Side): string | undefined {
     if ('id' in ref) return ref.id;

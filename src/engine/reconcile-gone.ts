@@ -53,10 +53,15 @@ export abstract class GoneHandling extends FreshPairing {
     const deleteOther =
       side === 'onprem' ? this.state.set.options.deleteOnCloud : this.state.set.options.deleteOnPrem;
     if (!deleteOther) {
+      // Nothing is put back on `side` below it this pass: a move into one of its folders has nowhere to go.
       if (side === 'onprem') {
-        this.walkGone(m, side, (d) => this.push({ type: 'detach', member: d.key, path: this.pathOf(d) }));
+        this.walkGone(m, side, (d) => {
+          this.wontExist[side].add(d.key);
+          this.push({ type: 'detach', member: d.key, path: this.pathOf(d) });
+        });
       } else {
-        this.walkGone(m, side, (d) =>
+        this.walkGone(m, side, (d) => {
+          this.wontExist[side].add(d.key);
           this.push({
             type: 'fail',
             member: d.key,
@@ -65,8 +70,8 @@ export abstract class GoneHandling extends FreshPairing {
             details: 'Node deleted on cloud',
             clearSide: 'cloud',
             side: 'cloud',
-          }),
-        );
+          });
+        });
       }
       return;
     }

@@ -576,6 +576,21 @@ class Reconciler extends GoneHandling {
     const { to, parent, parentId, name } = place;
     const w = { name };
     const path = this.pathOf(m);
+    const folder = 'member' in parent ? parent.member : null;
+    if (folder && this.goneThere(folder, to)) {
+      // Moved into a folder that has no copy on `to` (deleted there and kept on this side): held where the
+      // user put it, FAILED, and moved once the folder is back (`request-sync`) (model seed 1042).
+      this.push({
+        type: 'fail',
+        member: m.key,
+        path,
+        code: 'TARGET_FOLDER_NOT_FOUND',
+        details: `its new folder has no ${to} copy (see the folder's own failure)`,
+        side: to,
+        held: true,
+      });
+      return true;
+    }
     if (this.nameTaken(to, parentId, w.name, m[to]!.id)) {
       this.push({
         type: 'fail',

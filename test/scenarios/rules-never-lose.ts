@@ -1676,4 +1676,36 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 1042: a file moved into a folder deleted on the cloud is held where the user put it, FAILED, not moved every pass',
+    rule: '§3 delete-onprem off: the folder fails DELETED_ON_CLOUD; a move into it fails TARGET_FOLDER_NOT_FOUND; inspect shows where it is',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/sub/a.txt'] },
+      { on: 'cloud', rm: 'dst/P/sub' },
+      { run: ['sync'], exit: 3 },
+      settled(3, ['fail']),
+      {
+        expect: {
+          members: {
+            'src/P/sub/a.txt': 'FAILED TARGET_FOLDER_NOT_FOUND',
+            'src/P/sub': 'FAILED DELETED_ON_CLOUD',
+          },
+        },
+      },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/b.txt': 'B',
+            'src/P/sub': D,
+            'src/P/sub/d.txt': 'D',
+            'src/P/sub/a.txt': 'A',
+          },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/b.txt': 'B' },
+        },
+      },
+    ],
+  },
 ];
