@@ -3,6 +3,7 @@
 // what to leave out. Built per pass from the members, without copying them: one nested map of numbers.
 import type { NodeKind, RecordedNode, RecordedTree, Side } from '../connectors/types.js';
 import type { SetState, SideState } from '../store/schema.js';
+import { memberTable, type MemberTable } from '../store/member-table.js';
 import { compileExcludes, excludesNeedPaths } from './excludes.js';
 
 /** A RecordedTree of a set's members. */
@@ -10,6 +11,39 @@ export type MemberTree = RecordedTree;
 
 /** The recorded tree of `side` below the folder set's root `rootId` (the root member itself left out). */
 export function recordedTree(state: SetState, side: Side, rootId: string): MemberTree {
+  const { count, byParent, node, kind, idOf } = recordedEntries(state, side, rootId);
+  const excluded = compileExcludes(state.set.excludes);
+  const folders = state.set.options.includeSubfolders;
+  let byId: Map<string, number> | undefined;
+  return {
+    count,
+    find: (parentId, name) => byParent.get(parentId)?.get(name) ?? -1,
+    node,
+    kind,
+    numberOf(id) {
+      if (!byId) {
+        byId = new Map();
+        for (let i = 0; i < count; i++) byId.set(idOf(i), i);
+      }
+      return byId.get(id) ?? -1;
+    },
+    needsPath: excludesNeedPaths(state.set.excludes),
+    ignored: (name, isFolder, relPath) => (isFolder && !folders) || excluded(relPath, name),
+  };
+}
+
+interface Entries {
+  count: number;
+  byParent: Map<string, Map<string, number>>;
+  node: (i: number) => RecordedNode;
+  kind: (i: number) => NodeKind;
+  idOf: (i: number) => string;
+}
+
+/** The entries of `side` by (parent id, name), numbered in the order of the members. */
+function recordedEntries(state: SetState, side: Side, rootId: string): Entries {
+  const table = memberTable(state);
+  if (table) return tableEntries(table, side, rootId);
   // As walked: the pass may change a member (or drop its side) before a lookup asks for an entry by id.
   const sides: SideState[] = [];
   const kinds: NodeKind[] = [];
@@ -17,26 +51,51 @@ export function recordedTree(state: SetState, side: Side, rootId: string): Membe
   for (const m of state.members) {
     const s = m[side];
     if (!s || s.parentId === null || s.id === rootId) continue;
-    let names = byParent.get(s.parentId);
-    if (!names) byParent.set(s.parentId, (names = new Map()));
     // Two records of one place (never written so): the first is found there, the other is never seen.
-    const i = sides.push(s) - 1;
+    place(byParent, s.parentId, s.name, sides.push(s) - 1);
     kinds.push(m.kind);
-    if (!names.has(s.name)) names.set(s.name, i);
   }
-  const excluded = compileExcludes(state.set.excludes);
-  const folders = state.set.options.includeSubfolders;
-  let byId: Map<string, number> | undefined;
   return {
     count: sides.length,
-    find: (parentId, name) => byParent.get(parentId)?.get(name) ?? -1,
-    node: (i): RecordedNode => sides[i]!,
-    kind: (i): NodeKind => kinds[i]!,
-    numberOf(id) {
-      byId ??= new Map(sides.map((s, i) => [s.id, i]));
-      return byId.get(id) ?? -1;
-    },
-    needsPath: excludesNeedPaths(state.set.excludes),
-    ignored: (name, isFolder, relPath) => (isFolder && !folders) || excluded(relPath, name),
+    byParent,
+    node: (i) => sides[i]!,
+    kind: (i) => kinds[i]!,
+    idOf: (i) => sides[i]!.id,
   };
+}
+
+/**
+ * The same entries from members still kept as their rows: nothing decoded. A row decoded already is taken
+ * as it is now (and held, as walked); the others as loaded (their columns never change).
+ */
+function tableEntries(table: MemberTable, side: Side, rootId: string): Entries {
+  const rows: number[] = [];
+  const held = new Map<number, SideState>();
+  const byParent = new Map<string, Map<string, number>>();
+  for (let r = 0; r < table.length; r++) {
+    const m = table.decoded(r);
+    if (m || !table.common(r)) {
+      const s = m?.[side];
+      if (!s || s.parentId === null || s.id === rootId) continue;
+      held.set(rows.length, s);
+      place(byParent, s.parentId, s.name, rows.push(r) - 1);
+      continue;
+    }
+    const id = table.loadedId(r, side);
+    if (id === null || id === rootId) continue;
+    place(byParent, table.loadedParentId(r, side), table.loadedName(r), rows.push(r) - 1);
+  }
+  return {
+    count: rows.length,
+    byParent,
+    node: (i) => held.get(i) ?? table.loaded(rows[i]!, side)!,
+    kind: (i) => table.kind(rows[i]!),
+    idOf: (i) => held.get(i)?.id ?? table.loadedId(rows[i]!, side)!,
+  };
+}
+
+function place(byParent: Map<string, Map<string, number>>, parentId: string, name: string, i: number): void {
+  let names = byParent.get(parentId);
+  if (!names) byParent.set(parentId, (names = new Map()));
+  if (!names.has(name)) names.set(name, i);
 }

@@ -7,6 +7,7 @@ import {
   RowError,
   type MemberRow,
 } from './member-rows.js';
+import { attachMembers, MemberTable } from './member-table.js';
 import { STATE_SCHEMA, type JournalRecord, type MemberState, type SetState } from './schema.js';
 
 /** Hint for a state file cloudsync cannot trust: the user's way out, without us touching the file. */
@@ -36,7 +37,8 @@ function splitSnapshot(text: string): { head: unknown; from: number; to: number 
   if (close < 0 || text.indexOf(MEMBERS_OPEN, open + 1) >= 0) return undefined;
   try {
     const head = JSON.parse(
-      `${text.slice(0, open)},\n "members": [], "backups": ${text.slice(close + MEMBERS_CLOSE.length)}`,
+      // the head ends with the comma before "members" (serializeSnapshot writes `...,\n "members": [`)
+      `${text.slice(0, open)}\n "members": [], "backups": ${text.slice(close + MEMBERS_CLOSE.length)}`,
     );
     return { head, from: open + MEMBERS_OPEN.length, to: close };
   } catch {
@@ -81,9 +83,9 @@ export function parseSnapshot(file: string, text: string): SetState {
   if (!isObject(set.target) || typeof set.target.id !== 'string')
     throw corruptState(file, 'missing "set.target"');
   if (!Array.isArray(data.members)) throw corruptState(file, 'missing or invalid "members"');
-  data.members = split
-    ? decodeMembers(file, memberLines(file, text, split.from, split.to))
-    : decodeMembers(file, data.members);
+  if (split)
+    attachMembers(data as unknown as SetState, tableOf(file, memberLines(file, text, split.from, split.to)));
+  else data.members = decodeMembers(file, data.members);
   if (!Array.isArray(data.backups)) throw corruptState(file, 'missing "backups"');
   if (data.lastSyncAt !== null && typeof data.lastSyncAt !== 'string')
     throw corruptState(file, 'invalid "lastSyncAt"');
@@ -106,6 +108,22 @@ function* memberLines(file: string, text: string, from: number, to: number): Gen
     }
     start = end + 1;
   }
+}
+
+/** The member lines of a snapshot as a table (member-table.ts): kept as rows until read as objects. */
+function tableOf(file: string, items: Iterable<unknown>): MemberTable {
+  const table = new MemberTable();
+  let i = 0;
+  for (const item of items) {
+    i++;
+    try {
+      table.add(item);
+    } catch (err) {
+      if (!(err instanceof RowError)) throw err;
+      throw corruptState(file, `member ${i}: ${err.message}`);
+    }
+  }
+  return table.done();
 }
 
 /**
