@@ -297,7 +297,12 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       }
       if (w.scoped) mergeScoped(w.full, w.scoped);
       const id = w.full.set.id;
-      const compact = ctx.store.journalLength(id) >= Math.max(1000, memberCount(w.full) / 4);
+      const count = memberCount(w.full);
+      // A quiet pass of a large set whose journal held member records read every member as an object to
+      // replay them: folding the journal in now lets the next quiet pass keep the members as rows.
+      const compact =
+        ctx.store.journalLength(id) >= Math.max(1000, count / 4) ||
+        (w.quiet && count >= 1000 && ctx.store.journalMembers(id) > 0);
       if (outcome && !compact) {
         await ctx.store.appendMany(
           id,

@@ -80,6 +80,7 @@ export class StateStore {
     });
     replayJournal(journalFile, journal, state);
     this.#journalLines.set(id, countLines(journal));
+    this.#journalMembers.set(id, countMemberRecords(journal));
     this.#trusted.add(id);
     return state;
   }
@@ -109,6 +110,7 @@ export class StateStore {
       if (journal) journal.truncate();
       else await fs.promises.rm(this.#file(id, JOURNAL), { force: true });
       this.#journalLines.set(id, 0);
+      this.#journalMembers.set(id, 0);
     });
   }
 
@@ -129,6 +131,8 @@ export class StateStore {
       const schema = this.#schemaOnDisk.get(id) ?? STATE_SCHEMA;
       journal.appendMany(recs.map((rec) => serializeRecord(rec, schema)));
       this.#journalLines.set(id, (this.#journalLines.get(id) ?? 0) + recs.length);
+      const members = recs.reduce((n, r) => (r.op === 'put' || r.op === 'del' ? n + 1 : n), 0);
+      this.#journalMembers.set(id, (this.#journalMembers.get(id) ?? 0) + members);
     });
   }
 
@@ -142,6 +146,16 @@ export class StateStore {
   }
 
   readonly #journalLines = new Map<string, number>();
+
+  /**
+   * Member records (put, del) in the set's journal: a load replays them onto the members as objects, so the
+   * members are no longer kept as their rows (member-table.ts) until a save folds the journal in.
+   */
+  journalMembers(id: string): number {
+    return this.#journalMembers.get(id) ?? 0;
+  }
+
+  readonly #journalMembers = new Map<string, number>();
 
   /** The schema of each set's snapshot on disk, as loaded or last written: its journal is written to match. */
   readonly #schemaOnDisk = new Map<string, number>();
@@ -257,6 +271,18 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await fh?.close();
   }
+}
+
+/** Journal lines that are not `meta` or `backup` records (each line starts `{"op":"<op>"`). */
+function countMemberRecords(text: string): number {
+  let n = 0;
+  for (let at = 0; at < text.length;) {
+    if (text.startsWith('{"op":"put"', at) || text.startsWith('{"op":"del"', at)) n++;
+    const end = text.indexOf('\n', at);
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return n;
 }
 
 function countLines(text: string): number {
