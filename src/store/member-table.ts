@@ -55,7 +55,7 @@ export class MemberTable {
   add(row: unknown): void {
     const i = this.keys.length;
     const byKey = this.#byKey!;
-    if (Array.isArray(row) && row.length === 7 && this.#addCommon(row, i, byKey)) return;
+    if (Array.isArray(row) && row.length === 7 && this.#addCommon(row, byKey)) return;
     let m: MemberState;
     if (typeof row === 'object' && row !== null && !Array.isArray(row) && 'key' in row) {
       if (typeof row.key !== 'string') throw new RowError('not a member row [key, flags, ...]');
@@ -100,14 +100,18 @@ export class MemberTable {
   }
 
   /** A row in the common shape kept as columns; false (nothing taken) for any other. */
-  #addCommon(row: unknown[], i: number, byKey: Map<string, number>): boolean {
-    const [key, flags, parentKey, synced, on, cloud, hash] = row;
+  #addCommon(row: unknown[], byKey: Map<string, number>): boolean {
+    // indexed, not destructured (an array pattern goes through the iterator: a load does this 100,000 times)
+    const key = row[0];
+    const flags = row[1];
+    const parentKey = row[2];
+    const synced = row[3];
+    const on = row[4];
+    const cloud = row[5];
+    const hash = row[6];
     if (typeof key !== 'string' || typeof flags !== 'number' || typeof parentKey !== 'string') return false;
-    if ((flags & ~15) !== 0 || (flags & DIRECT) !== 0) return false;
     if ((synced !== 0 && typeof synced !== 'string') || (hash !== 0 && typeof hash !== 'string'))
       return false;
-    const p = byKey.get(parentKey);
-    if (p === undefined) return false;
     const onOk =
       on === 0 ||
       (Array.isArray(on) &&
@@ -115,36 +119,72 @@ export class MemberTable {
         on[0] === HAS_NAME &&
         typeof on[1] === 'string' &&
         typeof on[2] === 'string' &&
-        typeof on[3] === 'string' &&
-        this.#id.onprem[p] !== null &&
-        tokenGivesSize(on[2]));
-    if (!onOk) return false;
+        typeof on[3] === 'string');
     const cloudOk =
       cloud === 0 ||
       (Array.isArray(cloud) &&
         cloud.length === 3 &&
         cloud[0] === 0 &&
-        on !== 0 &&
         typeof cloud[1] === 'string' &&
-        typeof cloud[2] === 'string' &&
-        this.#id.cloud[p] !== null &&
-        tokenGivesSize(cloud[2]));
-    if (!cloudOk) return false;
-    const onRow = on as 0 | [number, string, string, string];
-    const cloudRow = cloud as 0 | [number, string, string];
+        typeof cloud[2] === 'string');
+    if (!onOk || !cloudOk) return false;
+    const onRow = on as 0 | string[];
+    const cloudRow = cloud as 0 | string[];
+    return this.addCommon(
+      key,
+      flags,
+      byKey.get(parentKey),
+      synced as string | 0,
+      onRow === 0 ? null : onRow[1]!,
+      onRow === 0 ? null : onRow[2]!,
+      onRow === 0 ? null : onRow[3]!,
+      cloudRow === 0 ? null : cloudRow[1]!,
+      cloudRow === 0 ? null : cloudRow[2]!,
+      hash as string | 0,
+    );
+  }
+
+  /**
+   * The next row when it has the common shape, from its fields (the on-prem side's id, token and name; the
+   * cloud side's id and token; null for a side the member has no copy on). False, nothing taken, when the row
+   * has another shape: it is then given to `add` as parsed JSON.
+   */
+  addCommon(
+    key: string,
+    flags: number,
+    parent: number | undefined,
+    synced: string | 0,
+    onId: string | null,
+    onToken: string | null,
+    name: string | null,
+    cloudId: string | null,
+    cloudToken: string | null,
+    hash: string | 0,
+  ): boolean {
+    const p = parent;
+    if (p === undefined || (flags & ~15) !== 0 || (flags & DIRECT) !== 0) return false;
+    if (onId !== null && (this.#id.onprem[p] === null || !tokenGivesSize(onToken!))) return false;
+    if (cloudId !== null && (onId === null || this.#id.cloud[p] === null || !tokenGivesSize(cloudToken!)))
+      return false;
+    const i = this.keys.length;
     this.keys.push(key);
     this.#flags.push(flags);
     this.#parent.push(p);
-    this.#synced.push(synced === 0 ? 0 : this.#interner.intern(synced as string));
-    this.#hash.push(hash as string | 0);
-    this.#id.onprem.push(onRow === 0 ? null : onRow[1]);
-    this.#token.onprem.push(onRow === 0 ? null : onRow[2]);
-    this.#name.push(onRow === 0 ? null : onRow[3]);
-    this.#id.cloud.push(cloudRow === 0 ? null : cloudRow[1]);
-    this.#token.cloud.push(cloudRow === 0 ? null : cloudRow[2]);
+    this.#synced.push(synced === 0 ? 0 : this.#interner.intern(synced));
+    this.#hash.push(hash);
+    this.#id.onprem.push(onId);
+    this.#token.onprem.push(onToken);
+    this.#name.push(name);
+    this.#id.cloud.push(cloudId);
+    this.#token.cloud.push(cloudToken);
     this.#decoded.push(undefined);
-    byKey.set(key, i);
+    this.#byKey!.set(key, i);
     return true;
+  }
+
+  /** The row number of the member with `key` added so far (the last one, were a key written twice). */
+  rowOf(key: string): number | undefined {
+    return this.#byKey!.get(key);
   }
 
   /** Every row is in: the key index the rows derived from is let go. */

@@ -63,15 +63,16 @@ export class StateStore {
   /** Load one set (snapshot + journal). Corrupt or newer schema: UsageError (exit 2), file left untouched. */
   async load(id: string): Promise<SetState> {
     const file = this.#file(id, SNAPSHOT);
-    let text: string;
+    // The bytes, not a string: the member lines are read from them one at a time (row-scan.ts)
+    let bytes: Buffer;
     try {
-      text = await fs.promises.readFile(file, 'utf8');
+      bytes = await fs.promises.readFile(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw unknownSet(id);
       throw err;
     }
-    const state = parseSnapshot(file, text);
-    text = ''; // let the text go before the journal is read and replayed
+    const state = parseSnapshot(file, bytes);
+    bytes = Buffer.alloc(0); // let the bytes go before the journal is read and replayed
     this.#schemaOnDisk.set(id, state.schema);
     const journalFile = this.#file(id, JOURNAL);
     const journal = await fs.promises.readFile(journalFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
