@@ -21,6 +21,7 @@ import {
   type ToolName,
   floorCp,
   floorFind,
+  floorNode,
   floorStartup,
   floorWalk,
 } from './tools.js';
@@ -174,7 +175,16 @@ function machine(): Record<string, string> {
 
 // ---------------------------------------------------------------- measurement bookkeeping
 
-type Who = ToolName | 'cp -a' | 'walk' | 'find' | 'startup';
+type Who = ToolName | 'cp -a' | 'walk' | 'find' | 'startup' | 'node';
+
+/** How the report names the floors and references (the tools go by their own names). */
+const REFERENCE_NAMES: Partial<Record<Who, string>> = {
+  startup: 'reference: `cloudsync --version` (start-up only)',
+  node: 'reference: `node -e 0`',
+  walk: 'floor: node walk+lstat (both sides)',
+  find: 'floor: find -printf %s (both sides)',
+  'cp -a': 'floor: cp -a',
+};
 interface Sample {
   run: number;
   wallMs: number;
@@ -322,7 +332,7 @@ async function comparisonRun(
     let order: Who[] = [...tools];
     if (floors && phase === 'initial') order.push('cp -a');
     if (floors && phase === 'nochange')
-      order.push('walk', 'find', ...(tools.includes('cloudsync') ? (['startup'] as Who[]) : []));
+      order.push('walk', 'find', ...(tools.includes('cloudsync') ? (['startup', 'node'] as Who[]) : []));
     order = rotate(order, r);
     for (const who of order) {
       if ((TOOLS as Who[]).includes(who) && !alive.has(who as ToolName)) continue;
@@ -331,6 +341,7 @@ async function comparisonRun(
       let converged: string | undefined;
       if (who === 'cp -a') out = await floorCp(ctx.pristine, path.join(runDir, 'cp-dest', 'tree'), timeoutMs);
       else if (who === 'startup') out = await floorStartup(timeoutMs);
+      else if (who === 'node') out = await floorNode(timeoutMs);
       else if (who === 'walk' || who === 'find') {
         const d = [...dirs.values()][0];
         const roots = d ? [d.aTree, d.bTree] : [ctx.pristine];
@@ -455,7 +466,7 @@ function buildReport(
   L.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   const floorsFor: Record<Phase, Who[]> = {
     initial: ['cp -a'],
-    nochange: ['walk', 'find', 'startup'],
+    nochange: ['walk', 'find', 'startup', 'node'],
     incremental: [],
     rename: [],
   };
@@ -477,16 +488,7 @@ function buildReport(
       const wb = ok.map((s) => s.writeBytes).filter((x): x is number => x !== null);
       const wc = ok.map((s) => s.wchar).filter((x): x is number => x !== null);
       const conv = all.filter((s) => s.converged !== undefined);
-      const name =
-        who === 'startup'
-          ? 'reference: `cloudsync --version` (start-up only)'
-          : who === 'walk'
-            ? 'floor: node walk+lstat (both sides)'
-            : who === 'find'
-              ? 'floor: find -printf %s (both sides)'
-              : who === 'cp -a'
-                ? 'floor: cp -a'
-                : who;
+      const name = REFERENCE_NAMES[who] ?? who;
       L.push(
         `| ${label[phase]} | ${name} | ${cell(walls, fmtSec)} | ${walls.length ? `${fmtSec(Math.min(...walls))}–${fmtSec(Math.max(...walls))}` : 'n/a'} | ${walls.length && Number.isFinite(cs) ? (median(walls) / cs).toFixed(2) : 'n/a'} | ${cell(cpu, (x) => x.toFixed(2))} | ${rss.length ? `${(Math.max(...rss) / 1024).toFixed(0)} MiB` : 'n/a'} | ${cell(wb, fmtBytes)} | ${cell(wc, fmtBytes)} | ${ok.length}/${all.length} | ${conv.length ? (conv.every((s) => s.converged === 'yes') ? 'yes' : `${conv.filter((s) => s.converged === 'yes').length}/${conv.length}`) : '—'} |`,
       );
@@ -565,10 +567,27 @@ function evaluateTargets(
       p,
     );
   };
-  cmp('nochange', 'unison', 1.0, `no-change pass ≤ 1.0× Unison (${spec.files.length} files)`);
-  cmp('initial', 'unison', 1.0, 'initial sync ≤ 1.0× Unison');
+  // Issue 11's targets: at 100k files no-change ≤ 1.0× Unison, incremental ≤ 1.2×, folder rename ≤ 1.0×,
+  // first sync ≤ 0.8×; at 10k files no-change ≤ 1.5× (Node's start-up and per-entry lstat set the floor).
+  const big = spec.files.length >= 100_000;
+  const n = spec.files.length;
+  cmp('nochange', 'unison', big ? 1.0 : 1.5, `no-change pass ≤ ${big ? '1.0' : '1.5'}× Unison (${n} files)`);
+  cmp('incremental', 'unison', 1.2, `incremental ≤ 1.2× Unison (${n} files; the target is set at 100k)`);
+  cmp('rename', 'unison', 1.0, `folder rename ≤ 1.0× Unison (${n} files; the target is set at 100k)`);
+  cmp('initial', 'unison', 0.8, `first sync ≤ 0.8× Unison (${n} files; the target is set at 100k)`);
   cmp('initial', 'cp -a', 1.5, 'initial sync ≤ 1.5× cp -a');
-  cmp('incremental', 'unison', 1.0, 'incremental ≤ 1.0× Unison');
+  {
+    const v = res.med('nochange', 'startup');
+    const nodeMs = res.med('nochange', 'node');
+    const budget = nodeMs + 40;
+    add(
+      '`cloudsync --version` ≤ 70 ms wall when `node -e 0` takes ~30 ms (judged as ≤ node + 40 ms)',
+      Number.isFinite(v) && Number.isFinite(nodeMs) ? v <= budget : null,
+      Number.isFinite(v) && Number.isFinite(nodeMs)
+        ? `${v.toFixed(0)} ms against \`node -e 0\` ${nodeMs.toFixed(0)} ms (budget ${budget.toFixed(0)} ms)`
+        : 'n/a',
+    );
+  }
   // Rename.
   {
     const acts = res.renameActions.filter((a): a is Record<string, number> => !!a);
@@ -592,31 +611,20 @@ function evaluateTargets(
         : 'n/a',
       'rename',
     );
-    const far = (who: Who): string => {
-      const r = ratio('rename', who);
-      return Number.isFinite(r) ? `${r.toFixed(2)}× ${who}` : `n/a vs ${who}`;
-    };
-    const r1 = ratio('rename', 'rclone');
-    const r2 = ratio('rename', 'unison');
-    const known = [r1, r2].filter(Number.isFinite);
-    add(
-      'rename pass far below rclone and Unison (≤ 0.5× each)',
-      known.length ? known.every((r) => r <= 0.5) : null,
-      `${far('rclone')}, ${far('unison')}`,
-      'rename',
-    );
   }
-  // Memory.
-  {
-    let peak = 0;
-    for (const p of PHASES) for (const s of res.get(p, 'cloudsync')) peak = Math.max(peak, s.maxRssKb ?? 0);
+  // Memory at 100k: ≤ 150 MB on a no-change pass, ≤ 300 MB on the first sync (≤ 1.2 KB per member held).
+  for (const [phase, limit] of [
+    ['nochange', 150],
+    ['initial', 300],
+  ] as const) {
+    const rss = res.get(phase, 'cloudsync').map((s) => s.maxRssKb ?? 0);
+    const peak = rss.length ? Math.max(...rss) : 0;
     const mb = (peak * 1024) / 1e6;
-    const at100k = spec.files.length >= 100_000;
     add(
-      'peak memory at 100k files ≤ 200 MB',
-      peak ? (at100k ? mb <= 200 : null) : null,
+      `peak memory at 100k files ≤ ${limit} MB (${phase === 'initial' ? 'first sync' : 'no-change pass'})`,
+      peak ? (big ? mb <= limit : null) : null,
       peak
-        ? `${mb.toFixed(0)} MB (${(peak / 1024).toFixed(0)} MiB) peak RSS at ${spec.files.length} files${at100k ? '' : ' (not the 100k scale)'}`
+        ? `${mb.toFixed(0)} MB (${(peak / 1024).toFixed(0)} MiB) peak RSS at ${n} files${big ? '' : ' (not the 100k scale)'}`
         : 'n/a',
     );
   }

@@ -190,3 +190,9 @@ export async function floorStartup(timeoutMs: number): Promise<PassOutcome> {
   const m = await measure(process.execPath, [BIN, '--version'], { timeoutMs });
   return { m, ok: m.code === 0, error: m.code === 0 ? undefined : excerpt(m) };
 }
+
+/** Node's own start-up (`node -e 0`): the floor `cloudsync --version` is judged against. */
+export async function floorNode(timeoutMs: number): Promise<PassOutcome> {
+  const m = await measure(process.execPath, ['-e', '0'], { timeoutMs });
+  return { m, ok: m.code === 0, error: m.code === 0 ? undefined : excerpt(m) };
+}
