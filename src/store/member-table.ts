@@ -134,7 +134,7 @@ export class MemberTable {
       key,
       flags,
       byKey.get(parentKey),
-      synced as string | 0,
+      synced === 0 ? 0 : this.#interner.intern(synced as string),
       onRow === 0 ? null : onRow[1]!,
       onRow === 0 ? null : onRow[2]!,
       onRow === 0 ? null : onRow[3]!,
@@ -170,7 +170,9 @@ export class MemberTable {
     this.keys.push(key);
     this.#flags.push(flags);
     this.#parent.push(p);
-    this.#synced.push(synced === 0 ? 0 : this.#interner.intern(synced));
+    // Not interned here: a first sync gives every member its own time (interning would only add a map);
+    // the scan reuses the previous row's string when the bytes are the same.
+    this.#synced.push(synced);
     this.#hash.push(hash);
     this.#id.onprem.push(onId);
     this.#token.onprem.push(onToken);
