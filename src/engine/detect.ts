@@ -9,7 +9,16 @@ export type SideChange =
   /** The node is no longer in the set's scope on this side: deleted, or moved out. */
   | { kind: 'gone' }
   /** Still there, with at least one difference. */
-  | { kind: 'changed'; node: RemoteNode; content: boolean; moved: boolean; renamed: boolean; props: boolean };
+  | {
+      kind: 'changed';
+      node: RemoteNode;
+      content: boolean;
+      moved: boolean;
+      renamed: boolean;
+      props: boolean;
+      /** The member's own node vanished and this one took its place (a save by rename). */
+      replaced?: true;
+    };
 
 /** One side's changes: per member key, and the nodes no member accounts for (created, moved or copied in). */
 export interface SideChanges {
@@ -96,6 +105,7 @@ export function detectChanges(
         moved: false,
         renamed: false,
         props: c.kind === 'changed' && c.props,
+        replaced: true,
       });
     } else {
       byMember.set(m.key, { kind: 'gone' });
@@ -105,6 +115,39 @@ export function detectChanges(
   // Parents before children, so new folders become members before what is inside them.
   fresh.sort((a, b) => depth(view.rel.get(a.id)) - depth(view.rel.get(b.id)));
   return { side, byMember, fresh };
+}
+
+/** What `unpairMovedAway` needs of each set in the pass. */
+export interface DetectedSet {
+  views: Record<Side, SideView>;
+  changes: Record<Side, SideChanges>;
+  state: SetState;
+}
+
+/**
+ * A save by rename only replaces a node that is gone. When a member's own node turns up in another set's view
+ * (moved there), the node that took its name is new, not the member: the member is gone from this set (the
+ * cross-set rules see it leave) and the newcomer is fresh here. Otherwise the member would follow the
+ * newcomer while its node arrived in the other set still claimed by this one, and be synced there a pass late.
+ */
+export function unpairMovedAway(sets: readonly DetectedSet[]): void {
+  for (const side of ['onprem', 'cloud'] as const) {
+    for (const w of sets) {
+      const changes = w.changes[side];
+      let undone = false;
+      for (const m of w.state.members) {
+        const c = changes.byMember.get(m.key);
+        if (c?.kind !== 'changed' || !c.replaced) continue;
+        const id = m[side]!.id;
+        if (!sets.some((o) => o !== w && o.views[side].nodes.has(id))) continue;
+        changes.byMember.set(m.key, { kind: 'gone' });
+        changes.fresh.push(c.node);
+        undone = true;
+      }
+      if (undone)
+        changes.fresh.sort((a, b) => depth(w.views[side].rel.get(a.id)) - depth(w.views[side].rel.get(b.id)));
+    }
+  }
 }
 
 function depth(rel: string | undefined): number {

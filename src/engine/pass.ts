@@ -2,7 +2,7 @@ import { SIDES, type Connector, type RemoteNode, type Side } from '../connectors
 import { ExitCode, NodeError, SafetyError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
-import { detectChanges, type SideChanges } from './detect.js';
+import { detectChanges, unpairMovedAway, type SideChanges } from './detect.js';
 import { readDocumentSiblings } from './documents-siblings.js';
 import { hashChecked } from './size-check.js';
 import type { Action, SetPlan } from './plan.js';
@@ -124,6 +124,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     for (const w of work)
       if (w.views.onprem.asRecorded || w.views.cloud.asRecorded)
         w.changes = detectBoth(ctx, w.state, w.views);
+  if (!allQuiet) unpairMovedAway(work);
   const rules: CrossSetRules = allQuiet
     ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map(), arriving: new Map() }
     : crossSetRules(work, outside);
@@ -229,8 +230,15 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     signal: opts.signal,
     renamed,
   };
+  // A set taking members in from other sets applies before them: its moves free the names those sets'
+  // new copies may land on (a node moved to another set, a new one put at its old name).
+  const applyOrder = [...work].sort(
+    (a, b) =>
+      Number(a.state.set.kind === 'folder') - Number(b.state.set.kind === 'folder') ||
+      Number(!rules.incoming.get(a.state.set.id)?.size) - Number(!rules.incoming.get(b.state.set.id)?.size),
+  );
   try {
-    for (const w of work) {
+    for (const w of applyOrder) {
       if (opts.signal?.aborted) break;
       const { plan, current } = w.result!;
       const stop = blocked.get(w.state.set.id);

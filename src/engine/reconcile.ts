@@ -99,7 +99,7 @@ class Reconciler extends GoneHandling {
 
   /**
    * Nodes (by side) that leave their folder this pass, so their names free up for others: moved or renamed
-   * away, or files deleted by this pass (file deletes run before moves and creates).
+   * away, taken by another set, or files deleted by this pass (file deletes run before moves and creates).
    */
   protected markLeaving(): void {
     for (const side of ['onprem', 'cloud'] as const) {
@@ -110,6 +110,9 @@ class Reconciler extends GoneHandling {
         const m = this.byKey.get(key)!;
         if (!m[other]) continue;
         if (ch.kind === 'changed' && (ch.moved || ch.renamed)) this.leaving[other].add(m[other]!.id);
+        // Gone to another set: the set it joined moves the other copy away (it applies first, see pass.ts).
+        else if (ch.kind === 'gone' && m[side] && this.input.outgoing?.has(`${side}:${m[side].id}`))
+          this.leaving[other].add(m[other]!.id);
         else if (ch.kind === 'gone' && deletes && m.kind === 'file' && !this.mustKeep(m, side))
           this.leaving[other].add(m[other]!.id);
       }

@@ -1300,4 +1300,32 @@ export const neverLose: Scenario[] = [
       { expect: { members: { 'src/P/n.txt': 'SYNCED' } } },
     ],
   },
+  {
+    name: 'model seed 905: a node moved into another set with a new node put at its old name: one move, one copy, one pass',
+    rule: '§3 move between sets; a save by rename replaces only a node that is gone; one pass converges',
+    ...twoSets,
+    steps: [
+      createQ,
+      { on: 'cloud', write: 'dst/Q/n.txt', content: 'FIRST' },
+      { run: ['sync'] },
+      { on: 'cloud', mv: ['dst/Q/n.txt', 'dst/P/n.txt'] },
+      { on: 'cloud', write: 'dst/Q/n.txt', content: 'SECOND' },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/n.txt': 'FIRST',
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/n.txt': 'SECOND',
+          },
+          members: { 'src/P/n.txt': 'SYNCED' },
+        },
+      },
+    ],
+  },
 ];
