@@ -1,6 +1,7 @@
 // Repository events in a pass: which sets may list only the changed folders, and when the batch is acked.
 import { SIDES, type ChangeBatch, type Connector, type Side } from '../connectors/types.js';
 import type { SetState } from '../store/schema.js';
+import { anyUnsettled } from './lazy-members.js';
 import type { EventScope } from './types.js';
 
 /** Each side's batch of changes for this pass; undefined for a side without events. */
@@ -33,7 +34,7 @@ export function incrementalScope(
   const cursor = state.events?.[side];
   if (!cursor || cursor.feed !== batch.feed) return undefined;
   if (now.getTime() - Date.parse(cursor.fullCrawlAt) >= batch.fullCrawlEveryMs) return undefined;
-  if (state.members.some((m) => m.status !== 'SYNCED' || m.requested)) return undefined;
+  if (anyUnsettled(state)) return undefined;
   return batch.touched;
 }
 
@@ -79,7 +80,7 @@ export function eventScope(
   scope: EventScope | undefined,
 ): ReadonlySet<string> | undefined {
   if (!scope) return undefined;
-  if (state.members.some((m) => m.status !== 'SYNCED' || m.requested)) return undefined;
+  if (anyUnsettled(state)) return undefined;
   if (scope.trees.size === 0) return scope.folders;
   const touched = new Set([...scope.folders, ...scope.trees]);
   const below = new Map<string, string[]>();

@@ -24,6 +24,7 @@ import {
 } from './cross-set.js';
 import { locateActions } from './action-paths.js';
 import { isQuiet, quietAsRecorded } from './quiet.js';
+import { failedMembers, firstDirect, liveCount, memberCount } from './lazy-members.js';
 import { dropIndex } from './member-index.js';
 import { mergeScoped, readScopedSet, type ScopedRead } from './view-scoped.js';
 import type { EventScope } from './types.js';
@@ -215,7 +216,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       // A stopped set would do nothing, so its dry run shows nothing either (`--dry-run --force` shows its plan).
       const stop = blocked.get(w.state.set.id);
       const plan = stop ? { ...w.result!.plan, actions: [] } : w.result!.plan;
-      results.push(withAbort(summarize(w.state, plan, null, w.state.members), stop));
+      results.push(withAbort(summarize(w.state, plan, null, failedMembers(w.state)), stop));
     }
     return finish(inOrder(results, ids), true, emit);
   }
@@ -244,7 +245,9 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       const { plan, current } = w.result!;
       const stop = blocked.get(w.state.set.id);
       if (stop) {
-        results.push(withAbort(summarize(w.state, { ...plan, actions: [] }, null, w.state.members), stop));
+        results.push(
+          withAbort(summarize(w.state, { ...plan, actions: [] }, null, failedMembers(w.state)), stop),
+        );
         continue;
       }
       const verdict = owned.get(w.state.set.id);
@@ -285,7 +288,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         w.state.lastSyncAt = now().toISOString();
         advanceCursors(w.state, batches, w.scopes, now());
       }
-      results.push(summarize(w.state, w.result!.plan, outcome, w.state.members));
+      results.push(summarize(w.state, w.result!.plan, outcome, failedMembers(w.state)));
     }
   } finally {
     // Paths are refreshed once every set has run: one set's move (a folder renamed) changes where another
@@ -304,7 +307,12 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       }
       if (w.scoped) mergeScoped(w.full, w.scoped);
       const id = w.full.set.id;
-      const compact = ctx.store.journalLength(id) >= Math.max(1000, w.full.members.length / 4);
+      const count = memberCount(w.full);
+      // A quiet pass of a large set whose journal held member records read every member as an object to
+      // replay them: folding the journal in now lets the next quiet pass keep the members as rows.
+      const compact =
+        ctx.store.journalLength(id) >= Math.max(1000, count / 4) ||
+        (w.quiet && count >= 1000 && ctx.store.journalMembers(id) > 0);
       if (outcome && !compact) {
         await ctx.store.appendMany(
           id,
@@ -379,9 +387,8 @@ function scopedEligible(opts: PassOptions, batches: Record<string, unknown>): bo
 
 /** What reconcile would return for a quiet set: no action, no warning. */
 function quietResult(state: SetState): ReconcileResult {
-  const memberCount = state.members.reduce((n, m) => (m.detached ? n : n + 1), 0);
   return {
-    plan: { setId: state.set.id, actions: [], added: [], warnings: [], memberCount },
+    plan: { setId: state.set.id, actions: [], added: [], warnings: [], memberCount: liveCount(state) },
     current: { onprem: new Map(), cloud: new Map() },
   };
 }
@@ -399,7 +406,7 @@ async function failUnreadableSet(
   const changed = failSetMembers(state, failure, at);
   if (!dryRun) for (const m of changed) await ctx.store.append(state.set.id, { op: 'put', member: m });
   const plan = { setId: state.set.id, actions: [], added: [], warnings: [message], memberCount: 0 };
-  return summarize(state, plan as unknown as SetPlan, null, state.members);
+  return summarize(state, plan as unknown as SetPlan, null, failedMembers(state));
 }
 
 function withAbort(r: SetResult, aborted: SetResult['aborted']): SetResult {
@@ -422,7 +429,7 @@ async function hashContent(connector: Connector, id: string, size: number | unde
   return hashChecked(await connector.readContent(id), size, `node ${id}`);
 }
 
-/** Count what a set's pass did (or, on a dry run, would do). */
+/** Count what a set's pass did (or, on a dry run, would do); `members`: the set's FAILED members (lazy-members.ts). */
 function summarize(
   state: SetState,
   plan: SetPlan,
@@ -478,6 +485,6 @@ function directMembersBySide(states: SetState[]): Record<Side, Map<string, strin
 /** Members that may be direct: a folder set's one direct member is its root, found without a walk. */
 function directCandidates(s: SetState): MemberState[] {
   if (s.set.kind !== 'folder') return s.members;
-  const root = s.members.find((m) => m.direct);
+  const root = firstDirect(s);
   return root ? [root] : [];
 }

@@ -1,5 +1,6 @@
 import type { Connector, Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
+import { looseMembers } from './lazy-members.js';
 import type { SideView } from './view.js';
 
 /**
@@ -14,6 +15,10 @@ export async function refreshPaths(
   connectors: Record<Side, Connector>,
   views: Record<Side, SideView>,
 ): Promise<MemberState[]> {
+  // Members still as loaded, every path below the direct ones derived from its parent (a quiet pass): only a
+  // direct member can have moved, and when none did there is nothing to refresh (no member is visited).
+  const loose = looseMembers(state);
+  if (loose && !(await anyLooseMoved(loose, connectors))) return [];
   const changed = new Set<MemberState>();
   const byKey = new Map<string, MemberState>();
   for (const m of state.members) byKey.set(m.key, m);
@@ -54,6 +59,22 @@ export async function refreshPaths(
   };
   for (const m of state.members) visit(m);
   return [...changed];
+}
+
+/** True when a direct (or parentless) member's path on a side is no longer what the state holds. */
+async function anyLooseMoved(
+  loose: Array<[MemberState, MemberState | undefined]>,
+  connectors: Record<Side, Connector>,
+): Promise<boolean> {
+  for (const [m, parent] of loose) {
+    if (parent && !m.direct) continue;
+    for (const side of ['onprem', 'cloud'] as const) {
+      const s = m[side];
+      if (!s || parent?.[side]) continue;
+      if (((await connectors[side].pathOf(s.id)) ?? s.path) !== s.path) return true;
+    }
+  }
+  return false;
 }
 
 /** `path` is `parent/name` (or `name` below the root), tested without building the string. */

@@ -1,6 +1,7 @@
 import { SIDES, type Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import type { SideChanges } from './detect.js';
+import { allSettledWithBoth, memberCount } from './lazy-members.js';
 import { rootMember, type SideView } from './view.js';
 
 /**
@@ -65,10 +66,9 @@ export function quietAsRecorded(state: SetState, views: Record<Side, SideView>):
   const on = views.onprem.asRecorded;
   const cloud = views.cloud.asRecorded;
   if (!on || !cloud) return false;
-  const below = state.members.length - 1; // every member but the root, recorded on both sides
+  const below = memberCount(state) - 1; // every member but the root, recorded on both sides
   if (on.tree.count !== below || cloud.tree.count !== below) return false;
-  for (const m of state.members)
-    if (m.status !== 'SYNCED' || m.requested || m.detached || !m.onprem || !m.cloud) return false;
+  if (!allSettledWithBoth(state)) return false;
   for (const side of SIDES) {
     const { root } = views[side].asRecorded!;
     const m = rootMember(state);

@@ -1,6 +1,7 @@
 import type { Connector, Side } from '../connectors/types.js';
 import { NodeError, type MemberErrorCode } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
+import { failedMembers } from './lazy-members.js';
 import { buildView, type SideView } from './view.js';
 
 /** Details of a failure this module records: a later readable listing clears exactly these. */
@@ -62,8 +63,8 @@ export function failSetMembers(state: SetState, f: SetReadFailure, now: Date): M
 /** Clears failures `failSetMembers` recorded, now that both sides read again; returns the members changed. */
 export function clearSetFailures(state: SetState): MemberState[] {
   const changed: MemberState[] = [];
-  for (const m of state.members) {
-    if (m.status !== 'FAILED' || !m.errorDetails?.startsWith(MARK)) continue;
+  for (const m of failedMembers(state)) {
+    if (!m.errorDetails?.startsWith(MARK)) continue;
     m.status = m.lastSyncAt ? 'SYNCED' : 'PENDING';
     delete m.errorCode;
     delete m.errorDetails;

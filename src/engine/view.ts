@@ -1,6 +1,7 @@
 import type { Connector, Listing, RemoteNode, Side, SkippedEntry, TreeDelta } from '../connectors/types.js';
 import type { SetState } from '../store/schema.js';
 import { compileExcludes } from './excludes.js';
+import { anyDetached, directMembers, firstDirect } from './lazy-members.js';
 import { recordedTree, type MemberTree } from './recorded-tree.js';
 import { listChanged, recordedUnlessTouched } from './view-incremental.js';
 
@@ -67,7 +68,7 @@ export function emptyView(side: Side): SideView {
 
 /** The set's root folder member (folder sets only). */
 export function rootMember(state: SetState) {
-  return state.set.kind === 'folder' ? state.members.find((m) => m.direct) : undefined;
+  return state.set.kind === 'folder' ? firstDirect(state) : undefined;
 }
 
 /**
@@ -84,8 +85,8 @@ export async function buildView(
 ): Promise<SideView> {
   const view = emptyView(side);
   if (connector.rememberPath) {
-    for (const m of state.members)
-      if (m.direct && m[side]?.path) connector.rememberPath(m[side]!.id, m[side]!.path);
+    for (const m of directMembers(state))
+      if (m[side]?.path) connector.rememberPath(m[side]!.id, m[side]!.path);
   }
   if (state.set.kind === 'documents') {
     await Promise.all(
@@ -149,7 +150,7 @@ export async function buildView(
       delta.changed === 0 &&
       delta.skipped.length === 0 &&
       delta.sameCount === tree.count &&
-      !state.members.some((m) => m.detached);
+      !anyDetached(state);
     if (asRecorded) view.asRecorded = { tree, delta, root: rootNode, fill };
     else fill();
     return view;

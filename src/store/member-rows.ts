@@ -15,15 +15,17 @@ import type { SyncedProps } from '../connectors/types.js';
 import type { MemberState, MemberStatus, SideState } from './schema.js';
 
 const HAS_PARENT_ID = 1;
-const HAS_NAME = 2;
+/** Side bits of a row: the name is written out (member-table.ts reads the common shapes without decoding). */
+export const HAS_NAME = 2;
 const HAS_SIZE = 4;
 const HAS_PATH = 8;
 const HAS_PROPS = 16;
 
-const FOLDER = 1;
-const DIRECT = 2;
-const PENDING = 4;
-const FAILED = 8;
+/** Member flags of a row (see the layout above). */
+export const FOLDER = 1;
+export const DIRECT = 2;
+export const PENDING = 4;
+export const FAILED = 8;
 
 export type SideRow = [number, string, string, ...unknown[]];
 export type MemberRow = [
@@ -84,6 +86,11 @@ function fromToken(token: string): { size: number; mtimeMs: number } | undefined
   // sec * 1e9 is exact while sec * 1953125 stays below 2^53 (until the year 2096 and more)
   if (size < 0 || sec < 0 || sec >= 4e9 || nsec < 0) return legacyFromToken(token);
   return { size, mtimeMs: Math.round((sec * 1e9 + nsec) / 1e6) };
+}
+
+/** True when a side row may leave size and mtime out because its token gives them (decodeSide accepts it). */
+export function tokenGivesSize(token: string): boolean {
+  return fromToken(token) !== undefined;
 }
 
 /** fromToken for what the fast form does not take (sizes or times beyond 15 digits): the original rule. */

@@ -7,6 +7,8 @@ import {
   RowError,
   type MemberRow,
 } from './member-rows.js';
+import { attachMembers, MemberTable } from './member-table.js';
+import { scanMemberLines } from './row-scan.js';
 import { STATE_SCHEMA, type JournalRecord, type MemberState, type SetState } from './schema.js';
 
 /** Hint for a state file cloudsync cannot trust: the user's way out, without us touching the file. */
@@ -25,35 +27,57 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const MEMBERS_OPEN = '\n "members": [\n';
 const MEMBERS_CLOSE = '\n],\n "backups": ';
 
+/** Where the member lines are in a snapshot serializeSnapshot wrote, and everything else parsed. */
+interface Split {
+  head: unknown;
+  /** Put the member lines into a table (member-table.ts), or throw STATE_CORRUPT naming the member. */
+  fill: (table: MemberTable) => void;
+}
+
 /**
  * The snapshot in pieces, when it has the layout serializeSnapshot writes: the head (everything but the
- * members), and where the member lines are. Parsing one member line at a time keeps each row short-lived
- * (decoded, then garbage) instead of one parse holding every row at once. Undefined for any other layout.
+ * members), and the member lines, read one at a time (each row short-lived, never all parsed at once), from
+ * the file's bytes when given them (row-scan.ts). Undefined for any other layout.
  */
-function splitSnapshot(text: string): { head: unknown; from: number; to: number } | undefined {
+function splitSnapshot(file: string, text: string | Buffer): Split | undefined {
+  // No member or backup line can hold either marker (a line of compact JSON has no raw newline), so the
+  // first opening and the last closing are the list's: neither search reads the member lines.
   const open = text.indexOf(MEMBERS_OPEN);
-  const close = open < 0 ? -1 : text.indexOf(MEMBERS_CLOSE, open);
-  if (close < 0 || text.indexOf(MEMBERS_OPEN, open + 1) >= 0) return undefined;
+  const close = open < 0 ? -1 : text.lastIndexOf(MEMBERS_CLOSE);
+  if (close < open) return undefined;
+  const slice = (from: number, to?: number) =>
+    typeof text === 'string' ? text.slice(from, to) : text.toString('utf8', from, to);
+  let head: unknown;
   try {
-    const head = JSON.parse(
-      `${text.slice(0, open)},\n "members": [], "backups": ${text.slice(close + MEMBERS_CLOSE.length)}`,
-    );
-    return { head, from: open + MEMBERS_OPEN.length, to: close };
+    // the head ends with the comma before "members" (serializeSnapshot writes `...,\n "members": [`)
+    head = JSON.parse(`${slice(0, open)}\n "members": [], "backups": ${slice(close + MEMBERS_CLOSE.length)}`);
   } catch {
     return undefined;
   }
+  const from = open + MEMBERS_OPEN.length;
+  const parse = (table: MemberTable) => (line: string, n: number) =>
+    addItem(file, table, parseLine(file, line, n), n);
+  if (typeof text === 'string')
+    return {
+      head,
+      fill: (table) => {
+        let n = 0;
+        for (const line of memberLines(text, from, close)) parse(table)(line, ++n);
+      },
+    };
+  return { head, fill: (table) => scanMemberLines(text, from, close, table, parse(table)) };
 }
 
 /**
  * Parse and check a snapshot. A newer schema is refused before anything else (its fields may differ); then
  * the fields every reader relies on are checked, so a damaged file fails here and not deep in the engine.
  */
-export function parseSnapshot(file: string, text: string): SetState {
-  const split = splitSnapshot(text);
+export function parseSnapshot(file: string, text: string | Buffer): SetState {
+  const split = splitSnapshot(file, text);
   let data: unknown = split?.head;
   if (!split) {
     try {
-      data = JSON.parse(text);
+      data = JSON.parse(typeof text === 'string' ? text : text.toString('utf8'));
     } catch (err) {
       throw corruptState(file, (err as Error).message);
     }
@@ -81,9 +105,11 @@ export function parseSnapshot(file: string, text: string): SetState {
   if (!isObject(set.target) || typeof set.target.id !== 'string')
     throw corruptState(file, 'missing "set.target"');
   if (!Array.isArray(data.members)) throw corruptState(file, 'missing or invalid "members"');
-  data.members = split
-    ? decodeMembers(file, memberLines(file, text, split.from, split.to))
-    : decodeMembers(file, data.members);
+  if (split) {
+    const table = new MemberTable();
+    split.fill(table);
+    attachMembers(data as unknown as SetState, table.done());
+  } else data.members = decodeMembers(file, data.members);
   if (!Array.isArray(data.backups)) throw corruptState(file, 'missing "backups"');
   if (data.lastSyncAt !== null && typeof data.lastSyncAt !== 'string')
     throw corruptState(file, 'invalid "lastSyncAt"');
@@ -91,20 +117,31 @@ export function parseSnapshot(file: string, text: string): SetState {
   return data as unknown as SetState;
 }
 
-/** The parsed member lines between `from` and `to`: each line one member, a comma after all but the last. */
-function* memberLines(file: string, text: string, from: number, to: number): Generator<unknown> {
-  let n = 0;
+/** The member lines between `from` and `to`: each line one member, a comma after all but the last. */
+function* memberLines(text: string, from: number, to: number): Generator<string> {
   for (let start = from; start <= to;) {
     let end = text.indexOf('\n', start);
     if (end < 0 || end > to) end = to;
-    const line = text.slice(start, end < to && text.charCodeAt(end - 1) === 0x2c ? end - 1 : end);
-    n++;
-    try {
-      yield JSON.parse(line);
-    } catch (err) {
-      throw corruptState(file, `member ${n}: ${(err as Error).message}`);
-    }
+    yield text.slice(start, end < to && text.charCodeAt(end - 1) === 0x2c ? end - 1 : end);
     start = end + 1;
+  }
+}
+
+function parseLine(file: string, line: string, n: number): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (err) {
+    throw corruptState(file, `member ${n}: ${(err as Error).message}`);
+  }
+}
+
+/** One parsed member line into the table (member-table.ts), or STATE_CORRUPT naming the member. */
+function addItem(file: string, table: MemberTable, item: unknown, n: number): void {
+  try {
+    table.add(item);
+  } catch (err) {
+    if (!(err instanceof RowError)) throw err;
+    throw corruptState(file, `member ${n}: ${err.message}`);
   }
 }
 

@@ -63,15 +63,16 @@ export class StateStore {
   /** Load one set (snapshot + journal). Corrupt or newer schema: UsageError (exit 2), file left untouched. */
   async load(id: string): Promise<SetState> {
     const file = this.#file(id, SNAPSHOT);
-    let text: string;
+    // The bytes, not a string: the member lines are read from them one at a time (row-scan.ts)
+    let bytes: Buffer;
     try {
-      text = await fs.promises.readFile(file, 'utf8');
+      bytes = await fs.promises.readFile(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw unknownSet(id);
       throw err;
     }
-    const state = parseSnapshot(file, text);
-    text = ''; // let the text go before the journal is read and replayed
+    const state = parseSnapshot(file, bytes);
+    bytes = Buffer.alloc(0); // let the bytes go before the journal is read and replayed
     this.#schemaOnDisk.set(id, state.schema);
     const journalFile = this.#file(id, JOURNAL);
     const journal = await fs.promises.readFile(journalFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -80,6 +81,7 @@ export class StateStore {
     });
     replayJournal(journalFile, journal, state);
     this.#journalLines.set(id, countLines(journal));
+    this.#journalMembers.set(id, countMemberRecords(journal));
     this.#trusted.add(id);
     return state;
   }
@@ -109,6 +111,7 @@ export class StateStore {
       if (journal) journal.truncate();
       else await fs.promises.rm(this.#file(id, JOURNAL), { force: true });
       this.#journalLines.set(id, 0);
+      this.#journalMembers.set(id, 0);
     });
   }
 
@@ -129,6 +132,8 @@ export class StateStore {
       const schema = this.#schemaOnDisk.get(id) ?? STATE_SCHEMA;
       journal.appendMany(recs.map((rec) => serializeRecord(rec, schema)));
       this.#journalLines.set(id, (this.#journalLines.get(id) ?? 0) + recs.length);
+      const members = recs.reduce((n, r) => (r.op === 'put' || r.op === 'del' ? n + 1 : n), 0);
+      this.#journalMembers.set(id, (this.#journalMembers.get(id) ?? 0) + members);
     });
   }
 
@@ -142,6 +147,16 @@ export class StateStore {
   }
 
   readonly #journalLines = new Map<string, number>();
+
+  /**
+   * Member records (put, del) in the set's journal: a load replays them onto the members as objects, so the
+   * members are no longer kept as their rows (member-table.ts) until a save folds the journal in.
+   */
+  journalMembers(id: string): number {
+    return this.#journalMembers.get(id) ?? 0;
+  }
+
+  readonly #journalMembers = new Map<string, number>();
 
   /** The schema of each set's snapshot on disk, as loaded or last written: its journal is written to match. */
   readonly #schemaOnDisk = new Map<string, number>();
@@ -257,6 +272,18 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await fh?.close();
   }
+}
+
+/** Journal lines that are not `meta` or `backup` records (each line starts `{"op":"<op>"`). */
+function countMemberRecords(text: string): number {
+  let n = 0;
+  for (let at = 0; at < text.length;) {
+    if (text.startsWith('{"op":"put"', at) || text.startsWith('{"op":"del"', at)) n++;
+    const end = text.indexOf('\n', at);
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return n;
 }
 
 function countLines(text: string): number {

@@ -40,6 +40,26 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'a folder set whose parent folder (outside the set) was renamed shows every member at its new path',
+    rule: 'issue 11: a quiet pass refreshes no path unless a direct member moved',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { sync: [], check: (j: SyncJson) => assert.deepEqual(actions(j), []) },
+      { on: 'onprem', mv: ['src', 'moved'] },
+      { sync: [], check: (j: SyncJson) => assert.deepEqual(actions(j), []) },
+      {
+        expect: {
+          members: { 'moved/P/a.txt': 'SYNCED', 'moved/P/sub/b.txt': 'SYNCED' },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/sub': D, 'dst/P/sub/b.txt': 'B' },
+        },
+      },
+      { sync: [], check: (j: SyncJson) => assert.deepEqual(actions(j), []) },
+      { expect: { members: { 'moved/P/a.txt': 'SYNCED', 'moved/P/sub/b.txt': 'SYNCED' } } },
+    ],
+  },
+  {
     name: 'a document moved to another folder under its name is recorded there',
     rule: 'issue 11: early exit sees a direct member move',
     onprem: { src: D, 'src/a.txt': 'A', other: D },

@@ -90,8 +90,11 @@ describe('state store', () => {
       reason: 'conflict',
     };
     await store.append('s1', { op: 'backup', backup });
+    assert.equal(store.journalMembers('s1'), 3, 'puts and dels: a quiet pass of a large set folds them in');
     // a second store, as a new process would see it
-    const state = await new StateStore(home, 'default').load('s1');
+    const second = new StateStore(home, 'default');
+    const state = await second.load('s1');
+    assert.equal(second.journalMembers('s1'), 3);
     assert.deepEqual(
       state.members.map((m) => [m.key, m.status]),
       [
@@ -103,6 +106,7 @@ describe('state store', () => {
     assert.equal(state.nextKey, 9);
     assert.deepEqual(state.backups, [backup]);
     await store.save(state);
+    assert.equal(store.journalMembers('s1'), 0);
     assert.equal(fs.readFileSync(path.join(dir, 's1.journal'), 'utf8'), '');
     assert.deepEqual(await new StateStore(home, 'default').load('s1'), state);
   });

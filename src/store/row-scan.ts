@@ -1,0 +1,183 @@
+// A snapshot's member lines read straight from the file's bytes into a MemberTable (issue 11: at 100,000
+// members, JSON.parse of each line and the rows it builds cost more than the rest of the load). Only the
+// common shape is read here, exactly as JSON.stringify writes it:
+//
+//   ["key",flags,"parentKey","lastSyncAt"|0,[2,"id","token","name"]|0,[0,"id","token"]|0,"hash"|0]
+//
+// with no backslash on the line (so no string holds an escape). Anything else, or a row the table does not
+// take as common, is parsed as JSON and decoded as before, which also reports what is wrong with it.
+import type { MemberTable } from './member-table.js';
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
+
+/** A read position in one line of the file, with the bounds of the last string read. */
+class Cursor {
+  p = 0;
+  end = 0;
+  a = 0;
+  b = 0;
+  constructor(readonly buf: Buffer) {}
+
+  /** The byte `c` next: step over it. */
+  byte(c: number): boolean {
+    if (this.p >= this.end || this.buf[this.p] !== c) return false;
+    this.p++;
+    return true;
+  }
+
+  /** A string next ("..." with no escape): its bytes are [a, b). */
+  str(): boolean {
+    if (this.buf[this.p] !== QUOTE) return false;
+    this.a = this.p + 1;
+    this.b = this.buf.indexOf(QUOTE, this.a);
+    if (this.b < 0 || this.b >= this.end) return false;
+    this.p = this.b + 1;
+    return true;
+  }
+
+  /** A `0` standing for "none" next. */
+  zero(): boolean {
+    const next = this.buf[this.p + 1];
+    if (this.buf[this.p] !== ZERO || (next !== COMMA && next !== CLOSE)) return false;
+    this.p++;
+    return true;
+  }
+
+  /** A small unsigned integer next (1 or 2 digits), or -1. */
+  int(): number {
+    let n = 0;
+    const from = this.p;
+    while (this.p < this.end && this.p - from < 2) {
+      const c = this.buf[this.p]!;
+      if (c < ZERO || c > NINE) break;
+      n = n * 10 + c - ZERO;
+      this.p++;
+    }
+    return this.p === from ? -1 : n;
+  }
+
+  text(): string {
+    return this.buf.toString('utf8', this.a, this.b);
+  }
+
+  /** The last string read has the same bytes as [from, to). */
+  same(from: number, to: number): boolean {
+    if (to - from !== this.b - this.a) return false;
+    for (let i = 0; i < to - from; i++) if (this.buf[from + i] !== this.buf[this.a + i]) return false;
+    return true;
+  }
+}
+
+/** Reads the member lines [from, to) of a snapshot's bytes into `table`; `parse` takes every other line. */
+export function scanMemberLines(
+  buf: Buffer,
+  from: number,
+  to: number,
+  table: MemberTable,
+  parse: (line: string, n: number) => void,
+): void {
+  const cur = new Cursor(buf);
+  const last = { keyFrom: 0, keyTo: 0, parent: undefined as number | undefined, syncFrom: 0, syncTo: 0 };
+  let synced: string | 0 = 0;
+  let backslash = -2; // the next backslash at or after the current line (-1: none left)
+  let n = 0;
+  for (let start = from; start <= to;) {
+    let end = buf.indexOf(NEWLINE, start);
+    if (end < 0 || end > to) end = to;
+    const stop = end < to && buf[end - 1] === COMMA ? end - 1 : end;
+    n++;
+    if (backslash !== -1 && backslash < start) backslash = buf.indexOf(BACKSLASH, start);
+    cur.p = start;
+    cur.end = stop;
+    let taken = false;
+    if (backslash === -1 || backslash >= stop) {
+      // the parent and the pass time repeat from row to row: compared as bytes, decoded once
+      taken = scanRow(
+        cur,
+        table,
+        last,
+        () => synced,
+        (s) => (synced = s),
+      );
+    }
+    if (!taken) {
+      parse(buf.toString('utf8', start, stop), n);
+      last.parent = undefined; // that row may have been written under the key the cache holds
+    }
+    start = end + 1;
+  }
+}
+
+function scanRow(
+  cur: Cursor,
+  table: MemberTable,
+  last: { keyFrom: number; keyTo: number; parent: number | undefined; syncFrom: number; syncTo: number },
+  lastSynced: () => string | 0,
+  setSynced: (s: string) => void,
+): boolean {
+  if (!cur.byte(OPEN) || !cur.str()) return false;
+  const key = cur.text();
+  if (last.parent !== undefined && cur.same(last.keyFrom, last.keyTo)) last.parent = undefined;
+  if (!cur.byte(COMMA)) return false;
+  const flags = cur.int();
+  if (flags < 0 || !cur.byte(COMMA) || !cur.str()) return false;
+  let parent: number | undefined;
+  if (last.parent !== undefined && cur.same(last.keyFrom, last.keyTo)) parent = last.parent;
+  else {
+    parent = table.rowOf(cur.text());
+    last.keyFrom = cur.a;
+    last.keyTo = cur.b;
+    last.parent = parent;
+  }
+  if (!cur.byte(COMMA)) return false;
+  let synced: string | 0 = 0;
+  if (!cur.zero()) {
+    if (!cur.str()) return false;
+    const before = lastSynced();
+    if (before !== 0 && cur.same(last.syncFrom, last.syncTo)) synced = before;
+    else {
+      synced = cur.text();
+      setSynced(synced);
+      last.syncFrom = cur.a;
+      last.syncTo = cur.b;
+    }
+  }
+  if (!cur.byte(COMMA)) return false;
+  let onId: string | null = null;
+  let onToken: string | null = null;
+  let name: string | null = null;
+  if (!cur.zero()) {
+    if (!cur.byte(OPEN) || cur.int() !== 2 || !cur.byte(COMMA) || !cur.str()) return false;
+    onId = cur.text();
+    if (!cur.byte(COMMA) || !cur.str()) return false;
+    onToken = cur.text();
+    if (!cur.byte(COMMA) || !cur.str()) return false;
+    name = cur.text();
+    if (!cur.byte(CLOSE)) return false;
+  }
+  if (!cur.byte(COMMA)) return false;
+  let cloudId: string | null = null;
+  let cloudToken: string | null = null;
+  if (!cur.zero()) {
+    if (!cur.byte(OPEN) || cur.int() !== 0 || !cur.byte(COMMA) || !cur.str()) return false;
+    cloudId = cur.text();
+    if (!cur.byte(COMMA) || !cur.str()) return false;
+    cloudToken = cur.text();
+    if (!cur.byte(CLOSE)) return false;
+  }
+  if (!cur.byte(COMMA)) return false;
+  let hash: string | 0 = 0;
+  if (!cur.zero()) {
+    if (!cur.str()) return false;
+    hash = cur.text();
+  }
+  if (!cur.byte(CLOSE) || cur.p !== cur.end) return false;
+  return table.addCommon(key, flags, parent, synced, onId, onToken, name, cloudId, cloudToken, hash);
+}

@@ -1,0 +1,237 @@
+// Members kept as their rows until read as objects (store/member-table.ts, engine/lazy-members.ts): what the
+// engine asks of a loaded state must be the same whether its members are still rows or already objects.
+import assert from 'node:assert/strict';
+import { refreshPaths } from '../../src/engine/paths.js';
+import { recordedTree } from '../../src/engine/recorded-tree.js';
+import { emptyView } from '../../src/engine/view.js';
+import type { Connector, Side } from '../../src/connectors/types.js';
+import {
+  allSettledWithBoth,
+  anyDetached,
+  anyUnsettled,
+  directMembers,
+  failedMembers,
+  firstDirect,
+  liveCount,
+  looseMembers,
+  memberCount,
+} from '../../src/engine/lazy-members.js';
+import { memberTable } from '../../src/store/member-table.js';
+import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../../src/store/schema.js';
+import { parseSnapshot, serializeSnapshot } from '../../src/store/state-file.js';
+import { SIDES } from '../../src/connectors/types.js';
+
+const AT = '2026-11-30T01:00:00.000Z';
+
+/** A synced local pair: root P, folder sub, files; `extra` members appended (ino from 100 up). */
+function localState(extra: (add: typeof member) => void = () => {}): SetState {
+  const members: MemberState[] = [];
+  let ino = 100;
+  const byKey = new Map<string, MemberState>();
+  function member(
+    key: string,
+    parentKey: string | null,
+    name: string,
+    kind: 'file' | 'folder',
+    more: Partial<MemberState> = {},
+  ): MemberState {
+    const parent = parentKey === null ? undefined : byKey.get(parentKey);
+    const side = (dev: number, s: 'onprem' | 'cloud') => {
+      const up = parent?.[s];
+      const path = up ? `${up.path}/${name}` : s === 'onprem' ? `src/${name}` : `dst/${name}`;
+      return {
+        id: `${dev}:${ino++}:1796000000000000000`,
+        parentId: up ? up.id : `${dev}:2:1796000000000000000`,
+        name,
+        token: kind === 'folder' ? 'dir:1796000000123456789' : '12:1796000000123456789',
+        size: kind === 'folder' ? 0 : 12,
+        mtimeMs: 1796000000123,
+        path,
+      };
+    };
+    const m: MemberState = {
+      key,
+      kind,
+      direct: parent === undefined,
+      parentKey,
+      onprem: side(2049, 'onprem'),
+      cloud: side(2050, 'cloud'),
+      status: 'SYNCED',
+      lastSyncAt: AT,
+      ...(kind === 'file' ? { hash: 'a'.repeat(64) } : {}),
+      ...more,
+    };
+    members.push(m);
+    byKey.set(key, m);
+    return m;
+  }
+  member('m1', null, 'P', 'folder');
+  member('m2', 'm1', 'sub', 'folder');
+  member('m3', 'm1', 'a.txt', 'file');
+  member('m4', 'm2', 'b.txt', 'file');
+  extra(member);
+  return {
+    schema: STATE_SCHEMA,
+    set: {
+      id: 'lazy0001',
+      name: 'P',
+      kind: 'folder',
+      createdAt: AT,
+      options: { ...DEFAULT_OPTIONS },
+      target: { id: '2050:2:1796000000000000000', path: 'dst' },
+      excludes: [],
+    },
+    members,
+    backups: [],
+    lastSyncAt: AT,
+    nextKey: members.length + 1,
+  };
+}
+
+/** The state as a load gives it (members still rows), and the same state with its members read. */
+function loadedTwice(state: SetState): { lazy: SetState; read: SetState } {
+  const text = serializeSnapshot(state);
+  const lazy = parseSnapshot('t.json', Buffer.from(text)); // as the store reads it: rows scanned from bytes
+  const read = parseSnapshot('t.json', text);
+  void read.members;
+  return { lazy, read };
+}
+
+describe('state store: members kept as rows until read', () => {
+  it('a loaded snapshot keeps its members as rows; reading them gives exactly the members saved', () => {
+    const state = localState();
+    const loaded = parseSnapshot('t.json', serializeSnapshot(state));
+    assert.ok(memberTable(loaded), 'the member lines were read one by one into a table');
+    assert.equal(memberCount(loaded), 4);
+    const root = firstDirect(loaded)!;
+    assert.equal(root.key, 'm1');
+    assert.ok(memberTable(loaded), 'asking for the root decodes the root alone');
+    assert.deepEqual(loaded.members, state.members);
+    assert.equal(memberTable(loaded), undefined, 'once read, a plain array');
+    assert.equal(loaded.members[0], root, 'a member decoded early is the same object');
+    assert.deepEqual(JSON.parse(JSON.stringify(loaded)), JSON.parse(JSON.stringify(state)));
+  });
+
+  it('a change made to a member decoded early is kept when every member is read', () => {
+    const state = localState((add) =>
+      add('m5', 'm2', 'c.txt', 'file', {
+        status: 'FAILED',
+        errorCode: 'SOURCE_NODE_ACCESS_DENIED',
+        errorDetails: 'cannot read the set on onprem: denied',
+        errorTime: AT,
+      }),
+    );
+    const loaded = parseSnapshot('t.json', serializeSnapshot(state));
+    const [failed] = failedMembers(loaded);
+    assert.equal(failed!.key, 'm5');
+    failed!.status = 'SYNCED';
+    delete failed!.errorCode;
+    assert.equal(failedMembers(loaded).length, 0, 'the table answers with the change');
+    assert.equal(anyUnsettled(loaded), false);
+    const m5 = loaded.members.find((m) => m.key === 'm5')!;
+    assert.equal(m5, failed);
+    assert.equal(m5.status, 'SYNCED');
+  });
+
+  const variants: Array<
+    [string, (add: Parameters<NonNullable<Parameters<typeof localState>[0]>>[0]) => void]
+  > = [
+    ['all synced', () => {}],
+    [
+      'a pending member with one copy',
+      (add) => add('m5', 'm2', 'new.txt', 'file', { status: 'PENDING', cloud: null }),
+    ],
+    ['a requested member', (add) => add('m5', 'm1', 'r.txt', 'file', { requested: true })],
+    ['a detached member', (add) => add('m5', 'm1', 'd.txt', 'file', { detached: true })],
+    [
+      'an explicit path and props',
+      (add) => {
+        const m = add('m5', 'm2', 'x.txt', 'file', { props: { 'cm:title': 'X' } });
+        m.cloud!.path = 'elsewhere/x.txt';
+      },
+    ],
+    ['an orphan', (add) => add('m5', 'gone', 'o.txt', 'file')],
+    ['a name with a quote, a backslash and accents', (add) => add('m5', 'm2', 'q"\\é €.txt', 'file')],
+    ['a name beyond ASCII only', (add) => add('m5', 'm2', 'résumé – 日本.txt', 'file')],
+    ['a file whose parent is a file', (add) => add('m5', 'm3', 'odd.txt', 'file')],
+  ];
+  for (const [label, extra] of variants) {
+    it(`answers as the members would, whatever they hold: ${label}`, () => {
+      const saved = localState(extra);
+      const { lazy, read } = loadedTwice(saved);
+      assert.ok(memberTable(lazy));
+      assert.equal(memberCount(lazy), memberCount(read));
+      assert.equal(liveCount(lazy), liveCount(read));
+      assert.equal(anyDetached(lazy), anyDetached(read));
+      assert.equal(anyUnsettled(lazy), anyUnsettled(read));
+      assert.equal(allSettledWithBoth(lazy), allSettledWithBoth(read));
+      assert.deepEqual(
+        directMembers(lazy).map((m) => m.key),
+        directMembers(read).map((m) => m.key),
+      );
+      assert.deepEqual(
+        failedMembers(lazy).map((m) => m.key),
+        failedMembers(read).map((m) => m.key),
+      );
+      assert.equal(looseMembers(read), undefined, 'members read: every path is checked');
+      const loose = looseMembers(lazy);
+      if (loose)
+        assert.deepEqual(
+          loose.map(([m]) => m.key),
+          read.members
+            .filter((m) => m.direct || !read.members.some((p) => p.key === m.parentKey))
+            .map((m) => m.key),
+        );
+      else assert.ok(label === 'a detached member' || label === 'an explicit path and props', label);
+      for (const side of SIDES) {
+        const rootId = firstDirect(read)![side]!.id;
+        const a = recordedTree(lazy, side, rootId);
+        const b = recordedTree(read, side, rootId);
+        assert.equal(a.count, b.count);
+        for (let i = 0; i < b.count; i++) {
+          const n = b.node(i);
+          const four = ({ id, parentId, name, token }: typeof n) => ({ id, parentId, name, token });
+          assert.deepEqual(four(a.node(i)), four(n));
+          assert.equal(a.kind(i), b.kind(i));
+          assert.equal(a.find(n.parentId!, n.name), b.find(n.parentId!, n.name));
+          assert.equal(a.numberOf(n.id), i);
+        }
+      }
+      assert.ok(memberTable(lazy), 'none of that read the members as objects');
+      assert.deepEqual(lazy.members, saved.members);
+      assert.deepEqual(read.members, saved.members);
+    });
+  }
+
+  /** Connectors that answer a node's path from `where` (by id), as the state recorded it otherwise. */
+  const pathsFrom = (state: SetState, where: Map<string, string>): Record<Side, Connector> => {
+    const recorded = new Map(state.members.flatMap((m) => SIDES.map((s) => [m[s]!.id, m[s]!.path] as const)));
+    const c = {
+      pathOf: async (id: string) => where.get(id) ?? recorded.get(id) ?? null,
+    } as unknown as Connector;
+    return { onprem: c, cloud: c };
+  };
+  const views = { onprem: emptyView('onprem'), cloud: emptyView('cloud') };
+
+  it('path refresh over rows: nothing visited when the root stayed, every path when it moved', async () => {
+    const state = localState();
+    const text = serializeSnapshot(state);
+    const quiet = parseSnapshot('t.json', text);
+    assert.deepEqual(await refreshPaths(quiet, pathsFrom(state, new Map()), views), []);
+    assert.ok(memberTable(quiet), 'no member was read as an object');
+
+    const moved = parseSnapshot('t.json', text);
+    const rootId = state.members[0]!.onprem!.id;
+    const changed = await refreshPaths(moved, pathsFrom(state, new Map([[rootId, 'moved/P']])), views);
+    assert.deepEqual(changed.map((m) => m.key).sort(), ['m1', 'm2', 'm3', 'm4']);
+    assert.deepEqual(
+      moved.members.map((m) => [m.onprem!.path, m.cloud!.path]),
+      [
+        ['moved/P', 'dst/P'],
+        ['moved/P/sub', 'dst/P/sub'],
+        ['moved/P/a.txt', 'dst/P/a.txt'],
+        ['moved/P/sub/b.txt', 'dst/P/sub/b.txt'],
+      ],
+    );
+  });
+});
