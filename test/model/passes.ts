@@ -33,7 +33,7 @@ export interface PassContext {
   home: string;
   result: CaseResult;
   log: (line: string) => void;
-  /** Each set's initial root on-prem and in the cloud (prefixes), for counting deletes. */
+  /** Each set's root on-prem and in the cloud (prefixes) as the next pass finds them, for counting deletes. */
   roots: [string, string][];
   /** Only these invariants count (the mutation check); default all. */
   only?: string[];
@@ -243,6 +243,7 @@ async function afterPass(
   const locks = [...a.state.keys()].filter((k) => /^default\/\.[^/]*lock$/.test(k));
   if (completed && locks.length > 0) msgs.push(`lock left: state/${locks.join(', ')} after a completed pass`);
   msgs.push(...memberMsgs);
+  if (completed) await refreshRoots(ctx);
   // What no set holds after a pass that ran to its end is let go: the user's own from now on.
   if (converged) for (const c of unmanagedFiles(a.o.snaps, managed)) ctx.world.released.add(c);
   if (msgs.length === 0 && converged) {
@@ -268,6 +269,21 @@ async function afterPass(
       );
   }
   return msgs;
+}
+
+/**
+ * Each folder set's root where the pass left it (the engine renames a root to follow the other side's rename,
+ * and follows a root the user moved): the next pass's deletes are counted below these.
+ */
+async function refreshRoots(ctx: PassContext): Promise<void> {
+  for (const [k, set] of ctx.sets.entries()) {
+    if (ctx.roots[k]![0] === 'D/d') continue; // a documents set: counted below its documents' folders
+    const v = parseJson<{
+      members: { onpremPath: string | null; cloudPath: string | null; direct: boolean }[];
+    }>(await ctx.cli.run(['inspect', set.id, '--json']));
+    const root = v?.members.find((m) => m.direct);
+    if (root?.onpremPath && root.cloudPath) ctx.roots[k] = [`${root.onpremPath}/`, `${root.cloudPath}/`];
+  }
 }
 
 /** The contents of the files that no set has as a non-detached member, on either side. */

@@ -121,6 +121,7 @@ export async function runCase(c: Case, opts: CaseOptions, generate = 0): Promise
           result.exits.push(null);
           const done = await world.apply(op, index);
           if (done) result.executed++;
+          if (done && op.k === 'mv') followRoots(ctx.roots, op.on, op.from, op.to);
           log(`  ${String(index).padStart(3)} ${describeOp(op)}${done ? '' : ' (skipped)'}`);
           continue;
         }
@@ -142,4 +143,10 @@ export async function runCase(c: Case, opts: CaseOptions, generate = 0): Promise
     await sides.cloud.cleanup();
     await rm(home, { recursive: true, force: true });
   }
+}
+
+/** A user move of a set's root (or a folder above it) takes the root along: deletes are counted below it. */
+function followRoots(roots: [string, string][], on: Side, from: string, to: string): void {
+  const i = on === 'onprem' ? 0 : 1;
+  for (const r of roots) if (r[i]!.startsWith(`${from}/`)) r[i] = `${to}/${r[i]!.slice(from.length + 1)}`;
 }
