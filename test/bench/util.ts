@@ -27,17 +27,7 @@ export async function snapshotBinary(dir: string): Promise<string> {
 /** This directory in dist (compiled helper scripts such as walk.js live here). */
 export const BENCH_DIST = path.dirname(fileURLToPath(import.meta.url));
 
-/** mulberry32: a tiny deterministic PRNG; returns floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../support/prng.js';
 
 /** Deterministic pseudo-random bytes (xorshift32 over 32-bit words), unique per seed. */
 export function bytesFor(seed: number, size: number): Buffer {

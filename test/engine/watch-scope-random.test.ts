@@ -9,18 +9,7 @@ import { createSyncSet, runPass } from '../../src/engine/index.js';
 import type { EngineContext, EventScope } from '../../src/engine/types.js';
 import { ResidentStateStore } from '../../src/store/resident-store.js';
 import { StateStore } from '../../src/store/state-store.js';
-
-/** mulberry32: a small seeded PRNG, so a failing round can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 /** Every file and folder below `top` with its bytes (folders: null), by relative path. */
 function snapshot(top: string): Map<string, string | null> {

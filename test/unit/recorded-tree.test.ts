@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
 import { recordedTree } from '../../src/engine/recorded-tree.js';
 import { DEFAULT_OPTIONS, type MemberState, type SetState } from '../../src/store/schema.js';
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 function member(key: string, parentId: string, name: string): MemberState {
   const s = { id: `id-${key}`, parentId, name, token: 't', size: 0, mtimeMs: 0, path: name };

@@ -1,4 +1,5 @@
 // Deterministic fault injection: a seeded PRNG decides which requests fail and how.
+import { prng as mulberry32 } from '../prng.js';
 
 /** Fault kinds: error statuses, a dropped connection, a slow answer, or an applied-but-unanswered request. */
 export type FaultKind = '500' | '503' | 'reset' | 'delay' | 'lost-response';
@@ -22,18 +23,6 @@ export interface FaultOptions {
   maxConsecutive?: number;
   /** Stop injecting after this many faults in total. */
   maxFaults?: number;
-}
-
-/** mulberry32: tiny, fast, good enough to spread faults evenly and reproducibly. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Decides faults request by request and counts what it injected. */
