@@ -194,6 +194,22 @@ class Reconciler extends GoneHandling {
           held: true,
         });
       }
+      // Files held with it (or it, held quietly) that were edited meanwhile: never SYNCED with two contents.
+      // They fail with the folder's reason; the edit goes across with the move (model seed 1176).
+      const files =
+        m.kind === 'file' ? (held ? [] : [m]) : this.descendants(m).filter((d) => d.kind === 'file');
+      for (const d of files) {
+        if (!(await this.editedWhileHeld(d))) continue;
+        const why = held ?? this.heldFolder(d);
+        this.push({
+          type: 'fail',
+          member: d.key,
+          path: this.pathOf(d),
+          code: why?.code ?? 'TARGET_FOLDER_NOT_FOUND',
+          details: `edited while the move of its folder into another set waits${why ? `: ${why.details}` : ''}`,
+          held: true,
+        });
+      }
       return;
     }
     const outgoing = (side: Side) => m[side] && this.input.outgoing?.has(slot(side));
@@ -567,6 +583,40 @@ class Reconciler extends GoneHandling {
         ? { member: w.parentKey }
         : { id: here ?? m[to]!.parentId ?? this.state.set.target.id };
     return { to, parent, parentId: this.parentIdOf(parent, to), name: w.name };
+  }
+
+  /**
+   * A file held in this set whose bytes changed on a side since the last sync: seen here, or (its copy in the
+   * other set's folder) found by id. A copy found so is where the member is recorded.
+   */
+  private async editedWhileHeld(m: MemberState): Promise<boolean> {
+    let edited = false;
+    for (const side of ['onprem', 'cloud'] as const) {
+      const p = this.presence(m, side);
+      const base = m[side];
+      if (p.state === 'present') edited ||= p.change.kind === 'changed' && p.change.content;
+      else if (p.state === 'gone' && base && this.input.locate) {
+        const node = await this.input.locate(side, base.id);
+        if (!node || node.kind !== 'file') continue;
+        this.current[side].set(m.key, node);
+        edited ||= node.token !== base.token;
+      }
+    }
+    return edited;
+  }
+
+  /** Why the nearest folder above `m` whose move into another set cannot be applied is held (null: quietly). */
+  private heldFolder(
+    m: MemberState,
+  ): { code: 'TARGET_FOLDER_NAME_CLASH' | 'TARGET_FOLDER_NOT_FOUND'; details: string } | null {
+    for (let up = m.parentKey ? this.byKey.get(m.parentKey) : undefined; up;) {
+      for (const side of ['onprem', 'cloud'] as const) {
+        const why = up[side] ? this.input.blocked?.get(`${side}:${up[side].id}`) : undefined;
+        if (why) return why;
+      }
+      up = up.parentKey ? this.byKey.get(up.parentKey) : undefined;
+    }
+    return null;
   }
 
   /** Apply `locationOf`: a move on the side that did not move (or a name clash there). */

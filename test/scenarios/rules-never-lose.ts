@@ -1708,4 +1708,43 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 1176: a file edited on both sides while its folder waits to move into a stopped set fails, never SYNCED with two contents',
+    rule: '§4 a guard stops its set only; §3 a member is SYNCED only with the same content on both sides',
+    onprem: {
+      src: D,
+      'src/P': D,
+      'src/P/a.txt': 'A',
+      'src/P/sub': D,
+      'src/P/sub/n.txt': 'N',
+      'src/Q': D,
+      'src/Q/q.txt': 'Q',
+    },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--conflict', 'newer-wins'],
+    steps: [
+      createQ,
+      { run: ['sync'] },
+      { on: 'cloud', rm: 'dst/Q' },
+      { on: 'onprem', write: 'src/P/sub/n.txt', content: 'MINE' },
+      { on: 'cloud', write: 'dst/P/sub/n.txt', content: 'THEIRS' },
+      { on: 'onprem', mv: ['src/P/sub', 'src/Q/sub'] },
+      { run: ['sync'], exit: 5 },
+      { expect: { members: { 'src/P/sub/n.txt': 'FAILED TARGET_FOLDER_NOT_FOUND' } } },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/sub': D,
+            'src/Q/sub/n.txt': 'MINE',
+          },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/sub': D, 'dst/P/sub/n.txt': 'THEIRS' },
+        },
+      },
+    ],
+  },
 ];
