@@ -594,12 +594,17 @@ class Reconciler extends GoneHandling {
     for (const side of ['onprem', 'cloud'] as const) {
       const p = this.presence(m, side);
       const base = m[side];
-      if (p.state === 'present') edited ||= p.change.kind === 'changed' && p.change.content;
-      else if (p.state === 'gone' && base && this.input.locate) {
+      if (p.state === 'present') {
+        const c = p.change;
+        edited ||= c.kind === 'changed' && c.content && !(await this.sameBytes(m, side, c));
+      } else if (p.state === 'gone' && base && this.input.locate) {
         const node = await this.input.locate(side, base.id);
         if (!node || node.kind !== 'file') continue;
         this.current[side].set(m.key, node);
-        edited ||= node.token !== base.token;
+        if (node.token === base.token) continue;
+        // A move may change the token without new bytes (Alfresco's carries modifiedAt): bytes decide.
+        if (node.size !== base.size || m.hash === undefined) edited = true;
+        else edited ||= (await this.input.hashOf(side, node.id)) !== m.hash;
       }
     }
     return edited;
