@@ -32,6 +32,14 @@ describe('package: npm pack, install, run', function () {
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     const files = packed!.files.map((f) => f.path);
     assert.ok(files.includes('dist/src/cli.js'), 'dist is shipped');
+    for (const f of [
+      'dist/bundle/cli.js',
+      'dist/bundle/version.cjs',
+      'bin/package.json',
+      'dist/build-info.json',
+    ])
+      assert.ok(files.includes(f), `${f} is shipped (the bundle bin/cloudsync.js runs)`);
+    assert.ok(!files.includes('dist/bundle-meta.json'), 'the bundle map is for tests only');
     assert.ok(files.includes('man/cloudsync.1'), 'the man page is shipped');
     assert.ok(files.includes('LICENSE'), 'the LICENSE is shipped');
     assert.deepEqual(
