@@ -8,9 +8,12 @@
 const { statSync } = require('node:fs');
 const path = require('node:path');
 
-const dist = path.join(__dirname, '..', 'dist');
-const mtime = (file) => statSync(path.join(dist, file), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const bundled = mtime('bundle/cli.js') >= mtime('src/cli.js');
+const root = path.join(__dirname, '..');
+const mtime = (file) => statSync(path.join(root, file), { throwIfNoEntry: false })?.mtimeMs ?? -1;
+const bundleTime = mtime('dist/bundle/cli.js');
+// In a checkout (tsconfig.json beside bin/) tsc may have run alone since the last bundle: the newer build
+// runs. An installed package (no tsconfig.json) always runs its bundle: npm gives its files no useful times.
+const bundled = bundleTime >= 0 && (mtime('tsconfig.json') < 0 || bundleTime >= mtime('dist/src/cli.js'));
 
 async function start(argv) {
   if (argv.includes('--version') || argv.includes('-V')) {

@@ -166,7 +166,7 @@ describe('e2e: lean start-up (issue 11)', () => {
       assert.equal(plainVersionFlags(args), null, args.join(' '));
   });
 
-  it('a tsc-only build (the bundle older than dist/src) runs dist/src: the code last built always runs', async function () {
+  it('a tsc-only build in a checkout (the bundle older than dist/src) runs dist/src; an installed package its bundle', async function () {
     this.timeout(60_000);
     // A copy of the build, so the bundle's age can change without touching the checkout's.
     const copy = await tempDir();
@@ -176,7 +176,8 @@ describe('e2e: lean start-up (issue 11)', () => {
         recursive: true,
         preserveTimestamps: true,
       });
-    await cp(path.join(PROJECT_ROOT, 'package.json'), path.join(copy, 'package.json'));
+    for (const file of ['package.json', 'tsconfig.json'])
+      await cp(path.join(PROJECT_ROOT, file), path.join(copy, file));
     await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
     const bin = path.join(copy, 'bin', 'cloudsync.js');
     const loaded = (args: string[]): string[] => {
@@ -203,6 +204,9 @@ describe('e2e: lean start-up (issue 11)', () => {
       );
       assert.ok(files.includes(args[0] === 'sync' ? 'dist/src/engine/pass.js' : 'dist/src/quick-version.js'));
     }
+    // Without tsconfig.json it is an installed package, whose files' times say nothing: the bundle runs.
+    await rm(path.join(copy, 'tsconfig.json'));
+    assert.ok(loaded(['sync', '--json']).includes('dist/bundle/cli.js'));
   });
 
   it('the lazy command table names every command and alias of the program', async () => {
