@@ -154,6 +154,14 @@ describe('state store: members kept as rows until read', () => {
     ['a name with a quote, a backslash and accents', (add) => add('m5', 'm2', 'q"\\é €.txt', 'file')],
     ['a name beyond ASCII only', (add) => add('m5', 'm2', 'résumé – 日本.txt', 'file')],
     ['a file whose parent is a file', (add) => add('m5', 'm3', 'odd.txt', 'file')],
+    [
+      'a folder of more entries than a lookup scans, names that are prefixes, one place recorded twice',
+      (add) => {
+        for (let k = 0; k < 60; k++) add(`m${5 + k}`, k % 3 === 0 ? 'm1' : 'm2', `f${k % 30}`, 'file');
+        add('m90', 'm2', 'f1', 'file');
+        add('m91', 'm2', 'f1.txt', 'file');
+      },
+    ],
   ];
   for (const [label, extra] of variants) {
     it(`answers as the members would, whatever they hold: ${label}`, () => {
@@ -194,8 +202,31 @@ describe('state store: members kept as rows until read', () => {
           assert.deepEqual(four(a.node(i)), four(n));
           assert.equal(a.kind(i), b.kind(i));
           assert.equal(a.find(n.parentId!, n.name), b.find(n.parentId!, n.name));
-          assert.equal(a.numberOf(n.id), i);
+          assert.equal(a.find(n.parentId!, `${n.name}.x`), b.find(n.parentId!, `${n.name}.x`));
+          assert.equal(a.numberOf(n.id), b.numberOf(n.id));
+          // compared in place, never a false match: a longer or shorter string, a quote where the field ends
+          assert.equal(a.isAt(i, n.parentId!, n.name), true);
+          for (const [parentId, name] of [
+            [n.parentId!, `${n.name}x`],
+            [n.parentId!, n.name.slice(0, -1)],
+            [`${n.parentId}x`, n.name],
+            [n.parentId!, `${n.name}"],[0,`],
+          ] as const)
+            assert.equal(a.isAt(i, parentId, name), false, `${parentId} ${name}`);
+          assert.equal(a.isSame(i, n.id, n.token), true);
+          assert.equal(a.isSame(i, n.id, undefined), true);
+          for (const [id, token] of [
+            [n.id.slice(0, -1), undefined],
+            [`${n.id}0`, n.token],
+            [`${n.id}",`, undefined],
+            [n.id, `${n.token}0`],
+            [n.id, `${n.token.slice(0, -1)}"`],
+            [n.id, n.token.slice(0, -1)],
+          ] as const)
+            assert.equal(a.isSame(i, id, token), false, `${id} ${token}`);
         }
+        assert.equal(a.numberOf('no such id'), -1);
+        assert.equal(a.find('no such folder', 'a.txt'), -1);
       }
       assert.ok(memberTable(lazy), 'none of that read the members as objects');
       assert.deepEqual(lazy.members, saved.members);
