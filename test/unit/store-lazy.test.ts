@@ -18,7 +18,11 @@ import {
 } from '../../src/engine/lazy-members.js';
 import { memberTable } from '../../src/store/member-table.js';
 import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../../src/store/schema.js';
-import { parseSnapshot, serializeSnapshot } from '../../src/store/state-file.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseSnapshot, serializeSnapshot, snapshotChunks } from '../../src/store/state-file.js';
+import { StateStore } from '../../src/store/state-store.js';
 import { SIDES } from '../../src/connectors/types.js';
 
 const AT = '2026-11-30T01:00:00.000Z';
@@ -233,6 +237,32 @@ describe('state store: members kept as rows until read', () => {
       assert.deepEqual(read.members, saved.members);
     });
   }
+
+  it('a snapshot of megabytes is written in pieces, never held whole, and reads back the same', async () => {
+    const state = localState((add) => {
+      for (let k = 0; k < 9000; k++) add(`m${5 + k}`, k % 2 ? 'm1' : 'm2', `file ${k}.txt`, 'file');
+    });
+    const pieces = [...snapshotChunks(state)];
+    assert.ok(pieces.length >= 4, `${pieces.length} pieces`);
+    assert.ok(Math.max(...pieces.map((p) => p.length)) < 1.2 * 2 ** 20, 'no piece much above a megabyte');
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsync-chunks-'));
+    const store = new StateStore(home, 'default');
+    try {
+      await store.save(state);
+      const file = path.join(home, 'state', 'default', `${state.set.id}.json`);
+      assert.equal(fs.readFileSync(file, 'utf8'), pieces.join(''));
+      const loaded = await store.load(state.set.id);
+      assert.equal(memberCount(loaded), 9004);
+      assert.ok(memberTable(loaded), 'its rows are kept as rows');
+      assert.deepEqual(loaded.members, state.members);
+      // and with no member at all
+      const empty = { ...state, members: [] };
+      assert.deepEqual(parseSnapshot('t.json', [...snapshotChunks(empty)].join('')).members, []);
+    } finally {
+      await store.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
 
   /** Connectors that answer a node's path from `where` (by id), as the state recorded it otherwise. */
   const pathsFrom = (state: SetState, where: Map<string, string>): Record<Side, Connector> => {
