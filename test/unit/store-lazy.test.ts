@@ -14,6 +14,7 @@ import {
   firstDirect,
   liveCount,
   looseMembers,
+  memberByKey,
   memberCount,
 } from '../../src/engine/lazy-members.js';
 import { memberTable } from '../../src/store/member-table.js';
@@ -232,6 +233,8 @@ describe('state store: members kept as rows until read', () => {
         assert.equal(a.numberOf('no such id'), -1);
         assert.equal(a.find('no such folder', 'a.txt'), -1);
       }
+      for (const m of read.members) assert.deepEqual(memberByKey(lazy, m.key), m);
+      assert.equal(memberByKey(lazy, 'no such key'), undefined);
       assert.ok(memberTable(lazy), 'none of that read the members as objects');
       assert.deepEqual(lazy.members, saved.members);
       assert.deepEqual(read.members, saved.members);
