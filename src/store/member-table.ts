@@ -192,7 +192,7 @@ export class MemberTable {
   }
 
   #putKey(i: number): void {
-    const load = this.#atLoad.get(i);
+    const load = this.#loadOf(i);
     if (load) {
       this.#byKey.put(hashString(load.key, KEY_SEED), i, (o) => this.#keyIs(o, load.key), false);
       return;
@@ -211,14 +211,19 @@ export class MemberTable {
     return true;
   }
 
+  /** What row `i` was at load when it was decoded then (a flag read first: most rows were not). */
+  #loadOf(i: number): { key: string; onprem: string | null; cloud: string | null } | undefined {
+    return (this.#flags[i]! & DECODED_AT_LOAD) === 0 ? undefined : this.#atLoad.get(i);
+  }
+
   #keyIs(r: number, key: string): boolean {
-    const load = this.#atLoad.get(r);
+    const load = this.#loadOf(r);
     return load ? load.key === key : equalsAt(this.#buf, this.#col.key[r]!, key);
   }
 
   /** Row `r`'s key is the field at `at`. */
   #sameKey(r: number, at: number): boolean {
-    const load = this.#atLoad.get(r);
+    const load = this.#loadOf(r);
     return load ? equalsAt(this.#buf, at, load.key) : sameAt(this.#buf, this.#col.key[r]!, at);
   }
 
@@ -245,7 +250,7 @@ export class MemberTable {
 
   /** The key of row `i`, as loaded. */
   key(i: number): string {
-    return this.#atLoad.get(i)?.key ?? textAt(this.#buf, this.#col.key[i]!);
+    return this.#loadOf(i)?.key ?? textAt(this.#buf, this.#col.key[i]!);
   }
 
   #text(at: number): string {
@@ -362,21 +367,21 @@ export class MemberTable {
 
   /** Row `i`'s id on `side` as loaded (any row), or null without a copy there. */
   loadedId(i: number, side: Side): string | null {
-    const load = this.#atLoad.get(i);
+    const load = this.#loadOf(i);
     if (load) return load[side];
     return this.hasSide(i, side) ? this.#text(this.#idAt(i, side)) : null;
   }
 
   /** loadedId(i, side) === id, compared in place. */
   loadedIdIs(i: number, side: Side, id: string): boolean {
-    const load = this.#atLoad.get(i);
+    const load = this.#loadOf(i);
     if (load) return load[side] === id;
     return this.hasSide(i, side) && equalsAt(this.#buf, this.#idAt(i, side), id);
   }
 
   /** Hash of row `i`'s loaded id on `side` (it has one), as hashString(id, seed) gives it. */
   loadedIdHash(i: number, side: Side, seed: number): number {
-    const load = this.#atLoad.get(i);
+    const load = this.#loadOf(i);
     if (load) return hashString(load[side]!, seed);
     return hashAt(this.#buf, this.#idAt(i, side), seed);
   }

@@ -72,7 +72,7 @@ export class StateStore {
       throw err;
     }
     const state = parseSnapshot(file, bytes);
-    bytes = Buffer.alloc(0); // let the bytes go before the journal is read and replayed
+    // the member table keeps `bytes` (its rows are offsets into them) until the members are read as objects
     this.#schemaOnDisk.set(id, state.schema);
     const journalFile = this.#file(id, JOURNAL);
     const journal = await fs.promises.readFile(journalFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
