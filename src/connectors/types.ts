@@ -81,6 +81,10 @@ export interface RecordedTree {
   /** The number of the entry recorded in folder `parentId` under `name`, or -1. */
   find(parentId: string, name: string): number;
   node(i: number): RecordedNode;
+  /** node(i) is recorded in folder `parentId` under `name` (compared without building the node). */
+  isAt(i: number, parentId: string, name: string): boolean;
+  /** node(i) has id `id` and, unless undefined (a folder), token `token` (compared without building it). */
+  isSame(i: number, id: string, token: string | undefined): boolean;
   kind(i: number): NodeKind;
   /** The number of the entry recorded with node id `id`, or -1 (for lookups after the walk). */
   numberOf(id: string): number;

@@ -25,6 +25,17 @@ export function directMembers(state: SetState): MemberState[] {
   return t.loose.filter((i) => t.direct(i)).map((i) => t.member(i));
 }
 
+/**
+ * `state.members.find((m) => m.key === key)`: with the members still rows, only that member (and the parents
+ * it derives from) is decoded, through the table's key index (for a pass that looks at a few members).
+ */
+export function memberByKey(state: SetState, key: string): MemberState | undefined {
+  const t = memberTable(state);
+  if (!t) return state.members.find((m) => m.key === key);
+  const i = t.rowOf(key);
+  return i === undefined ? undefined : t.member(i);
+}
+
 /** Some member is detached. */
 export function anyDetached(state: SetState): boolean {
   const t = memberTable(state);

@@ -5,9 +5,10 @@
 // then on it is a plain array. Until then the engine asks the table (engine/lazy-members.ts).
 //
 // A row in the common shape (a member below its parent: on-prem [name], cloud [] explicit, no extra fields)
-// is kept as columns; any other row (the root, a moved-out orphan, explicit paths or sizes, props, errors,
-// a schema 1 object) is decoded at load, which also checks it. Decoding a kept row later gives exactly what
-// the load would have given: it derives from the same parent, decoded first.
+// is kept as offsets into the file's bytes (row-bytes.ts): no string per field, compared in place; any other
+// row (the root, a moved-out orphan, explicit paths or sizes, props, errors, a schema 1 object, a line with an
+// escape) is decoded at load, which also checks it. Decoding a kept row later gives exactly what the load
+// would have given: it derives from the same parent, decoded first.
 import type { Side } from '../connectors/types.js';
 import {
   decodeMember,
@@ -18,44 +19,111 @@ import {
   Interner,
   PENDING,
   RowError,
-  tokenGivesSize,
 } from './member-rows.js';
+import {
+  equalsAt,
+  fieldEnd,
+  hashAt,
+  hashBytes,
+  hashString,
+  HashIndex,
+  sameAt,
+  textAt,
+  tokenGivesSizeAt,
+} from './row-bytes.js';
 import type { MemberState, SetState, SideState } from './schema.js';
 
-type Slot = string | null;
+/** Flags of the table's own (the row's flags use the low four bits). */
+const DECODED_AT_LOAD = 16; // not in the common shape: decoded at load, its byte columns unset
+const ON = 32; // a copy on-prem as loaded
+const CLOUD = 64; // a copy in the cloud as loaded
+const sideBit = (side: Side): number => (side === 'onprem' ? ON : CLOUD);
+const KEY_SEED = 1;
 
-/** A flag of the table's own: the row was decoded at load (not in the common shape; its columns are partial). */
-const DECODED_AT_LOAD = 16;
+/** Where a common row's fields are in the file (offsets just after their opening quote; -1: none). */
+export interface ScannedRow {
+  key: number;
+  flags: number;
+  parent: number | undefined;
+  synced: number;
+  onId: number;
+  onToken: number;
+  name: number;
+  cloudId: number;
+  cloudToken: number;
+  hash: number;
+}
+
+const COLUMNS = [
+  'parent',
+  'key',
+  'synced',
+  'onId',
+  'onToken',
+  'name',
+  'cloudId',
+  'cloudToken',
+  'hash',
+] as const;
+type Column = (typeof COLUMNS)[number];
 
 /** The members of one loaded snapshot, by row number (the order of the file). */
 export class MemberTable {
-  readonly keys: string[] = [];
-  readonly #flags: number[] = [];
-  readonly #parent: number[] = [];
-  readonly #synced: Array<string | 0> = [];
-  readonly #hash: Array<string | 0> = [];
-  readonly #id: Record<Side, Slot[]> = { onprem: [], cloud: [] };
-  readonly #token: Record<Side, Slot[]> = { onprem: [], cloud: [] };
-  readonly #name: Slot[] = [];
+  readonly #buf: Buffer;
+  #length = 0;
+  #flags: Uint8Array;
+  #col: Record<Column, Int32Array>;
   /** Members decoded so far (every row not in the common shape is, from the load on). */
   readonly #decoded: Array<MemberState | undefined> = [];
+  /** Key and ids of the rows decoded at load, as loaded (the engine may change the members). */
+  readonly #atLoad = new Map<number, { key: string; onprem: string | null; cloud: string | null }>();
   /** Rows that are not direct and have a parent in the table, but whose path is written out. */
   #explicitPaths = 0;
   /** Rows that are direct or whose parent is not in the table (never in the common shape), in file order. */
   readonly loose: number[] = [];
   readonly #interner = new Interner();
-  /** Row number by key while loading (rows derive from a parent listed before them). */
-  #byKey: Map<string, number> | undefined = new Map();
+  /**
+   * Row number by key (the last row written under a key). A row is put in as it is added when it can be a
+   * parent (a folder, or any row decoded at load); the other rows only when a lookup misses, which a load
+   * never does (a member's parent is a folder): that is 5,000 keys hashed at 100,000 members, not all.
+   */
+  readonly #byKey: HashIndex;
+  /** Rows below this one were put in #byKey, whatever their kind. */
+  #keyedUpTo = 0;
 
-  get length(): number {
-    return this.keys.length;
+  /** A table over `buf`, the snapshot's bytes; `expected` rows (a guess: the columns grow). */
+  constructor(buf: Buffer, expected = 64) {
+    this.#buf = buf;
+    const cap = Math.max(16, expected);
+    this.#flags = new Uint8Array(cap);
+    this.#col = Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(cap)])) as Record<
+      Column,
+      Int32Array
+    >;
+    this.#byKey = new HashIndex(expected);
   }
 
-  /** Take the next row (parsed JSON) of the snapshot; RowError when it does not decode. */
+  get length(): number {
+    return this.#length;
+  }
+
+  #push(flags: number): number {
+    const i = this.#length++;
+    if (i === this.#flags.length) {
+      const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.#flags = grow(this.#flags);
+      for (const c of COLUMNS) this.#col[c] = grow(this.#col[c]);
+    }
+    this.#flags[i] = flags;
+    return i;
+  }
+
+  /** Take the next row (parsed JSON) of the snapshot, decoded now; RowError when it does not decode. */
   add(row: unknown): void {
-    const i = this.keys.length;
-    const byKey = this.#byKey!;
-    if (Array.isArray(row) && row.length === 7 && this.#addCommon(row, byKey)) return;
     let m: MemberState;
     if (typeof row === 'object' && row !== null && !Array.isArray(row) && 'key' in row) {
       if (typeof row.key !== 'string') throw new RowError('not a member row [key, flags, ...]');
@@ -64,29 +132,24 @@ export class MemberTable {
       m = decodeMember(
         row,
         (k) => {
-          const p = byKey.get(k);
+          const p = this.rowOf(k);
           return p === undefined ? undefined : this.member(p);
         },
         this.#interner,
       );
     }
-    const p = m.parentKey === null ? undefined : byKey.get(m.parentKey);
-    this.keys.push(m.key);
-    this.#flags.push(
+    const p = m.parentKey === null ? undefined : this.rowOf(m.parentKey);
+    const i = this.#push(
       (m.kind === 'folder' ? FOLDER : 0) |
         (m.direct ? DIRECT : 0) |
         (m.status === 'PENDING' ? PENDING : m.status === 'FAILED' ? FAILED : 0) |
+        (m.onprem ? ON : 0) |
+        (m.cloud ? CLOUD : 0) |
         DECODED_AT_LOAD,
     );
-    this.#parent.push(p ?? -1);
-    this.#synced.push(0);
-    this.#hash.push(0);
-    for (const side of ['onprem', 'cloud'] as const) {
-      this.#id[side].push(m[side]?.id ?? null);
-      this.#token[side].push(m[side]?.token ?? null);
-    }
-    this.#name.push(null);
-    this.#decoded.push(m);
+    this.#col.parent[i] = p ?? -1;
+    this.#atLoad.set(i, { key: m.key, onprem: m.onprem?.id ?? null, cloud: m.cloud?.id ?? null });
+    this.#decoded[i] = m;
     if (p === undefined || m.direct) this.loose.push(i);
     else {
       const parent = this.member(p);
@@ -96,121 +159,120 @@ export class MemberTable {
         if (s && up && s.path !== (up.path ? `${up.path}/${s.name}` : s.name)) this.#explicitPaths++;
       }
     }
-    byKey.set(m.key, i);
-  }
-
-  /** A row in the common shape kept as columns; false (nothing taken) for any other. */
-  #addCommon(row: unknown[], byKey: Map<string, number>): boolean {
-    // indexed, not destructured (an array pattern goes through the iterator: a load does this 100,000 times)
-    const key = row[0];
-    const flags = row[1];
-    const parentKey = row[2];
-    const synced = row[3];
-    const on = row[4];
-    const cloud = row[5];
-    const hash = row[6];
-    if (typeof key !== 'string' || typeof flags !== 'number' || typeof parentKey !== 'string') return false;
-    if ((synced !== 0 && typeof synced !== 'string') || (hash !== 0 && typeof hash !== 'string'))
-      return false;
-    const onOk =
-      on === 0 ||
-      (Array.isArray(on) &&
-        on.length === 4 &&
-        on[0] === HAS_NAME &&
-        typeof on[1] === 'string' &&
-        typeof on[2] === 'string' &&
-        typeof on[3] === 'string');
-    const cloudOk =
-      cloud === 0 ||
-      (Array.isArray(cloud) &&
-        cloud.length === 3 &&
-        cloud[0] === 0 &&
-        typeof cloud[1] === 'string' &&
-        typeof cloud[2] === 'string');
-    if (!onOk || !cloudOk) return false;
-    const onRow = on as 0 | string[];
-    const cloudRow = cloud as 0 | string[];
-    return this.addCommon(
-      key,
-      flags,
-      byKey.get(parentKey),
-      synced === 0 ? 0 : this.#interner.intern(synced as string),
-      onRow === 0 ? null : onRow[1]!,
-      onRow === 0 ? null : onRow[2]!,
-      onRow === 0 ? null : onRow[3]!,
-      cloudRow === 0 ? null : cloudRow[1]!,
-      cloudRow === 0 ? null : cloudRow[2]!,
-      hash as string | 0,
-    );
+    this.#putKey(i);
   }
 
   /**
-   * The next row when it has the common shape, from its fields (the on-prem side's id, token and name; the
-   * cloud side's id and token; null for a side the member has no copy on). False, nothing taken, when the row
-   * has another shape: it is then given to `add` as parsed JSON.
+   * The next row when it has the common shape, from where its fields are in the bytes. False, nothing taken,
+   * when the row has another shape: it is then given to `add` as parsed JSON.
    */
-  addCommon(
-    key: string,
-    flags: number,
-    parent: number | undefined,
-    synced: string | 0,
-    onId: string | null,
-    onToken: string | null,
-    name: string | null,
-    cloudId: string | null,
-    cloudToken: string | null,
-    hash: string | 0,
-  ): boolean {
-    const p = parent;
-    if (p === undefined || (flags & ~15) !== 0 || (flags & DIRECT) !== 0) return false;
-    if (onId !== null && (this.#id.onprem[p] === null || !tokenGivesSize(onToken!))) return false;
-    if (cloudId !== null && (onId === null || this.#id.cloud[p] === null || !tokenGivesSize(cloudToken!)))
+  addScanned(r: ScannedRow): boolean {
+    const p = r.parent;
+    const buf = this.#buf;
+    if (p === undefined || (r.flags & ~15) !== 0 || (r.flags & DIRECT) !== 0) return false;
+    if (r.onId >= 0 && ((this.#flags[p]! & ON) === 0 || !tokenGivesSizeAt(buf, r.onToken))) return false;
+    if (
+      r.cloudId >= 0 &&
+      (r.onId < 0 || (this.#flags[p]! & CLOUD) === 0 || !tokenGivesSizeAt(buf, r.cloudToken))
+    )
       return false;
-    const i = this.keys.length;
-    this.keys.push(key);
-    this.#flags.push(flags);
-    this.#parent.push(p);
-    // Not interned here: a first sync gives every member its own time (interning would only add a map);
-    // the scan reuses the previous row's string when the bytes are the same.
-    this.#synced.push(synced);
-    this.#hash.push(hash);
-    this.#id.onprem.push(onId);
-    this.#token.onprem.push(onToken);
-    this.#name.push(name);
-    this.#id.cloud.push(cloudId);
-    this.#token.cloud.push(cloudToken);
-    this.#decoded.push(undefined);
-    this.#byKey!.set(key, i);
+    const i = this.#push(r.flags | (r.onId >= 0 ? ON : 0) | (r.cloudId >= 0 ? CLOUD : 0));
+    const col = this.#col;
+    col.parent[i] = p;
+    col.key[i] = r.key;
+    col.synced[i] = r.synced;
+    col.onId[i] = r.onId;
+    col.onToken[i] = r.onToken;
+    col.name[i] = r.name;
+    col.cloudId[i] = r.cloudId;
+    col.cloudToken[i] = r.cloudToken;
+    col.hash[i] = r.hash;
+    if ((r.flags & FOLDER) !== 0) this.#putKey(i);
     return true;
   }
 
-  /** The row number of the member with `key` added so far (the last one, were a key written twice). */
-  rowOf(key: string): number | undefined {
-    return this.#byKey!.get(key);
+  #putKey(i: number): void {
+    const load = this.#loadOf(i);
+    if (load) {
+      this.#byKey.put(hashString(load.key, KEY_SEED), i, (o) => this.#keyIs(o, load.key), false);
+      return;
+    }
+    const at = this.#col.key[i]!;
+    const end = fieldEnd(this.#buf, at);
+    this.#byKey.put(hashBytes(this.#buf, at, end, KEY_SEED), i, (o) => this.#sameKey(o, at), false);
   }
 
-  /** Every row is in: the key index the rows derived from is let go. */
+  /** Put every row not put in yet; false when there was none. */
+  #keyAll(): boolean {
+    if (this.#keyedUpTo === this.#length) return false;
+    for (let i = this.#keyedUpTo; i < this.#length; i++)
+      if ((this.#flags[i]! & (FOLDER | DECODED_AT_LOAD)) === 0) this.#putKey(i);
+    this.#keyedUpTo = this.#length;
+    return true;
+  }
+
+  /** What row `i` was at load when it was decoded then (a flag read first: most rows were not). */
+  #loadOf(i: number): { key: string; onprem: string | null; cloud: string | null } | undefined {
+    return (this.#flags[i]! & DECODED_AT_LOAD) === 0 ? undefined : this.#atLoad.get(i);
+  }
+
+  #keyIs(r: number, key: string): boolean {
+    const load = this.#loadOf(r);
+    return load ? load.key === key : equalsAt(this.#buf, this.#col.key[r]!, key);
+  }
+
+  /** Row `r`'s key is the field at `at`. */
+  #sameKey(r: number, at: number): boolean {
+    const load = this.#loadOf(r);
+    return load ? equalsAt(this.#buf, at, load.key) : sameAt(this.#buf, this.#col.key[r]!, at);
+  }
+
+  /** The row of the member with `key` (the last one, were a key written twice), or undefined. */
+  rowOf(key: string): number | undefined {
+    const h = hashString(key, KEY_SEED);
+    let r = this.#byKey.get(h, (o) => this.#keyIs(o, key));
+    if (r < 0 && this.#keyAll()) r = this.#byKey.get(h, (o) => this.#keyIs(o, key));
+    return r < 0 ? undefined : r;
+  }
+
+  /** rowOf the key held in the bytes [at, end) of the file. */
+  rowAt(at: number, end: number): number | undefined {
+    const h = hashBytes(this.#buf, at, end, KEY_SEED);
+    let r = this.#byKey.get(h, (o) => this.#sameKey(o, at));
+    if (r < 0 && this.#keyAll()) r = this.#byKey.get(h, (o) => this.#sameKey(o, at));
+    return r < 0 ? undefined : r;
+  }
+
+  /** Every row is in. */
   done(): this {
-    this.#byKey = undefined;
     return this;
+  }
+
+  /** The key of row `i`, as loaded. */
+  key(i: number): string {
+    return this.#loadOf(i)?.key ?? textAt(this.#buf, this.#col.key[i]!);
+  }
+
+  #text(at: number): string {
+    return textAt(this.#buf, at);
   }
 
   /** Member `i` as an object (decoded once; the same object from then on, also in `all()`). */
   member(i: number): MemberState {
     const held = this.#decoded[i];
     if (held) return held;
-    const p = this.#parent[i]!;
+    const p = this.#col.parent[i]!;
     const parent = this.member(p);
-    const on = this.#id.onprem[i];
-    const cloud = this.#id.cloud[i];
+    const c = this.#col;
+    const t = (at: number): string => this.#text(at);
     const row = [
-      this.keys[i],
-      this.#flags[i],
-      this.keys[p],
-      this.#synced[i],
-      on === null ? 0 : [HAS_NAME, on, this.#token.onprem[i], this.#name[i]],
-      cloud === null ? 0 : [0, cloud, this.#token.cloud[i]],
-      this.#hash[i],
+      t(c.key[i]!),
+      this.#flags[i]! & 15,
+      this.key(p),
+      c.synced[i]! < 0 ? 0 : t(c.synced[i]!),
+      c.onId[i]! < 0 ? 0 : [HAS_NAME, t(c.onId[i]!), t(c.onToken[i]!), t(c.name[i]!)],
+      c.cloudId[i]! < 0 ? 0 : [0, t(c.cloudId[i]!), t(c.cloudToken[i]!)],
+      c.hash[i]! < 0 ? 0 : t(c.hash[i]!),
     ];
     const m = decodeMember(row, () => parent, this.#interner);
     this.#decoded[i] = m;
@@ -243,11 +305,8 @@ export class MemberTable {
     const m = this.#decoded[i];
     if (m)
       return m.status === 'SYNCED' && !m.requested && !m.detached && m.onprem !== null && m.cloud !== null;
-    return (
-      (this.#flags[i]! & (PENDING | FAILED)) === 0 &&
-      this.#id.onprem[i] !== null &&
-      this.#id.cloud[i] !== null
-    );
+    const f = this.#flags[i]!;
+    return (f & (PENDING | FAILED)) === 0 && (f & ON) !== 0 && (f & CLOUD) !== 0;
   }
 
   /** FAILED (the status as it is now). */
@@ -267,10 +326,10 @@ export class MemberTable {
 
   /** The row number of the member's parent, or -1. */
   parentOf(i: number): number {
-    return this.#parent[i]!;
+    return this.#col.parent[i]!;
   }
 
-  /** True for a row kept as columns at load (`loaded` answers for it). */
+  /** True for a row kept as columns at load (the `loaded…` accessors answer for it). */
   common(i: number): boolean {
     return (this.#flags[i]! & DECODED_AT_LOAD) === 0;
   }
@@ -281,29 +340,75 @@ export class MemberTable {
     return m ? m.status !== 'SYNCED' || m.requested === true : (this.#flags[i]! & (PENDING | FAILED)) !== 0;
   }
 
+  /** Row `i` had a copy on `side` at load. */
+  hasSide(i: number, side: Side): boolean {
+    return (this.#flags[i]! & sideBit(side)) !== 0;
+  }
+
   /**
    * One side of row `i` as loaded (id, parent id, name, token), or null without a copy there. Only for a row
    * in the common shape (`common(i)`); what the engine did to it since is not seen.
    */
   loaded(i: number, side: Side): Pick<SideState, 'id' | 'parentId' | 'name' | 'token'> | null {
-    const id = this.#id[side][i]!;
-    if (id === null) return null;
-    return { id, parentId: this.loadedParentId(i, side), name: this.#name[i]!, token: this.#token[side][i]! };
+    if (!this.hasSide(i, side)) return null;
+    const c = this.#col;
+    const token = side === 'onprem' ? c.onToken[i]! : c.cloudToken[i]!;
+    return {
+      id: this.loadedId(i, side)!,
+      parentId: this.loadedParentId(i, side),
+      name: this.loadedName(i),
+      token: this.#text(token),
+    };
   }
 
-  /** loaded(i, side).id without building the object. */
+  #idAt(i: number, side: Side): number {
+    return side === 'onprem' ? this.#col.onId[i]! : this.#col.cloudId[i]!;
+  }
+
+  /** Row `i`'s id on `side` as loaded (any row), or null without a copy there. */
   loadedId(i: number, side: Side): string | null {
-    return this.#id[side][i]!;
+    const load = this.#loadOf(i);
+    if (load) return load[side];
+    return this.hasSide(i, side) ? this.#text(this.#idAt(i, side)) : null;
+  }
+
+  /** loadedId(i, side) === id, compared in place. */
+  loadedIdIs(i: number, side: Side, id: string): boolean {
+    const load = this.#loadOf(i);
+    if (load) return load[side] === id;
+    return this.hasSide(i, side) && equalsAt(this.#buf, this.#idAt(i, side), id);
+  }
+
+  /** Hash of row `i`'s loaded id on `side` (it has one), as hashString(id, seed) gives it. */
+  loadedIdHash(i: number, side: Side, seed: number): number {
+    const load = this.#loadOf(i);
+    if (load) return hashString(load[side]!, seed);
+    return hashAt(this.#buf, this.#idAt(i, side), seed);
   }
 
   /** loaded(i, side).parentId without building the object (the parent's id on that side, as loaded). */
   loadedParentId(i: number, side: Side): string {
-    return this.#id[side][this.#parent[i]!]!;
+    return this.loadedId(this.#col.parent[i]!, side)!;
   }
 
   /** loaded(i, side).name without building the object. */
   loadedName(i: number): string {
-    return this.#name[i]!;
+    return this.#text(this.#col.name[i]!);
+  }
+
+  /** loadedName(i) === name, compared in place. */
+  loadedNameIs(i: number, name: string): boolean {
+    return equalsAt(this.#buf, this.#col.name[i]!, name);
+  }
+
+  /** Hash of loadedName(i), as hashString(name, seed) gives it. */
+  loadedNameHash(i: number, seed: number): number {
+    return hashAt(this.#buf, this.#col.name[i]!, seed);
+  }
+
+  /** loaded(i, side).token === token, compared in place. */
+  loadedTokenIs(i: number, side: Side, token: string): boolean {
+    return equalsAt(this.#buf, side === 'onprem' ? this.#col.onToken[i]! : this.#col.cloudToken[i]!, token);
   }
 
   /**

@@ -94,8 +94,15 @@ export function writePrivateFileSync(file: string, data: string | Uint8Array, mo
   }
 }
 
-/** The asynchronous writePrivateFileSync, for large files (state snapshots). */
-export async function writePrivateFile(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+/**
+ * The asynchronous writePrivateFileSync, for large files (state snapshots): `data` may come in pieces, each
+ * written as it comes (never all of it held at once).
+ */
+export async function writePrivateFile(
+  file: string,
+  data: string | Uint8Array | Iterable<string>,
+  mode = 0o600,
+): Promise<void> {
   const tmp = tempNameFor(file);
   let fh: fs.promises.FileHandle;
   try {
@@ -105,7 +112,8 @@ export async function writePrivateFile(file: string, data: string | Uint8Array, 
   }
   try {
     try {
-      await fh.writeFile(data);
+      if (typeof data === 'string' || data instanceof Uint8Array) await fh.writeFile(data);
+      else for (const piece of data) await fh.writeFile(piece); // from the current position, whole
       await fh.chmod(mode);
       await fh.sync();
     } finally {

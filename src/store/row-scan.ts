@@ -6,7 +6,8 @@
 //
 // with no backslash on the line (so no string holds an escape). Anything else, or a row the table does not
 // take as common, is parsed as JSON and decoded as before, which also reports what is wrong with it.
-import type { MemberTable } from './member-table.js';
+import type { MemberTable, ScannedRow } from './member-table.js';
+import { fieldEnd } from './row-bytes.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -36,8 +37,8 @@ class Cursor {
   str(): boolean {
     if (this.buf[this.p] !== QUOTE) return false;
     this.a = this.p + 1;
-    this.b = this.buf.indexOf(QUOTE, this.a);
-    if (this.b < 0 || this.b >= this.end) return false;
+    this.b = fieldEnd(this.buf, this.a);
+    if (this.b >= this.end) return false;
     this.p = this.b + 1;
     return true;
   }
@@ -63,10 +64,6 @@ class Cursor {
     return this.p === from ? -1 : n;
   }
 
-  text(): string {
-    return this.buf.toString('utf8', this.a, this.b);
-  }
-
   /** The last string read has the same bytes as [from, to). */
   same(from: number, to: number): boolean {
     if (to - from !== this.b - this.a) return false;
@@ -84,8 +81,19 @@ export function scanMemberLines(
   parse: (line: string, n: number) => void,
 ): void {
   const cur = new Cursor(buf);
-  const last = { keyFrom: 0, keyTo: 0, parent: undefined as number | undefined, syncFrom: 0, syncTo: 0 };
-  let synced: string | 0 = 0;
+  const last: Last = { keyFrom: 0, keyTo: 0, parent: undefined, synced: -1, syncedEnd: -1 };
+  const row: ScannedRow = {
+    key: -1,
+    flags: 0,
+    parent: undefined,
+    synced: -1,
+    onId: -1,
+    onToken: -1,
+    name: -1,
+    cloudId: -1,
+    cloudToken: -1,
+    hash: -1,
+  };
   let backslash = -2; // the next backslash at or after the current line (-1: none left)
   let n = 0;
   for (let start = from; start <= to;) {
@@ -96,17 +104,8 @@ export function scanMemberLines(
     if (backslash !== -1 && backslash < start) backslash = buf.indexOf(BACKSLASH, start);
     cur.p = start;
     cur.end = stop;
-    let taken = false;
-    if (backslash === -1 || backslash >= stop) {
-      // the parent and the pass time repeat from row to row: compared as bytes, decoded once
-      taken = scanRow(
-        cur,
-        table,
-        last,
-        () => synced,
-        (s) => (synced = s),
-      );
-    }
+    // a line with a backslash may hold an escape: parsed as JSON
+    const taken = (backslash === -1 || backslash >= stop) && scanRow(cur, table, last, row);
     if (!taken) {
       parse(buf.toString('utf8', start, stop), n);
       last.parent = undefined; // that row may have been written under the key the cache holds
@@ -115,69 +114,68 @@ export function scanMemberLines(
   }
 }
 
-function scanRow(
-  cur: Cursor,
-  table: MemberTable,
-  last: { keyFrom: number; keyTo: number; parent: number | undefined; syncFrom: number; syncTo: number },
-  lastSynced: () => string | 0,
-  setSynced: (s: string) => void,
-): boolean {
+/** What the previous rows left to reuse: the parent key's bytes and row, the pass time's field. */
+interface Last {
+  keyFrom: number;
+  keyTo: number;
+  parent: number | undefined;
+  synced: number;
+  syncedEnd: number;
+}
+
+/** One line in the common shape into `row` (offsets of its fields) and the table; false for any other. */
+function scanRow(cur: Cursor, table: MemberTable, last: Last, row: ScannedRow): boolean {
   if (!cur.byte(OPEN) || !cur.str()) return false;
-  const key = cur.text();
+  row.key = cur.a;
+  // this row's key is the cached parent's: a key written twice, the cache would answer the earlier row
   if (last.parent !== undefined && cur.same(last.keyFrom, last.keyTo)) last.parent = undefined;
   if (!cur.byte(COMMA)) return false;
-  const flags = cur.int();
-  if (flags < 0 || !cur.byte(COMMA) || !cur.str()) return false;
-  let parent: number | undefined;
-  if (last.parent !== undefined && cur.same(last.keyFrom, last.keyTo)) parent = last.parent;
-  else {
-    parent = table.rowOf(cur.text());
+  row.flags = cur.int();
+  if (row.flags < 0 || !cur.byte(COMMA) || !cur.str()) return false;
+  // the parent repeats from row to row: compared as bytes, looked up once
+  if (last.parent === undefined || !cur.same(last.keyFrom, last.keyTo)) {
+    last.parent = table.rowAt(cur.a, cur.b);
     last.keyFrom = cur.a;
     last.keyTo = cur.b;
-    last.parent = parent;
   }
+  row.parent = last.parent;
   if (!cur.byte(COMMA)) return false;
-  let synced: string | 0 = 0;
+  row.synced = -1;
   if (!cur.zero()) {
     if (!cur.str()) return false;
-    const before = lastSynced();
-    if (before !== 0 && cur.same(last.syncFrom, last.syncTo)) synced = before;
-    else {
-      synced = cur.text();
-      setSynced(synced);
-      last.syncFrom = cur.a;
-      last.syncTo = cur.b;
+    // the pass time too: the previous row's field when the bytes are the same
+    if (last.synced < 0 || !cur.same(last.synced, last.syncedEnd)) {
+      last.synced = cur.a;
+      last.syncedEnd = cur.b;
     }
+    row.synced = last.synced;
   }
   if (!cur.byte(COMMA)) return false;
-  let onId: string | null = null;
-  let onToken: string | null = null;
-  let name: string | null = null;
+  row.onId = row.onToken = row.name = -1;
   if (!cur.zero()) {
     if (!cur.byte(OPEN) || cur.int() !== 2 || !cur.byte(COMMA) || !cur.str()) return false;
-    onId = cur.text();
+    row.onId = cur.a;
     if (!cur.byte(COMMA) || !cur.str()) return false;
-    onToken = cur.text();
+    row.onToken = cur.a;
     if (!cur.byte(COMMA) || !cur.str()) return false;
-    name = cur.text();
+    row.name = cur.a;
     if (!cur.byte(CLOSE)) return false;
   }
   if (!cur.byte(COMMA)) return false;
-  let cloudId: string | null = null;
-  let cloudToken: string | null = null;
+  row.cloudId = row.cloudToken = -1;
   if (!cur.zero()) {
     if (!cur.byte(OPEN) || cur.int() !== 0 || !cur.byte(COMMA) || !cur.str()) return false;
-    cloudId = cur.text();
+    row.cloudId = cur.a;
     if (!cur.byte(COMMA) || !cur.str()) return false;
-    cloudToken = cur.text();
+    row.cloudToken = cur.a;
     if (!cur.byte(CLOSE)) return false;
   }
   if (!cur.byte(COMMA)) return false;
-  let hash: string | 0 = 0;
+  row.hash = -1;
   if (!cur.zero()) {
     if (!cur.str()) return false;
-    hash = cur.text();
+    row.hash = cur.a;
   }
   if (!cur.byte(CLOSE) || cur.p !== cur.end) return false;
-  return table.addCommon(key, flags, parent, synced, onId, onToken, name, cloudId, cloudToken, hash);
+  return table.addScanned(row);
 }

@@ -30,23 +30,22 @@ const MEMBERS_CLOSE = '\n],\n "backups": ';
 /** Where the member lines are in a snapshot serializeSnapshot wrote, and everything else parsed. */
 interface Split {
   head: unknown;
-  /** Put the member lines into a table (member-table.ts), or throw STATE_CORRUPT naming the member. */
-  fill: (table: MemberTable) => void;
+  /** The member lines in a table (member-table.ts), or STATE_CORRUPT naming the member. */
+  table: () => MemberTable;
 }
 
 /**
  * The snapshot in pieces, when it has the layout serializeSnapshot writes: the head (everything but the
- * members), and the member lines, read one at a time (each row short-lived, never all parsed at once), from
- * the file's bytes when given them (row-scan.ts). Undefined for any other layout.
+ * members), and the member lines, read one at a time from the file's bytes (row-scan.ts; a line in another
+ * shape is parsed on its own, never all at once). Undefined for any other layout.
  */
-function splitSnapshot(file: string, text: string | Buffer): Split | undefined {
+function splitSnapshot(file: string, bytes: Buffer): Split | undefined {
   // No member or backup line can hold either marker (a line of compact JSON has no raw newline), so the
   // first opening and the last closing are the list's: neither search reads the member lines.
-  const open = text.indexOf(MEMBERS_OPEN);
-  const close = open < 0 ? -1 : text.lastIndexOf(MEMBERS_CLOSE);
+  const open = bytes.indexOf(MEMBERS_OPEN);
+  const close = open < 0 ? -1 : bytes.lastIndexOf(MEMBERS_CLOSE);
   if (close < open) return undefined;
-  const slice = (from: number, to?: number) =>
-    typeof text === 'string' ? text.slice(from, to) : text.toString('utf8', from, to);
+  const slice = (from: number, to?: number) => bytes.toString('utf8', from, to);
   let head: unknown;
   try {
     // the head ends with the comma before "members" (serializeSnapshot writes `...,\n "members": [`)
@@ -55,17 +54,16 @@ function splitSnapshot(file: string, text: string | Buffer): Split | undefined {
     return undefined;
   }
   const from = open + MEMBERS_OPEN.length;
-  const parse = (table: MemberTable) => (line: string, n: number) =>
-    addItem(file, table, parseLine(file, line, n), n);
-  if (typeof text === 'string')
-    return {
-      head,
-      fill: (table) => {
-        let n = 0;
-        for (const line of memberLines(text, from, close)) parse(table)(line, ++n);
-      },
-    };
-  return { head, fill: (table) => scanMemberLines(text, from, close, table, parse(table)) };
+  return {
+    head,
+    table: () => {
+      // a guess at the row count (a common row is ~250 bytes): the columns grow if it is short
+      const table = new MemberTable(bytes, Math.ceil((close - from) / 200));
+      const parse = (line: string, n: number) => addItem(file, table, parseLine(file, line, n), n);
+      scanMemberLines(bytes, from, close, table, parse);
+      return table;
+    },
+  };
 }
 
 /**
@@ -73,11 +71,12 @@ function splitSnapshot(file: string, text: string | Buffer): Split | undefined {
  * the fields every reader relies on are checked, so a damaged file fails here and not deep in the engine.
  */
 export function parseSnapshot(file: string, text: string | Buffer): SetState {
-  const split = splitSnapshot(file, text);
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  const split = splitSnapshot(file, bytes);
   let data: unknown = split?.head;
   if (!split) {
     try {
-      data = JSON.parse(typeof text === 'string' ? text : text.toString('utf8'));
+      data = JSON.parse(bytes.toString('utf8'));
     } catch (err) {
       throw corruptState(file, (err as Error).message);
     }
@@ -106,25 +105,13 @@ export function parseSnapshot(file: string, text: string | Buffer): SetState {
     throw corruptState(file, 'missing "set.target"');
   if (!Array.isArray(data.members)) throw corruptState(file, 'missing or invalid "members"');
   if (split) {
-    const table = new MemberTable();
-    split.fill(table);
-    attachMembers(data as unknown as SetState, table.done());
+    attachMembers(data as unknown as SetState, split.table().done());
   } else data.members = decodeMembers(file, data.members);
   if (!Array.isArray(data.backups)) throw corruptState(file, 'missing "backups"');
   if (data.lastSyncAt !== null && typeof data.lastSyncAt !== 'string')
     throw corruptState(file, 'invalid "lastSyncAt"');
   if (typeof data.nextKey !== 'number') throw corruptState(file, 'missing "nextKey"');
   return data as unknown as SetState;
-}
-
-/** The member lines between `from` and `to`: each line one member, a comma after all but the last. */
-function* memberLines(text: string, from: number, to: number): Generator<string> {
-  for (let start = from; start <= to;) {
-    let end = text.indexOf('\n', start);
-    if (end < 0 || end > to) end = to;
-    yield text.slice(start, end < to && text.charCodeAt(end - 1) === 0x2c ? end - 1 : end);
-    start = end + 1;
-  }
 }
 
 function parseLine(file: string, line: string, n: number): unknown {
@@ -275,15 +262,39 @@ export function serializeRecord(rec: JournalRecord, schema: number): string {
  * each row can leave out what its parent gives (parent id, path). Still JSON a person can read and diff.
  */
 export function serializeSnapshot(state: SetState): string {
+  return [...snapshotChunks(state)].join('');
+}
+
+/** How many bytes (about) of rows snapshotChunks joins into one chunk. */
+const CHUNK = 1 << 20;
+
+/**
+ * serializeSnapshot in pieces of about a megabyte, for writing as they come: at 100,000 members the whole
+ * text (and the rows it is joined from) would be held at once, ~60 MB at the end of a first sync.
+ */
+export function* snapshotChunks(state: SetState): Generator<string> {
   const { members, backups, ...head } = state;
+  const headJson = JSON.stringify({ ...head, schema: STATE_SCHEMA }, null, 1);
   const written = new Map<string, MemberState>();
-  const rows: string[] = [];
+  let rows: string[] = [];
+  let size = 0;
+  let first = true;
+  const open = (items: number) => (items === 0 ? '[]' : '[\n');
+  yield `${headJson.slice(0, -2)},\n "members": ${open(members.length)}`;
   for (const m of parentsFirst(members)) {
     const parent = m.parentKey === null ? undefined : written.get(m.parentKey);
-    rows.push(JSON.stringify(encodeMember(m, parent)));
+    const row = JSON.stringify(encodeMember(m, parent));
+    rows.push(row);
+    size += row.length;
     written.set(m.key, m);
+    if (size >= CHUNK) {
+      yield (first ? '' : ',\n') + rows.join(',\n');
+      first = false;
+      rows = [];
+      size = 0;
+    }
   }
+  if (rows.length > 0) yield (first ? '' : ',\n') + rows.join(',\n');
   const list = (items: string[]) => (items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n]`);
-  const headJson = JSON.stringify({ ...head, schema: STATE_SCHEMA }, null, 1);
-  return `${headJson.slice(0, -2)},\n "members": ${list(rows)},\n "backups": ${list(backups.map((b) => JSON.stringify(b)))}\n}\n`;
+  yield `${members.length === 0 ? '' : '\n]'},\n "backups": ${list(backups.map((b) => JSON.stringify(b)))}\n}\n`;
 }

@@ -6,7 +6,7 @@ import { didYouMean } from '../suggest.js';
 import { JournalWriter } from './journal.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
 import { STATE_SCHEMA, type JournalRecord, type SetState } from './schema.js';
-import { parseSnapshot, replayJournal, serializeRecord, serializeSnapshot } from './state-file.js';
+import { parseSnapshot, replayJournal, serializeRecord, snapshotChunks } from './state-file.js';
 
 export type { JournalRecord } from './schema.js';
 
@@ -72,7 +72,7 @@ export class StateStore {
       throw err;
     }
     const state = parseSnapshot(file, bytes);
-    bytes = Buffer.alloc(0); // let the bytes go before the journal is read and replayed
+    // the member table keeps `bytes` (its rows are offsets into them) until the members are read as objects
     this.#schemaOnDisk.set(id, state.schema);
     const journalFile = this.#file(id, JOURNAL);
     const journal = await fs.promises.readFile(journalFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -103,7 +103,7 @@ export class StateStore {
       if (!this.#trusted.has(id)) await this.#refuseForeignFile(id);
       ensurePrivateDir(this.home, 'state', this.profile);
       // fresh O_EXCL temp name (never a planted link), 0600, fsync, rename over the snapshot
-      await writePrivateFile(this.#file(id, SNAPSHOT), serializeSnapshot(state));
+      await writePrivateFile(this.#file(id, SNAPSHOT), snapshotChunks(state));
       await syncDir(this.dir);
       this.#trusted.add(id);
       this.#schemaOnDisk.set(id, STATE_SCHEMA);

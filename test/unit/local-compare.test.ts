@@ -13,6 +13,8 @@ function recordedOf(nodes: RemoteNode[]): RecordedTree {
     count: kept.length,
     find: (parentId, name) => at.get(`${parentId}/${name}`) ?? -1,
     node: (i) => kept[i]!,
+    isAt: (i, parentId, name) => kept[i]!.parentId === parentId && kept[i]!.name === name,
+    isSame: (i, id, token) => kept[i]!.id === id && (token === undefined || kept[i]!.token === token),
     kind: (i) => kept[i]!.kind,
     numberOf: (id) => kept.findIndex((n) => n.id === id),
     needsPath: false,

@@ -14,11 +14,16 @@ import {
   firstDirect,
   liveCount,
   looseMembers,
+  memberByKey,
   memberCount,
 } from '../../src/engine/lazy-members.js';
 import { memberTable } from '../../src/store/member-table.js';
 import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../../src/store/schema.js';
-import { parseSnapshot, serializeSnapshot } from '../../src/store/state-file.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseSnapshot, serializeSnapshot, snapshotChunks } from '../../src/store/state-file.js';
+import { StateStore } from '../../src/store/state-store.js';
 import { SIDES } from '../../src/connectors/types.js';
 
 const AT = '2026-11-30T01:00:00.000Z';
@@ -154,6 +159,14 @@ describe('state store: members kept as rows until read', () => {
     ['a name with a quote, a backslash and accents', (add) => add('m5', 'm2', 'q"\\é €.txt', 'file')],
     ['a name beyond ASCII only', (add) => add('m5', 'm2', 'résumé – 日本.txt', 'file')],
     ['a file whose parent is a file', (add) => add('m5', 'm3', 'odd.txt', 'file')],
+    [
+      'a folder of more entries than a lookup scans, names that are prefixes, one place recorded twice',
+      (add) => {
+        for (let k = 0; k < 60; k++) add(`m${5 + k}`, k % 3 === 0 ? 'm1' : 'm2', `f${k % 30}`, 'file');
+        add('m90', 'm2', 'f1', 'file');
+        add('m91', 'm2', 'f1.txt', 'file');
+      },
+    ],
   ];
   for (const [label, extra] of variants) {
     it(`answers as the members would, whatever they hold: ${label}`, () => {
@@ -194,14 +207,65 @@ describe('state store: members kept as rows until read', () => {
           assert.deepEqual(four(a.node(i)), four(n));
           assert.equal(a.kind(i), b.kind(i));
           assert.equal(a.find(n.parentId!, n.name), b.find(n.parentId!, n.name));
-          assert.equal(a.numberOf(n.id), i);
+          assert.equal(a.find(n.parentId!, `${n.name}.x`), b.find(n.parentId!, `${n.name}.x`));
+          assert.equal(a.numberOf(n.id), b.numberOf(n.id));
+          // compared in place, never a false match: a longer or shorter string, a quote where the field ends
+          assert.equal(a.isAt(i, n.parentId!, n.name), true);
+          for (const [parentId, name] of [
+            [n.parentId!, `${n.name}x`],
+            [n.parentId!, n.name.slice(0, -1)],
+            [`${n.parentId}x`, n.name],
+            [n.parentId!, `${n.name}"],[0,`],
+          ] as const)
+            assert.equal(a.isAt(i, parentId, name), false, `${parentId} ${name}`);
+          assert.equal(a.isSame(i, n.id, n.token), true);
+          assert.equal(a.isSame(i, n.id, undefined), true);
+          for (const [id, token] of [
+            [n.id.slice(0, -1), undefined],
+            [`${n.id}0`, n.token],
+            [`${n.id}",`, undefined],
+            [n.id, `${n.token}0`],
+            [n.id, `${n.token.slice(0, -1)}"`],
+            [n.id, n.token.slice(0, -1)],
+          ] as const)
+            assert.equal(a.isSame(i, id, token), false, `${id} ${token}`);
         }
+        assert.equal(a.numberOf('no such id'), -1);
+        assert.equal(a.find('no such folder', 'a.txt'), -1);
       }
+      for (const m of read.members) assert.deepEqual(memberByKey(lazy, m.key), m);
+      assert.equal(memberByKey(lazy, 'no such key'), undefined);
       assert.ok(memberTable(lazy), 'none of that read the members as objects');
       assert.deepEqual(lazy.members, saved.members);
       assert.deepEqual(read.members, saved.members);
     });
   }
+
+  it('a snapshot of megabytes is written in pieces, never held whole, and reads back the same', async () => {
+    const state = localState((add) => {
+      for (let k = 0; k < 9000; k++) add(`m${5 + k}`, k % 2 ? 'm1' : 'm2', `file ${k}.txt`, 'file');
+    });
+    const pieces = [...snapshotChunks(state)];
+    assert.ok(pieces.length >= 4, `${pieces.length} pieces`);
+    assert.ok(Math.max(...pieces.map((p) => p.length)) < 1.2 * 2 ** 20, 'no piece much above a megabyte');
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsync-chunks-'));
+    const store = new StateStore(home, 'default');
+    try {
+      await store.save(state);
+      const file = path.join(home, 'state', 'default', `${state.set.id}.json`);
+      assert.equal(fs.readFileSync(file, 'utf8'), pieces.join(''));
+      const loaded = await store.load(state.set.id);
+      assert.equal(memberCount(loaded), 9004);
+      assert.ok(memberTable(loaded), 'its rows are kept as rows');
+      assert.deepEqual(loaded.members, state.members);
+      // and with no member at all
+      const empty = { ...state, members: [] };
+      assert.deepEqual(parseSnapshot('t.json', [...snapshotChunks(empty)].join('')).members, []);
+    } finally {
+      await store.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
 
   /** Connectors that answer a node's path from `where` (by id), as the state recorded it otherwise. */
   const pathsFrom = (state: SetState, where: Map<string, string>): Record<Side, Connector> => {

@@ -118,16 +118,14 @@ export async function compareFolder(
       // after the last one matched is usually this one, found without a lookup (were a place recorded
       // twice, never written so, the later record could be the one found: it is then the one whose entry
       // is there).
-      const h = hint < n ? recorded.node(hint) : undefined;
-      const i =
-        h !== undefined && h.parentId === dirId && h.name === name ? hint : recorded.find(dirId, name);
+      const i = hint < n && recorded.isAt(hint, dirId, name) ? hint : recorded.find(dirId, name);
       if (i >= 0) hint = i + 1;
+      let id = '';
       if (
         i >= 0 &&
         same[i] === 0 &&
         recorded.kind(i) === (isDir ? 'folder' : 'file') &&
-        idOf(st) === recorded.node(i).id &&
-        (isDir || fileToken(st) === recorded.node(i).token)
+        recorded.isSame(i, (id = idOf(st)), isDir ? undefined : fileToken(st))
       ) {
         same[i] = 1;
         sameCount++;
@@ -135,7 +133,6 @@ export async function compareFolder(
         dirOf[i] = dirNo;
         order.push(i);
         if (isDir) {
-          const id = recorded.node(i).id;
           folders.set(i, nodeFromStat(st, name, dirId));
           ctx.remember(id, abs);
           if (recursive) queue.push([abs, id, rel]);
