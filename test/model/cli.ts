@@ -74,12 +74,24 @@ export class ModelCli {
     return { code: rt.exitCode, signal: null, stdout, stderr };
   }
 
-  /** `cloudsync <args>` as a real process; `onSpawn` may SIGKILL it; killed after `timeoutMs` at the latest. */
-  spawn(args: string[], opts: { onSpawn?: (pid: number) => void; timeoutMs?: number } = {}): Promise<Run> {
+  /**
+   * `cloudsync <args>` as a real process; `onSpawn` may SIGKILL it; killed after `timeoutMs` at the latest.
+   * `env` is added to its environment, `nodeArgs` go to node (e.g. `--import` the kill point hook).
+   */
+  spawn(
+    args: string[],
+    opts: {
+      onSpawn?: (pid: number) => void;
+      timeoutMs?: number;
+      env?: Record<string, string>;
+      nodeArgs?: string[];
+    } = {},
+  ): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(this.root, 'bin', 'cloudsync.js'), ...args], {
+      const bin = path.join(this.root, 'bin', 'cloudsync.js');
+      const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), bin, ...args], {
         cwd: this.root,
-        env: this.childEnv(),
+        env: { ...this.childEnv(), ...opts.env },
       });
       if (child.pid !== undefined) opts.onSpawn?.(child.pid);
       let stdout = '';
