@@ -1747,4 +1747,31 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 1272: a file renamed and edited on the cloud in the pass another is deleted is no delete for the guard',
+    rule: '§4 --max-delete counts deletes of documents; a move (with an update) is not a delete',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/c.txt': 'C' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--delete-onprem'],
+    steps: [
+      { on: 'cloud', write: 'dst/P/c.txt', content: 'C2' },
+      { on: 'cloud', rm: 'dst/P/a.txt' },
+      { on: 'cloud', mv: ['dst/P/c.txt', 'dst/P/Q.txt'] },
+      // 1 delete of 2 documents (50%): allowed; c.txt moved and updated is no second delete.
+      {
+        run: ['sync', '--max-delete', '50'],
+        check: (out: CliResult) =>
+          assert.deepEqual(
+            out
+              .json<SyncJson>()
+              .sets[0]!.actions.map((a) => a.type)
+              .sort(),
+            ['delete', 'move', 'update'],
+          ),
+      },
+      {
+        expect: { onprem: { src: D, 'src/P': D, 'src/P/Q.txt': 'C2' }, members: { 'src/P/Q.txt': 'SYNCED' } },
+      },
+    ],
+  },
 ];
