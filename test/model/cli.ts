@@ -2,7 +2,6 @@
 // spawned Node), a real process for the passes that are SIGKILLed or run two at once. Both come from one
 // build root, so the mutation check can point the tester at a deliberately broken copy of dist/.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -116,12 +115,4 @@ export function parseJson<T>(r: Run): T | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Lines of a file (0 when missing). */
-export async function lineCount(file: string): Promise<number> {
-  const buf = await readFile(file).catch(() => Buffer.alloc(0));
-  let n = 0;
-  for (const b of buf) if (b === 0x0a) n++;
-  return n;
 }

@@ -9,7 +9,10 @@
 //                            its number) is <line>, e.g. "2 rename <onprem>/B/#.tmp → <onprem>/B/a.txt"
 //                            (robust against effects of parallel actions trading places);
 //                            `start`: before any effect; `none`: never;
-//   MODEL_KILL_AT=<n>        without MODEL_KILL_AFTER: SIGKILLs itself right after effect n.
+//   MODEL_KILL_AT=<n>        without MODEL_KILL_AFTER: SIGKILLs itself right after effect n;
+//   MODEL_KILL_WORK=<n>      SIGKILLs itself right after the n-th journal write or change to a side (a
+//                            rename, link, unlink, rm, mkdir or chmod below <onprem> or <cloud>): a point
+//                            inside the pass's apply, where a kill tests most.
 // A kill found at a random time is thereby replayable: the rerun dies after the same effect. Nothing in src/
 // knows about this file.
 import fs from 'node:fs';
@@ -22,6 +25,9 @@ const killAfter = killSpec?.[2];
 const killNth = Number(killSpec?.[1] ?? 0);
 if (env.MODEL_KILL_AFTER === 'start') process.kill(process.pid, 'SIGKILL');
 const killAt = env.MODEL_KILL_AT ? Number(env.MODEL_KILL_AT) : undefined;
+const killWork = env.MODEL_KILL_WORK ? Number(env.MODEL_KILL_WORK) : undefined;
+const WORK = /^(write <home>\/state\/.*\.journal|(rename|link|unlink|rm|rmdir|mkdir|chmod) <(onprem|cloud)>)/;
+let work = 0;
 const roots = Object.entries(JSON.parse(env.MODEL_ROOTS ?? '{}') as Record<string, string>).sort(
   (a, b) => b[1].length - a[1].length,
 );
@@ -44,8 +50,11 @@ export function normalize(p: string): string {
       out = `<${name}>${out.slice(dir.length)}`;
       break;
     }
-  // random or per-process parts: hex ids, pids and counters (names the model writes have one digit at most)
-  return out.replace(/[0-9a-f]{6,}|[0-9a-z]{8,}(?=\.(tmp|partial)\b)|\d{3,}/gi, '#');
+  // random or per-process parts: times (backup folders, conflict names), hex ids, pids and counters (names
+  // the model writes have one digit at most)
+  return out
+    .replace(/\d{4}-\d\d-\d\d[T ]\d\d[-:]\d\d([-:]\d\d)?([-:.]\d+)?Z?/g, '<time>')
+    .replace(/[0-9a-f]{6,}|[0-9a-z]{8,}(?=\.(tmp|partial)\b)|\d{3,}/gi, '#');
 }
 
 const str = (p: unknown): string =>
@@ -57,7 +66,8 @@ function effect(what: string, a: unknown, b?: unknown): void {
   const k = (seen.get(line) ?? 0) + 1;
   seen.set(line, k);
   if (traceFd !== undefined) orig.writeSync(traceFd, `${count} ${k} ${line}\n`);
-  if (killAfter !== undefined ? line === killAfter && k === killNth : count === killAt)
+  if (WORK.test(line)) work++;
+  if (killAfter !== undefined ? line === killAfter && k === killNth : count === killAt || work === killWork)
     process.kill(process.pid, 'SIGKILL');
 }
 

@@ -16,7 +16,8 @@ export type Op =
   /** `sync --json <flags>`; with `dry`, a `--dry-run` of the same pass first, compared with it. */
   | { k: 'sync'; flags: string[]; dry?: boolean }
   /**
-   * `sync --json <flags>` in a real process, SIGKILLed after `ms` or once a journal has `lines` lines; once
+   * `sync --json <flags>` in a real process, SIGKILLed `ms`/4 ms after its first file system effect, or right
+   * after its `lines`-th journal write or change to a side (kill-point.ts); once
    * run, `after` records where the kill landed (kill-point.ts): `"<k> <effect>"` (right after the k-th such
    * file system effect), `start` (before any) or `none` (the pass ended first). A replay with `after` kills
    * at that point instead of by time.
@@ -66,7 +67,7 @@ export function describeOp(op: Op): string {
     case 'sync':
       return `sync ${op.flags.join(' ')}${op.dry ? ' (dry-run first)' : ''}`.trim();
     case 'kill':
-      return `sync ${op.flags.join(' ')} killed ${op.ms !== undefined ? `after ${op.ms} ms` : `at journal line ${op.lines}`}${op.after !== undefined ? ` [kill point: ${op.after}]` : ''}`;
+      return `sync ${op.flags.join(' ')} killed ${op.ms !== undefined ? `after ${op.ms} ms` : `at journal point ${op.lines}`}${op.after !== undefined ? ` [kill point: ${op.after}]` : ''}`;
     case 'race':
       return 'two syncs at once';
     case 'unsync':

@@ -1,11 +1,11 @@
 // cloudsync's half of a model run: plain passes (with a `--dry-run` of the same pass first, sometimes),
 // passes SIGKILLed at a time or at a journal line and then rerun, two passes at once, and `unsync`; each
 // followed by the invariants of test/model/README.md.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SIDES, type Side } from '../../src/connectors/types.js';
 import { checkMembers, type SetView } from './check-members.js';
-import { lineCount, parseJson, type ModelCli, type Run } from './cli.js';
+import { parseJson, type ModelCli, type Run } from './cli.js';
 import {
   checkIntegrity,
   checkNoLoss,
@@ -176,8 +176,12 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
   if (op.after !== undefined) {
     env.MODEL_KILL_AFTER = op.after;
     run = ctx.cli.spawn(args, spawnOpts);
-  } else if (op.ms !== undefined) run = ctx.cli.spawn(args, { ...spawnOpts, timeoutMs: op.ms });
-  else run = killAtJournalLine(ctx, args, spawnOpts, op.lines ?? 1);
+  } else if (op.ms !== undefined) run = killAfterMs(ctx, args, spawnOpts, trace, op.ms);
+  else {
+    // "at a journal point": right after the n-th journal write or change to a side (kill-point.ts), exactly
+    env.MODEL_KILL_WORK = String(op.lines ?? 1);
+    run = ctx.cli.spawn(args, spawnOpts);
+  }
   const r = await run;
   const traced = (await readFile(trace, 'utf8').catch(() => '')).trimEnd().split('\n').filter(Boolean);
   await rm(trace, { force: true });
@@ -188,29 +192,28 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
   return r;
 }
 
-/** Spawn a pass and SIGKILL it once the journals grew by `lines` lines (polled: not exact). */
-async function killAtJournalLine(
+/**
+ * Spawn a pass and SIGKILL it `ms` / KILL_MS_SCALE ms after its first file system effect: counted from the
+ * spawn, every kill landed before the pass did anything (Node's start-up under load took longer than the
+ * 150–900 ms the generator draws; 13 of 13 time kills over seeds 1–12), and a model pass does its work in
+ * 100–200 ms after its first effect (taking its lock).
+ */
+async function killAfterMs(
   ctx: PassContext,
   args: string[],
   opts: { env: Record<string, string>; nodeArgs: string[] },
-  lines: number,
+  trace: string,
+  ms: number,
 ): Promise<Run> {
-  const dir = path.join(ctx.home, 'state', 'default');
-  const count = async () => {
-    let n = 0;
-    for (const f of await readdir(dir).catch(() => []))
-      if (f.endsWith('.journal')) n += await lineCount(path.join(dir, f));
-    return n;
-  };
-  const target = (await count()) + lines;
   let pid = 0;
   let done = false;
   const run = ctx.cli.spawn(args, { ...opts, onSpawn: (p) => (pid = p) }).finally(() => (done = true));
   const end = Date.now() + 30_000;
   while (!done && Date.now() < end) {
-    if (pid && (await count()) >= target) {
+    if (pid && (await stat(trace).catch(() => null))?.size) {
+      await new Promise((r) => setTimeout(r, ms / KILL_MS_SCALE));
       try {
-        process.kill(pid, 'SIGKILL');
+        if (!done) process.kill(pid, 'SIGKILL');
       } catch {
         // It ended on its own just before the kill: an ordinary pass.
       }
@@ -220,6 +223,9 @@ async function killAtJournalLine(
   }
   return run;
 }
+
+/** How much shorter a time kill's delay is than the generator's `ms` (see killAfterMs). */
+const KILL_MS_SCALE = 4;
 
 /** The checks after a pass `r` that started from `b`. */
 async function afterPass(
