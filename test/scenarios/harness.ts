@@ -115,11 +115,17 @@ async function killedRun(
       if (typeof root === 'string') roots[side] = root;
     }
     const hook = new URL('../model/kill-point.js', import.meta.url).href;
-    await runCli([...args, '--json'], {
+    const out = await runCli([...args, '--json'], {
       home,
       env: { ...env, MODEL_KILL_AFTER: at.afterEffect, MODEL_ROOTS: JSON.stringify(roots) },
       nodeArgs: ['--import', hook],
     });
+    if (at.afterEffect !== 'none')
+      assert.equal(
+        out.signal,
+        'SIGKILL',
+        `the kill point ${at.afterEffect} was never reached: ${out.stdout}`,
+      );
     return;
   }
   if (at.afterMs !== undefined) {

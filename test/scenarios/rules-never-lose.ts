@@ -1587,6 +1587,36 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 439: a document moved on the cloud into a synced folder and saved on-prem, the pass killed right after its first journal write (an exact kill point), is not pulled as new',
+    rule: '§4 a pass killed at any instant and run again converges with nothing duplicated; sets never overlap',
+    onprem: { ...P, 'src/d1.txt': 'D1', 'src/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/d1.txt', 'src/d2.txt', '--target', 'dst'] },
+      { on: 'cloud', mv: ['dst/d1.txt', 'dst/P/d1.txt'] },
+      { on: 'onprem', save: 'src/d1.txt', content: 'NEW' },
+      { kill: ['sync'], afterEffect: '1 write <home>/state/default/#.journal' },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: { ...P, 'src/d1.txt': 'NEW', 'src/d2.txt': 'D2' },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/d1.txt': 'NEW',
+            'dst/d2.txt': 'D2',
+          },
+        },
+      },
+    ],
+  },
+  {
     name: 'model seed 439: a document moved on the cloud into a synced folder and saved by rename there is not pulled as new',
     rule: '§4 a pass killed at any instant and run again converges with nothing duplicated; sets never overlap',
     onprem: { ...P, 'src/d1.txt': 'D1', 'src/d2.txt': 'D2' },
