@@ -16,6 +16,7 @@ export async function readDocumentSiblings(
   connectors: Record<Side, Connector>,
 ): Promise<void> {
   if (state.set.kind !== 'documents') return;
+  await sweepDocumentFolders(state, connectors);
   const byKey = new Map(state.members.map((m) => [m.key, m]));
   const folders: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
   for (const side of SIDES) {
@@ -41,6 +42,29 @@ export async function readDocumentSiblings(
         if (n.kind === 'file') (view.siblingSizes ??= new Map()).set(n.id, n.size);
       }
       (view.siblings ??= new Map()).set(folder, names);
+    }
+  }
+}
+
+/** Folders each connector (one per command run, or per `watch`) has swept already. */
+const swept = new WeakMap<Connector, Set<string>>();
+
+/**
+ * A pass killed while writing a document left its temp file beside it, in a folder no walk of a documents set
+ * reads (model seed 1622). Only another process can have been killed mid-write: each folder holding a
+ * document is swept once per connector, before anything is written.
+ */
+async function sweepDocumentFolders(state: SetState, connectors: Record<Side, Connector>): Promise<void> {
+  for (const side of SIDES) {
+    const connector = connectors[side];
+    if (!connector.sweepTemps) continue;
+    let done = swept.get(connector);
+    if (!done) swept.set(connector, (done = new Set()));
+    for (const m of state.members) {
+      const folder = m[side]?.parentId;
+      if (!folder || done.has(folder)) continue;
+      done.add(folder);
+      await connector.sweepTemps(folder).catch(() => undefined);
     }
   }
 }

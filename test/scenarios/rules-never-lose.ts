@@ -1943,4 +1943,19 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 1622: a pass killed while writing a document leaves no temp file beside it after the rerun',
+    rule: '§4 a pass killed at any instant and run again converges with no temp files left',
+    onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst'],
+    // the kill point is an on-prem file system effect
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'cloud', write: 'dst/d1.txt', content: 'NEW' },
+      { kill: ['sync'], afterEffect: '1 chmod <onprem>/src/D/.cloudsync-#-#.tmp' },
+      { run: ['sync'] },
+      { expect: { onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'NEW', 'src/D/d2.txt': 'D2' } } },
+    ],
+  },
 ];
