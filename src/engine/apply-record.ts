@@ -193,6 +193,10 @@ export class ApplyRecorder {
         // Its path on `to` is relative to that side's connection root, unrelated to the source path: taken
         // from where it was created, so refreshPaths (which still checks it) finds nothing to record again.
         const node = this.latest[to].get(m.key)!;
+        // Re-created on-prem (a change beat its move out of every set): the copy that left keeps no lock of
+        // ours, as if it had been let go alone (model seed 1328).
+        const was = m[to];
+        if (to === 'onprem' && was && was.id !== node.id && m.lockedByUs) await this.releaseLock(was.id);
         m[to] = snapshotOf(node, this.createdPath(a, to, node.name));
         if (m.kind === 'folder') this.folderKeys?.[to].set(m[to]!.id, m.key);
         const hash = this.hashes.get(m.key);

@@ -128,11 +128,26 @@ export class ReconcileBase {
     return { state: 'present', change: ch, node: ch.node };
   }
 
+  /**
+   * Does `m` leave this set for another one in this pass? Then `visit` forgets it here, wherever its old folder
+   * went: a folder deleted or failing on one side never deletes or fails what moved out of it into another
+   * set (model seed 1390: that set moves the node, and a delete here by id would take it there).
+   */
+  protected leavesSet(m: MemberState): boolean {
+    const out = this.input.outgoing;
+    if (!out?.size) return false;
+    return (
+      (m.onprem !== null && out.has(`onprem:${m.onprem.id}`)) ||
+      (m.cloud !== null && out.has(`cloud:${m.cloud.id}`))
+    );
+  }
+
   /** Forget `m` and what below it exists on neither side; what is still somewhere is visited where it is. */
   protected forgetSubtree(m: MemberState, reason: string): void {
     this.push({ type: 'forget', member: m.key, path: this.pathOf(m), reason });
     for (const child of this.childrenOf.get(m.key) ?? []) {
       if (
+        this.leavesSet(child) ||
         this.presence(child, 'onprem').state === 'present' ||
         this.presence(child, 'cloud').state === 'present'
       )
@@ -201,6 +216,19 @@ export class ReconcileBase {
     }
     const sibling = view.siblings?.get(parentId)?.get(name);
     return sibling !== undefined && sibling !== selfId && !this.leaving[side].has(sibling);
+  }
+
+  /**
+   * Is `name` held in folder `parentId` on `side` by a node this set does not see (another set's, or beside a
+   * documents set's documents) that is not a copy of `size` bytes (a killed pass's copy, adopted at apply)?
+   */
+  protected heldBySibling(side: Side, parentId: string | undefined, name: string, size?: number): boolean {
+    if (!parentId || this.claimedNames[side].has(`${parentId}\u0000${name}`)) return false;
+    const view = this.input.views[side];
+    const id = view.siblings?.get(parentId)?.get(name);
+    if (id === undefined || this.leaving[side].has(id)) return false;
+    const theirs = view.siblingSizes?.get(id);
+    return theirs === undefined || size === undefined || theirs !== size;
   }
 
   protected claim(side: Side, parentId: string | undefined, name: string): void {

@@ -30,8 +30,13 @@ export interface SideView {
   detachedPresent: Set<string>;
   /** Documents sets: folders that held a document now gone and are gone themselves (nowhere to put it back). */
   foldersGone?: Set<string>;
-  /** Documents sets: what a folder a document is renamed in holds (name → id), listed only for that. */
+  /**
+   * What a folder holds beyond `children` (name → id): for documents sets, a folder a document is renamed in
+   * (listed only for that); for folder sets, another set's nodes found in this set's folders.
+   */
   siblings?: Map<string, Map<string, string>>;
+  /** Sizes of the files in `siblings` that a documents set listed (by id). */
+  siblingSizes?: Map<string, number>;
   /**
    * Set while the view is not filled in: the connector compared its walk with the state and saw every
    * recorded entry exactly as recorded and nothing else (so `nodes`, `rel` and `children` are empty until
@@ -218,6 +223,8 @@ function fillFromListing(
       const foreignNode = foreign !== undefined && (foreign.get(n.id) ?? state.set.id) !== state.set.id;
       if (detached || foreignNode || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
         view.untracked.add(parent.id);
+        // Its name is taken all the same: nothing of this set is created onto it (model seed 1232).
+        if (foreignNode) setSibling(view, parent.id, n);
         continue;
       }
       view.nodes.set(n.id, n);
@@ -227,4 +234,12 @@ function fillFromListing(
     }
     view.children.set(parent.id, ids);
   }
+}
+
+/** Record a node left out of the view (another set's) as holding its name in its folder. */
+function setSibling(view: SideView, parentId: string, n: RemoteNode): void {
+  view.siblings ??= new Map();
+  let names = view.siblings.get(parentId);
+  if (!names) view.siblings.set(parentId, (names = new Map()));
+  names.set(n.name, n.id);
 }

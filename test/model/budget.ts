@@ -1,5 +1,7 @@
 // A budget of seeds run one after another, each shrunk on failure: what `npm run test:model` and the CI
 // test share.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { startEmulator, type Emulator } from '../support/emulator/index.js';
 import { caseToScenario, describeOp, type Case } from './ops.js';
 import { runCase, type CaseResult } from './run-case.js';
@@ -22,6 +24,13 @@ export interface Budget {
   only?: string[];
   /** Print the ops of each seed as they run. */
   verbose?: boolean;
+  /**
+   * Write each failing case (its ops with the kill points where its kills landed) to `<saveDir>/seed-S.json`
+   * and its minimal case to `seed-S-min.json`, for `--case` to replay exactly.
+   */
+  saveDir?: string;
+  /** Replay these cases (read from `--case` files) instead of generating seeds. */
+  cases?: Case[];
   print: (line: string) => void;
 }
 
@@ -61,6 +70,15 @@ export function describeCase(c: Case, r: CaseResult): string[] {
   return lines;
 }
 
+/** Write a case as JSON into `b.saveDir`; its path (undefined without a saveDir). */
+async function save(b: Budget, name: string, c: Case): Promise<string | undefined> {
+  if (!b.saveDir) return undefined;
+  await mkdir(b.saveDir, { recursive: true });
+  const file = path.join(b.saveDir, `${name}.json`);
+  await writeFile(file, `${JSON.stringify(c, null, 1)}\n`);
+  return file;
+}
+
 /** Run the budget; never throws for a violation (they are in the summary). */
 export async function runBudget(b: Budget): Promise<Summary> {
   const start = Date.now();
@@ -68,10 +86,15 @@ export async function runBudget(b: Budget): Promise<Summary> {
   let emu: Emulator | undefined;
   if (b.pairing === 'emulator') emu = await startEmulator({});
   try {
-    for (let seed = b.firstSeed; seed < b.firstSeed + b.seeds; seed++) {
+    const todo = b.cases ?? [];
+    if (!b.cases)
+      for (let seed = b.firstSeed; seed < b.firstSeed + b.seeds; seed++)
+        todo.push({ seed, setup: { files: {}, cloudDirs: [], sets: [] }, ops: [] });
+    for (const c of todo) {
+      const seed = c.seed;
       const lines: string[] = [];
       const opts = { pairing: b.pairing, emu, root: b.root, only: b.only, log: (l: string) => lines.push(l) };
-      const r = await runCase({ seed, setup: { files: {}, cloudDirs: [], sets: [] }, ops: [] }, opts, b.ops);
+      const r = await runCase(c, opts, b.cases ? 0 : b.ops);
       sum.seeds++;
       sum.operations += r.executed;
       sum.passes += r.passes;
@@ -83,6 +106,7 @@ export async function runBudget(b: Budget): Promise<Summary> {
       if (b.verbose || v) for (const l of lines) b.print(l);
       if (!v) continue;
       for (const m of v.messages.slice(0, 8)) b.print(`    ! ${m}`);
+      const saved = await save(b, `seed-${seed}`, r.case);
       let minimal = r.case;
       let mr = r;
       let shrinkRuns = 0;
@@ -99,6 +123,9 @@ export async function runBudget(b: Budget): Promise<Summary> {
         );
         for (const l of describeCase(minimal, mr)) b.print(l);
       }
+      const savedMin = await save(b, `seed-${seed}-min`, minimal);
+      if (saved)
+        b.print(`  replay exactly (the kills at their kill points): --case ${saved} (minimal: ${savedMin})`);
       const scenario = caseToScenario(
         minimal,
         `model seed ${seed}: ${v.invariant}`,

@@ -2,7 +2,6 @@
 // spawned Node), a real process for the passes that are SIGKILLed or run two at once. Both come from one
 // build root, so the mutation check can point the tester at a deliberately broken copy of dist/.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -74,12 +73,24 @@ export class ModelCli {
     return { code: rt.exitCode, signal: null, stdout, stderr };
   }
 
-  /** `cloudsync <args>` as a real process; `onSpawn` may SIGKILL it; killed after `timeoutMs` at the latest. */
-  spawn(args: string[], opts: { onSpawn?: (pid: number) => void; timeoutMs?: number } = {}): Promise<Run> {
+  /**
+   * `cloudsync <args>` as a real process; `onSpawn` may SIGKILL it; killed after `timeoutMs` at the latest.
+   * `env` is added to its environment, `nodeArgs` go to node (e.g. `--import` the kill point hook).
+   */
+  spawn(
+    args: string[],
+    opts: {
+      onSpawn?: (pid: number) => void;
+      timeoutMs?: number;
+      env?: Record<string, string>;
+      nodeArgs?: string[];
+    } = {},
+  ): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(this.root, 'bin', 'cloudsync.js'), ...args], {
+      const bin = path.join(this.root, 'bin', 'cloudsync.js');
+      const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), bin, ...args], {
         cwd: this.root,
-        env: this.childEnv(),
+        env: { ...this.childEnv(), ...opts.env },
       });
       if (child.pid !== undefined) opts.onSpawn?.(child.pid);
       let stdout = '';
@@ -104,12 +115,4 @@ export function parseJson<T>(r: Run): T | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Lines of a file (0 when missing). */
-export async function lineCount(file: string): Promise<number> {
-  const buf = await readFile(file).catch(() => Buffer.alloc(0));
-  let n = 0;
-  for (const b of buf) if (b === 0x0a) n++;
-  return n;
 }

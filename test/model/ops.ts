@@ -15,8 +15,14 @@ export type Op =
   | { k: 'symlink'; on: Side; path: string; target: string }
   /** `sync --json <flags>`; with `dry`, a `--dry-run` of the same pass first, compared with it. */
   | { k: 'sync'; flags: string[]; dry?: boolean }
-  /** `sync --json <flags>` in a real process, SIGKILLed after `ms` or once a journal has `lines` lines. */
-  | { k: 'kill'; flags: string[]; ms?: number; lines?: number }
+  /**
+   * `sync --json <flags>` in a real process, SIGKILLed `ms`/4 ms after its first file system effect, or right
+   * after its `lines`-th journal write or change to a side (kill-point.ts); once
+   * run, `after` records where the kill landed (kill-point.ts): `"<k> <effect>"` (right after the k-th such
+   * file system effect), `start` (before any) or `none` (the pass ended first). A replay with `after` kills
+   * at that point instead of by time.
+   */
+  | { k: 'kill'; flags: string[]; ms?: number; lines?: number; after?: string }
   /** Two `sync --json` processes at once (one may exit 6). */
   | { k: 'race' }
   /** `unsync` of every set (the end of a sequence). */
@@ -61,7 +67,7 @@ export function describeOp(op: Op): string {
     case 'sync':
       return `sync ${op.flags.join(' ')}${op.dry ? ' (dry-run first)' : ''}`.trim();
     case 'kill':
-      return `sync ${op.flags.join(' ')} killed ${op.ms !== undefined ? `after ${op.ms} ms` : `at journal line ${op.lines}`}`;
+      return `sync ${op.flags.join(' ')} killed ${op.ms !== undefined ? `after ${op.ms} ms` : `at journal point ${op.lines}`}${op.after !== undefined ? ` [kill point: ${op.after}]` : ''}`;
     case 'race':
       return 'two syncs at once';
     case 'unsync':
@@ -124,7 +130,7 @@ export function caseToScenario(
         return lines.push(`{ run: ${arr(['sync', ...op.flags])}${ex} },`);
       case 'kill':
         return lines.push(
-          `{ kill: ${arr(['sync', ...op.flags])}, ${op.ms !== undefined ? `afterMs: ${op.ms}` : `journalLines: ${op.lines}`} },`,
+          `{ kill: ${arr(['sync', ...op.flags])}, ${op.after !== undefined ? `afterEffect: ${q(op.after)}` : op.ms !== undefined ? `afterMs: ${op.ms}` : `journalLines: ${op.lines}`} },`,
         );
       case 'race':
         return lines.push(`{ run: ['sync'], exit: ${exit ?? 0} }, // was: two syncs at once`);

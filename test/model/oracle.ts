@@ -144,9 +144,15 @@ export function sameFiles(a: Map<string, string>, b: Map<string, string>): strin
 
 /**
  * 3b. Files a pass deleted below one set's roots (paths that held a file before and hold nothing after, whose
- * bytes are nowhere on that side any more).
+ * bytes are nowhere on that side any more, nor another version of the same file: `line` gives the versions
+ * of a file's line of user edits, on either side).
  */
-export function deletedBelow(before: Snapshot, after: Snapshot, root: string): number {
+export function deletedBelow(
+  before: Snapshot,
+  after: Snapshot,
+  root: string,
+  line: (content: string) => Set<string> = () => new Set(),
+): number {
   const still = new Set(filesOf(after).map(([, c]) => c));
   const had = new Set(filesOf(before).map(([, c]) => c));
   // A file moved with its folder (a set root renamed) and updated in the same pass leaves neither its path
@@ -156,6 +162,10 @@ export function deletedBelow(before: Snapshot, after: Snapshot, root: string): n
       .filter(([, c]) => !had.has(c))
       .map(([p]) => p.slice(p.lastIndexOf('/') + 1)),
   );
+  // Likewise a file renamed and edited on one side in the same pass, while the other side edited it too: it
+  // lives on as another version of its line (the conflict's winner), under another name (model seed 1272).
+  // A move is not a delete.
+  const livesOn = (c: string) => [...line(c)].some((v) => v !== c && still.has(v));
   let n = 0;
   for (const [p, c] of filesOf(before))
     if (
@@ -163,6 +173,7 @@ export function deletedBelow(before: Snapshot, after: Snapshot, root: string): n
       !TEMP.test(p) &&
       !after.has(p) &&
       !still.has(c) &&
+      !livesOn(c) &&
       !updatedNames.has(p.slice(p.lastIndexOf('/') + 1))
     )
       n++;

@@ -1,11 +1,11 @@
 // cloudsync's half of a model run: plain passes (with a `--dry-run` of the same pass first, sometimes),
 // passes SIGKILLed at a time or at a journal line and then rerun, two passes at once, and `unsync`; each
 // followed by the invariants of test/model/README.md.
-import { readdir } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SIDES, type Side } from '../../src/connectors/types.js';
 import { checkMembers, type SetView } from './check-members.js';
-import { lineCount, parseJson, type ModelCli, type Run } from './cli.js';
+import { parseJson, type ModelCli, type Run } from './cli.js';
 import {
   checkIntegrity,
   checkNoLoss,
@@ -155,26 +155,65 @@ export async function runPass(ctx: PassContext, op: Op, index: number): Promise<
   }
 }
 
-/** A real `sync` process, SIGKILLed after `op.ms`, or once the journals grew by `op.lines` lines. */
+/** The kill point hook (kill-point.ts), loaded into killed passes with `node --import`. */
+const KILL_POINT = new URL('./kill-point.js', import.meta.url).href;
+
+/**
+ * A real `sync` process, SIGKILLed at `op.after` (a recorded kill point), else after `op.ms`, or once the
+ * journals grew by `op.lines` lines; `op.after` is then set to where the kill landed, so the case replays.
+ */
 async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Promise<Run> {
   const args = ['sync', '--json', ...op.flags];
-  if (op.ms !== undefined) return ctx.cli.spawn(args, { timeoutMs: op.ms });
-  const dir = path.join(ctx.home, 'state', 'default');
-  const lines = async () => {
-    let n = 0;
-    for (const f of await readdir(dir).catch(() => []))
-      if (f.endsWith('.journal')) n += await lineCount(path.join(dir, f));
-    return n;
-  };
-  const target = (await lines()) + (op.lines ?? 1);
+  const trace = path.join(ctx.home, 'model-kill.trace');
+  const roots: Record<string, string> = { home: ctx.home };
+  for (const side of SIDES) {
+    const root = (ctx.sides[side] as { root?: string }).root;
+    if (root) roots[side] = root;
+  }
+  const env: Record<string, string> = { MODEL_TRACE: trace, MODEL_ROOTS: JSON.stringify(roots) };
+  const spawnOpts = { env, nodeArgs: ['--import', KILL_POINT] };
+  let run: Promise<Run>;
+  if (op.after !== undefined) {
+    env.MODEL_KILL_AFTER = op.after;
+    run = ctx.cli.spawn(args, spawnOpts);
+  } else if (op.ms !== undefined) run = killAfterMs(ctx, args, spawnOpts, trace, op.ms);
+  else {
+    // "at a journal point": right after the n-th journal write or change to a side (kill-point.ts), exactly
+    env.MODEL_KILL_WORK = String(op.lines ?? 1);
+    run = ctx.cli.spawn(args, spawnOpts);
+  }
+  const r = await run;
+  const traced = (await readFile(trace, 'utf8').catch(() => '')).trimEnd().split('\n').filter(Boolean);
+  await rm(trace, { force: true });
+  if (op.after === undefined) {
+    const last = traced[traced.length - 1];
+    op.after = r.signal !== 'SIGKILL' ? 'none' : last ? last.slice(last.indexOf(' ') + 1) : 'start';
+  }
+  return r;
+}
+
+/**
+ * Spawn a pass and SIGKILL it `ms` / KILL_MS_SCALE ms after its first file system effect: counted from the
+ * spawn, every kill landed before the pass did anything (Node's start-up under load took longer than the
+ * 150–900 ms the generator draws; 13 of 13 time kills over seeds 1–12), and a model pass does its work in
+ * 100–200 ms after its first effect (taking its lock).
+ */
+async function killAfterMs(
+  ctx: PassContext,
+  args: string[],
+  opts: { env: Record<string, string>; nodeArgs: string[] },
+  trace: string,
+  ms: number,
+): Promise<Run> {
   let pid = 0;
   let done = false;
-  const run = ctx.cli.spawn(args, { onSpawn: (p) => (pid = p) }).finally(() => (done = true));
+  const run = ctx.cli.spawn(args, { ...opts, onSpawn: (p) => (pid = p) }).finally(() => (done = true));
   const end = Date.now() + 30_000;
   while (!done && Date.now() < end) {
-    if (pid && (await lines()) >= target) {
+    if (pid && (await stat(trace).catch(() => null))?.size) {
+      await new Promise((r) => setTimeout(r, ms / KILL_MS_SCALE));
       try {
-        process.kill(pid, 'SIGKILL');
+        if (!done) process.kill(pid, 'SIGKILL');
       } catch {
         // It ended on its own just before the kill: an ordinary pass.
       }
@@ -184,6 +223,9 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
   }
   return run;
 }
+
+/** How much shorter a time kill's delay is than the generator's `ms` (see killAfterMs). */
+const KILL_MS_SCALE = 4;
 
 /** The checks after a pass `r` that started from `b`. */
 async function afterPass(
@@ -223,9 +265,10 @@ async function afterPass(
         ...relFilesBelow(b.o.snaps.onprem, on, ex),
         ...relFilesBelow(b.o.snaps.cloud, cl, ex),
       ]).size;
+      const line = (c: string) => ctx.world.lineOf(c);
       const deleted =
-        deletedBelow(b.o.snaps.onprem, a.o.snaps.onprem, on) +
-        deletedBelow(b.o.snaps.cloud, a.o.snaps.cloud, cl);
+        deletedBelow(b.o.snaps.onprem, a.o.snaps.onprem, on, line) +
+        deletedBelow(b.o.snaps.cloud, a.o.snaps.cloud, cl, line);
       const allowed = Math.max(1, Math.floor((pct * docs) / 100));
       if (deleted > allowed)
         msgs.push(

@@ -18,6 +18,29 @@ export class World {
     else this.versions.set(content, { superseded: false, op, writes: 1 });
   }
 
+  /** The bytes a user write or save replaced, for each version it wrote (edits of one file). */
+  readonly replaced = new Map<string, string>();
+
+  /**
+   * The versions of one file's line: every version descending by user edits from the first version of the
+   * file `content` is in (both sides' edits of one file, the conflict's loser and winner, are one line).
+   */
+  lineOf(content: string): Set<string> {
+    let first = content;
+    for (let n = 0; this.replaced.has(first) && n < 10_000; n++) first = this.replaced.get(first)!;
+    const out = new Set<string>([first]);
+    const todo = [first];
+    const next = new Map<string, string[]>();
+    for (const [v, old] of this.replaced) next.set(old, [...(next.get(old) ?? []), v]);
+    while (todo.length)
+      for (const v of next.get(todo.pop()!) ?? [])
+        if (!out.has(v)) {
+          out.add(v);
+          todo.push(v);
+        }
+    return out;
+  }
+
   /** Versions of a copy cloudsync let go (oracle.ts `checkIntegrity`): recorded after completed passes. */
   readonly released = new Set<string>();
 
@@ -63,6 +86,10 @@ export class World {
         if (s.has(op.path) || !parentOk(op.path)) return false;
         break;
     }
+    // A node deleted on a side that keeps prior versions (Alfresco) takes them along (to the trashcan): the
+    // user deleted them too (model emulator seed 245: a conflict's loser kept as a prior version of a node
+    // the user then deleted).
+    const keptBefore = op.k === 'rm' ? await side.kept() : [];
     try {
       switch (op.k) {
         case 'write':
@@ -92,9 +119,18 @@ export class World {
     }
     if (op.k === 'write' || op.k === 'save') {
       this.wrote(op.content, index);
+      const old = s.get(op.path);
+      if (old?.kind === 'file' && !this.replaced.has(op.content)) this.replaced.set(op.content, old.content);
       this.supersedeBelow(s, op.path); // the user saw the bytes they overwrote
     }
-    if (op.k === 'rm') this.supersedeBelow(s, op.path);
+    if (op.k === 'rm') {
+      this.supersedeBelow(s, op.path);
+      const keptAfter = new Set(keptBefore.length ? await side.kept() : []);
+      for (const c of keptBefore) {
+        const v = this.versions.get(c);
+        if (v && !keptAfter.has(c)) v.superseded = true;
+      }
+    }
     return true;
   }
 }

@@ -24,8 +24,12 @@ export type Step =
   | { on: Side; save: string; content: string }
   /** Change the modification time only. */
   | { on: Side; touch: string }
-  /** `cloudsync <args> --json` in a process SIGKILLed after `afterMs`, or once the journals grew by `journalLines`. */
-  | { kill: string[]; afterMs?: number; journalLines?: number }
+  /**
+   * `cloudsync <args> --json` in a process SIGKILLed after `afterMs`, or once the journals grew by
+   * `journalLines`, or right after a file system effect (`afterEffect`: a kill point the model tester
+   * recorded, test/model/kill-point.ts; `<onprem>`/`<cloud>` are local sides' roots).
+   */
+  | { kill: string[]; afterMs?: number; journalLines?: number; afterEffect?: string }
   /** `cloudsync <args> --json` ($ID is the scenario's set id); exit defaults to 0. */
   | { run: string[]; exit?: number; check?: (out: CliResult, ctx: StepContext) => void | Promise<void> }
   /** `cloudsync sync $ID <args> --json`; exit defaults to 0. */
@@ -101,8 +105,29 @@ async function killedRun(
   args: string[],
   home: string,
   env: Record<string, string>,
-  at: { afterMs?: number; journalLines?: number },
+  at: { afterMs?: number; journalLines?: number; afterEffect?: string },
+  drivers: Record<Side, SideDriver>,
 ): Promise<void> {
+  if (at.afterEffect !== undefined) {
+    const roots: Record<string, string> = { home };
+    for (const side of ['onprem', 'cloud'] as const) {
+      const root = (drivers[side] as { root?: unknown }).root;
+      if (typeof root === 'string') roots[side] = root;
+    }
+    const hook = new URL('../model/kill-point.js', import.meta.url).href;
+    const out = await runCli([...args, '--json'], {
+      home,
+      env: { ...env, MODEL_KILL_AFTER: at.afterEffect, MODEL_ROOTS: JSON.stringify(roots) },
+      nodeArgs: ['--import', hook],
+    });
+    if (at.afterEffect !== 'none')
+      assert.equal(
+        out.signal,
+        'SIGKILL',
+        `the kill point ${at.afterEffect} was never reached: ${out.stdout}`,
+      );
+    return;
+  }
   if (at.afterMs !== undefined) {
     await runCli([...args, '--json'], { home, env, timeoutMs: at.afterMs });
     return;
@@ -173,7 +198,7 @@ export async function runScenario(
           await (d.save ? d.save(step.save, step.content) : d.write(step.save, step.content));
         else if ('touch' in step) await d.touch?.(step.touch);
       } else if ('kill' in step) {
-        await killedRun(subst(step.kill), home, env, step);
+        await killedRun(subst(step.kill), home, env, step, drivers);
       } else if ('run' in step) {
         const out = await cli(subst(step.run));
         assert.equal(out.code, step.exit ?? 0, explain(`${where}: ${step.run.join(' ')}`, out));

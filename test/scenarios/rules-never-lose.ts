@@ -1587,6 +1587,36 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 439: a document moved on the cloud into a synced folder and saved on-prem, the pass killed right after its first journal write (an exact kill point), is not pulled as new',
+    rule: '§4 a pass killed at any instant and run again converges with nothing duplicated; sets never overlap',
+    onprem: { ...P, 'src/d1.txt': 'D1', 'src/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/d1.txt', 'src/d2.txt', '--target', 'dst'] },
+      { on: 'cloud', mv: ['dst/d1.txt', 'dst/P/d1.txt'] },
+      { on: 'onprem', save: 'src/d1.txt', content: 'NEW' },
+      { kill: ['sync'], afterEffect: '1 write <home>/state/default/#.journal' },
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: { ...P, 'src/d1.txt': 'NEW', 'src/d2.txt': 'D2' },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/d1.txt': 'NEW',
+            'dst/d2.txt': 'D2',
+          },
+        },
+      },
+    ],
+  },
+  {
     name: 'model seed 439: a document moved on the cloud into a synced folder and saved by rename there is not pulled as new',
     rule: '§4 a pass killed at any instant and run again converges with nothing duplicated; sets never overlap',
     onprem: { ...P, 'src/d1.txt': 'D1', 'src/d2.txt': 'D2' },
@@ -1745,6 +1775,187 @@ export const neverLose: Scenario[] = [
           cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/sub': D, 'dst/P/sub/n.txt': 'THEIRS' },
         },
       },
+    ],
+  },
+  {
+    name: 'model seed 1272: a file renamed and edited on the cloud in the pass another is deleted is no delete for the guard',
+    rule: '§4 --max-delete counts deletes of documents; a move (with an update) is not a delete',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/c.txt': 'C' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--delete-onprem'],
+    steps: [
+      { on: 'cloud', write: 'dst/P/c.txt', content: 'C2' },
+      { on: 'cloud', rm: 'dst/P/a.txt' },
+      { on: 'cloud', mv: ['dst/P/c.txt', 'dst/P/Q.txt'] },
+      // 1 delete of 2 documents (50%): allowed; c.txt moved and updated is no second delete.
+      {
+        run: ['sync', '--max-delete', '50'],
+        check: (out: CliResult) =>
+          assert.deepEqual(
+            out
+              .json<SyncJson>()
+              .sets[0]!.actions.map((a) => a.type)
+              .sort(),
+            ['delete', 'move', 'update'],
+          ),
+      },
+      {
+        expect: { onprem: { src: D, 'src/P': D, 'src/P/Q.txt': 'C2' }, members: { 'src/P/Q.txt': 'SYNCED' } },
+      },
+    ],
+  },
+  {
+    name: 'model seed 1390: a file moved on the cloud into another set, then its old set’s folder deleted, only changes set',
+    rule: '§3 a node that moved to another set is not missing: forgotten in its old set, never FAILED at its old path',
+    ...twoSets,
+    steps: [
+      createQ,
+      { run: ['sync'] },
+      { on: 'cloud', mv: ['dst/Q/q.txt', 'dst/P/q.txt'] },
+      { on: 'cloud', rm: 'dst/Q' },
+      // Q's folder fails DELETED_ON_CLOUD (delete-onprem off); q.txt is P's, moved there on-prem too.
+      {
+        run: ['sync', '--json'],
+        exit: 3,
+        check: (out: CliResult) => {
+          const fails = out.json<SyncJson>().sets.flatMap((x) => x.actions.filter((a) => a.type === 'fail'));
+          assert.deepEqual(
+            fails.map((a) => a.path),
+            ['dst/Q'],
+          );
+        },
+      },
+      { expect: { onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/q.txt': 'Q', 'src/Q': D } } },
+      memberOf('P', 'src/P/q.txt', 'SYNCED'),
+      {
+        run: ['inspect', 'Q'],
+        check: (out: CliResult) =>
+          assert.deepEqual(
+            members(out).map((m) => m.onpremPath),
+            ['src/Q'],
+          ),
+      },
+      settled(3),
+    ],
+  },
+  {
+    name: 'model seed 1390: with delete-onprem, a file moved on the cloud into another set is not deleted with its old set’s folder',
+    rule: '§3 a folder delete propagates as deletes of the members the deleting side knew there; a move is not a delete',
+    ...twoSets,
+    onprem: { ...twoSets.onprem, 'src/Q/r.txt': 'R' },
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst', '--delete-onprem'] },
+      { run: ['sync'] },
+      { on: 'cloud', mv: ['dst/Q/q.txt', 'dst/P/q.txt'] },
+      { on: 'cloud', rm: 'dst/Q' },
+      { run: ['sync', '--force'] },
+      { expect: { onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/q.txt': 'Q' } } },
+      settled(),
+      // Before the fix Q deleted q.txt by id where P had just moved it, and P then deleted its cloud copy.
+      { expect: { cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/q.txt': 'Q' } } },
+    ],
+  },
+  {
+    name: 'model seed 1328: a locked file moved out of its set while saved on the cloud is re-created, and the copy that left is writable',
+    rule: '§3 --lock-onprem locks synced files only: a copy no set holds keeps no lock of ours (also after unsync)',
+    ...folderSet,
+    create: [...folderSet.create, '--lock-onprem'],
+    steps: [
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/a.txt'] },
+      { on: 'cloud', save: 'dst/P/a.txt', content: 'A2' },
+      { run: ['sync'] },
+      { expect: { onprem: { ...P, src: D, 'src/a.txt': 'A', 'src/P/a.txt': 'A2' } } },
+      { expect: { writable: { 'src/a.txt': true, 'src/P/a.txt': false } } },
+      settled(),
+      { run: ['unsync', '$ID'] },
+      { expect: { writable: { 'src/a.txt': true, 'src/P/a.txt': true, 'src/P/b.txt': true } } },
+    ],
+  },
+  {
+    name: 'model seed 1232: a folder new on the cloud under the name another set’s folder (moved in on-prem) holds fails, never deleted',
+    rule: '§3 sets never overlap: the set that had the node keeps it; a name taken by it is a TARGET_FOLDER_NAME_CLASH',
+    ...twoSets,
+    steps: [
+      createQ,
+      { run: ['sync'] },
+      { on: 'onprem', mv: ['src/Q', 'src/P/s2'] },
+      { on: 'cloud', mkdir: 'dst/P/s2' },
+      { run: ['sync'], exit: 3 },
+      { expect: { members: { 'src/P/s2': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      settled(3, ['fail']),
+      // Before the fix P took Q's folder for its new member's copy, and the next pass deleted dst/P/s2.
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/s2': D, 'src/P/s2/q.txt': 'Q' },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/s2': D, 'dst/s2': D, 'dst/s2/q.txt': 'Q' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 1232: a file new on the cloud in such a folder is not copied into the other set’s folder',
+    rule: '§3 sets never overlap: nothing of one set is created inside another set’s folder',
+    ...twoSets,
+    steps: [
+      createQ,
+      { run: ['sync'] },
+      { on: 'onprem', mv: ['src/Q', 'src/P/s2'] },
+      { on: 'cloud', mkdir: 'dst/P/s2' },
+      { on: 'cloud', write: 'dst/P/s2/x.txt', content: 'X' },
+      { run: ['sync'], exit: 3 },
+      settled(3, ['fail']),
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/s2': D, 'src/P/s2/q.txt': 'Q' },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/s2': D,
+            'dst/P/s2/x.txt': 'X',
+            'dst/s2': D,
+            'dst/s2/q.txt': 'Q',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 1598: a document renamed on-prem and deleted on the cloud, whose new name the cloud folder holds, fails in the plan',
+    rule: '§3 a change beats a delete; a name that exists in the destination folder fails TARGET_FOLDER_NAME_CLASH; --dry-run equals the pass',
+    onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst', '--delete-onprem'],
+    steps: [
+      { on: 'cloud', rm: 'dst/d1.txt' },
+      { on: 'cloud', write: 'dst/Q.txt', content: 'theirs' },
+      { on: 'onprem', mv: ['src/D/d1.txt', 'src/D/Q.txt'] },
+      { sync: ['--dry-run'], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail']) },
+      { sync: [], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail']) },
+      // Before the fix every pass planned a copy onto dst/Q.txt, which the connector refused.
+      settled(3, ['fail']),
+      { expect: { members: { 'src/D/Q.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      {
+        expect: {
+          onprem: { src: D, 'src/D': D, 'src/D/Q.txt': 'D1', 'src/D/d2.txt': 'D2' },
+          cloud: { dst: D, 'dst/d2.txt': 'D2', 'dst/Q.txt': 'theirs' },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 1622: a pass killed while writing a document leaves no temp file beside it after the rerun',
+    rule: '§4 a pass killed at any instant and run again converges with no temp files left',
+    onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst'],
+    // the kill point is an on-prem file system effect
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'cloud', write: 'dst/d1.txt', content: 'NEW' },
+      { kill: ['sync'], afterEffect: '1 chmod <onprem>/src/D/.cloudsync-#-#.tmp' },
+      { run: ['sync'] },
+      { expect: { onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'NEW', 'src/D/d2.txt': 'D2' } } },
     ],
   },
 ];
