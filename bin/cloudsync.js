@@ -12,8 +12,10 @@ const root = path.join(__dirname, '..');
 const mtime = (file) => statSync(path.join(root, file), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const bundleTime = mtime('dist/bundle/cli.js');
 // In a checkout (tsconfig.json beside bin/) tsc may have run alone since the last bundle: the newer build
-// runs. An installed package (no tsconfig.json) always runs its bundle: npm gives its files no useful times.
-const bundled = bundleTime >= 0 && (mtime('tsconfig.json') < 0 || bundleTime >= mtime('dist/src/cli.js'));
+// runs. tsc rewrites only the files that changed, but its build info on every build that emitted anything.
+// An installed package (no tsconfig.json) always runs its bundle: npm gives its files no useful times.
+const tscTime = Math.max(mtime('dist/.tsbuildinfo'), mtime('dist/src/cli.js'));
+const bundled = bundleTime >= 0 && (mtime('tsconfig.json') < 0 || bundleTime >= tscTime);
 
 async function start(argv) {
   if (argv.includes('--version') || argv.includes('-V')) {
