@@ -284,7 +284,16 @@ class Applier extends ApplyRecorder {
       }
       case 'move': {
         const parentId = this.parentId(a.parent, a.to);
-        const node = await c[a.to].move(this.idOf(m, a.to), parentId, a.name);
+        const id = this.idOf(m, a.to);
+        const base = m[a.to];
+        if (base && base.id !== id) {
+          // The node to move took the member's place (a save by rename): the state learns its identity (only
+          // that; what changed stays to be synced) before it moves, or a pass killed right after the move
+          // would find neither the recorded node nor one in its place (model seed 1658).
+          const known = { ...m, [a.to]: { ...base, id } };
+          await this.deps.store.append(this.state.set.id, { op: 'put', member: known });
+        }
+        const node = await c[a.to].move(id, parentId, a.name);
         this.latest[a.to].set(m.key, node);
         return 0;
       }

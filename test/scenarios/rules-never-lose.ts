@@ -1958,4 +1958,26 @@ export const neverLose: Scenario[] = [
       { expect: { onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'NEW', 'src/D/d2.txt': 'D2' } } },
     ],
   },
+  {
+    name: 'model seed 1658: a pass killed right after moving a file saved by rename finds it where it moved',
+    rule: '§4 a pass killed at any instant and run again converges (identity survives editors that save by rename)',
+    onprem: { src: D, 'src/A': D, 'src/A/a.txt': 'A1', 'src/A/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/A', '--target', 'dst'],
+    // the kill point is an on-prem file system effect
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'onprem', rm: 'src/A/a.txt' },
+      { on: 'cloud', mv: ['dst/A/a.txt', 'dst/A/n.txt'] },
+      { on: 'onprem', write: 'src/A/a.txt', content: 'NEW' },
+      { kill: ['sync'], afterEffect: '1 rename <onprem>/src/A/a.txt → <onprem>/src/A/n.txt' },
+      { sync: [] },
+      {
+        expect: {
+          onprem: { src: D, 'src/A': D, 'src/A/n.txt': 'NEW', 'src/A/b.txt': 'B' },
+          cloud: { dst: D, 'dst/A': D, 'dst/A/n.txt': 'NEW', 'dst/A/b.txt': 'B' },
+        },
+      },
+    ],
+  },
 ];
