@@ -109,6 +109,10 @@ export interface TreeDelta {
   sameCount: number;
   /** Every node below the folder in walk order, exactly as `listTree` would give them (built on demand). */
   all(): RemoteNode[];
+  /** The nodes not seen as recorded (new, changed, moved, renamed), in walk order: `changed` of them. */
+  changedNodes: RemoteNode[];
+  /** The node of recorded entry `i` as `all()` gives it; only for an entry seen as recorded (`same[i]`). */
+  nodeAt(i: number): RemoteNode;
   /** Whether an entry seen as recorded is locked (local: no owner write bit). */
   lockedAt(i: number): boolean;
 }

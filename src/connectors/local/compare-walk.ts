@@ -150,6 +150,7 @@ export async function compareFolder(
     }
   }
   let all: RemoteNode[] | undefined;
+  const nodeAt = (i: number) => folders.get(i) ?? recordedFile(recorded, i, modes[i]!);
   const delta: TreeDelta = {
     root,
     changed: out.nodes.length,
@@ -157,10 +158,9 @@ export async function compareFolder(
     untracked: [...untracked],
     same,
     sameCount,
-    all: () =>
-      (all ??= order.map((x) =>
-        typeof x !== 'number' ? x : (folders.get(x) ?? recordedFile(recorded, x, modes[x]!)),
-      )),
+    all: () => (all ??= order.map((x) => (typeof x !== 'number' ? x : nodeAt(x)))),
+    changedNodes: out.nodes,
+    nodeAt,
     lockedAt: (i) => recorded.kind(i) === 'file' && (modes[i]! & 0o200) === 0,
   };
   return { delta, places: { recorded, dirs, dirOf, same } };
