@@ -106,7 +106,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       // Something differs from the state but little: only the members it concerns take part (view-delta.ts).
       const delta =
         !read && !('code' in views) && opts.scopeToDelta !== false && !quietAsRecorded(full, views)
-          ? readDeltaSet(full, views, foreign)
+          ? await readDeltaSet(full, views, ctx.connectors, foreign)
           : undefined;
       if (delta) {
         scoped = delta;

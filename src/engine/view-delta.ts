@@ -7,7 +7,7 @@
 // Detect, reconcile, plan, guards, apply and path refresh then run on that sub-state as they would on the
 // set, and `mergeScoped` puts what they did back. When the delta cannot be scoped safely the pass reads the
 // set whole (readDeltaSet returns undefined): see there.
-import { SIDES, type RemoteNode, type Side } from '../connectors/types.js';
+import { SIDES, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { anyDetached, firstDirect } from './lazy-members.js';
 import { indexOf, memberUnsettled, slotsOf } from './member-index.js';
@@ -18,17 +18,19 @@ import type { ScopedRead } from './view-scoped.js';
 
 /**
  * The sub-state and views of a folder set both of whose walks were compared with the state and left
- * unfilled (view.ts `compared`), or undefined when the pass must read the set whole: a documents set, a
+ * unfilled (view.ts `compared`), or undefined when the pass must read the set whole: a documents set, the
+ * set's folder moved, renamed or under a folder renamed (every path below it changes), a
  * side not compared (no `compareTree`, or repository events), an entry skipped on either side (a link, an
  * unreadable folder: the whole view reports those), a detached copy, a member failed, pending or requested
  * (every pass looks at those), a member hanging off a node the set does not record, or more than
  * MAX_PICKED members concerned (a huge folder moved or deleted: no cheaper than the whole).
  */
-export function readDeltaSet(
+export async function readDeltaSet(
   state: SetState,
   views: Record<Side, SideView>,
+  connectors: Record<Side, Pick<Connector, 'pathOf'>>,
   foreign?: Record<Side, ReadonlyMap<string, string>>,
-): ScopedRead | undefined {
+): Promise<ScopedRead | undefined> {
   if (state.set.kind !== 'folder') return undefined;
   const walks = {} as Record<Side, ComparedWalk>;
   for (const side of SIDES) {
@@ -41,6 +43,13 @@ export function readDeltaSet(
   if (idx.unsettled > 0) return undefined;
   const root = firstDirect(state);
   if (!root || root.detached || !root.onprem || !root.cloud) return undefined;
+  // The set's folder moved or renamed (or a folder above it): every path below it changes, read whole.
+  for (const side of SIDES) {
+    const s = root[side]!;
+    const seen = walks[side].root;
+    if (seen.id !== s.id || seen.parentId !== s.parentId || seen.name !== s.name) return undefined;
+    if (((await connectors[side].pathOf(s.id)) ?? s.path) !== s.path) return undefined;
+  }
   const picker = new Picker(idx, root);
   for (const side of SIDES) {
     const { tree, delta } = walks[side];
