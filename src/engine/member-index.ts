@@ -89,6 +89,11 @@ export class MemberIndex {
     return this.#member(this.#byId[side].get(id));
   }
 
+  /** The member `m.parentKey` names. */
+  parentOf(m: MemberState): MemberState | undefined {
+    return m.parentKey === null ? undefined : this.byKey(m.parentKey);
+  }
+
   add(m: MemberState): void {
     this.#byKey.set(m.key, m);
     if (unsettled(m)) this.unsettled++;
@@ -144,6 +149,12 @@ export function indexOf(state: SetState): MemberIndex {
   const fresh = new MemberIndex(state);
   held.set(state, fresh);
   return fresh;
+}
+
+/** The index of `state` when one is held and up to date, else undefined (none is built). */
+export function heldIndex(state: SetState): MemberIndex | undefined {
+  const idx = held.get(state);
+  return idx && current(idx, state) ? idx : undefined;
 }
 
 /** Forget the index of `state` (a pass that changed members without telling the index). */

@@ -9,6 +9,8 @@ import { memberAt, rowsOf, type Rows } from './member-overlay.js';
 /** A RecordedTree of a set's members, with the member each entry records (decoded when asked). */
 export interface MemberTree extends RecordedTree {
   member(i: number): MemberState;
+  /** The entries recorded in folder `parentId`. */
+  childrenOf(parentId: string): Iterable<number>;
 }
 
 /** The recorded tree of `side` below the folder set's root `rootId` (the root member itself left out). */
@@ -23,6 +25,7 @@ export function recordedTree(state: SetState, side: Side, rootId: string): Membe
     node,
     kind,
     member,
+    childrenOf: (parentId) => byParent.get(parentId)?.values() ?? [],
     numberOf(id) {
       if (!byId) {
         byId = new Map();

@@ -4,9 +4,18 @@
 import { SIDES, type Connector, type Listing, type Side } from '../connectors/types.js';
 import { NodeError } from '../errors.js';
 import type { MemberState } from '../store/schema.js';
-import type { MemberIndex } from './member-index.js';
 import type { SideView } from './view.js';
 import { recordedNode } from './view-incremental.js';
+
+/** Where members are, as a picker asks (member-index.ts MemberIndex; view-delta.ts over the walks' trees). */
+export interface PickIndex {
+  /** The member whose copy on `side` is node `id`. */
+  byId(side: Side, id: string): MemberState | undefined;
+  /** The members recorded under folder `id` on `side`. */
+  children(side: Side, id: string): Iterable<MemberState>;
+  /** The member `m.parentKey` names. */
+  parentOf(m: MemberState): MemberState | undefined;
+}
 
 /** Beyond this many members a scoped pass is no cheaper than a full one (a huge folder moved). */
 export const MAX_PICKED = 20_000;
@@ -17,7 +26,7 @@ export class Picker {
   readonly #listed: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
 
   constructor(
-    private readonly idx: MemberIndex,
+    private readonly idx: PickIndex,
     private readonly root: MemberState,
   ) {
     this.#picked.add(root);
@@ -113,11 +122,14 @@ export class Picker {
       const m = stack.pop()!;
       if (m === this.root) continue;
       const ups: (MemberState | undefined)[] = [];
-      if (m.parentKey !== null) ups.push(this.idx.byKey(m.parentKey));
+      const up = m.parentKey !== null ? this.idx.parentOf(m) : undefined;
+      if (m.parentKey !== null) ups.push(up);
       else if (!m.direct) return false;
       for (const side of SIDES) {
         const s = m[side];
-        if (s && s.parentId !== null && !m.direct) ups.push(this.idx.byId(side, s.parentId));
+        // Mostly the parent by key: looked up by id only when it is not the folder the copy is in.
+        if (s && s.parentId !== null && !m.direct)
+          ups.push(up?.[side]?.id === s.parentId ? up : this.idx.byId(side, s.parentId));
       }
       for (const up of ups) {
         if (!up) return false;

@@ -9,10 +9,10 @@
 // set whole (readDeltaSet returns undefined): see there.
 import { SIDES, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
-import { anyDetached, firstDirect } from './lazy-members.js';
-import { indexOf, memberUnsettled, slotsOf } from './member-index.js';
-import { withMembers } from './member-overlay.js';
-import { MAX_PICKED, Picker } from './scope-picker.js';
+import { anyDetached, anyUnsettled, firstDirect } from './lazy-members.js';
+import { memberUnsettled, slotsOf } from './member-index.js';
+import { memberAt, rowOf, rowsOf, withMembers } from './member-overlay.js';
+import { MAX_PICKED, Picker, type PickIndex } from './scope-picker.js';
 import { emptyView, fillFromListing, type ComparedWalk, type SideView } from './view.js';
 import type { ScopedRead } from './view-scoped.js';
 
@@ -38,9 +38,7 @@ export async function readDeltaSet(
     if (!walk || walk.delta.skipped.length > 0) return undefined;
     walks[side] = walk;
   }
-  if (anyDetached(state)) return undefined;
-  const idx = indexOf(state);
-  if (idx.unsettled > 0) return undefined;
+  if (anyDetached(state) || anyUnsettled(state)) return undefined;
   const root = firstDirect(state);
   if (!root || root.detached || !root.onprem || !root.cloud) return undefined;
   // The set's folder moved or renamed (or a folder above it): every path below it changes, read whole.
@@ -50,6 +48,7 @@ export async function readDeltaSet(
     if (seen.id !== s.id || seen.parentId !== s.parentId || seen.name !== s.name) return undefined;
     if (((await connectors[side].pathOf(s.id)) ?? s.path) !== s.path) return undefined;
   }
+  const idx = treeIndex(state, root, walks);
   const picker = new Picker(idx, root);
   for (const side of SIDES) {
     const { tree, delta } = walks[side];
@@ -64,16 +63,17 @@ export async function readDeltaSet(
       if (picker.size > MAX_PICKED) return undefined;
     }
     // Where new, moved or renamed nodes are now: their folder, and what it holds (a name may be taken).
-    for (const n of delta.changedNodes) {
-      const m = idx.byId(side, n.id);
-      if (n.parentId === null) continue;
-      const folder = idx.byId(side, n.parentId);
-      if (!folder) continue; // inside a new folder: that folder is itself a changed node
+    delta.changedNodes.forEach((n, k) => {
+      if (n.parentId === null) return;
+      const at = delta.changedParents[k]!;
+      const folder = at === -2 ? root : at >= 0 ? tree.member(at) : idx.byId(side, n.parentId);
+      if (!folder) return; // inside a new folder: that folder is itself a changed node
       picker.pick(folder);
-      const s = m?.[side];
-      if (!s || s.parentId !== n.parentId || s.name !== n.name) picker.pickChildren(folder);
-      if (picker.size > MAX_PICKED) return undefined;
-    }
+      // Not the content of a node at its recorded place: a name may be taken where it is now.
+      const i = tree.find(n.parentId, n.name);
+      if (i < 0 || tree.node(i).id !== n.id) picker.pickChildren(folder);
+    });
+    if (picker.size > MAX_PICKED) return undefined;
   }
   if (!picker.closeUp() || picker.size > MAX_PICKED) return undefined;
   const members = picker.sorted();
@@ -82,6 +82,38 @@ export async function readDeltaSet(
   for (const side of SIDES) scoped[side] = deltaView(sub, side, walks[side], members, foreign?.[side]);
   const before = new Map(members.map((m) => [m, { slots: slotsOf(m), unsettled: memberUnsettled(m) }]));
   return { sub, views: scoped, before };
+}
+
+/**
+ * Where members are, from the trees the walks compared with (no index over every member is built): a node by
+ * id through the tree's own lookup, children by folder, a parent by the row it was loaded below.
+ */
+function treeIndex(state: SetState, root: MemberState, walks: Record<Side, ComparedWalk>): PickIndex {
+  const rows = rowsOf(state);
+  const byId = (side: Side, id: string) => {
+    if (root[side]?.id === id) return root;
+    const i = walks[side].tree.numberOf(id);
+    return i < 0 ? undefined : walks[side].tree.member(i);
+  };
+  return {
+    byId,
+    *children(side, id) {
+      const tree = walks[side].tree;
+      for (const i of tree.childrenOf(id)) yield tree.member(i);
+    },
+    parentOf(m) {
+      const r = rows ? rowOf(m) : undefined;
+      const p = r === undefined ? -1 : rows!.table.parentOf(r);
+      if (p >= 0 && rows!.table.keys[p] === m.parentKey) return memberAt(rows!, p);
+      // Moved since it was loaded (or not a row): the folder its copy is in, when that is the member.
+      for (const side of SIDES) {
+        const id = m[side]?.parentId;
+        const up = id ? byId(side, id) : undefined;
+        if (up?.key === m.parentKey) return up;
+      }
+      return undefined;
+    },
+  };
 }
 
 /** The view of the sub-state on one side: its members as the walk saw them, and every node that differs. */

@@ -7,7 +7,14 @@ import { SIDES, type Connector, type Listing, type RemoteNode, type Side } from 
 import { NodeError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { firstDirect } from './lazy-members.js';
-import { indexOf, memberUnsettled, slotsOf, type MemberIndex, type Slots } from './member-index.js';
+import {
+  heldIndex,
+  indexOf,
+  memberUnsettled,
+  slotsOf,
+  type MemberIndex,
+  type Slots,
+} from './member-index.js';
 import { changeRows, withMembers } from './member-overlay.js';
 import { MAX_PICKED, Picker } from './scope-picker.js';
 import { readSetViews, type SetReadFailure } from './set-failure.js';
@@ -74,11 +81,12 @@ export async function readScopedSet(
  */
 export function mergeScoped(state: SetState, read: ScopedRead): void {
   const { sub, before } = read;
-  const idx = indexOf(state);
+  // Kept up to date when there is one (`watch`); otherwise the next scoped pass builds it from the members.
+  const idx = heldIndex(state);
   const after = new Set(sub.members);
   const removed = new Set<MemberState>();
   for (const [m, was] of before) {
-    idx.remove(m, was.slots, was.unsettled);
+    idx?.remove(m, was.slots, was.unsettled);
     if (!after.has(m)) removed.add(m);
   }
   const added = sub.members.filter((m) => !before.has(m));
@@ -86,10 +94,12 @@ export function mergeScoped(state: SetState, read: ScopedRead): void {
   if (!changeRows(state, removed, added)) {
     if (removed.size > 0) state.members = state.members.filter((m) => !removed.has(m));
     state.members.push(...added);
-    idx.source = state.members;
-    idx.length = state.members.length;
+    if (idx) {
+      idx.source = state.members;
+      idx.length = state.members.length;
+    }
   }
-  for (const m of sub.members) idx.add(m);
+  if (idx) for (const m of sub.members) idx.add(m);
   for (const [k, v] of Object.entries(sub))
     if (k !== 'members') (state as unknown as Record<string, unknown>)[k] = v;
 }
