@@ -8,11 +8,18 @@ interface PackageJson {
   bugs?: { url?: string } | string;
 }
 
-/** The package root (dist/src/ → ../..), where package.json and, in a checkout, .git live. */
+/** The package root (dist/src/ or dist/bundle/ → ../..), where package.json and, in a checkout, .git live. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** package.json, read once. */
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as PackageJson;
+/** package.json's fields as JSON text, baked in by the bundler (test/support/bundle.ts); undefined in tsc's output. */
+declare const CLOUDSYNC_PACKAGE_JSON: string | undefined;
+
+/** package.json: as baked into the bundle, else read once (dist/src and dist/bundle both sit two below it). */
+const pkg = JSON.parse(
+  typeof CLOUDSYNC_PACKAGE_JSON === 'undefined'
+    ? readFileSync(new URL('../../package.json', import.meta.url), 'utf8')
+    : CLOUDSYNC_PACKAGE_JSON,
+) as PackageJson;
 
 /** This cloudsync's version. */
 export const VERSION = pkg.version;
@@ -23,11 +30,11 @@ export const BUGS_URL =
 export const HOMEPAGE = pkg.homepage ?? BUGS_URL;
 
 /**
- * The commit this build came from: `dist/src/build-info.json` (written by `npm pack`), else the checkout's
+ * The commit this build came from: `dist/build-info.json` (written by `npm pack`), else the checkout's
  * HEAD read from `.git` (no `git` process: `--version` stays a start-up-only command), else null.
  */
 export function buildCommit(): string | null {
-  const info = new URL('./build-info.json', import.meta.url);
+  const info = new URL('../build-info.json', import.meta.url);
   try {
     const commit = (JSON.parse(readFileSync(info, 'utf8')) as { commit?: unknown }).commit;
     if (typeof commit === 'string') return commit;

@@ -6,11 +6,14 @@ import { assertPrivateHome } from '../config/home-check.js';
 import { resolveHome } from '../config/home.js';
 import { didYouMean } from '../suggest.js';
 import { UsageError } from '../errors.js';
-import { loadColors } from '../ui/colors.js';
+import { colorAllowed, envFlag, loadColors } from '../ui/colors.js';
 import { LogFile } from '../ui/log-file.js';
 import { choosePager } from '../ui/pager.js';
 import { Output, type Streams } from '../ui/output.js';
 import { shellQuote } from '../ui/wizard.js';
+
+/** Kept here too for callers that import them from the runtime (they live in ui/colors.ts, which `--version` loads). */
+export { colorAllowed, envFlag };
 
 /** The process as commands see it; injected so the CLI can be driven in-process by tests. */
 export interface Runtime extends Streams {
@@ -124,21 +127,6 @@ function describeCommand(cmd: Command): string {
     }
   }
   return parts.join(' ');
-}
-
-/** True when an environment flag is set to something other than empty, "0" or "false". */
-export function envFlag(value: string | undefined): boolean {
-  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
-}
-
-/**
- * Whether the environment allows colour at all: not with NO_COLOR (any non-empty value, no-color.org),
- * FORCE_COLOR=0/false (the chalk convention), or TERM=dumb (a terminal that cannot draw it).
- */
-export function colorAllowed(env: NodeJS.ProcessEnv): boolean {
-  if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && !envFlag(env.FORCE_COLOR)) return false;
-  return env.TERM !== 'dumb';
 }
 
 /** Read the global options of the running command (given before or after the command name). */

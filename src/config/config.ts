@@ -33,8 +33,7 @@ export interface ConnectionConfig {
   fullCrawlEveryS?: number;
 }
 
-/** Profile names become directory names: a safe alphabet, so one can never point outside <home>. */
-export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export { PROFILE_NAME } from './profile-name.js';
 
 /** The connections of one profile. */
 type ProfileConfig = Partial<Record<Side, ConnectionConfig>>;

@@ -31,6 +31,21 @@ export const plainColors: Colors = {
   cyan: asIs,
 };
 
+/** True when an environment flag is set to something other than empty, "0" or "false". */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/**
+ * Whether the environment allows colour at all: not with NO_COLOR (any non-empty value, no-color.org),
+ * FORCE_COLOR=0/false (the chalk convention), or TERM=dumb (a terminal that cannot draw it).
+ */
+export function colorAllowed(env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && !envFlag(env.FORCE_COLOR)) return false;
+  return env.TERM !== 'dumb';
+}
+
 let chalk: typeof import('chalk') | undefined;
 
 /** Whether a stream may get colour: asked for, not inside JSON, and a terminal (or FORCE_COLOR). */

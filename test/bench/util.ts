@@ -12,13 +12,18 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export let BIN = path.join(PROJECT_ROOT, 'bin', 'cloudsync.js');
 
 /**
- * Copy bin/ and dist/src/ (plus package.json and a node_modules link) to `dir` and run the CLI from there,
+ * Copy bin/, dist/src/ and dist/bundle/ (plus package.json and a node_modules link) to `dir` and run the CLI from there,
  * so one harness run measures one build even while others rebuild dist/ concurrently.
  */
 export async function snapshotBinary(dir: string): Promise<string> {
   await fsp.mkdir(path.join(dir, 'dist'), { recursive: true });
   await fsp.cp(path.join(PROJECT_ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
-  await fsp.cp(path.join(PROJECT_ROOT, 'dist', 'src'), path.join(dir, 'dist', 'src'), { recursive: true });
+  // dist/src and dist/bundle with their times: bin/cloudsync.js runs the bundle only when it is not older.
+  for (const sub of ['src', 'bundle'])
+    await fsp.cp(path.join(PROJECT_ROOT, 'dist', sub), path.join(dir, 'dist', sub), {
+      recursive: true,
+      preserveTimestamps: true,
+    });
   await fsp.copyFile(path.join(PROJECT_ROOT, 'package.json'), path.join(dir, 'package.json'));
   await fsp.symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   BIN = path.join(dir, 'bin', 'cloudsync.js');

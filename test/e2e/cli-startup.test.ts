@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { chmod, cp, mkdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildProgram } from '../../src/cli.js';
 import { COMMAND_ALIASES, COMMAND_NAMES, commandsFor } from '../../src/commands/registry.js';
 import { processRuntime } from '../../src/commands/runtime.js';
+import { plainVersionFlags } from '../../src/commands/version-info.js';
 import { PROJECT_ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
 
 /** The module logger (test/support/module-log.ts), as compiled. */
@@ -12,12 +15,24 @@ const MODULE_LOG = pathToFileURL(
   path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'support', 'module-log.js'),
 ).href;
 
-/** Run the CLI and return what it printed and every module it loaded (paths, relative to the project). */
+/** Which sources each file of dist/bundle/ holds (esbuild's metafile, written by `npm run build`). */
+async function bundleSources(): Promise<Map<string, string[]>> {
+  const meta = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'dist', 'bundle-meta.json'), 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  return new Map(Object.entries(meta.outputs).map(([file, o]) => [file, Object.keys(o.inputs)]));
+}
+
+/**
+ * Run the CLI and return what it printed, every file it loaded (`files`, relative to the project) and the
+ * modules those hold (`modules`: a bundle file stands for the sources esbuild put in it, so the assertions
+ * below read the same whether a module ran from dist/src or from the bundle).
+ */
 async function runLogged(
   args: string[],
   home: string,
   env: Record<string, string> = {},
-): Promise<{ r: CliResult; modules: string[] }> {
+): Promise<{ r: CliResult; files: string[]; modules: string[] }> {
   const log = path.join(home, 'modules.log');
   await rm(log, { force: true });
   const r = await runCli(args, {
@@ -26,10 +41,12 @@ async function runLogged(
     env: { ...env, CLOUDSYNC_MODULE_LOG: log },
   });
   const lines = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
-  const modules = [
+  const files = [
     ...new Set(lines.map((l) => path.relative(PROJECT_ROOT, l.startsWith('file:') ? fileURLToPath(l) : l))),
   ];
-  return { r, modules };
+  const sources = await bundleSources();
+  const modules = [...new Set(files.flatMap((f) => sources.get(f) ?? [f]))];
+  return { r, files, modules };
 }
 
 /** The npm packages among `modules` (node_modules/<name> or node_modules/@scope/name). */
@@ -65,9 +82,15 @@ describe('e2e: lean start-up (issue 11)', () => {
   });
 
   it('sync --json loads no terminal package (chalk, cli-table3, inquirer, ora) and no Alfresco one', async () => {
-    const { r, modules } = await runLogged(['sync', '--json'], home);
+    const { r, files, modules } = await runLogged(['sync', '--json'], home);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((r.json() as { exitCode: number }).exitCode, 0);
+    assert.ok(files.includes('dist/bundle/cli.js'), `the bundle runs: ${files.join(', ')}`);
+    assert.deepEqual(
+      files.filter((f) => f.startsWith('dist/src/')),
+      [],
+      'nothing from dist/src when the bundle is current',
+    );
     assert.ok(modules.includes('dist/src/engine/pass.js'), 'the log sees the modules the pass runs');
     const loaded = packagesOf(modules);
     assert.deepEqual(
@@ -95,15 +118,95 @@ describe('e2e: lean start-up (issue 11)', () => {
     assert.ok(packagesOf(forced.modules).includes('chalk'), 'the log sees chalk when it is used');
   });
 
-  it('--version loads only its own command: no engine, state or connector module', async () => {
-    const { r, modules } = await runLogged(['--version', '--json'], home);
+  it('--version loads one small CommonJS file: no commander, no engine, state or connector module', async () => {
+    const { r, files, modules } = await runLogged(['--version', '--json'], home);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((r.json() as { version: string }).version.length > 0, true);
-    assert.deepEqual(packagesOf(modules), ['commander', 'env-paths']);
+    assert.deepEqual(files.sort(), ['bin/cloudsync.js', 'dist/bundle/version.cjs']);
+    assert.deepEqual(packagesOf(modules), ['env-paths']);
     assert.deepEqual(
-      modules.filter((m) => /\/(engine|store|connectors)\//.test(m) && !/names|private-files/.test(m)),
+      modules.filter((m) => /\/(engine|store|connectors)\//.test(m) && !/names/.test(m)),
       [],
     );
+  });
+
+  it('--version answered early prints what the `version` command prints, and leaves anything else to it', async () => {
+    const other = await tempDir();
+    for (const extra of [[], ['--json'], ['--no-color'], ['--home', other], [`--home=${other}`, '--json']]) {
+      const quick = await runCli(['--version', ...extra], { home });
+      const full = await runCli(['version', ...extra], { home });
+      assert.equal(quick.code, 0, quick.stderr);
+      assert.equal(quick.stdout, full.stdout, `--version ${extra.join(' ')}`);
+      assert.equal(quick.stderr, full.stderr);
+    }
+    // The errors come from the full CLI, the same as before: exit 2, the usual message.
+    const badProfile = await runCli(['-V', '--json'], { home, env: { CLOUDSYNC_PROFILE: 'no/such' } });
+    assert.equal(badProfile.code, 2);
+    assert.match((badProfile.json() as { error: { message: string } }).error.message, /invalid profile name/);
+    const open = path.join(other, 'open');
+    await mkdir(open);
+    await chmod(open, 0o777);
+    const notPrivate = await runCli(['--version', '--json', '--home', open], { home });
+    assert.equal(notPrivate.code, 2);
+    assert.equal((notPrivate.json() as { error: { code: string } }).error.code, 'HOME_NOT_PRIVATE');
+
+    assert.deepEqual(plainVersionFlags(['--version']), { json: false, color: true, home: undefined });
+    assert.deepEqual(plainVersionFlags(['-V', '--json', '--no-color', '--home', 'h']), {
+      json: true,
+      color: false,
+      home: 'h',
+    });
+    for (const args of [
+      ['--json'],
+      ['version'],
+      ['--version', 'sync'],
+      ['--version', '--home'],
+      ['-V', '-v'],
+    ])
+      assert.equal(plainVersionFlags(args), null, args.join(' '));
+  });
+
+  it('a tsc-only build in a checkout (the bundle older than dist/src) runs dist/src; an installed package its bundle', async function () {
+    this.timeout(60_000);
+    // A copy of the build, so the bundle's age can change without touching the checkout's.
+    const copy = await tempDir();
+    await cp(path.join(PROJECT_ROOT, 'bin'), path.join(copy, 'bin'), { recursive: true });
+    for (const dir of ['src', 'bundle'])
+      await cp(path.join(PROJECT_ROOT, 'dist', dir), path.join(copy, 'dist', dir), {
+        recursive: true,
+        preserveTimestamps: true,
+      });
+    for (const file of ['package.json', 'tsconfig.json'])
+      await cp(path.join(PROJECT_ROOT, file), path.join(copy, file));
+    await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    const bin = path.join(copy, 'bin', 'cloudsync.js');
+    const loaded = (args: string[]): string[] => {
+      const log = path.join(copy, 'modules.log');
+      const r = spawnSync(process.execPath, ['--import', MODULE_LOG, bin, ...args], {
+        env: { ...process.env, CLOUDSYNC_HOME: home, CLOUDSYNC_MODULE_LOG: log },
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      rmSync(log);
+      return lines.map((l) => path.relative(copy, l.startsWith('file:') ? fileURLToPath(l) : l));
+    };
+    assert.ok(loaded(['sync', '--json']).includes('dist/bundle/cli.js'));
+    assert.ok(loaded(['--version']).includes('dist/bundle/version.cjs'));
+    const later = new Date(Date.now() + 60_000);
+    await utimes(path.join(copy, 'dist', 'src', 'cli.js'), later, later);
+    for (const args of [['sync', '--json'], ['--version']]) {
+      const files = loaded(args);
+      assert.deepEqual(
+        files.filter((f) => f.startsWith('dist/bundle/')),
+        [],
+        `${args.join(' ')}: ${files.join(', ')}`,
+      );
+      assert.ok(files.includes(args[0] === 'sync' ? 'dist/src/engine/pass.js' : 'dist/src/quick-version.js'));
+    }
+    // Without tsconfig.json it is an installed package, whose files' times say nothing: the bundle runs.
+    await rm(path.join(copy, 'tsconfig.json'));
+    assert.ok(loaded(['sync', '--json']).includes('dist/bundle/cli.js'));
   });
 
   it('the lazy command table names every command and alias of the program', async () => {

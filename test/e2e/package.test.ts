@@ -2,10 +2,16 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT, tempDir } from '../support/cli.js';
 
 const run = promisify(execFile);
+
+/** The module logger (test/support/module-log.ts), as compiled. */
+const MODULE_LOG = pathToFileURL(
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'support', 'module-log.js'),
+).href;
 
 /** npm with the test's environment: no CLOUDSYNC_* leaking in, quiet. */
 function npm(args: string[], cwd = PROJECT_ROOT): Promise<{ stdout: string; stderr: string }> {
@@ -32,6 +38,14 @@ describe('package: npm pack, install, run', function () {
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     const files = packed!.files.map((f) => f.path);
     assert.ok(files.includes('dist/src/cli.js'), 'dist is shipped');
+    for (const f of [
+      'dist/bundle/cli.js',
+      'dist/bundle/version.cjs',
+      'bin/package.json',
+      'dist/build-info.json',
+    ])
+      assert.ok(files.includes(f), `${f} is shipped (the bundle bin/cloudsync.js runs)`);
+    assert.ok(!files.includes('dist/bundle-meta.json'), 'the bundle map is for tests only');
     assert.ok(files.includes('man/cloudsync.1'), 'the man page is shipped');
     assert.ok(files.includes('LICENSE'), 'the LICENSE is shipped');
     assert.deepEqual(
@@ -87,5 +101,21 @@ describe('package: npm pack, install, run', function () {
       'alpha, edited in the cloud',
     );
     assert.equal(await readFile(path.join(cloud, 'Shared', 'c.txt'), 'utf8'), 'unrelated');
+
+    // The installed command runs the bundle (npm gives every packed file the same time): a pass and
+    // `--version` load their files from dist/bundle/, none from dist/src/.
+    const log = path.join(tmp, 'modules.log');
+    for (const args of [['sync', '--json'], ['--version']]) {
+      await rm(log, { force: true });
+      await run(process.execPath, ['--import', MODULE_LOG, bin, '--home', home, ...args], {
+        cwd: tmp,
+        env: { ...process.env, CLOUDSYNC_HOME: undefined, CLOUDSYNC_MODULE_LOG: log },
+      });
+      const loaded = (await readFile(log, 'utf8')).split('\n').filter((l) => l.includes('/cloudsync/dist/'));
+      assert.ok(
+        loaded.some((l) => l.includes('/dist/bundle/')) && !loaded.some((l) => l.includes('/dist/src/')),
+        `${args.join(' ')} loaded ${loaded.join(', ')}`,
+      );
+    }
   });
 });

@@ -39,6 +39,9 @@ export async function buildMutant(m: Mutant): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'cs-mutant-'));
   for (const p of ['bin', 'dist', 'package.json'])
     await cp(path.join(PROJECT_ROOT, p), path.join(root, p), { recursive: true });
+  // The patch goes into dist/src: without the bundle, the copy's bin/cloudsync.js runs dist/src too, so the
+  // spawned passes run the same broken build as the in-process ones.
+  await rm(path.join(root, 'dist', 'bundle'), { recursive: true, force: true });
   await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'));
   const file = path.join(root, m.file);
   const js = await readFile(file, 'utf8');

@@ -1,11 +1,11 @@
-// `npm pack` helper (prepack/postpack): record the commit a packed build came from in dist/src/build-info.json,
+// `npm pack` helper (prepack/postpack): record the commit a packed build came from in dist/build-info.json,
 // so `cloudsync version` of an installed package names it; remove it afterwards so a checkout asks git.
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from './cli.js';
 
-const file = path.join(PROJECT_ROOT, 'dist', 'src', 'build-info.json');
+const file = path.join(PROJECT_ROOT, 'dist', 'build-info.json');
 if (process.argv[2] === 'clean') {
   rmSync(file, { force: true });
 } else {
