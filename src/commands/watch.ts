@@ -257,8 +257,8 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
           });
           // Sets and roots may have changed (created, moved, unsynced): a new root is read whole next time.
           if (await subs.refresh(setIds)) loop?.notifyChange();
-          // After a pass that read everything, index the members now, not in the next edit's pass.
-          if (!result.scoped && !result.dryRun) for (const st of await ctx.store.loadAll()) indexOf(st);
+          // Index the members now (unless an index is up to date), not in the next edit's pass.
+          if (!result.dryRun) for (const st of await ctx.store.loadAll()) indexOf(st);
           return result;
         } catch (err) {
           for (const side of SIDES) subs.scopes[side].markWhole();

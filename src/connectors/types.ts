@@ -113,6 +113,15 @@ export interface TreeDelta {
   sameCount: number;
   /** Every node below the folder in walk order, exactly as `listTree` would give them (built on demand). */
   all(): RemoteNode[];
+  /** The nodes not seen as recorded (new, changed, moved, renamed), in walk order: `changed` of them. */
+  changedNodes: RemoteNode[];
+  /**
+   * Per changed node: the recorded entry of the folder it is in when that folder was seen as recorded, -2
+   * when it is the walked folder itself, -1 otherwise (a new or moved folder).
+   */
+  changedParents: number[];
+  /** The node of recorded entry `i` as `all()` gives it; only for an entry seen as recorded (`same[i]`). */
+  nodeAt(i: number): RemoteNode;
   /** Whether an entry seen as recorded is locked (local: no owner write bit). */
   lockedAt(i: number): boolean;
 }

@@ -1,28 +1,36 @@
 // Questions a pass asks of every member, answered without decoding them when the state's members are still
-// the rows they were loaded as (store/member-table.ts): a no-change pass then never builds 100,000 member
-// objects. Each answer is the same as the one `state.members` would give; once anything reads the members
-// as objects, the plain array answers.
-import { memberTable } from '../store/member-table.js';
+// the rows they were loaded as (store/member-table.ts), with what scoped passes added and removed since
+// (member-overlay.ts): a no-change pass then never builds 100,000 member objects, nor does a pass after a
+// small change. Each answer is the same as the one `state.members` would give; once anything reads the
+// members as objects, the plain array answers.
+import { liveRows, memberAt, rowsOf } from './member-overlay.js';
 import type { MemberState, SetState } from '../store/schema.js';
 
 /** `state.members.length`. */
 export function memberCount(state: SetState): number {
-  return memberTable(state)?.length ?? state.members.length;
+  const rows = rowsOf(state);
+  if (!rows) return state.members.length;
+  return rows.table.length - rows.removed.size + rows.added.size;
 }
 
 /** `state.members.find((m) => m.direct)`. */
 export function firstDirect(state: SetState): MemberState | undefined {
-  const t = memberTable(state);
-  if (!t) return state.members.find((m) => m.direct);
-  for (const i of t.loose) if (t.direct(i)) return t.member(i);
+  const rows = rowsOf(state);
+  if (!rows) return state.members.find((m) => m.direct);
+  const t = rows.table;
+  for (const i of t.loose) if (!rows.removed.has(i) && t.direct(i)) return memberAt(rows, i);
+  for (const m of rows.added) if (m.direct) return m;
   return undefined;
 }
 
 /** `state.members.filter((m) => m.direct)`. */
 export function directMembers(state: SetState): MemberState[] {
-  const t = memberTable(state);
-  if (!t) return state.members.filter((m) => m.direct);
-  return t.loose.filter((i) => t.direct(i)).map((i) => t.member(i));
+  const rows = rowsOf(state);
+  if (!rows) return state.members.filter((m) => m.direct);
+  const t = rows.table;
+  const out = t.loose.filter((i) => !rows.removed.has(i) && t.direct(i)).map((i) => memberAt(rows, i));
+  for (const m of rows.added) if (m.direct) out.push(m);
+  return out;
 }
 
 /**
@@ -30,67 +38,109 @@ export function directMembers(state: SetState): MemberState[] {
  * it derives from) is decoded, through the table's key index (for a pass that looks at a few members).
  */
 export function memberByKey(state: SetState, key: string): MemberState | undefined {
-  const t = memberTable(state);
-  if (!t) return state.members.find((m) => m.key === key);
-  const i = t.rowOf(key);
-  return i === undefined ? undefined : t.member(i);
+  const rows = rowsOf(state);
+  if (!rows) return state.members.find((m) => m.key === key);
+  for (const m of rows.added) if (m.key === key) return m;
+  const i = rows.table.rowOf(key);
+  return i === undefined || rows.removed.has(i) ? undefined : memberAt(rows, i);
 }
 
 /** Some member is detached. */
 export function anyDetached(state: SetState): boolean {
-  const t = memberTable(state);
-  if (!t) return state.members.some((m) => m.detached);
-  for (let i = 0; i < t.length; i++) if (t.detached(i)) return true;
+  const rows = rowsOf(state);
+  if (!rows) return state.members.some((m) => m.detached);
+  for (const i of liveRows(rows)) if (rows.table.detached(i)) return true;
+  for (const m of rows.added) if (m.detached) return true;
   return false;
 }
 
 /** Members not detached. */
 export function liveCount(state: SetState): number {
-  const t = memberTable(state);
-  if (!t) return state.members.reduce((n, m) => (m.detached ? n : n + 1), 0);
+  const rows = rowsOf(state);
+  if (!rows) return state.members.reduce((n, m) => (m.detached ? n : n + 1), 0);
   let n = 0;
-  for (let i = 0; i < t.length; i++) if (!t.detached(i)) n++;
+  for (const i of liveRows(rows)) if (!rows.table.detached(i)) n++;
+  for (const m of rows.added) if (!m.detached) n++;
   return n;
+}
+
+/** A member asks every pass to look at it: not SYNCED, or requested. */
+function unsettled(m: MemberState): boolean {
+  return m.status !== 'SYNCED' || m.requested === true;
 }
 
 /** Some member asks every pass to look at it: not SYNCED, or requested. */
 export function anyUnsettled(state: SetState): boolean {
-  const t = memberTable(state);
-  if (!t) return state.members.some((m) => m.status !== 'SYNCED' || m.requested);
-  for (let i = 0; i < t.length; i++) if (t.unsettled(i)) return true;
+  const rows = rowsOf(state);
+  if (!rows) return state.members.some(unsettled);
+  for (const i of liveRows(rows)) if (rows.table.unsettled(i)) return true;
+  for (const m of rows.added) if (unsettled(m)) return true;
   return false;
+}
+
+/** SYNCED, not requested, not detached, both copies recorded. */
+function settledWithBoth(m: MemberState): boolean {
+  return m.status === 'SYNCED' && !m.requested && !m.detached && m.onprem !== null && m.cloud !== null;
 }
 
 /** Every member SYNCED, not requested, not detached, with both copies recorded. */
 export function allSettledWithBoth(state: SetState): boolean {
-  const t = memberTable(state);
-  if (!t)
-    return state.members.every(
-      (m) => m.status === 'SYNCED' && !m.requested && !m.detached && m.onprem !== null && m.cloud !== null,
-    );
-  for (let i = 0; i < t.length; i++) if (!t.settled(i)) return false;
+  const rows = rowsOf(state);
+  if (!rows) return state.members.every(settledWithBoth);
+  for (const i of liveRows(rows)) if (!rows.table.settled(i)) return false;
+  for (const m of rows.added) if (!settledWithBoth(m)) return false;
   return true;
 }
 
 /** The FAILED members, detached or not (the objects themselves: a caller may change them). */
 export function failedMembers(state: SetState): MemberState[] {
-  const t = memberTable(state);
-  if (!t) return state.members.filter((m) => m.status === 'FAILED');
+  const rows = rowsOf(state);
+  if (!rows) return state.members.filter((m) => m.status === 'FAILED');
   const out: MemberState[] = [];
-  for (let i = 0; i < t.length; i++) if (t.failed(i)) out.push(t.member(i));
+  for (const i of liveRows(rows)) if (rows.table.failed(i)) out.push(memberAt(rows, i));
+  for (const m of rows.added) if (m.status === 'FAILED') out.push(m);
   return out;
 }
 
 /**
+ * The files the delete guard protects (safety.ts): not detached and, for the members `looked` names (those a
+ * scoped pass looked at), `held`. A row never decoded was not looked at and cannot be detached.
+ */
+export function countFiles(
+  state: SetState,
+  looked: ReadonlySet<string> | undefined,
+  held: (m: MemberState) => boolean,
+): number {
+  const counts = (m: MemberState) =>
+    m.kind === 'file' && !m.detached && (looked?.has(m.key) === false || held(m));
+  const rows = rowsOf(state);
+  if (!rows) return state.members.filter(counts).length;
+  let n = 0;
+  for (const i of liveRows(rows)) {
+    const m = rows.table.decoded(i);
+    if (m ? counts(m) : rows.table.kind(i) === 'file' && (looked !== undefined || held(memberAt(rows, i))))
+      n++;
+  }
+  for (const m of rows.added) if (counts(m)) n++;
+  return n;
+}
+
+/**
  * When nothing but a direct (or parentless) member can have a path to refresh: the state's other paths all
- * hang off their parents (store/member-table.ts `pathsDerived`) and none is detached. Then those members,
- * each with its parent (or undefined); otherwise undefined (every path is checked).
+ * hang off their parents (store/member-table.ts `pathsDerived`; a member a scoped pass added had its path
+ * refreshed from its parent's) and none is detached. Then those members, each with its parent (or undefined);
+ * otherwise undefined (every path is checked).
  */
 export function looseMembers(state: SetState): Array<[MemberState, MemberState | undefined]> | undefined {
-  const t = memberTable(state);
-  if (!t || !t.pathsDerived || anyDetached(state)) return undefined;
-  return t.loose.map((i) => {
-    const p = t.parentOf(i);
-    return [t.member(i), p < 0 ? undefined : t.member(p)];
-  });
+  const rows = rowsOf(state);
+  const t = rows?.table;
+  if (!rows || !t || !t.pathsDerived || anyDetached(state)) return undefined;
+  const out = t.loose
+    .filter((i) => !rows.removed.has(i))
+    .map((i): [MemberState, MemberState | undefined] => {
+      const p = t.parentOf(i);
+      return [memberAt(rows, i), p < 0 ? undefined : memberAt(rows, p)];
+    });
+  for (const m of rows.added) if (m.direct || m.parentKey === null) out.push([m, undefined]);
+  return out;
 }

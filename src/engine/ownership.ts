@@ -159,6 +159,8 @@ export async function stampOwner(
   // A pass killed while writing the marker left its temp file here, where no set's walk looks. Only another
   // process can have been killed mid-write: one sweep per process (`watch` stamps many times) finds it.
   if (!owner.swept?.has(state.set.id)) {
+    // Where the target folder is (a hint, checked by id): a local side would walk its whole root to find it.
+    cloud.rememberPath?.(state.set.target.id, state.set.target.path);
     await cloud.sweepTemps?.(state.set.target.id).catch(() => undefined);
     owner.swept?.add(state.set.id);
   }

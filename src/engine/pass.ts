@@ -27,6 +27,8 @@ import { isQuiet, quietAsRecorded } from './quiet.js';
 import { failedMembers, firstDirect, liveCount, memberCount } from './lazy-members.js';
 import { dropIndex } from './member-index.js';
 import { mergeScoped, readScopedSet, type ScopedRead } from './view-scoped.js';
+import { readDeltaSet } from './view-delta.js';
+import { rowsOf } from './member-overlay.js';
 import type { EventScope } from './types.js';
 import { checkOwner, needsStamp, OWNER_CODES, stampOwner, type OwnerVerdict } from './ownership.js';
 
@@ -101,6 +103,15 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
           eventScope(full, side, opts.eventScopes?.[side]);
       // Both sides are read at once: the I/O of one overlaps the other's.
       views = read ?? (await readSetViews(full, SIDES, ctx.connectors, scopes, foreign));
+      // Something differs from the state but little: only the members it concerns take part (view-delta.ts).
+      const delta =
+        !read && !('code' in views) && opts.scopeToDelta !== false && !quietAsRecorded(full, views)
+          ? await readDeltaSet(full, views, ctx.connectors, foreign)
+          : undefined;
+      if (delta) {
+        scoped = delta;
+        views = delta.views;
+      } else dropIndex(full); // the attempt may have indexed members the full pass changes in place
     }
     if ('code' in views) {
       unreadable.push(await failUnreadableSet(ctx, full, views, now(), Boolean(opts.dryRun)));
@@ -123,7 +134,12 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   // Otherwise the rules look at every set's nodes and changes: a set left as recorded is filled in.
   if (!allQuiet)
     for (const w of work)
-      if (w.views.onprem.asRecorded || w.views.cloud.asRecorded)
+      if (
+        w.views.onprem.asRecorded ||
+        w.views.cloud.asRecorded ||
+        w.views.onprem.compared ||
+        w.views.cloud.compared
+      )
         w.changes = detectBoth(ctx, w.state, w.views);
   if (!allQuiet) unpairMovedAway(work);
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
@@ -309,10 +325,11 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       const id = w.full.set.id;
       const count = memberCount(w.full);
       // A quiet pass of a large set whose journal held member records read every member as an object to
-      // replay them: folding the journal in now lets the next quiet pass keep the members as rows.
+      // replay them: folding the journal in now lets the next quiet pass keep the members as rows. Members
+      // still kept as rows (held by `watch` after scoped passes) are not decoded just for that.
       const compact =
         ctx.store.journalLength(id) >= Math.max(1000, count / 4) ||
-        (w.quiet && count >= 1000 && ctx.store.journalMembers(id) > 0);
+        (w.quiet && count >= 1000 && ctx.store.journalMembers(id) > 0 && !rowsOf(w.full));
       if (outcome && !compact) {
         await ctx.store.appendMany(
           id,

@@ -1,20 +1,26 @@
 // What the state recorded on one side of a folder set, in the shape a connector that compares as it walks
 // asks for (connectors/types.ts RecordedTree): entry lookup by (parent id, name), and the set's own rules of
 // what to leave out. Built per pass from the members, without copying them. Members still kept as their rows
-// (store/member-table.ts) are compared and indexed in the state file's bytes: no string per entry.
+// (store/member-table.ts) are compared and indexed in the state file's bytes: no string per entry; what
+// scoped passes changed since the load (member-overlay.ts) is taken into account.
 import type { NodeKind, RecordedTree, Side } from '../connectors/types.js';
-import type { SetState, SideState } from '../store/schema.js';
-import { memberTable, type MemberTable } from '../store/member-table.js';
+import type { MemberState, SetState, SideState } from '../store/schema.js';
+import type { MemberTable } from '../store/member-table.js';
 import { HashIndex, hashString } from '../store/row-bytes.js';
 import { compileExcludes, excludesNeedPaths } from './excludes.js';
+import { memberAt, rowsOf, type Rows } from './member-overlay.js';
 
-/** A RecordedTree of a set's members. */
-export type MemberTree = RecordedTree;
+/** A RecordedTree of a set's members, with the member each entry records (decoded when asked). */
+export interface MemberTree extends RecordedTree {
+  member(i: number): MemberState;
+  /** The entries recorded in folder `parentId`. */
+  childrenOf(parentId: string): Iterable<number>;
+}
 
 /** The recorded tree of `side` below the folder set's root `rootId` (the root member itself left out). */
 export function recordedTree(state: SetState, side: Side, rootId: string): MemberTree {
-  const table = memberTable(state);
-  const entries = table ? tableEntries(table, side, rootId) : memberEntries(state, side, rootId);
+  const rows = rowsOf(state);
+  const entries = rows ? tableEntries(rows, side, rootId) : memberEntries(state, side, rootId);
   const excluded = compileExcludes(state.set.excludes);
   const folders = state.set.options.includeSubfolders;
   return {
@@ -24,13 +30,14 @@ export function recordedTree(state: SetState, side: Side, rootId: string): Membe
   };
 }
 
-type Entries = Omit<RecordedTree, 'needsPath' | 'ignored'>;
+type Entries = Omit<MemberTree, 'needsPath' | 'ignored'>;
 
 /** The entries of `side` by (parent id, name), numbered in the order of the members. */
 function memberEntries(state: SetState, side: Side, rootId: string): Entries {
   // As walked: the pass may change a member (or drop its side) before a lookup asks for an entry by id.
   const sides: SideState[] = [];
   const kinds: NodeKind[] = [];
+  const members: MemberState[] = [];
   const byParent = new Map<string, Map<string, number>>();
   for (const m of state.members) {
     const s = m[side];
@@ -38,6 +45,7 @@ function memberEntries(state: SetState, side: Side, rootId: string): Entries {
     // Two records of one place (never written so): the first is found there, the other is never seen.
     place(byParent, s.parentId, s.name, sides.push(s) - 1);
     kinds.push(m.kind);
+    members.push(m);
   }
   let byId: Map<string, number> | undefined;
   return {
@@ -47,6 +55,8 @@ function memberEntries(state: SetState, side: Side, rootId: string): Entries {
     isAt: (i, parentId, name) => sides[i]!.parentId === parentId && sides[i]!.name === name,
     isSame: (i, id, token) => sides[i]!.id === id && (token === undefined || sides[i]!.token === token),
     kind: (i) => kinds[i]!,
+    member: (i) => members[i]!,
+    childrenOf: (parentId) => byParent.get(parentId)?.values() ?? [],
     numberOf(id) {
       byId ??= new Map(sides.map((s, i) => [s.id, i]));
       return byId.get(id) ?? -1;
@@ -65,12 +75,15 @@ function place(byParent: Map<string, Map<string, number>>, parentId: string, nam
  * walk finds as recorded. A row decoded already is taken as it is now (and held, as walked); the others as
  * loaded (their bytes never change). The indexes are built on the first lookup that needs them.
  */
-function tableEntries(table: MemberTable, side: Side, rootId: string): Entries {
-  const rows = new Int32Array(table.length);
+function tableEntries(state: Rows, side: Side, rootId: string): Entries {
+  const { table, removed, added } = state;
+  const rows = new Int32Array(table.length + added.size);
   let count = 0;
   const held = new Map<number, SideState>();
+  const heldMembers = new Map<number, MemberState>();
   const heldByParent = new Map<string, Map<string, number>>();
   for (let r = 0; r < table.length; r++) {
+    if (removed.size > 0 && removed.has(r)) continue;
     const m = table.decoded(r);
     if (m || !table.common(r)) {
       const s = m?.[side];
@@ -82,6 +95,15 @@ function tableEntries(table: MemberTable, side: Side, rootId: string): Entries {
     }
     if (!table.hasSide(r, side) || table.loadedIdIs(r, side, rootId)) continue;
     rows[count++] = r;
+  }
+  // Members scoped passes added since the load: entries like decoded rows (no row of their own).
+  for (const m of added) {
+    const s = m[side];
+    if (!s || s.parentId === null || s.id === rootId) continue;
+    held.set(count, s);
+    heldMembers.set(count, m);
+    place(heldByParent, s.parentId, s.name, count);
+    rows[count++] = -1;
   }
   // The last folder id asked about and its row: the walk asks about one folder's entries in a row.
   let lastDir = '';
@@ -116,7 +138,16 @@ function tableEntries(table: MemberTable, side: Side, rootId: string): Entries {
       const r = rows[i]!;
       return table.loadedIdIs(r, side, id) && (token === undefined || table.loadedTokenIs(r, side, token));
     },
-    kind: (i) => table.kind(rows[i]!),
+    kind:
+      heldMembers.size === 0
+        ? (i) => table.kind(rows[i]!)
+        : (i) => heldMembers.get(i)?.kind ?? table.kind(rows[i]!),
+    member: (i) => heldMembers.get(i) ?? memberAt(state, rows[i]!),
+    *childrenOf(parentId) {
+      places ??= new Places(table, side, rows, count, held);
+      yield* places.children(parentId);
+      yield* heldByParent.get(parentId)?.values() ?? [];
+    },
     numberOf(id) {
       if (!byId) {
         byId = new HashIndex(count);
@@ -180,6 +211,13 @@ class Places {
     }
     this.#start = start;
     this.#entries = entries;
+  }
+
+  /** The entries kept as rows in folder `parentId`. */
+  *children(parentId: string): Generator<number> {
+    const p = this.#rowOfFolder.get(parentId);
+    if (p === undefined) return;
+    for (let k = this.#start[p]!; k < this.#start[p + 1]!; k++) yield this.#entries[k]!;
   }
 
   find(parentId: string, name: string): number {

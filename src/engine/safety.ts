@@ -3,6 +3,7 @@ import type { MemberState, SetState } from '../store/schema.js';
 import type { SetPlan } from './plan.js';
 import type { SideView } from './view.js';
 import type { Side } from '../connectors/types.js';
+import { countFiles } from './lazy-members.js';
 
 /** Guard settings for one pass. */
 export interface GuardOptions {
@@ -43,7 +44,7 @@ export function checkGuards(
           'ROOT_GONE',
         );
       }
-      if (view.nodes.size === 1 && known > DELETE_FLOOR) {
+      if ((view.wholeSize ?? view.nodes.size) === 1 && known > DELETE_FLOOR) {
         throw new SafetyError(
           `sync set ${id} (${state.set.name}): the ${side} folder is suddenly empty (${known} known items missing); nothing was changed in this set`,
           `if the folder really was emptied on purpose, run again with --force (see the plan first: cloudsync sync ${id} --dry-run --force)`,
@@ -59,9 +60,7 @@ export function checkGuards(
   // files it still holds on at least one side. One already gone on both (deleted on one side, moved out on the
   // other) is only forgotten, nothing to protect; counting it would let more through (model seed 658).
   const looked = whole === state ? undefined : new Set(state.members.map((m) => m.key));
-  const total = whole.members.filter(
-    (m) => m.kind === 'file' && !m.detached && (looked?.has(m.key) === false || heldOnASide(m, views)),
-  ).length;
+  const total = countFiles(whole, looked, (m) => heldOnASide(m, views));
   const percent = (deletes / Math.max(total, 1)) * 100;
   if (deletes > DELETE_FLOOR && percent > opts.maxDeletePercent && !opts.force) {
     throw new SafetyError(

@@ -65,6 +65,11 @@ export interface PassOptions {
    * are read on that side, the rest is taken as recorded. Undefined for a side: read it whole.
    */
   eventScopes?: Partial<Record<Side, EventScope>>;
+  /**
+   * False: a set whose walks saw a few things differ is still read whole (tests compare both). By default a
+   * pass works on just the members its walks' delta concerns (view-delta.ts).
+   */
+  scopeToDelta?: boolean;
 }
 
 /** Folders change events named, by id: those whose children changed, and those to read with their subtree. */
@@ -95,8 +100,8 @@ export interface PassResult {
   exitCode: number;
   dryRun: boolean;
   /**
-   * Only on an event-scoped pass of `watch` (never `sync`): how many members took part in it, summed over
-   * its sets. A pass after one edit touches a handful, whatever the size of the set.
+   * Only on a scoped pass (`watch`'s events, or a walk's small delta: view-delta.ts): how many members took
+   * part in it, summed over its scoped sets. A pass after one edit touches a handful, whatever the set's size.
    */
   scoped?: { members: number };
 }

@@ -6,11 +6,20 @@
 import { SIDES, type Connector, type Listing, type RemoteNode, type Side } from '../connectors/types.js';
 import { NodeError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
-import { indexOf, memberUnsettled, slotsOf, type MemberIndex, type Slots } from './member-index.js';
+import { firstDirect } from './lazy-members.js';
+import {
+  heldIndex,
+  indexOf,
+  memberUnsettled,
+  slotsOf,
+  type MemberIndex,
+  type Slots,
+} from './member-index.js';
+import { changeRows, withMembers } from './member-overlay.js';
+import { MAX_PICKED, Picker } from './scope-picker.js';
 import { readSetViews, type SetReadFailure } from './set-failure.js';
 import type { EventScope } from './types.js';
 import type { SideView } from './view.js';
-import { recordedNode } from './view-incremental.js';
 
 /** A scoped read: the sub-state the pass works on, its views, and how its members stood before. */
 export interface ScopedRead {
@@ -18,9 +27,6 @@ export interface ScopedRead {
   views: Record<Side, SideView>;
   before: Map<MemberState, { slots: Slots; unsettled: boolean }>;
 }
-
-/** Beyond this many members a scoped pass is no cheaper than a full one (a huge folder moved). */
-const MAX_PICKED = 20_000;
 
 /**
  * Read a folder set through its events only, or undefined when it must be read whole: a documents set (its
@@ -36,7 +42,7 @@ export async function readScopedSet(
   if (state.set.kind !== 'folder') return undefined;
   const idx = indexOf(state);
   if (idx.unsettled > 0) return undefined;
-  const root = state.members.find((m) => m.direct);
+  const root = firstDirect(state);
   if (!root || root.detached || !root.onprem || !root.cloud) return undefined;
   const picker = new Picker(idx, root);
   const touched = {} as Record<Side, Set<string>>;
@@ -53,7 +59,7 @@ export async function readScopedSet(
       if (!picker.closeUp()) return undefined;
       if (picker.size > MAX_PICKED) return undefined;
       const members = picker.sorted();
-      const sub: SetState = { ...state, members };
+      const sub = withMembers(state, members);
       const views = await readSetViews(sub, SIDES, cached, touched, foreign);
       if ('code' in views) return views;
       if (!picker.pickStrays(views, touched)) {
@@ -75,20 +81,25 @@ export async function readScopedSet(
  */
 export function mergeScoped(state: SetState, read: ScopedRead): void {
   const { sub, before } = read;
-  const idx = indexOf(state);
+  // Kept up to date when there is one (`watch`); otherwise the next scoped pass builds it from the members.
+  const idx = heldIndex(state);
   const after = new Set(sub.members);
   const removed = new Set<MemberState>();
   for (const [m, was] of before) {
-    idx.remove(m, was.slots, was.unsettled);
+    idx?.remove(m, was.slots, was.unsettled);
     if (!after.has(m)) removed.add(m);
   }
-  if (removed.size > 0) state.members = state.members.filter((m) => !removed.has(m));
-  for (const m of sub.members) {
-    if (!before.has(m)) state.members.push(m);
-    idx.add(m);
+  const added = sub.members.filter((m) => !before.has(m));
+  // Members still kept as rows: what changed is noted beside them (member-overlay.ts), nothing decoded.
+  if (!changeRows(state, removed, added)) {
+    if (removed.size > 0) state.members = state.members.filter((m) => !removed.has(m));
+    state.members.push(...added);
+    if (idx) {
+      idx.source = state.members;
+      idx.length = state.members.length;
+    }
   }
-  idx.members = state.members;
-  idx.length = state.members.length;
+  if (idx) for (const m of sub.members) idx.add(m);
   for (const [k, v] of Object.entries(sub))
     if (k !== 'members') (state as unknown as Record<string, unknown>)[k] = v;
 }
@@ -107,134 +118,6 @@ function folderScope(idx: MemberIndex, side: Side, scope: EventScope): Set<strin
     }
   }
   return out;
-}
-
-/** The members an event-scoped pass takes part in, chosen from the index. */
-class Picker {
-  readonly #picked = new Set<MemberState>();
-  readonly #listed: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
-
-  constructor(
-    private readonly idx: MemberIndex,
-    private readonly root: MemberState,
-  ) {
-    this.#picked.add(root);
-  }
-
-  get size(): number {
-    return this.#picked.size;
-  }
-
-  /** List each named folder the set records (once): its recorded and its listed children take part. */
-  async listTouched(side: Side, connector: Connector, touched: Set<string>): Promise<void> {
-    const queue = [...touched].filter((id) => !this.#listed[side].has(id));
-    while (queue.length > 0) {
-      const id = queue.pop()!;
-      this.#listed[side].add(id);
-      const folder = this.idx.byId[side].get(id);
-      // A folder the set does not record is listed whole by the listing of the folder it appeared in.
-      if (!folder || folder.kind !== 'folder' || folder.detached) continue;
-      this.#picked.add(folder);
-      let listing: Listing;
-      try {
-        listing = await connector.listTree(id, { recursive: false, known: recordedNode(folder, side) });
-      } catch (err) {
-        // Gone: the listing of the folder it was in tells (it is named by the same event).
-        if (err instanceof NodeError && err.code === 'TARGET_NODE_NO_LONGER_EXISTS') {
-          touched.delete(id);
-          continue;
-        }
-        throw err;
-      }
-      const seen = new Set<string>();
-      for (const n of listing.nodes) {
-        if (n.parentId !== id) continue;
-        seen.add(n.id);
-        const m = this.idx.byId[side].get(n.id);
-        if (!m) continue;
-        this.#picked.add(m);
-        const was = m[side]!;
-        if (was.parentId !== id && was.parentId !== null && !touched.has(was.parentId)) {
-          // Moved in from a folder no event named: that folder is stale too.
-          touched.add(was.parentId);
-          queue.push(was.parentId);
-        }
-        if (m.kind === 'folder' && (was.parentId !== id || was.name !== n.name)) this.pickSubtree(m);
-      }
-      for (const m of this.idx.children(side, id)) {
-        this.#picked.add(m);
-        // Gone from here (deleted, or moved to where a listing will find it): all below it takes part.
-        if (m.kind === 'folder' && !seen.has(m[side]!.id)) this.pickSubtree(m);
-      }
-    }
-  }
-
-  /** Every recorded member below `top`, on both sides. */
-  pickSubtree(top: MemberState): void {
-    const stack = [top];
-    while (stack.length > 0 && this.#picked.size <= MAX_PICKED) {
-      const m = stack.pop()!;
-      this.#picked.add(m);
-      if (m.kind !== 'folder') continue;
-      for (const side of SIDES) {
-        const s = m[side];
-        if (s) for (const c of this.idx.children(side, s.id)) if (!this.#picked.has(c)) stack.push(c);
-      }
-    }
-  }
-
-  /**
-   * Add every picked member's ancestors, on both sides and by parent key, up to the root. False when one
-   * hangs off a node the set does not record (a full read sorts that out).
-   */
-  closeUp(): boolean {
-    const stack = [...this.#picked];
-    while (stack.length > 0) {
-      const m = stack.pop()!;
-      if (m === this.root) continue;
-      const ups: (MemberState | undefined)[] = [];
-      if (m.parentKey !== null) ups.push(this.idx.byKey.get(m.parentKey));
-      else if (!m.direct) return false;
-      for (const side of SIDES) {
-        const s = m[side];
-        if (s && s.parentId !== null && !m.direct) ups.push(this.idx.byId[side].get(s.parentId));
-      }
-      for (const up of ups) {
-        if (!up) return false;
-        if (this.#picked.has(up)) continue;
-        this.#picked.add(up);
-        stack.push(up);
-      }
-    }
-    return true;
-  }
-
-  /** Picked members in key order (the order a full pass meets them in). */
-  sorted(): MemberState[] {
-    const num = (m: MemberState) => Number(m.key.slice(1));
-    return [...this.#picked].sort((a, b) => num(a) - num(b) || (a.key < b.key ? -1 : 1));
-  }
-
-  /**
-   * Members of nodes the views show that were not picked (a known node found in a folder listed whole, or
-   * moved in): picked now, with their subtree, and their recorded folder named. True when any was found.
-   */
-  pickStrays(views: Record<Side, SideView>, touched: Record<Side, Set<string>>): boolean {
-    let found = false;
-    for (const side of SIDES) {
-      for (const id of views[side].nodes.keys()) {
-        const m = this.idx.byId[side].get(id);
-        if (!m || this.#picked.has(m)) continue;
-        found = true;
-        this.pickSubtree(m);
-        for (const s of SIDES) {
-          const parentId = m[s]?.parentId;
-          if (parentId) touched[s].add(parentId);
-        }
-      }
-    }
-    return found;
-  }
 }
 
 /** The connector with its listings remembered for the pass: each folder is listed once however often asked. */

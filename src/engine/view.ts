@@ -42,14 +42,29 @@ export interface SideView {
    * recorded entry exactly as recorded and nothing else (so `nodes`, `rel` and `children` are empty until
    * `fillView`). The root is `root`.
    */
-  asRecorded?: { tree: MemberTree; delta: TreeDelta; root: RemoteNode; fill: () => void };
+  asRecorded?: ComparedWalk;
+  /** A view of a pass scoped to its walk's delta (view-delta.ts): how many nodes the whole view would hold. */
+  wholeSize?: number;
+  /**
+   * Set while the view is not filled in although the walk saw something differ: what it saw, so a pass may
+   * look at just that (view-delta.ts) or fill the view in (`fillView`).
+   */
+  compared?: ComparedWalk;
+}
+
+/** A walk compared with the state (connectors/types.ts TreeDelta), and how to fill the view from it. */
+export interface ComparedWalk {
+  tree: MemberTree;
+  delta: TreeDelta;
+  root: RemoteNode;
+  fill: () => void;
 }
 
 /** Fill in a view left as recorded (a pass that has something to do after all needs every node). */
 export function fillView(view: SideView): SideView {
-  const pending = view.asRecorded;
+  const pending = view.asRecorded ?? view.compared;
   if (pending) {
-    view.asRecorded = undefined;
+    view.asRecorded = view.compared = undefined;
     pending.fill();
   }
   return view;
@@ -138,7 +153,7 @@ export async function buildView(
   }
   const recursive = state.set.options.includeSubfolders;
   if (!touched && connector.compareTree) {
-    // Compared as it walks: nodes only for what differs. Nothing differs: the view stays unfilled until needed.
+    // Compared as it walks: nodes only for what differs. The view stays unfilled until needed.
     const tree = recordedTree(state, side, rootNode.id);
     const delta = await connector.compareTree(rootNode.id, tree, { recursive });
     const fill = () => {
@@ -156,8 +171,9 @@ export async function buildView(
       delta.skipped.length === 0 &&
       delta.sameCount === tree.count &&
       !anyDetached(state);
+    // Left unfilled either way: a pass after a small change looks at the delta only (view-delta.ts).
     if (asRecorded) view.asRecorded = { tree, delta, root: rootNode, fill };
-    else fill();
+    else view.compared = { tree, delta, root: rootNode, fill };
     return view;
   }
   const listing = touched
@@ -168,7 +184,7 @@ export async function buildView(
 }
 
 /** The view of a folder set from its listing: excludes, detached copies and other sets' nodes left out. */
-function fillFromListing(
+export function fillFromListing(
   view: SideView,
   state: SetState,
   rootNode: RemoteNode,

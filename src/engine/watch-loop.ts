@@ -1,6 +1,7 @@
 import type { Side } from '../connectors/types.js';
 import { CloudsyncError, ExitCode, LockedError, isUnreachable } from '../errors.js';
 import type { SetState } from '../store/schema.js';
+import { firstDirect } from './lazy-members.js';
 import type { PassResult } from './types.js';
 
 /** Timer functions, injected so tests drive time by hand (STYLE 11). */
@@ -261,7 +262,7 @@ export function watchRoots(states: SetState[], side: Side): string[] {
   const ids = new Set<string>();
   for (const s of states) {
     // A folder set's one direct member is its root (found at once, not after a walk over every member).
-    const direct = s.set.kind === 'folder' ? [s.members.find((m) => m.direct)].filter((m) => m) : s.members;
+    const direct = s.set.kind === 'folder' ? [firstDirect(s)].filter((m) => m) : s.members;
     for (const m of direct as SetState['members']) {
       const node = m[side];
       if (!m.direct || !node) continue;

@@ -80,9 +80,12 @@ export async function compareFolder(
   let hint = 0;
   // [absolute path, id, set-relative path (only when the set has path excludes)]
   // Breadth first, like the listing walk, so both give nodes in the same order.
-  const queue: Array<[string, string, string]> = [[rootAbs, root.id, '']];
+  // [..., the folder's recorded entry when seen as recorded, -2 for the root, -1 otherwise]
+  const queue: Array<[string, string, string, number]> = [[rootAbs, root.id, '', -2]];
+  /** Per node in out.nodes: its folder's recorded entry (as in the queue). */
+  const parents: number[] = [];
   for (let q = 0; q < queue.length; q++) {
-    const [dirAbs, dirId, dirRel] = queue[q]!;
+    const [dirAbs, dirId, dirRel, dirEntry] = queue[q]!;
     queue[q] = undefined as never; // let walked folders' paths go (dirs keeps the one string each)
     const dirNo = dirs.push(dirAbs) - 1;
     const entries = await readDirOrSkip(ctx, dirAbs, dirId, out);
@@ -135,7 +138,7 @@ export async function compareFolder(
         if (isDir) {
           folders.set(i, nodeFromStat(st, name, dirId));
           ctx.remember(id, abs);
-          if (recursive) queue.push([abs, id, rel]);
+          if (recursive) queue.push([abs, id, rel, i]);
         }
         continue;
       }
@@ -143,10 +146,12 @@ export async function compareFolder(
       ctx.remember(node.id, abs);
       out.nodes.push(node);
       order.push(node);
-      if (recursive && isDir) queue.push([abs, node.id, rel]);
+      if (recursive && isDir) queue.push([abs, node.id, rel, -1]);
     }
+    while (parents.length < out.nodes.length) parents.push(dirEntry);
   }
   let all: RemoteNode[] | undefined;
+  const nodeAt = (i: number) => folders.get(i) ?? recordedFile(recorded, i, modes[i]!);
   const delta: TreeDelta = {
     root,
     changed: out.nodes.length,
@@ -154,10 +159,10 @@ export async function compareFolder(
     untracked: [...untracked],
     same,
     sameCount,
-    all: () =>
-      (all ??= order.map((x) =>
-        typeof x !== 'number' ? x : (folders.get(x) ?? recordedFile(recorded, x, modes[x]!)),
-      )),
+    all: () => (all ??= order.map((x) => (typeof x !== 'number' ? x : nodeAt(x)))),
+    changedNodes: out.nodes,
+    changedParents: parents,
+    nodeAt,
     lockedAt: (i) => recorded.kind(i) === 'file' && (modes[i]! & 0o200) === 0,
   };
   return { delta, places: { recorded, dirs, dirOf, same } };
