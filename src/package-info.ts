@@ -12,13 +12,13 @@ interface PackageJson {
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** package.json's fields as JSON text, baked in by the bundler (test/support/bundle.ts); undefined in tsc's output. */
-declare const CLOUDSYNC_PACKAGE_JSON: string | undefined;
+declare const __CLOUDSYNC_PACKAGE_JSON__: string | undefined;
 
 /** package.json: as baked into the bundle, else read once (dist/src and dist/bundle both sit two below it). */
 const pkg = JSON.parse(
-  typeof CLOUDSYNC_PACKAGE_JSON === 'undefined'
+  typeof __CLOUDSYNC_PACKAGE_JSON__ === 'undefined'
     ? readFileSync(new URL('../../package.json', import.meta.url), 'utf8')
-    : CLOUDSYNC_PACKAGE_JSON,
+    : __CLOUDSYNC_PACKAGE_JSON__,
 ) as PackageJson;
 
 /** This cloudsync's version. */

@@ -1,5 +1,6 @@
 import type { Connector, Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
+import { memberTable } from '../store/member-table.js';
 import { looseMembers } from './lazy-members.js';
 import type { SideView } from './view.js';
 
@@ -75,6 +76,29 @@ async function anyLooseMoved(
     }
   }
   return false;
+}
+
+/**
+ * Every member below another hangs off it on both sides: its recorded path is its parent's and its name. Not
+ * so after a pass killed between a move and the path refresh at its end (the move is journaled, the paths
+ * below it are not): a pass scoped to what changed would leave those paths stale, so it reads the set whole.
+ * Members still as loaded answer from the load's check, no member decoded.
+ */
+export function pathsHangOff(state: SetState): boolean {
+  const t = memberTable(state);
+  if (t) return t.pathsDerived;
+  const byKey = new Map<string, MemberState>();
+  for (const m of state.members) byKey.set(m.key, m);
+  for (const m of state.members) {
+    const parent = m.parentKey && !m.direct ? byKey.get(m.parentKey) : undefined;
+    if (!parent) continue;
+    for (const side of ['onprem', 'cloud'] as const) {
+      const s = m[side];
+      const up = parent[side];
+      if (s && up && !hangsOff(s.path, up.path, s.name)) return false;
+    }
+  }
+  return true;
 }
 
 /** `path` is `parent/name` (or `name` below the root), tested without building the string. */

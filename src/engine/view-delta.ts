@@ -10,6 +10,7 @@
 import { SIDES, type Connector, type RemoteNode, type Side } from '../connectors/types.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { anyDetached, anyUnsettled, firstDirect } from './lazy-members.js';
+import { pathsHangOff } from './paths.js';
 import { memberUnsettled, slotsOf } from './member-index.js';
 import { memberAt, rowOf, rowsOf, withMembers } from './member-overlay.js';
 import { MAX_PICKED, Picker, type PickIndex } from './scope-picker.js';
@@ -38,7 +39,7 @@ export async function readDeltaSet(
     if (!walk || walk.delta.skipped.length > 0) return undefined;
     walks[side] = walk;
   }
-  if (anyDetached(state) || anyUnsettled(state)) return undefined;
+  if (anyDetached(state) || anyUnsettled(state) || !pathsHangOff(state)) return undefined;
   const root = firstDirect(state);
   if (!root || root.detached || !root.onprem || !root.cloud) return undefined;
   // The set's folder moved or renamed (or a folder above it): every path below it changes, read whole.

@@ -1980,4 +1980,29 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 2 (round 7): after a pass killed right after a move, the next pass (a small change) shows the moved file where it is',
+    rule: '§4 a pass killed at any instant and run again converges; every applied move updates the member’s place (inspect paths exist)',
+    ...folderSet,
+    // the kill point is an on-prem file system effect
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/sub/a.txt'] },
+      { on: 'cloud', write: 'dst/P/b.txt', content: 'B2' },
+      // after the move is journaled, while b.txt is copied (before the paths are refreshed at the end)
+      { kill: ['sync'], afterEffect: '1 utimes <onprem>/src/P/.cloudsync-#-#.tmp' },
+      { on: 'cloud', write: 'dst/P/sub/d.txt', content: 'D2' },
+      { sync: [] },
+      {
+        run: ['inspect', '$ID'],
+        check: (out: CliResult) =>
+          assert.ok(
+            members(out).some(
+              (m) => m.onpremPath === 'src/P/sub/a.txt' && m.cloudPath?.endsWith('dst/P/sub/a.txt') === true,
+            ),
+            JSON.stringify(members(out)),
+          ),
+      },
+    ],
+  },
 ];

@@ -50,7 +50,7 @@ const common: BuildOptions = {
   plugins: [externals],
   // package-info.ts reads these instead of package.json: the version is known without opening a file.
   define: {
-    CLOUDSYNC_PACKAGE_JSON: JSON.stringify(
+    __CLOUDSYNC_PACKAGE_JSON__: JSON.stringify(
       JSON.stringify({ version: pkg.version, homepage: pkg.homepage, bugs: pkg.bugs }),
     ),
   },
