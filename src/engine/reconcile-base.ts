@@ -290,6 +290,18 @@ export class ReconcileBase {
     return rel ?? s?.name ?? m.key;
   }
 
+  /** Fail `m` in the plan: `name` is taken in the `to` folder it would go into. */
+  protected failNameClash(m: MemberState, path: string, name: string, to: Side): void {
+    this.push({
+      type: 'fail',
+      member: m.key,
+      path,
+      code: 'TARGET_FOLDER_NAME_CLASH',
+      details: `"${name}" already exists in the ${to} folder`,
+      side: to,
+    });
+  }
+
   protected push(a: DistributiveOmit<ActionStep, 'setId'> & { side?: Side }): void {
     const after = this.requires.get(a.member);
     const afterSet = a.type === 'copy' ? this.requiresIn.get(a.member) : undefined;

@@ -189,14 +189,7 @@ export abstract class GoneHandling extends FreshPairing {
       // A documents set's document renamed on one side and deleted on the other: re-created under its new
       // name, which something outside the set holds there (model seed 1598). Fails in the plan, as a rename
       // onto it would, instead of a copy the connector refuses pass after pass.
-      this.push({
-        type: 'fail',
-        member: m.key,
-        path,
-        code: 'TARGET_FOLDER_NAME_CLASH',
-        details: `"${name}" already exists in the ${to} folder`,
-        side: to,
-      });
+      this.failNameClash(m, path, name, to);
       this.wontExist[to].add(m.key);
       return;
     }

@@ -283,14 +283,7 @@ class Reconciler extends GoneHandling {
     }
     const parentId = this.parentIdOf(parent, to);
     if (this.nameTaken(to, parentId, name)) {
-      this.push({
-        type: 'fail',
-        member: m.key,
-        path,
-        code: 'TARGET_FOLDER_NAME_CLASH',
-        details: `"${name}" already exists in the ${to} folder`,
-        side: to,
-      });
+      this.failNameClash(m, path, name, to);
       return;
     }
     this.claim(to, parentId, name);
@@ -647,14 +640,7 @@ class Reconciler extends GoneHandling {
       return true;
     }
     if (this.nameTaken(to, parentId, w.name, m[to]!.id)) {
-      this.push({
-        type: 'fail',
-        member: m.key,
-        path,
-        code: 'TARGET_FOLDER_NAME_CLASH',
-        details: `"${w.name}" already exists in the ${to} folder`,
-        side: to,
-      });
+      this.failNameClash(m, path, w.name, to);
       return true;
     }
     this.claim(to, parentId, w.name);
