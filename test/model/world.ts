@@ -89,7 +89,9 @@ export class World {
     // A node deleted on a side that keeps prior versions (Alfresco) takes them along (to the trashcan): the
     // user deleted them too (model emulator seed 245: a conflict's loser kept as a prior version of a node
     // the user then deleted).
-    const keptBefore = op.k === 'rm' ? await side.kept() : [];
+    // So does a save by rename there: the editor's new node replaces the old one, deleted with its versions
+    // (model emulator seed 263).
+    const keptBefore = op.k === 'rm' || op.k === 'save' ? await side.kept() : [];
     try {
       switch (op.k) {
         case 'write':
@@ -123,9 +125,9 @@ export class World {
       if (old?.kind === 'file' && !this.replaced.has(op.content)) this.replaced.set(op.content, old.content);
       this.supersedeBelow(s, op.path); // the user saw the bytes they overwrote
     }
-    if (op.k === 'rm') {
-      this.supersedeBelow(s, op.path);
-      const keptAfter = new Set(keptBefore.length ? await side.kept() : []);
+    if (op.k === 'rm') this.supersedeBelow(s, op.path);
+    if (keptBefore.length > 0) {
+      const keptAfter = new Set(await side.kept());
       for (const c of keptBefore) {
         const v = this.versions.get(c);
         if (v && !keptAfter.has(c)) v.superseded = true;
