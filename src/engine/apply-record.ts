@@ -224,6 +224,19 @@ export class ApplyRecorder {
     const left = (this.remaining.get(m.key) ?? 1) - 1;
     this.remaining.set(m.key, left);
     if (left > 0) {
+      if (a.type === 'move') {
+        // Its other actions (an update) are still to come: the state learns where both copies are now (a
+        // user's move on one side, ours on the other), not their content, so a pass killed before the rest
+        // finds them where they are (model emulator seed 281: the update replaced the moved node and the rerun
+        // looked for it at its old place, failing two members TARGET_FOLDER_NAME_CLASH).
+        for (const side of ['onprem', 'cloud'] as const) {
+          const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
+          const was = m[side];
+          if (node && was) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
+        }
+        this.settleParent(m);
+        await this.commit(m);
+      }
       if (a.type === 'mkdir' || a.type === 'copy' || a.type === 'rename-loser') await this.commit(m);
       return;
     }

@@ -2005,4 +2005,38 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model emulator seed 281: a pass killed right after updating a file the user had moved finds it where it is',
+    rule: '§4 a pass killed at any instant and run again converges; every applied move updates the member’s place',
+    ...folderSet,
+    // the kill point is an on-prem file system effect
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'onprem', mv: ['src/P/sub/d.txt', 'src/P/d.txt'] },
+      { on: 'cloud', write: 'dst/P/sub/d.txt', content: 'D2' },
+      { kill: ['sync'], afterEffect: '1 rename <onprem>/src/P/.cloudsync-#-#.tmp → <onprem>/src/P/d.txt' },
+      { sync: [] },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/b.txt': 'B',
+            'src/P/sub': D,
+            'src/P/d.txt': 'D2',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/d.txt': 'D2',
+          },
+        },
+      },
+      memberOf('$ID', 'src/P/d.txt', 'SYNCED'),
+    ],
+  },
 ];
