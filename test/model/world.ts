@@ -58,6 +58,9 @@ export class World {
     const side = this.sides[op.on];
     if (op.k === 'symlink' && side.label !== 'local') return false;
     const s = await side.snapshot();
+    // A keep-both loser's name carries the time of its pass: a replay at another time finds it by pattern.
+    if ('path' in op) op.path = byConflictPattern(s, op.path);
+    if (op.k === 'mv') op.from = byConflictPattern(s, op.from);
     const parentOk = (p: string) => {
       for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) {
         const e = s.get(p.slice(0, i));
@@ -135,4 +138,19 @@ export class World {
     }
     return true;
   }
+}
+
+const CONFLICT_TIME = /\d{4}-\d\d-\d\d \d\d-\d\d-\d\d/;
+
+/**
+ * `p`, or the one path of `s` that differs from it only in the time of a conflict name (`a (conflict onprem
+ * 2026-11-30 10-36-52).txt`): saved cases name keep-both losers by the time of the pass that made them (model
+ * seed 1959 did not replay).
+ */
+export function byConflictPattern(s: ReadonlyMap<string, unknown>, p: string): string {
+  if (s.has(p) || !p.includes(' (conflict ') || !CONFLICT_TIME.test(p)) return p;
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^${p.split(CONFLICT_TIME).map(escape).join(CONFLICT_TIME.source)}$`);
+  const hits = [...s.keys()].filter((q) => re.test(q)).sort();
+  return hits.length === 1 ? hits[0]! : p;
 }
