@@ -201,21 +201,29 @@ export class ReconcileBase {
     return this.willExist[to].has(ref.member) && !p?.[to] ? undefined : p?.[to]?.id;
   }
 
-  /** Is `name` taken in folder `parentId` on `side` by a node other than `selfId` that stays there? */
-  protected nameTaken(side: Side, parentId: string | undefined, name: string, selfId?: string): boolean {
+  /**
+   * Is `name` taken in folder `parentId` on `side` by a node other than `selfId` that stays there? With
+   * `evenLeaving`, a node this pass deletes or moves away holds its name too (a name picked fresh, such as a
+   * keep-both loser's, must not wait for that node to go).
+   */
+  protected nameTaken(
+    side: Side,
+    parentId: string | undefined,
+    name: string,
+    selfId?: string,
+    evenLeaving = false,
+  ): boolean {
     if (!parentId) return false;
     const slot = `${parentId}\u0000${name}`;
     if (this.claimedNames[side].has(slot)) return true;
     const view = this.input.views[side];
+    const stays = (id: string) => id !== selfId && (evenLeaving || !this.leaving[side].has(id));
     const kids = view.children.get(parentId);
     if (kids) {
-      for (const id of kids) {
-        if (id === selfId || this.leaving[side].has(id)) continue;
-        if (view.nodes.get(id)?.name === name) return true;
-      }
+      for (const id of kids) if (stays(id) && view.nodes.get(id)?.name === name) return true;
     }
     const sibling = view.siblings?.get(parentId)?.get(name);
-    return sibling !== undefined && sibling !== selfId && !this.leaving[side].has(sibling);
+    return sibling !== undefined && stays(sibling);
   }
 
   /**

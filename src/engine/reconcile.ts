@@ -532,7 +532,11 @@ class Reconciler extends GoneHandling {
     const there = m[winner]?.parentId ?? undefined;
     for (let n = 1; ; n++) {
       const name = conflictName(loserNode.name, loser, this.input.now, n);
-      if (!this.nameTaken(loser, here, name) && !this.nameTaken(winner, there, name)) return name;
+      // A name this pass deletes is not free: the loser's rename may run before that delete (model seed 1959).
+      const taken =
+        this.nameTaken(loser, here, name, undefined, true) ||
+        this.nameTaken(winner, there, name, undefined, true);
+      if (!taken) return name;
     }
   }
 
