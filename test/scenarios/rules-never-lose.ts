@@ -2078,4 +2078,39 @@ export const neverLose: Scenario[] = [
       memberOf('$ID', 'src/P/d2.txt', 'SYNCED'),
     ],
   },
+  {
+    name: 'model seed 2202: a folder moved on-prem into a new folder while the cloud deleted its old parent is re-created in its new place',
+    rule: '§3 a change beats a delete, at every level (a move is a change); every applied move updates the member’s place',
+    onprem: { src: D, 'src/A': D, 'src/A/a.txt': 'A', 'src/A/sub': D, 'src/A/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/A', '--target', 'dst', '--delete-onprem'],
+    steps: [
+      { on: 'onprem', mkdir: 'src/A/sub/s2' },
+      { run: ['sync'] },
+      { on: 'onprem', write: 'src/A/sub/b.txt', content: 'B2' },
+      { on: 'cloud', rm: 'dst/A/sub' },
+      { on: 'onprem', mkdir: 'src/A/s2' },
+      { on: 'onprem', mkdir: 'src/A/s2/sub' },
+      { on: 'onprem', mv: ['src/A/sub/s2', 'src/A/s2/sub/new'] },
+      // Before the fix `new` was made before its new parent `s2/sub` (ordered by its recorded depth): it failed
+      // TARGET_FOLDER_NOT_FOUND, recorded at its old path.
+      { run: ['sync'] },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/A': D,
+            'dst/A/a.txt': 'A',
+            'dst/A/sub': D,
+            'dst/A/sub/b.txt': 'B2',
+            'dst/A/s2': D,
+            'dst/A/s2/sub': D,
+            'dst/A/s2/sub/new': D,
+          },
+        },
+      },
+      memberOf('$ID', 'src/A/s2/sub/new', 'SYNCED'),
+      settled(),
+    ],
+  },
 ];
