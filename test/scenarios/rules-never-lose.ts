@@ -2113,4 +2113,41 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 2208: a file moved on-prem onto the name of a detached cloud copy fails in the plan, not at the connector on every pass',
+    rule: '§3 a name that exists in the destination folder fails TARGET_FOLDER_NAME_CLASH; a detached copy keeps its name; one pass converges',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--no-delete-on-cloud'],
+    steps: [
+      { on: 'onprem', rm: 'src/P/a.txt' },
+      { on: 'cloud', write: 'dst/P/sub/a.txt', content: 'NEW' },
+      { sync: [], check: (j: SyncJson) => assert.deepEqual(types(j), ['copy', 'detach']) },
+      { on: 'onprem', mv: ['src/P/sub/a.txt', 'src/P/a.txt'] },
+      // Before the fix the move was planned every pass and refused by the connector (the detached copy was
+      // left out of the view without holding its name).
+      { sync: ['--dry-run'], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail']) },
+      { sync: [], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail']) },
+      settled(3, ['fail']),
+      // A move between folders that cannot be applied is recorded where it was (one parent for both copies).
+      {
+        expect: {
+          members: { 'src/P/sub/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH', 'src/P/a.txt': 'DETACHED' },
+        },
+      },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'NEW', 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/P/sub/a.txt': 'NEW',
+            'dst/P/sub/b.txt': 'B',
+          },
+        },
+      },
+    ],
+  },
 ];
