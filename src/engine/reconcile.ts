@@ -470,7 +470,15 @@ class Reconciler extends GoneHandling {
     // Moved in from another set by the winner's side: the loser's copy still sits in the set it left. Both
     // versions go where the move took the node (the loser under its conflict name), all in this set.
     const movedBy = this.arrived.get(m.key);
-    const destKey = movedBy === winner ? this.destinationFor(m, winner, loser) : undefined;
+    let destKey = movedBy === winner ? this.destinationFor(m, winner, loser) : undefined;
+    const pid = loserNode.parentId;
+    if (!destKey && !m.direct && pid && !this.keyById[loser].has(pid)) {
+      // Moved out of every set on the loser's side while the winner moved it within the set (findMovedAway):
+      // the loser comes back into the set beside the winner's bytes, never renamed where it sits outside
+      // (model seed 2247).
+      const back = into && 'member' in into.parent ? into.parent.member : (m.parentKey ?? undefined);
+      if (back && this.byKey.get(back)?.[loser]) destKey = back;
+    }
     const destId = destKey ? this.byKey.get(destKey)![loser]!.id : undefined;
     const name = this.freeConflictName(m, loser, destId ? { ...loserNode, parentId: destId } : loserNode);
     const dest: ParentRef | undefined = destKey ? { member: destKey } : undefined;

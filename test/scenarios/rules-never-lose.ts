@@ -2150,4 +2150,40 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 2247: keep-both on a file moved out of the set on-prem and moved within it on the cloud brings the loser back into the set',
+    rule: '§3 keep-both: both versions kept, in the set; cloudsync never renames a file outside its sets; one pass converges',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/sub': D, 'src/P/sub/m.md': 'M', 'src/out': D },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--conflict', 'keep-both'],
+    steps: [
+      { on: 'onprem', write: 'src/P/sub/m.md', content: 'ONPREM' },
+      { on: 'cloud', write: 'dst/P/sub/m.md', content: 'CLOUD' },
+      { on: 'cloud', mv: ['dst/P/sub/m.md', 'dst/P/m.md'] },
+      { on: 'onprem', mv: ['src/P/sub/m.md', 'src/out/m.md'] },
+      // Before the fix the loser was renamed where it sat, outside the set (src/out), recorded in src/P/sub, copied
+      // to the cloud, and that copy deleted at the next pass.
+      { sync: [] },
+      settled(),
+      {
+        run: ['status'],
+        check: async (_out: CliResult, ctx: StepContext) => {
+          for (const [side, root] of [
+            ['onprem', 'src/P'],
+            ['cloud', 'dst/P'],
+          ] as const) {
+            const tree = await ctx.drivers[side].tree();
+            const files = Object.entries(tree).filter(([, v]) => v !== null);
+            const loser = files.find(([p]) => /\/m \(conflict onprem .*\)\.md$/.test(p));
+            assert.ok(
+              loser && loser[0].startsWith(`${root}/m (conflict onprem `) && loser[1] === 'ONPREM',
+              JSON.stringify(tree),
+            );
+            assert.equal(tree[`${root}/m.md`], 'CLOUD', JSON.stringify(tree));
+            assert.equal(files.filter(([p]) => /m( \(|\.)/.test(p)).length, 2, JSON.stringify(tree));
+          }
+        },
+      },
+    ],
+  },
 ];
