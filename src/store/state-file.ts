@@ -7,8 +7,9 @@ import {
   RowError,
   type MemberRow,
 } from './member-rows.js';
-import { attachMembers, MemberTable } from './member-table.js';
+import { attachMembers, MemberTable, memberTable } from './member-table.js';
 import { scanMemberLines } from './row-scan.js';
+import { TableReplay } from './table-replay.js';
 import { STATE_SCHEMA, type JournalRecord, type MemberState, type SetState } from './schema.js';
 
 /** Hint for a state file cloudsync cannot trust: the user's way out, without us touching the file. */
@@ -183,15 +184,19 @@ function checkRecord(rec: unknown): rec is JournalRecord | { op: 'put'; row: Mem
 
 /**
  * Replay journal text onto a loaded snapshot, in order. Only the final line may be torn (no trailing
- * newline: the process died mid-write) and is then ignored; a bad line anywhere else is corruption.
+ * newline: the process died mid-write) and is then ignored; a bad line anywhere else is corruption. Members
+ * still kept as rows (member-table.ts) stay rows: the records become an overlay over them (table-replay.ts).
  */
 export function replayJournal(file: string, text: string, state: SetState): SetState {
   if (text === '') return state; // nothing to replay: the snapshot's members stay as they are
   const lines = text.split('\n');
+  const table = memberTable(state);
+  const onRows = table ? new TableReplay(table) : undefined;
   // Built at the first record that changes a member: a journal of pass times alone (a no-change pass appends
   // one line) leaves the snapshot's member list as it is.
   let byKey: Map<string, MemberState> | undefined;
   const members = (): Map<string, MemberState> => (byKey ??= new Map(state.members.map((m) => [m.key, m])));
+  const memberOf = (k: string) => (onRows ? onRows.get(k) : members().get(k));
   const interner = new Interner();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -210,7 +215,7 @@ export function replayJournal(file: string, text: string, state: SetState): SetS
     }
     if (rec.op === 'put' && 'row' in rec) {
       try {
-        rec = { op: 'put', member: decodeMember(rec.row, (k) => members().get(k), interner) };
+        rec = { op: 'put', member: decodeRecordRow(rec.row, memberOf, interner) };
       } catch (err) {
         if (!(err instanceof RowError)) throw err;
         if (torn) break;
@@ -218,10 +223,30 @@ export function replayJournal(file: string, text: string, state: SetState): SetS
       }
     }
     const r = rec as JournalRecord;
-    applyRecord(r, state, r.op === 'put' || r.op === 'del' ? members() : undefined);
+    if (onRows && r.op === 'put') onRows.put(r.member);
+    else if (onRows && r.op === 'del') onRows.del(r.key);
+    else applyRecord(r, state, r.op === 'put' || r.op === 'del' ? members() : undefined);
   }
+  onRows?.finish();
   if (byKey) state.members = [...byKey.values()];
   return state;
+}
+
+/**
+ * A journal row: written with every field explicit, so it decodes without its parent (none is decoded for
+ * it); a row that does derive (none is written so) is decoded against the parent as replayed so far.
+ */
+function decodeRecordRow(
+  row: MemberRow,
+  parentOf: (key: string) => MemberState | undefined,
+  interner: Interner,
+): MemberState {
+  try {
+    return decodeMember(row, () => undefined, interner);
+  } catch (err) {
+    if (!(err instanceof RowError)) throw err;
+    return decodeMember(row, parentOf, interner);
+  }
 }
 
 function applyRecord(rec: JournalRecord, state: SetState, members?: Map<string, MemberState>): void {

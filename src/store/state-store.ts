@@ -149,8 +149,8 @@ export class StateStore {
   readonly #journalLines = new Map<string, number>();
 
   /**
-   * Member records (put, del) in the set's journal: a load replays them onto the members as objects, so the
-   * members are no longer kept as their rows (member-table.ts) until a save folds the journal in.
+   * Member records (put, del) in the set's journal: a load replays them as an overlay over the snapshot's rows
+   * (table-replay.ts), decoding the members they name, until a save folds the journal in.
    */
   journalMembers(id: string): number {
     return this.#journalMembers.get(id) ?? 0;
