@@ -236,6 +236,25 @@ export class MemberTable {
     return load ? equalsAt(this.#buf, at, load.key) : sameAt(this.#buf, this.#col.key[r]!, at);
   }
 
+  /**
+   * The line of row `i` in the file, as it was written (`[...]`, no separator), when the row is kept as its
+   * bytes and nothing decoded it; else undefined.
+   */
+  rowText(i: number): Buffer | undefined {
+    if (this.#decoded[i] !== undefined || (this.#flags[i]! & DECODED_AT_LOAD) !== 0) return undefined;
+    const buf = this.#buf;
+    const start = this.#col.key[i]! - 2;
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    if (buf[end - 1] === 0x2c) end--; // the comma between rows
+    return buf[start] === 0x5b && buf[end - 1] === 0x5d ? buf.subarray(start, end) : undefined;
+  }
+
+  /** Row `r`'s key is `key` (compared in place). */
+  keyIs(r: number, key: string): boolean {
+    return this.#keyIs(r, key);
+  }
+
   /** The row of the member with `key` (the last one, were a key written twice), or undefined. */
   rowOf(key: string): number | undefined {
     const h = hashString(key, KEY_SEED);

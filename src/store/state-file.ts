@@ -9,6 +9,7 @@ import {
 } from './member-rows.js';
 import { attachMembers, MemberTable, memberTable } from './member-table.js';
 import { scanMemberLines } from './row-scan.js';
+import { tableRowChunks } from './snapshot-rows.js';
 import { TableReplay } from './table-replay.js';
 import { STATE_SCHEMA, type JournalRecord, type MemberState, type SetState } from './schema.js';
 
@@ -191,7 +192,7 @@ export function replayJournal(file: string, text: string, state: SetState): SetS
   if (text === '') return state; // nothing to replay: the snapshot's members stay as they are
   const lines = text.split('\n');
   const table = memberTable(state);
-  const onRows = table ? new TableReplay(table) : undefined;
+  const onRows = table ? new TableReplay(table, state.nextKey) : undefined;
   // Built at the first record that changes a member: a journal of pass times alone (a no-change pass appends
   // one line) leaves the snapshot's member list as it is.
   let byKey: Map<string, MemberState> | undefined;
@@ -287,7 +288,7 @@ export function serializeRecord(rec: JournalRecord, schema: number): string {
  * each row can leave out what its parent gives (parent id, path). Still JSON a person can read and diff.
  */
 export function serializeSnapshot(state: SetState): string {
-  return [...snapshotChunks(state)].join('');
+  return [...snapshotChunks(state)].map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
 }
 
 /** How many bytes (about) of rows snapshotChunks joins into one chunk. */
@@ -297,7 +298,9 @@ const CHUNK = 1 << 20;
  * serializeSnapshot in pieces of about a megabyte, for writing as they come: at 100,000 members the whole
  * text (and the rows it is joined from) would be held at once, ~60 MB at the end of a first sync.
  */
-export function* snapshotChunks(state: SetState): Generator<string> {
+export function* snapshotChunks(state: SetState): Generator<string | Buffer> {
+  const table = memberTable(state);
+  if (table) return yield* tableChunks(state, table);
   const { members, backups, ...head } = state;
   const headJson = JSON.stringify({ ...head, schema: STATE_SCHEMA }, null, 1);
   const written = new Map<string, MemberState>();
@@ -322,4 +325,23 @@ export function* snapshotChunks(state: SetState): Generator<string> {
   if (rows.length > 0) yield (first ? '' : ',\n') + rows.join(',\n');
   const list = (items: string[]) => (items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n]`);
   yield `${members.length === 0 ? '' : '\n]'},\n "backups": ${list(backups.map((b) => JSON.stringify(b)))}\n}\n`;
+}
+
+/**
+ * snapshotChunks of a state whose members are still rows: the members' lines copied from the file they were
+ * read from where nothing changed them (snapshot-rows.ts), without reading `state.members` (which would
+ * decode every row).
+ */
+function* tableChunks(state: SetState, table: MemberTable): Generator<string | Buffer> {
+  const head: Record<string, unknown> = {};
+  for (const k of Object.keys(state)) {
+    if (k !== 'members' && k !== 'backups') head[k] = (state as unknown as Record<string, unknown>)[k];
+  }
+  const headJson = JSON.stringify({ ...head, schema: STATE_SCHEMA }, null, 1);
+  const count = table.length - table.removed.size + table.added.size;
+  yield `${headJson.slice(0, -2)},\n "members": ${count === 0 ? '[]' : '[\n'}`;
+  yield* tableRowChunks(table);
+  const backups = state.backups.map((b) => JSON.stringify(b));
+  const list = backups.length === 0 ? '[]' : `[\n${backups.join(',\n')}\n]`;
+  yield `${count === 0 ? '' : '\n]'},\n "backups": ${list}\n}\n`;
 }

@@ -18,8 +18,14 @@ export class TableReplay {
   /** Folder rows a record removed. */
   readonly #removedFolders = new Set<number>();
 
-  constructor(table: MemberTable) {
+  /** Keys `m<n>` with n from here on were made after the snapshot (keys are never reused): no row has one. */
+  readonly #nextKey: number;
+  /** The rows by parent row (a counting sort), made at the first put of a key the folder index lacks. */
+  #children: { start: Int32Array; rows: Int32Array } | undefined;
+
+  constructor(table: MemberTable, nextKey: number) {
     this.#table = table;
+    this.#nextKey = nextKey;
     for (const m of table.added) this.#added.set(m.key, m);
   }
 
@@ -32,11 +38,11 @@ export class TableReplay {
   }
 
   put(m: MemberState): void {
-    if (this.#added.has(m.key)) {
+    if (this.#added.has(m.key) || this.#madeSince(m.key)) {
       this.#added.set(m.key, m);
       return;
     }
-    const r = this.#live(m.key);
+    const r = this.#live(m.key, m.parentKey);
     if (r === undefined) this.#added.set(m.key, m);
     else {
       this.#table.replace(r, m);
@@ -86,9 +92,45 @@ export class TableReplay {
     }
   }
 
-  #live(key: string): number | undefined {
-    const r = this.#table.rowOf(key);
-    return r === undefined || this.#table.removed.has(r) ? undefined : r;
+  /**
+   * The row of `key` when it is a member, looked for first among the rows below `parentKey` (where a record
+   * of a member that stayed in its folder finds it: no index over every key is built for a few records).
+   */
+  #live(key: string, parentKey: string | null = null): number | undefined {
+    const t = this.#table;
+    let r = parentKey === null ? undefined : this.#below(parentKey, key);
+    r ??= t.rowOf(key);
+    return r === undefined || t.removed.has(r) ? undefined : r;
+  }
+
+  #below(parentKey: string, key: string): number | undefined {
+    const t = this.#table;
+    const p = t.rowOf(parentKey); // folders are in the table's index from the load on
+    if (p === undefined) return undefined;
+    if (!this.#children) {
+      const start = new Int32Array(t.length + 1);
+      for (let r = 0; r < t.length; r++) start[t.parentOf(r) + 1]!++;
+      for (let q = 0; q < t.length; q++) start[q + 1]! += start[q]!;
+      const next = start.slice(0, t.length);
+      const rows = new Int32Array(t.length);
+      for (let r = 0; r < t.length; r++) if (t.parentOf(r) >= 0) rows[next[t.parentOf(r)]!++] = r;
+      this.#children = { start, rows };
+    }
+    const { start, rows } = this.#children;
+    // the last row with the key, as rowOf gives it
+    for (let k = start[p + 1]! - 1; k >= start[p]!; k--) if (t.keyIs(rows[k]!, key)) return rows[k]!;
+    return undefined;
+  }
+
+  #madeSince(key: string): boolean {
+    if (key.length < 2 || key.length > 16 || key.charCodeAt(0) !== 109) return false; // 'm'
+    let n = 0;
+    for (let i = 1; i < key.length; i++) {
+      const c = key.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return false;
+      n = n * 10 + c;
+    }
+    return n >= this.#nextKey;
   }
 }
 

@@ -366,7 +366,7 @@ describe('state store: a journal replayed onto rows (issue 11)', () => {
         };
         follow(moved);
       } else if (pick < 0.7) {
-        const key = `n${n}`;
+        const key = n % 2 ? `m${state.nextKey + n}` : `n${n}`; // made after the snapshot, or any key
         const to = folders()[Math.floor(r() * folders().length)]!;
         put(placed({ ...structuredClone(now.get('m3')!), key }, to, `new ${n}.txt`));
       } else if (pick < 0.8 && m.kind === 'file') {
@@ -402,6 +402,13 @@ describe('state store: a journal replayed onto rows (issue 11)', () => {
       assert.equal(memberCount(lazy), whole.members.length);
       assert.equal(lazy.lastSyncAt, whole.lastSyncAt);
       if (!pathsHangOff(whole)) assert.equal(pathsHangOff(lazy), false, 'a stale path is never hidden');
+      // folded into a snapshot: the rows nothing changed are copied, the file reads back the same members
+      const folded = serializeSnapshot(lazy);
+      assert.ok(memberTable(lazy), 'writing the snapshot did not read the members as objects');
+      assert.ok(decodedRows(lazy)! <= decoded + 40, 'writing it decoded few more rows');
+      const reread = parseSnapshot('t.json', Buffer.from(folded));
+      assert.deepEqual(reread.members, whole.members);
+      assert.deepEqual(reread.lastSyncAt, whole.lastSyncAt);
       assert.deepEqual(
         lazy.members.map((m) => m.key),
         whole.members.map((m) => m.key),
@@ -431,6 +438,10 @@ describe('state store: a journal replayed onto rows (issue 11)', () => {
     const f1 = memberByKey(killed, 'f1')!;
     assert.equal(f1.onprem!.path, 'src/P/dir 1/file 1.txt');
     assert.equal(f1.onprem!.parentId, d1.onprem!.id);
+    const folded = parseSnapshot('t.json', Buffer.from(serializeSnapshot(killed)));
+    assert.equal(pathsHangOff(folded), false, 'still so once folded into the snapshot');
+    assert.equal(memberByKey(folded, 'f1')!.onprem!.path, 'src/P/dir 1/file 1.txt');
+    assert.equal(memberByKey(folded, 'd1')!.onprem!.path, 'src/P/dir 0/dir 1 moved');
 
     const recs: JournalRecord[] = [{ op: 'put', member: moved }];
     const follow = (from: MemberState, to: MemberState) => {
