@@ -118,6 +118,7 @@ export class MemberTable {
 
   #push(flags: number): number {
     const i = this.#length++;
+    this.#decoded.push(undefined); // one slot per row: a row decoded later never makes the array sparse
     if (i === this.#flags.length) {
       const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
         const b = new (a.constructor as new (n: number) => T)(a.length * 2);
@@ -322,6 +323,7 @@ export class MemberTable {
   replace(i: number, m: MemberState): void {
     if (this.kind(i) === 'folder' && !this.#base.has(i)) this.#base.set(i, this.member(i));
     this.#decoded[i] = m;
+    this.#flags[i] = (this.#flags[i]! & ~FOLDER) | (m.kind === 'folder' ? FOLDER : 0);
   }
 
   /** What row `i` was in the snapshot, when the journal replaced it and it is a folder. */
@@ -348,8 +350,6 @@ export class MemberTable {
   }
 
   kind(i: number): 'folder' | 'file' {
-    const m = this.#decoded[i];
-    if (m) return m.kind;
     return (this.#flags[i]! & FOLDER) !== 0 ? 'folder' : 'file';
   }
 
