@@ -1,12 +1,13 @@
-// What scoped passes did to a set whose members are still the rows they were loaded as (store/member-table.ts):
-// the members they added and the rows they removed, kept beside the table so that a pass after a small change
-// (view-delta.ts) or a `watch` edit (view-scoped.ts) never decodes the other rows. Members a pass changed in
-// place are the table's own decoded objects, so the table answers for them already. Reading `state.members`
-// folds this in: the rows left, decoded, then the added members (the order a merge of the arrays gave).
+// What changed a set whose members are still the rows they were loaded as (store/member-table.ts): the members
+// added and the rows removed since the snapshot, by the journal replayed at load (store/table-replay.ts) and by
+// the scoped passes since, kept in the table so that a pass after a small change (view-delta.ts) or a `watch`
+// edit (view-scoped.ts) never decodes the other rows. Members the journal or a pass changed in place are the
+// table's own decoded objects, so the table answers for them already. Reading `state.members` folds this in:
+// the rows left, decoded, then the added members (the order a replay onto a map of the members gives).
 import { memberTable, type MemberTable } from '../store/member-table.js';
 import type { MemberState, SetState } from '../store/schema.js';
 
-/** A state's rows as they stand after the scoped passes so far. */
+/** A state's rows as they stand after the journal and the scoped passes so far. */
 export interface Rows {
   table: MemberTable;
   /** Row numbers no longer members. */
@@ -15,22 +16,14 @@ export interface Rows {
   added: ReadonlySet<MemberState>;
 }
 
-interface Overlay {
-  removed: Set<number>;
-  added: Set<MemberState>;
-}
-
-const overlays = new WeakMap<SetState, Overlay>();
 /** The row each member decoded through `memberAt` came from. */
 const rowNumbers = new WeakMap<MemberState, number>();
-const NONE: Overlay = { removed: new Set(), added: new Set() };
 
-/** The state's rows and what scoped passes changed, or undefined when its members are a plain array. */
+/** The state's rows and what the journal and scoped passes changed, or undefined when its members are a plain array. */
 export function rowsOf(state: SetState): Rows | undefined {
   const table = memberTable(state);
   if (!table) return undefined;
-  const o = overlays.get(state) ?? NONE;
-  return { table, removed: o.removed, added: o.added };
+  return { table, removed: table.removed, added: table.added };
 }
 
 /** Row `r` as a member (decoded once), remembered as that row's. */
@@ -62,13 +55,12 @@ export function changeRows(
 ): boolean {
   const table = memberTable(state);
   if (!table) return false;
-  const o = overlayOf(state, table);
   for (const m of removed) {
     const r = rowNumbers.get(m);
-    if (r !== undefined && table.decoded(r) === m) o.removed.add(r);
-    else o.added.delete(m);
+    if (r !== undefined && table.decoded(r) === m) table.removed.add(r);
+    else table.added.delete(m);
   }
-  for (const m of added) o.added.add(m);
+  for (const m of added) table.added.add(m);
   return true;
 }
 
@@ -88,31 +80,4 @@ export function decodedRows(state: SetState): number | undefined {
   let n = 0;
   for (let r = 0; r < table.length; r++) if (table.decoded(r) !== undefined) n++;
   return n;
-}
-
-/** The overlay of `state`, made on first need: from then on reading `state.members` folds it in. */
-function overlayOf(state: SetState, table: MemberTable): Overlay {
-  const held = overlays.get(state);
-  if (held) return held;
-  const o: Overlay = { removed: new Set(), added: new Set() };
-  overlays.set(state, o);
-  // The store's own accessor (member-table.ts attachMembers): its setter lets the table go.
-  const store = Object.getOwnPropertyDescriptor(state, 'members')!;
-  Object.defineProperty(state, 'members', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      const members: MemberState[] = [];
-      for (let r = 0; r < table.length; r++) if (!o.removed.has(r)) members.push(table.member(r));
-      members.push(...o.added);
-      overlays.delete(state);
-      store.set!.call(state, members);
-      return members;
-    },
-    set: (members: MemberState[]) => {
-      overlays.delete(state);
-      store.set!.call(state, members);
-    },
-  });
-  return o;
 }

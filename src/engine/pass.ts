@@ -310,7 +310,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     // Paths are refreshed once every set has run: one set's move (a folder renamed) changes where another
     // set's documents are. Every success is in the journal already; a pass only adds what else changed
     // (refreshed paths, its time). The snapshot is rewritten (compacting the journal) once the journal holds
-    // a quarter of the set: a pass that moved 500 of 10,000 files writes those 500 records, not all.
+    // a tenth of the set (store.foldDue): a pass that moved 500 of 10,000 files writes those 500 records.
     let failure: unknown;
     for (const { w, outcome } of applied) {
       let pathsChanged: MemberState[] = [];
@@ -324,11 +324,11 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       if (w.scoped) mergeScoped(w.full, w.scoped);
       const id = w.full.set.id;
       const count = memberCount(w.full);
-      // A quiet pass of a large set whose journal held member records read every member as an object to
-      // replay them: folding the journal in now lets the next quiet pass keep the members as rows. Members
-      // still kept as rows (held by `watch` after scoped passes) are not decoded just for that.
+      // A quiet pass of a large set whose members were all read as objects (a pass not scoped to its delta)
+      // folds a journal of member records in while they are at hand. Members still kept as rows (the journal
+      // replayed over them at load, or `watch` after scoped passes) are not decoded just for that.
       const compact =
-        ctx.store.journalLength(id) >= Math.max(1000, count / 4) ||
+        ctx.store.foldDue(id, count) ||
         (w.quiet && count >= 1000 && ctx.store.journalMembers(id) > 0 && !rowsOf(w.full));
       if (outcome && !compact) {
         await ctx.store.appendMany(

@@ -75,6 +75,15 @@ export class MemberTable {
   #col: Record<Column, Int32Array>;
   /** Members decoded so far (every row not in the common shape is, from the load on). */
   readonly #decoded: Array<MemberState | undefined> = [];
+  /**
+   * Folders the journal replaced (`replace`), as the snapshot had them: the rows below them derive from these,
+   * as a load that decoded every row before replaying the journal would have.
+   */
+  readonly #base = new Map<number, MemberState>();
+  /** Rows no longer members (the journal deleted them, or a scoped pass removed them: member-overlay.ts). */
+  readonly removed = new Set<number>();
+  /** Members that are no row of the snapshot (the journal's or a scoped pass's), in the order they came. */
+  added = new Set<MemberState>();
   /** Key and ids of the rows decoded at load, as loaded (the engine may change the members). */
   readonly #atLoad = new Map<number, { key: string; onprem: string | null; cloud: string | null }>();
   /** Rows that are not direct and have a parent in the table, but whose path is written out. */
@@ -109,6 +118,7 @@ export class MemberTable {
 
   #push(flags: number): number {
     const i = this.#length++;
+    this.#decoded.push(undefined); // one slot per row: a row decoded later never makes the array sparse
     if (i === this.#flags.length) {
       const grow = <T extends Uint8Array | Int32Array>(a: T): T => {
         const b = new (a.constructor as new (n: number) => T)(a.length * 2);
@@ -227,6 +237,25 @@ export class MemberTable {
     return load ? equalsAt(this.#buf, at, load.key) : sameAt(this.#buf, this.#col.key[r]!, at);
   }
 
+  /**
+   * The line of row `i` in the file, as it was written (`[...]`, no separator), when the row is kept as its
+   * bytes and nothing decoded it; else undefined.
+   */
+  rowText(i: number): Buffer | undefined {
+    if (this.#decoded[i] !== undefined || (this.#flags[i]! & DECODED_AT_LOAD) !== 0) return undefined;
+    const buf = this.#buf;
+    const start = this.#col.key[i]! - 2;
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    if (buf[end - 1] === 0x2c) end--; // the comma between rows
+    return buf[start] === 0x5b && buf[end - 1] === 0x5d ? buf.subarray(start, end) : undefined;
+  }
+
+  /** Row `r`'s key is `key` (compared in place). */
+  keyIs(r: number, key: string): boolean {
+    return this.#keyIs(r, key);
+  }
+
   /** The row of the member with `key` (the last one, were a key written twice), or undefined. */
   rowOf(key: string): number | undefined {
     const h = hashString(key, KEY_SEED);
@@ -262,7 +291,7 @@ export class MemberTable {
     const held = this.#decoded[i];
     if (held) return held;
     const p = this.#col.parent[i]!;
-    const parent = this.member(p);
+    const parent = this.#base.get(p) ?? this.member(p);
     const c = this.#col;
     const t = (at: number): string => this.#text(at);
     const row = [
@@ -279,11 +308,40 @@ export class MemberTable {
     return m;
   }
 
-  /** Every member, in the order of the file. */
+  /** Every member: the rows not removed in the order of the file, then the members added. */
   all(): MemberState[] {
-    const out = new Array<MemberState>(this.length);
-    for (let i = 0; i < out.length; i++) out[i] = this.member(i);
+    const out: MemberState[] = [];
+    for (let i = 0; i < this.length; i++) if (!this.removed.has(i)) out.push(this.member(i));
+    for (const m of this.added) out.push(m);
     return out;
+  }
+
+  /**
+   * Row `i` is now `m` (a journal record put it: the same key). The rows below a folder keep deriving from
+   * the folder as the snapshot had it.
+   */
+  replace(i: number, m: MemberState): void {
+    if (this.kind(i) === 'folder' && !this.#base.has(i)) this.#base.set(i, this.member(i));
+    this.#decoded[i] = m;
+    this.#flags[i] = (this.#flags[i]! & ~FOLDER) | (m.kind === 'folder' ? FOLDER : 0);
+  }
+
+  /** What row `i` was in the snapshot, when the journal replaced it and it is a folder. */
+  base(i: number): MemberState | undefined {
+    return this.#base.get(i);
+  }
+
+  /** Some member's path no longer hangs off its parent's (`pathsDerived` false from now on). */
+  markExplicitPath(): void {
+    this.#explicitPaths++;
+  }
+
+  /** Row `i` became direct or lost its parent: listed among the loose rows (in file order). */
+  addLoose(i: number): void {
+    const at = this.loose.findIndex((r) => r >= i);
+    if (at >= 0 && this.loose[at] === i) return;
+    if (at < 0) this.loose.push(i);
+    else this.loose.splice(at, 0, i);
   }
 
   /** The decoded member `i`, when it was decoded (the engine may have changed it since). */

@@ -100,7 +100,7 @@ export function writePrivateFileSync(file: string, data: string | Uint8Array, mo
  */
 export async function writePrivateFile(
   file: string,
-  data: string | Uint8Array | Iterable<string>,
+  data: string | Uint8Array | Iterable<string | Uint8Array>,
   mode = 0o600,
 ): Promise<void> {
   const tmp = tempNameFor(file);

@@ -7,8 +7,10 @@ import {
   RowError,
   type MemberRow,
 } from './member-rows.js';
-import { attachMembers, MemberTable } from './member-table.js';
+import { attachMembers, MemberTable, memberTable } from './member-table.js';
 import { scanMemberLines } from './row-scan.js';
+import { tableRowChunks } from './snapshot-rows.js';
+import { TableReplay } from './table-replay.js';
 import { STATE_SCHEMA, type JournalRecord, type MemberState, type SetState } from './schema.js';
 
 /** Hint for a state file cloudsync cannot trust: the user's way out, without us touching the file. */
@@ -183,15 +185,19 @@ function checkRecord(rec: unknown): rec is JournalRecord | { op: 'put'; row: Mem
 
 /**
  * Replay journal text onto a loaded snapshot, in order. Only the final line may be torn (no trailing
- * newline: the process died mid-write) and is then ignored; a bad line anywhere else is corruption.
+ * newline: the process died mid-write) and is then ignored; a bad line anywhere else is corruption. Members
+ * still kept as rows (member-table.ts) stay rows: the records become an overlay over them (table-replay.ts).
  */
 export function replayJournal(file: string, text: string, state: SetState): SetState {
   if (text === '') return state; // nothing to replay: the snapshot's members stay as they are
   const lines = text.split('\n');
+  const table = memberTable(state);
+  const onRows = table ? new TableReplay(table, state.nextKey) : undefined;
   // Built at the first record that changes a member: a journal of pass times alone (a no-change pass appends
   // one line) leaves the snapshot's member list as it is.
   let byKey: Map<string, MemberState> | undefined;
   const members = (): Map<string, MemberState> => (byKey ??= new Map(state.members.map((m) => [m.key, m])));
+  const memberOf = (k: string) => (onRows ? onRows.get(k) : members().get(k));
   const interner = new Interner();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -210,7 +216,7 @@ export function replayJournal(file: string, text: string, state: SetState): SetS
     }
     if (rec.op === 'put' && 'row' in rec) {
       try {
-        rec = { op: 'put', member: decodeMember(rec.row, (k) => members().get(k), interner) };
+        rec = { op: 'put', member: decodeRecordRow(rec.row, memberOf, interner) };
       } catch (err) {
         if (!(err instanceof RowError)) throw err;
         if (torn) break;
@@ -218,10 +224,30 @@ export function replayJournal(file: string, text: string, state: SetState): SetS
       }
     }
     const r = rec as JournalRecord;
-    applyRecord(r, state, r.op === 'put' || r.op === 'del' ? members() : undefined);
+    if (onRows && r.op === 'put') onRows.put(r.member);
+    else if (onRows && r.op === 'del') onRows.del(r.key);
+    else applyRecord(r, state, r.op === 'put' || r.op === 'del' ? members() : undefined);
   }
+  onRows?.finish();
   if (byKey) state.members = [...byKey.values()];
   return state;
+}
+
+/**
+ * A journal row: written with every field explicit, so it decodes without its parent (none is decoded for
+ * it); a row that does derive (none is written so) is decoded against the parent as replayed so far.
+ */
+function decodeRecordRow(
+  row: MemberRow,
+  parentOf: (key: string) => MemberState | undefined,
+  interner: Interner,
+): MemberState {
+  try {
+    return decodeMember(row, () => undefined, interner);
+  } catch (err) {
+    if (!(err instanceof RowError)) throw err;
+    return decodeMember(row, parentOf, interner);
+  }
 }
 
 function applyRecord(rec: JournalRecord, state: SetState, members?: Map<string, MemberState>): void {
@@ -262,7 +288,7 @@ export function serializeRecord(rec: JournalRecord, schema: number): string {
  * each row can leave out what its parent gives (parent id, path). Still JSON a person can read and diff.
  */
 export function serializeSnapshot(state: SetState): string {
-  return [...snapshotChunks(state)].join('');
+  return [...snapshotChunks(state)].map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
 }
 
 /** How many bytes (about) of rows snapshotChunks joins into one chunk. */
@@ -272,7 +298,9 @@ const CHUNK = 1 << 20;
  * serializeSnapshot in pieces of about a megabyte, for writing as they come: at 100,000 members the whole
  * text (and the rows it is joined from) would be held at once, ~60 MB at the end of a first sync.
  */
-export function* snapshotChunks(state: SetState): Generator<string> {
+export function* snapshotChunks(state: SetState): Generator<string | Buffer> {
+  const table = memberTable(state);
+  if (table) return yield* tableChunks(state, table);
   const { members, backups, ...head } = state;
   const headJson = JSON.stringify({ ...head, schema: STATE_SCHEMA }, null, 1);
   const written = new Map<string, MemberState>();
@@ -297,4 +325,23 @@ export function* snapshotChunks(state: SetState): Generator<string> {
   if (rows.length > 0) yield (first ? '' : ',\n') + rows.join(',\n');
   const list = (items: string[]) => (items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n]`);
   yield `${members.length === 0 ? '' : '\n]'},\n "backups": ${list(backups.map((b) => JSON.stringify(b)))}\n}\n`;
+}
+
+/**
+ * snapshotChunks of a state whose members are still rows: the members' lines copied from the file they were
+ * read from where nothing changed them (snapshot-rows.ts), without reading `state.members` (which would
+ * decode every row).
+ */
+function* tableChunks(state: SetState, table: MemberTable): Generator<string | Buffer> {
+  const head: Record<string, unknown> = {};
+  for (const k of Object.keys(state)) {
+    if (k !== 'members' && k !== 'backups') head[k] = (state as unknown as Record<string, unknown>)[k];
+  }
+  const headJson = JSON.stringify({ ...head, schema: STATE_SCHEMA }, null, 1);
+  const count = table.length - table.removed.size + table.added.size;
+  yield `${headJson.slice(0, -2)},\n "members": ${count === 0 ? '[]' : '[\n'}`;
+  yield* tableRowChunks(table);
+  const backups = state.backups.map((b) => JSON.stringify(b));
+  const list = backups.length === 0 ? '[]' : `[\n${backups.join(',\n')}\n]`;
+  yield `${count === 0 ? '' : '\n]'},\n "backups": ${list}\n}\n`;
 }

@@ -22,7 +22,16 @@ import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseSnapshot, serializeSnapshot, snapshotChunks } from '../../src/store/state-file.js';
+import {
+  parseSnapshot,
+  replayJournal,
+  serializeRecord,
+  serializeSnapshot,
+  snapshotChunks,
+} from '../../src/store/state-file.js';
+import { decodedRows } from '../../src/engine/member-overlay.js';
+import { pathsHangOff } from '../../src/engine/paths.js';
+import type { JournalRecord } from '../../src/store/schema.js';
 import { StateStore } from '../../src/store/state-store.js';
 import { SIDES } from '../../src/connectors/types.js';
 
@@ -297,5 +306,180 @@ describe('state store: members kept as rows until read', () => {
         ['moved/P/sub/b.txt', 'dst/P/sub/b.txt'],
       ],
     );
+  });
+});
+
+describe('state store: a journal replayed onto rows (issue 11)', () => {
+  /** A small seeded generator (the same records on every run). */
+  const prng = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  /** A tree: 12 folders below P and sub, files spread over them. */
+  const tree = () =>
+    localState((add) => {
+      for (let k = 0; k < 12; k++) add(`d${k}`, k < 4 ? 'm1' : `d${k % 4}`, `dir ${k}`, 'folder');
+      for (let k = 0; k < 150; k++) add(`f${k}`, k % 3 ? `d${k % 12}` : 'm2', `file ${k}.txt`, 'file');
+    });
+  /** A copy of `m` put below `parent` as `name`, its paths and parent ids following (what a pass journals). */
+  const placed = (m: MemberState, parent: MemberState, name: string, token?: string): MemberState => {
+    const c = structuredClone(m);
+    c.parentKey = parent.key;
+    for (const s of SIDES) {
+      c[s]!.parentId = parent[s]!.id;
+      c[s]!.name = name;
+      c[s]!.path = `${parent[s]!.path}/${name}`;
+      if (token) c[s]!.token = token;
+    }
+    return c;
+  };
+  /** Journal records as a pass writes them: updates, moves, adds, deletes, a delete then a put of one key. */
+  function journal(state: SetState, seed: number): JournalRecord[] {
+    const r = prng(seed);
+    const now = new Map(state.members.map((m) => [m.key, m]));
+    const folders = () => [...now.values()].filter((m) => m.kind === 'folder');
+    const any = () => [...now.values()][1 + Math.floor(r() * (now.size - 1))]!;
+    const recs: JournalRecord[] = [];
+    const put = (m: MemberState) => {
+      now.set(m.key, m);
+      recs.push({ op: 'put', member: m });
+    };
+    for (let n = 0; n < 60; n++) {
+      const pick = r();
+      const m = any();
+      const parent = now.get(m.parentKey ?? '') ?? now.get('m1')!;
+      if (pick < 0.35) put(placed(m, parent, m.onprem!.name, `${13 + n}:1796000000123456789`));
+      else if (pick < 0.5) {
+        // a move; a folder's entries follow it, as the path refresh at the end of a pass journals them
+        const to = folders()[Math.floor(r() * folders().length)]!;
+        let up: MemberState | undefined = to;
+        while (up && up.key !== m.key) up = now.get(up.parentKey ?? '');
+        if (up) continue; // not into itself
+        const moved = placed(m, to, `${m.onprem!.name} moved`);
+        put(moved);
+        const follow = (p: MemberState) => {
+          for (const c of [...now.values()].filter((x) => x.parentKey === p.key)) {
+            const cc = placed(c, now.get(p.key)!, c.onprem!.name);
+            put(cc);
+            follow(cc);
+          }
+        };
+        follow(moved);
+      } else if (pick < 0.7) {
+        const key = n % 2 ? `m${state.nextKey + n}` : `n${n}`; // made after the snapshot, or any key
+        const to = folders()[Math.floor(r() * folders().length)]!;
+        put(placed({ ...structuredClone(now.get('m3')!), key }, to, `new ${n}.txt`));
+      } else if (pick < 0.8 && m.kind === 'file') {
+        now.delete(m.key);
+        recs.push({ op: 'del', key: m.key });
+      } else if (pick < 0.9 && m.kind === 'file') {
+        now.delete(m.key);
+        recs.push({ op: 'del', key: m.key });
+        put(placed(m, parent, `${m.onprem!.name} again`));
+      } else recs.push({ op: 'meta', lastSyncAt: `2026-11-30T02:${String(n).padStart(2, '0')}:00.000Z` });
+    }
+    return recs;
+  }
+  const text = (recs: JournalRecord[]) => recs.map((x) => serializeRecord(x, STATE_SCHEMA) + '\n').join('');
+
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`reads as a replay onto every member does, decoding only what the records name (seed ${seed})`, () => {
+      const state = tree();
+      const snapshot = serializeSnapshot(state);
+      const recs = journal(state, seed);
+      const torn = text(recs) + '{"op":"put","row":["x",0';
+      const lazy = replayJournal('t.journal', torn, parseSnapshot('t.json', Buffer.from(snapshot)));
+      const whole = parseSnapshot('t.json', snapshot);
+      void whole.members; // objects before the replay: the replay by key
+      replayJournal('t.journal', torn, whole);
+      const table = memberTable(lazy);
+      assert.ok(table, 'the members are still rows after the replay');
+      const named = new Set(
+        recs.flatMap((x) => (x.op === 'put' ? [x.member.key] : x.op === 'del' ? [x.key] : [])),
+      );
+      const decoded = decodedRows(lazy)!;
+      assert.ok(decoded <= named.size + 20, `${decoded} rows decoded for ${named.size} keys named`);
+      assert.equal(memberCount(lazy), whole.members.length);
+      assert.equal(lazy.lastSyncAt, whole.lastSyncAt);
+      if (!pathsHangOff(whole)) assert.equal(pathsHangOff(lazy), false, 'a stale path is never hidden');
+      // folded into a snapshot: the rows nothing changed are copied, the file reads back the same members
+      const folded = serializeSnapshot(lazy);
+      assert.ok(memberTable(lazy), 'writing the snapshot did not read the members as objects');
+      assert.ok(decodedRows(lazy)! <= decoded + 40, 'writing it decoded few more rows');
+      const reread = parseSnapshot('t.json', Buffer.from(folded));
+      assert.deepEqual(reread.members, whole.members);
+      assert.deepEqual(reread.lastSyncAt, whole.lastSyncAt);
+      assert.deepEqual(
+        lazy.members.map((m) => m.key),
+        whole.members.map((m) => m.key),
+        'the same members in the same order',
+      );
+      assert.deepEqual(lazy.members, whole.members);
+    });
+  }
+
+  it('a folder moved in the journal without the paths below it: the next pass checks every path', () => {
+    const state = tree();
+    const snapshot = serializeSnapshot(state);
+    const d1 = state.members.find((m) => m.key === 'd1')!;
+    const moved = placed(
+      d1,
+      state.members.find((m) => m.key === 'd0')!,
+      'dir 1 moved',
+    );
+    const killed = replayJournal(
+      't.journal',
+      text([{ op: 'put', member: moved }]),
+      parseSnapshot('t.json', Buffer.from(snapshot)),
+    );
+    assert.ok(memberTable(killed));
+    assert.equal(pathsHangOff(killed), false, 'killed between the move and its path refresh');
+    // the entries below it as the snapshot recorded them (a full replay gives the same)
+    const f1 = memberByKey(killed, 'f1')!;
+    assert.equal(f1.onprem!.path, 'src/P/dir 1/file 1.txt');
+    assert.equal(f1.onprem!.parentId, d1.onprem!.id);
+    const folded = parseSnapshot('t.json', Buffer.from(serializeSnapshot(killed)));
+    assert.equal(pathsHangOff(folded), false, 'still so once folded into the snapshot');
+    assert.equal(memberByKey(folded, 'f1')!.onprem!.path, 'src/P/dir 1/file 1.txt');
+    assert.equal(memberByKey(folded, 'd1')!.onprem!.path, 'src/P/dir 0/dir 1 moved');
+
+    const recs: JournalRecord[] = [{ op: 'put', member: moved }];
+    const follow = (from: MemberState, to: MemberState) => {
+      for (const c of state.members.filter((m) => m.parentKey === from.key)) {
+        const cc = placed(c, to, c.onprem!.name);
+        recs.push({ op: 'put', member: cc });
+        follow(c, cc);
+      }
+    };
+    follow(d1, moved);
+    const done = replayJournal('t.journal', text(recs), parseSnapshot('t.json', Buffer.from(snapshot)));
+    assert.equal(pathsHangOff(done), true, 'the move and its refresh both journaled: paths hang off');
+    assert.equal(memberByKey(done, 'f1')!.onprem!.path, 'src/P/dir 0/dir 1 moved/file 1.txt');
+  });
+
+  it('a store load after a pass that changed members keeps the rows (and the next save folds them in)', async () => {
+    const state = tree();
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsync-journal-rows-'));
+    const store = new StateStore(home, 'default');
+    try {
+      await store.save(state);
+      const recs = journal(state, 11);
+      await store.appendMany(state.set.id, recs);
+      await store.close();
+      const again = new StateStore(home, 'default');
+      const loaded = await again.load(state.set.id);
+      assert.ok(memberTable(loaded), 'rows kept after replaying the journal');
+      const expected = replayJournal('j', text(recs), structuredClone(state));
+      assert.deepEqual(loaded.members, expected.members);
+      await again.save(loaded);
+      await again.close();
+      const j = fs.statSync(path.join(again.dir, `${state.set.id}.journal`), { throwIfNoEntry: false });
+      assert.ok(!j || j.size === 0, 'folded in');
+      const third = new StateStore(home, 'default');
+      assert.deepEqual((await third.load(state.set.id)).members, expected.members);
+      await third.close();
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });
