@@ -8,6 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalConnector } from '../../src/connectors/local/index.js';
 import type { RemoteNode } from '../../src/connectors/types.js';
+import {
+  compileExcludes,
+  DEFAULT_EXCLUDES,
+  DEFAULT_NAME_SOURCE,
+  oneRegExp,
+} from '../../src/engine/excludes.js';
 import { recordedTree } from '../../src/engine/recorded-tree.js';
 import { memberTable } from '../../src/store/member-table.js';
 import { DEFAULT_OPTIONS, STATE_SCHEMA, type MemberState, type SetState } from '../../src/store/schema.js';
@@ -209,5 +215,16 @@ describe('no-change walk: files compared on numbers, from inside their folder (i
     const buf = Buffer.from('"12:1796000000123456789","2049:77:1796000000000000000"');
     assert.equal(statTokenIs(buf, 1, st), true);
     assert.equal(statIdIs(buf, 26, st), true);
+  });
+
+  it('the default excludes, written out for start-up, are exactly what picomatch compiles', () => {
+    assert.equal(DEFAULT_NAME_SOURCE, oneRegExp(DEFAULT_EXCLUDES)!.source);
+    const plain = compileExcludes([]);
+    const own = compileExcludes(['*.bak']);
+    for (const name of ['~$doc.docx', 'a.tmp', '.DS_Store', 'Thumbs.db', 'desktop.ini', '.cloudsync-owner.x'])
+      assert.equal(plain('', name) && own('', name), true, name);
+    for (const name of ['doc.docx', 'tmp', '..', 'a.tmp.txt', 'x.bak'])
+      assert.equal(plain('', name), false, name);
+    assert.equal(own('', 'x.bak'), true);
   });
 });

@@ -4,15 +4,12 @@
 // one folder's synchronous loop (no await inside, so no other code of ours runs meanwhile) and put back
 // before the walk goes on; every path cloudsync keeps is absolute (the CLI resolves them at start-up).
 import path from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 
-/** Working-folder switching for one walk; off in a worker thread (no chdir there) or without a cwd. */
+/** Working-folder switching for one walk; off without a cwd, or once a chdir failed (a worker thread has none). */
 export class FolderCwd {
-  #home: string | null;
+  #home: string | null = null;
 
   constructor() {
-    this.#home = null;
-    if (!isMainThread) return;
     try {
       this.#home = process.cwd();
     } catch {
@@ -26,7 +23,9 @@ export class FolderCwd {
     try {
       process.chdir(dirAbs);
       return true;
-    } catch {
+    } catch (err) {
+      // a folder gone or unreadable meanwhile: this one by absolute paths; chdir refused (a worker): all
+      if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_UNSUPPORTED_OPERATION') this.#home = null;
       return false;
     }
   }
