@@ -86,6 +86,12 @@ export interface RecordedTree {
   /** node(i) has id `id` and, unless undefined (a folder), token `token` (compared without building it). */
   isSame(i: number, id: string, token: string | undefined): boolean;
   kind(i: number): NodeKind;
+  /**
+   * For the local connector's walk: node(i) is a file whose id and token are the ones `idOf`/`nodeFromStat`
+   * would make of this number lstat (nanoseconds compared as its milliseconds: store/stat-fields.ts), compared
+   * without making them. False when they differ or cannot be compared so: the walk then compares strings.
+   */
+  isSameFile?(i: number, st: FileStatNumbers): boolean;
   /** The number of the entry recorded with node id `id`, or -1 (for lookups after the walk). */
   numberOf(id: string): number;
   /** True when `relPath` needs to be given to `ignored` (the set has path excludes). */
@@ -95,6 +101,15 @@ export interface RecordedTree {
    * descended into. `relPath` is set-relative, given only when `needsPath`.
    */
   ignored(name: string, isFolder: boolean, relPath: string): boolean;
+}
+
+/** The numbers of a number lstat a RecordedTree compares a file with (fs.Stats has them). */
+export interface FileStatNumbers {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  birthtimeMs: number;
 }
 
 /** A walk compared with a RecordedTree: only what differs is a node; the rest is one bit per entry. */

@@ -9,6 +9,7 @@ import type { MemberTable } from '../store/member-table.js';
 import { HashIndex, hashString } from '../store/row-bytes.js';
 import { compileExcludes, excludesNeedPaths } from './excludes.js';
 import { memberAt, rowsOf, type Rows } from './member-overlay.js';
+import { statIdIs, statTokenIs } from '../store/stat-fields.js';
 
 /** A RecordedTree of a set's members, with the member each entry records (decoded when asked). */
 export interface MemberTree extends RecordedTree {
@@ -54,6 +55,7 @@ function memberEntries(state: SetState, side: Side, rootId: string): Entries {
     node: (i) => sides[i]!,
     isAt: (i, parentId, name) => sides[i]!.parentId === parentId && sides[i]!.name === name,
     isSame: (i, id, token) => sides[i]!.id === id && (token === undefined || sides[i]!.token === token),
+    isSameFile: (i, st) => statIdIs(sides[i]!.id, 0, st) && statTokenIs(sides[i]!.token, 0, st),
     kind: (i) => kinds[i]!,
     member: (i) => members[i]!,
     childrenOf: (parentId) => byParent.get(parentId)?.values() ?? [],
@@ -137,6 +139,11 @@ function tableEntries(state: Rows, side: Side, rootId: string): Entries {
       if (s) return s.id === id && (token === undefined || s.token === token);
       const r = rows[i]!;
       return table.loadedIdIs(r, side, id) && (token === undefined || table.loadedTokenIs(r, side, token));
+    },
+    isSameFile(i, st) {
+      const s = held.get(i);
+      if (s) return statIdIs(s.id, 0, st) && statTokenIs(s.token, 0, st);
+      return table.loadedStatIs(rows[i]!, side, st);
     },
     kind:
       heldMembers.size === 0

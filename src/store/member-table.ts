@@ -32,6 +32,7 @@ import {
   tokenGivesSizeAt,
 } from './row-bytes.js';
 import type { MemberState, SetState, SideState } from './schema.js';
+import { statIdIs, statTokenIs, type StatNumbers } from './stat-fields.js';
 
 /** Flags of the table's own (the row's flags use the low four bits). */
 const DECODED_AT_LOAD = 16; // not in the common shape: decoded at load, its byte columns unset
@@ -467,6 +468,18 @@ export class MemberTable {
   /** loaded(i, side).token === token, compared in place. */
   loadedTokenIs(i: number, side: Side, token: string): boolean {
     return equalsAt(this.#buf, side === 'onprem' ? this.#col.onToken[i]! : this.#col.cloudToken[i]!, token);
+  }
+
+  /**
+   * loadedIdIs and loadedTokenIs for a file seen by a number lstat, compared on numbers in place
+   * (stat-fields.ts): false also when the fields do not read so (the caller compares strings).
+   */
+  loadedStatIs(i: number, side: Side, st: StatNumbers): boolean {
+    if (!this.hasSide(i, side)) return false;
+    const load = this.#loadOf(i);
+    const token = side === 'onprem' ? this.#col.onToken[i]! : this.#col.cloudToken[i]!;
+    const id = load ? statIdIs(load[side] ?? '', 0, st) : statIdIs(this.#buf, this.#idAt(i, side), st);
+    return id && statTokenIs(this.#buf, token, st);
   }
 
   /**

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { PROJECT_ROOT } from './cli.js';
 
 /**
- * Packages bundled in: the ones every script run loads (commander; env-paths for the home; picomatch for
- * the excludes). The others stay in node_modules, imported when a command needs them (got, openid-client,
+ * Packages bundled in: the ones every script run loads (commander; env-paths for the home). picomatch is
+ * listed but `require`d at run time only for a set with excludes of its own (engine/excludes.ts). The others stay in node_modules, imported when a command needs them (got, openid-client,
  * @stomp/*, inquirer, ora, chalk, and cli-table3 and yaml, which are `require`d at run time).
  */
 const BUNDLED = new Set(['commander', 'env-paths', 'picomatch']);

@@ -1,12 +1,13 @@
 // The walk of a no-change pass (issue 11): each entry is lstat-ed and compared with the entry the state
 // recorded at the same place (parent folder, name) as the walk reads it. An entry seen exactly as recorded
-// costs one lstat, one compare and one bit; a node (with its id and token strings) is built only for what is
+// costs one lstat, one compare and one bit (a file: a number lstat compared on numbers, no string made); a node (with its id and token strings) is built only for what is
 // new, changed, moved or renamed. Every guarantee of the listing walk holds: links are never followed, a name
 // that is not UTF-8 is listed as such, temp files are cleaned up, cloudsync's own home is skipped.
-import fs from 'node:fs';
+import fs, { type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { RecordedTree, RemoteNode, TreeDelta } from '../types.js';
 import { toSpecPath } from './names.js';
+import { FolderCwd } from './folder-cwd.js';
 import { idOf, nodeFromStat } from './node-stat.js';
 import {
   decodeName,
@@ -32,6 +33,15 @@ export interface ComparePlaces {
 /** A file's token (local-connector.ts): size + mtime in ns. */
 function fileToken(st: fs.BigIntStats): string {
   return `${st.size}:${st.mtimeNs}`;
+}
+
+/** A number lstat; undefined when the entry is gone, null when it cannot be read (statEntry then says why). */
+function lstatNumbers(abs: string): fs.Stats | undefined | null {
+  try {
+    return fs.lstatSync(abs, { throwIfNoEntry: false });
+  } catch {
+    return null;
+  }
 }
 
 /** The node of a file seen exactly as recorded, as nodeFromStat would build it (same token, so same size/mtime). */
@@ -78,6 +88,8 @@ export async function compareFolder(
   const pidAlive = new Map<number, boolean>();
   let sameCount = 0;
   let hint = 0;
+  const byNumbers = recorded.isSameFile !== undefined;
+  const cwd = new FolderCwd();
   // [absolute path, id, set-relative path (only when the set has path excludes)]
   // Breadth first, like the listing walk, so both give nodes in the same order.
   // [..., the folder's recorded entry when seen as recorded, -2 for the root, -1 otherwise]
@@ -90,6 +102,25 @@ export async function compareFolder(
     const dirNo = dirs.push(dirAbs) - 1;
     const entries = await readDirOrSkip(ctx, dirAbs, dirId, out);
     if (entries === undefined) continue;
+    // From here to the end of the folder's entries nothing awaits: lstat names from inside the folder.
+    const inside = byNumbers && cwd.enter(dirAbs);
+    try {
+      compareEntries(entries, dirAbs, dirId, dirRel, dirNo, inside);
+    } finally {
+      if (inside) cwd.leave();
+    }
+    while (parents.length < out.nodes.length) parents.push(dirEntry);
+  }
+
+  /** One folder's entries, compared (synchronous: the working folder is `dirAbs` when `inside`). */
+  function compareEntries(
+    entries: Array<Dirent | Dirent<Buffer>>,
+    dirAbs: string,
+    dirId: string,
+    dirRel: string,
+    dirNo: number,
+    inside: boolean,
+  ): void {
     for (const d of entries) {
       const { name, valid } = decodeName(d.name);
       if (!valid) {
@@ -114,15 +145,29 @@ export async function compareFolder(
         untracked.add(dirId);
         continue;
       }
-      const st = statEntry(ctx, abs, dirId, out);
-      if (st === undefined) continue;
-      const isDir = st.isDirectory();
       // The state recorded a folder's entries together, mostly in the order a walk finds them: the entry
       // after the last one matched is usually this one, found without a lookup (were a place recorded
       // twice, never written so, the later record could be the one found: it is then the one whose entry
       // is there).
       const i = hint < n && recorded.isAt(hint, dirId, name) ? hint : recorded.find(dirId, name);
       if (i >= 0) hint = i + 1;
+      if (byNumbers && i >= 0 && same[i] === 0 && d.isFile() && recorded.kind(i) === 'file') {
+        // A file recorded here: one number lstat, compared with the record on numbers (no BigInt, no id or
+        // token string). Not seen so, it is stat-ed again below exactly as before (a changed file only).
+        const ns = lstatNumbers(inside ? name : abs);
+        if (ns === undefined) continue; // deleted between readdir and lstat: simply not there
+        if (ns !== null && ns.isFile() && recorded.isSameFile!(i, ns)) {
+          same[i] = 1;
+          sameCount++;
+          modes[i] = ns.mode & 0o7777;
+          dirOf[i] = dirNo;
+          order.push(i);
+          continue;
+        }
+      }
+      const st = statEntry(ctx, abs, dirId, out);
+      if (st === undefined) continue;
+      const isDir = st.isDirectory();
       let id = '';
       if (
         i >= 0 &&
@@ -148,7 +193,6 @@ export async function compareFolder(
       order.push(node);
       if (recursive && isDir) queue.push([abs, node.id, rel, -1]);
     }
-    while (parents.length < out.nodes.length) parents.push(dirEntry);
   }
   let all: RemoteNode[] | undefined;
   const nodeAt = (i: number) => folders.get(i) ?? recordedFile(recorded, i, modes[i]!);
