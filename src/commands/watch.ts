@@ -119,7 +119,11 @@ class Subscriptions {
     for (const side of SIDES) {
       const c = this.ctx.connectors[side];
       if (!c.capabilities.events || !c.watch) continue;
-      for (const id of watchRoots(states, side)) wanted.add(`${side}\0${id}`);
+      for (const root of watchRoots(states, side)) {
+        wanted.add(`${side}\0${root.id}`);
+        // Where the folder was recorded: found there by id, not by a walk of the whole side.
+        if (!this.active.has(`${side}\0${root.id}`)) c.rememberPath?.(root.id, root.path);
+      }
     }
     for (const [key, stop] of this.active) {
       if (wanted.has(key)) continue;
