@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import v8 from 'node:v8';
 import { SIDES, type ChangeHint, type Side } from '../connectors/types.js';
 import { runPass } from '../engine/index.js';
 import type { EngineContext, EngineEvent, EventScope, PassResult } from '../engine/types.js';
@@ -119,7 +120,11 @@ class Subscriptions {
     for (const side of SIDES) {
       const c = this.ctx.connectors[side];
       if (!c.capabilities.events || !c.watch) continue;
-      for (const id of watchRoots(states, side)) wanted.add(`${side}\0${id}`);
+      for (const root of watchRoots(states, side)) {
+        wanted.add(`${side}\0${root.id}`);
+        // Where the folder was recorded: found there by id, not by a walk of the whole side.
+        if (!this.active.has(`${side}\0${root.id}`)) c.rememberPath?.(root.id, root.path);
+      }
     }
     for (const [key, stop] of this.active) {
       if (wanted.has(key)) continue;
@@ -154,6 +159,10 @@ class Subscriptions {
 /** `cloudsync watch`: passes at start, on intervals and on changes, until SIGINT/SIGTERM (exit 0). */
 export async function runWatch(g: Globals, prefixes: string[], opts: WatchOptions): Promise<number> {
   if (g.json) g.rt.ndjson = true; // from the start: even a failure before the first event is an event line
+  // A long-lived process: V8's memory-saving heuristics (a heap grown less eagerly, collected sooner) keep the
+  // start-up pass's garbage from setting the watch's footprint for its whole life (at 100k files: peak
+  // 154 -> 136 MiB, measured; the CPU of the pass and of an edit unchanged within noise).
+  v8.setFlagsFromString('--optimize-for-size');
   const emit = eventWriter(g);
   const deadline = new PassDeadline(opts.timeout);
   const opened = await openContext(

@@ -257,9 +257,20 @@ export class WatchLoop {
   }
 }
 
-/** The folders to watch on one side: each folder set's root, and the parent folder of each synced document. */
-export function watchRoots(states: SetState[], side: Side): string[] {
-  const ids = new Set<string>();
+/** A folder to watch: its node id, and its path as recorded (a hint to find it without a walk). */
+export interface WatchRoot {
+  id: string;
+  path: string;
+}
+
+/**
+ * The folders to watch on one side: each folder set's root, and the parent folder of each synced document,
+ * with the path the state recorded for it, so a connector that finds nodes by path (a local folder) is told
+ * where the folder is: without it, a fresh process looks the id up by walking the whole root (at 100,000
+ * files: 100,000 `lstat`s and a path held per node for the life of `watch`).
+ */
+export function watchRoots(states: SetState[], side: Side): WatchRoot[] {
+  const roots = new Map<string, WatchRoot>();
   for (const s of states) {
     // A folder set's one direct member is its root (found at once, not after a walk over every member).
     const direct = s.set.kind === 'folder' ? [firstDirect(s)].filter((m) => m) : s.members;
@@ -267,8 +278,15 @@ export function watchRoots(states: SetState[], side: Side): string[] {
       const node = m[side];
       if (!m.direct || !node) continue;
       const id = s.set.kind === 'folder' ? node.id : node.parentId;
-      if (id) ids.add(id);
+      if (!id || roots.has(id)) continue;
+      roots.set(id, { id, path: s.set.kind === 'folder' ? node.path : parentPath(node.path) });
     }
   }
-  return [...ids].sort();
+  return [...roots.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The folder a path (SPEC §2 syntax, `/`-separated) is in: '' for a name at the top. */
+function parentPath(p: string): string {
+  const i = p.replace(/\/+$/, '').lastIndexOf('/');
+  return i <= 0 ? '' : p.slice(0, i);
 }

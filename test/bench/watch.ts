@@ -28,6 +28,8 @@ export interface WatchResult {
   /** Per onprem edit: whole-process CPU ms over the same window (/proc ticks, 10 ms resolution). */
   processCpuMsPerEdit: number[];
   peakRssKb: number | null;
+  /** VmRSS at the end of the idle window: what the watch holds between passes (the peak is the start pass). */
+  heldRssKb: number | null;
   startupPassMs: number | null;
 }
 
@@ -39,9 +41,10 @@ function cpuTicks(pid: number): Promise<number> {
   });
 }
 
-async function vmHwm(pid: number): Promise<number | null> {
+/** A field of /proc/<pid>/status in KiB (VmHWM: peak RSS, VmRSS: now). */
+async function statusKb(pid: number, field = 'VmHWM'): Promise<number | null> {
   try {
-    const m = /VmHWM:\s+(\d+)/.exec(await fsp.readFile(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+)`).exec(await fsp.readFile(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : null;
   } catch {
     return null;
@@ -88,6 +91,7 @@ export async function measureWatch(
     passCpuMsPerEdit: [],
     processCpuMsPerEdit: [],
     peakRssKb: null,
+    heldRssKb: null,
     startupPassMs: null,
   };
   const home = path.join(dirs.root, 'home');
@@ -169,7 +173,8 @@ export async function measureWatch(
     res.idlePasses = count('pass-start') - startsBefore;
     res.idleCpuSec = (c1 - c0) / 100; // USER_HZ is 100 on Linux
     res.idleCpuPct = (100 * res.idleCpuSec) / elapsed;
-    res.peakRssKb = await vmHwm(pid);
+    res.peakRssKb = await statusKb(pid);
+    res.heldRssKb = await statusKb(pid, 'VmRSS');
     res.ok = exited === undefined;
     if (!res.ok) res.error = `watch exited ${exited}; stderr ${stderr.slice(0, 1500)}`;
     return res;
