@@ -29,7 +29,10 @@ export interface ApplyDeps {
   transfers: number;
   onEvent?: (e: EngineEvent) => void;
   signal?: AbortSignal;
-  /** Shared by the sets of a pass: documents-set keep-both losers after their rename, by `${setId}:${key}`. */
+  /**
+   * Shared by the sets of a pass: what a documents set let go of (keep-both losers after their rename, kept
+   * copies of detached documents), by `${setId}:${key}`; a folder set that holds them takes them in after.
+   */
   renamed?: Map<string, RemoteNode>;
 }
 

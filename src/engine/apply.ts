@@ -188,9 +188,14 @@ class Applier extends ApplyRecorder {
   protected async execute(a: Action, m: MemberState): Promise<number> {
     const c = this.deps.connectors;
     switch (a.type) {
+      case 'detach': {
+        // A document's kept cloud copy is let go: a folder set it now sits in takes it in after this.
+        const kept = this.current.cloud.get(m.key);
+        if (m.direct && kept) this.deps.renamed?.set(`${a.setId}:${m.key}`, kept);
+        return 0;
+      }
       case 'adopt':
       case 'forget':
-      case 'detach':
       case 'fail':
         return 0;
       case 'rename-loser': {

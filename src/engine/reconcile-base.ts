@@ -254,6 +254,9 @@ export class ReconcileBase {
 
   protected readonly visited = new Set<string>();
 
+  /** Nodes this set lets go of where another set's folder holds them now; that set takes them in this pass. */
+  protected readonly spilled: Arrival[] = [];
+
   /** Plans waiting for a folder to be visited first (a node moved into a folder new this pass). */
   protected readonly deferred = new Map<string, (() => void)[]>();
   private readonly deferredOnce = new Set<string>();

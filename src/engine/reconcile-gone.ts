@@ -58,6 +58,15 @@ export abstract class GoneHandling extends FreshPairing {
         this.walkGone(m, side, (d) => {
           this.wontExist[side].add(d.key);
           this.push({ type: 'detach', member: d.key, path: this.pathOf(d) });
+          // A document whose kept copy was moved into a synced folder is that folder's set's in this same
+          // pass, once detached here (model seed 2052: it was taken in one pass late).
+          const kept = d.direct ? this.current[other].get(d.key) : undefined;
+          if (kept)
+            this.spilled.push({
+              side: other,
+              node: kept,
+              after: { setId: this.state.set.id, member: d.key },
+            });
         });
       } else {
         this.walkGone(m, side, (d) => {

@@ -74,8 +74,6 @@ class Reconciler extends GoneHandling {
     };
   }
 
-  private readonly spilled: NonNullable<ReconcileResult['spilled']> = [];
-
   /**
    * A detached copy deleted (or moved out) on the cloud leaves nothing to keep apart: its record goes, so a
    * node later put in its place is new. Judged only where its folder was listed.

@@ -2039,4 +2039,43 @@ export const neverLose: Scenario[] = [
       memberOf('$ID', 'src/P/d.txt', 'SYNCED'),
     ],
   },
+  {
+    name: 'model seed 2052: a document deleted on-prem whose kept cloud copy was moved into a synced folder joins that folder’s set in the same pass',
+    rule: '§3 a node that moved to another set is not missing; one pass converges (no member taken in one pass late)',
+    onprem: {
+      src: D,
+      'src/P': D,
+      'src/P/a.txt': 'A',
+      'src/D': D,
+      'src/D/d1.txt': 'D1',
+      'src/D/d2.txt': 'D2',
+    },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst', '--no-delete-on-cloud'] },
+      { run: ['sync'] },
+      { on: 'onprem', rm: 'src/D/d2.txt' },
+      { on: 'cloud', mv: ['dst/d2.txt', 'dst/P/d2.txt'] },
+      // The documents set lets the cloud copy go (detach); P takes it in now, not one pass later.
+      {
+        run: ['sync', '--json'],
+        check: (out: CliResult) => assert.deepEqual(types(out.json<SyncJson>()), ['copy', 'detach']),
+      },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/d2.txt': 'D2',
+            'src/D': D,
+            'src/D/d1.txt': 'D1',
+          },
+        },
+      },
+      settled(),
+      memberOf('$ID', 'src/P/d2.txt', 'SYNCED'),
+    ],
+  },
 ];
