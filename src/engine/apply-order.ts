@@ -5,6 +5,30 @@ import type { Action } from './plan.js';
 /** The order of a plan's moves and of the folders made among them (apply.ts runs them one at a time). */
 
 /**
+ * How deep the folder a plan's `mkdir` makes will sit: one below the folder its parent ref names, which may
+ * itself be made in this plan. The member's recorded parent is not enough: a folder moved into a new folder
+ * and re-created there (deleted on the other side) is made in its new place (model seed 2202).
+ */
+export function plannedDepth(actions: Action[], depthOf: (key: string) => number): (a: Action) => number {
+  const made = new Map<string, Action>();
+  for (const a of actions) if (a.type === 'mkdir') made.set(a.member, a);
+  const memo = new Map<string, number>();
+  const depth = (a: Action, seen: Set<string>): number => {
+    const known = memo.get(a.member);
+    if (known !== undefined) return known;
+    let d = depthOf(a.member);
+    if (a.type === 'mkdir' && 'member' in a.parent && !seen.has(a.member)) {
+      seen.add(a.member);
+      const p = made.get(a.parent.member);
+      d = (p ? depth(p, seen) : depthOf(a.parent.member)) + 1;
+    }
+    memo.set(a.member, d);
+    return d;
+  };
+  return (a) => depth(a, new Set());
+}
+
+/**
  * A folder made under a name a move of this plan frees (a folder renamed, a new one made under its old name;
  * model seed 508), and the new folders below it, are made in the move phase, after that move: made first,
  * the old folder would still hold the name (and be taken for the new one).
@@ -12,7 +36,7 @@ import type { Action } from './plan.js';
 export function deferFreedFolders(
   phases: Map<number, Action[]>,
   byKey: Map<string, MemberState>,
-  depthOf: (key: string) => number,
+  depthOf: (a: Action) => number,
 ): void {
   const mkdirs = phases.get(3);
   const moves = phases.get(4);
@@ -23,7 +47,7 @@ export function deferFreedFolders(
     if (a.type === 'move' && s?.parentId) freed.add(`${a.to}\u0000${s.parentId}\u0000${s.name}`);
   }
   const late = new Set<string>();
-  const byDepth = [...mkdirs].sort((a, b) => depthOf(a.member) - depthOf(b.member));
+  const byDepth = [...mkdirs].sort((a, b) => depthOf(a) - depthOf(b));
   for (const a of byDepth) {
     if (a.type !== 'mkdir') continue;
     if ('member' in a.parent && late.has(a.parent.member)) late.add(a.member);

@@ -5,7 +5,7 @@ import type { MemberState, SetState } from '../store/schema.js';
 import { wholeBytes } from '../connectors/whole-content.js';
 import { hashChecked, hashWhole, SizeCheckedStream } from './size-check.js';
 import type { Action, ParentRef, SetPlan } from './plan.js';
-import { deferFreedFolders, orderMoves } from './apply-order.js';
+import { deferFreedFolders, orderMoves, plannedDepth } from './apply-order.js';
 import { runQueue } from '../work-queue.js';
 import { ApplyRecorder, type ApplyDeps, type ApplyOutcome } from './apply-record.js';
 
@@ -72,14 +72,15 @@ class Applier extends ApplyRecorder {
       if (!phases.has(p)) phases.set(p, []);
       phases.get(p)!.push(a);
     }
-    deferFreedFolders(phases, this.byKey, (k) => this.depthOf(k));
+    const made = plannedDepth(phases.get(3) ?? [], (k) => this.depthOf(k));
+    deferFreedFolders(phases, this.byKey, made);
     for (const p of [...phases.keys()].sort((a, b) => a - b)) {
       const list = phases.get(p)!;
       if (p === 3) {
         // Parents before children: one depth level at a time, each level in parallel.
         const levels = new Map<number, Action[]>();
         for (const a of list) {
-          const d = this.depthOf(a.member);
+          const d = made(a);
           if (!levels.has(d)) levels.set(d, []);
           levels.get(d)!.push(a);
         }

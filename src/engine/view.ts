@@ -239,8 +239,9 @@ export function fillFromListing(
       const foreignNode = foreign !== undefined && (foreign.get(n.id) ?? state.set.id) !== state.set.id;
       if (detached || foreignNode || excluded(rel, n.name) || (n.kind === 'folder' && !includeFolders)) {
         view.untracked.add(parent.id);
-        // Its name is taken all the same: nothing of this set is created onto it (model seed 1232).
-        if (foreignNode) setSibling(view, parent.id, n);
+        // Its name is taken all the same: nothing of this set is created or moved onto it (model seed 1232; a
+        // detached copy's, model seed 2208: a move onto it was planned, and failed at the connector, every pass).
+        if (foreignNode || detached) setSibling(view, parent.id, n);
         continue;
       }
       view.nodes.set(n.id, n);

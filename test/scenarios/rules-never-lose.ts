@@ -2078,4 +2078,76 @@ export const neverLose: Scenario[] = [
       memberOf('$ID', 'src/P/d2.txt', 'SYNCED'),
     ],
   },
+  {
+    name: 'model seed 2202: a folder moved on-prem into a new folder while the cloud deleted its old parent is re-created in its new place',
+    rule: '§3 a change beats a delete, at every level (a move is a change); every applied move updates the member’s place',
+    onprem: { src: D, 'src/A': D, 'src/A/a.txt': 'A', 'src/A/sub': D, 'src/A/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/A', '--target', 'dst', '--delete-onprem'],
+    steps: [
+      { on: 'onprem', mkdir: 'src/A/sub/s2' },
+      { run: ['sync'] },
+      { on: 'onprem', write: 'src/A/sub/b.txt', content: 'B2' },
+      { on: 'cloud', rm: 'dst/A/sub' },
+      { on: 'onprem', mkdir: 'src/A/s2' },
+      { on: 'onprem', mkdir: 'src/A/s2/sub' },
+      { on: 'onprem', mv: ['src/A/sub/s2', 'src/A/s2/sub/new'] },
+      // Before the fix `new` was made before its new parent `s2/sub` (ordered by its recorded depth): it failed
+      // TARGET_FOLDER_NOT_FOUND, recorded at its old path.
+      { run: ['sync'] },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/A': D,
+            'dst/A/a.txt': 'A',
+            'dst/A/sub': D,
+            'dst/A/sub/b.txt': 'B2',
+            'dst/A/s2': D,
+            'dst/A/s2/sub': D,
+            'dst/A/s2/sub/new': D,
+          },
+        },
+      },
+      memberOf('$ID', 'src/A/s2/sub/new', 'SYNCED'),
+      settled(),
+    ],
+  },
+  {
+    name: 'model seed 2208: a file moved on-prem onto the name of a detached cloud copy fails in the plan, not at the connector on every pass',
+    rule: '§3 a name that exists in the destination folder fails TARGET_FOLDER_NAME_CLASH; a detached copy keeps its name; one pass converges',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--no-delete-on-cloud'],
+    steps: [
+      { on: 'onprem', rm: 'src/P/a.txt' },
+      { on: 'cloud', write: 'dst/P/sub/a.txt', content: 'NEW' },
+      { sync: [], check: (j: SyncJson) => assert.deepEqual(types(j), ['copy', 'detach']) },
+      { on: 'onprem', mv: ['src/P/sub/a.txt', 'src/P/a.txt'] },
+      // Before the fix the move was planned every pass and refused by the connector (the detached copy was
+      // left out of the view without holding its name).
+      { sync: ['--dry-run'], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail']) },
+      { sync: [], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail']) },
+      settled(3, ['fail']),
+      // A move between folders that cannot be applied is recorded where it was (one parent for both copies).
+      {
+        expect: {
+          members: { 'src/P/sub/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH', 'src/P/a.txt': 'DETACHED' },
+        },
+      },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'NEW', 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/P/sub/a.txt': 'NEW',
+            'dst/P/sub/b.txt': 'B',
+          },
+        },
+      },
+    ],
+  },
 ];
