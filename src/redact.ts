@@ -34,6 +34,11 @@ export function addSecret(value: string | undefined): void {
   secrets.sort((a, b) => b.length - a.length);
 }
 
+/** Whether any secret is remembered (maskSecrets then changes nothing). */
+export function secretsKnown(): boolean {
+  return secrets.length > 0;
+}
+
 /** Only the exact secrets replaced by `***`: safe on data (file names, JSON) where patterns would misfire. */
 export function maskSecrets(text: string): string {
   if (secrets.length === 0) return text;

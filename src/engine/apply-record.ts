@@ -258,9 +258,23 @@ export class ApplyRecorder {
     delete m.errorDetails;
     delete m.errorTime;
     delete m.requested;
-    m.lastSyncAt = this.deps.now().toISOString();
+    m.lastSyncAt = this.syncTime();
+    // Settled: its record now holds what `latest` and `hashes` kept for it (its ids, its hash). Dropped, so
+    // a first sync does not hold every created node twice until the pass ends.
+    this.latest.onprem.delete(m.key);
+    this.latest.cloud.delete(m.key);
+    this.hashes.delete(m.key);
     await this.commit(m);
   }
+
+  /** The time recorded as a member's last sync: one string per millisecond, not one per member. */
+  protected syncTime(): string {
+    const now = this.deps.now();
+    if (now.getTime() !== this.lastTime?.ms) this.lastTime = { ms: now.getTime(), iso: now.toISOString() };
+    return this.lastTime.iso;
+  }
+
+  private lastTime: { ms: number; iso: string } | undefined;
 
   /** Where a node just created on `to` is, relative to that side's root ('' when unknown: refreshPaths asks). */
   protected createdPath(a: Action & { type: 'mkdir' | 'copy' }, to: Side, name: string): string {

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { type RemoteNode, type Side } from '../connectors/types.js';
 import { FolderNotEmptyError, NodeError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
-import { hashChecked, SizeCheckedStream } from './size-check.js';
+import { wholeBytes } from '../connectors/whole-content.js';
+import { hashChecked, hashWhole, SizeCheckedStream } from './size-check.js';
 import type { Action, ParentRef, SetPlan } from './plan.js';
 import { deferFreedFolders, orderMoves, plannedDepth } from './apply-order.js';
 import { runQueue } from '../work-queue.js';
@@ -328,6 +329,16 @@ class Applier extends ApplyRecorder {
     write: (src: Readable) => Promise<RemoteNode>,
   ): Promise<{ node: RemoteNode; hash: string; bytes: number }> {
     const src = await this.deps.connectors[from].readContent(this.idOf(m, from));
+    const whole = wholeBytes(src);
+    if (whole !== undefined) {
+      // A small file read in one piece: checked and hashed as it is, no stream in between.
+      try {
+        const hash = hashWhole(whole, this.sourceNode(m, from)?.size, `the ${from} copy of ${m.key}`);
+        return { node: await write(src), hash, bytes: whole.length };
+      } finally {
+        src.destroy();
+      }
+    }
     const hasher = new SizeCheckedStream(this.sourceNode(m, from)?.size, `the ${from} copy of ${m.key}`);
     // pipe() with the error forwarded by hand: stream.pipeline() builds an AbortError per finished transfer,
     // which showed in the profile of a pass over many small files.

@@ -3,6 +3,13 @@ import type { MemberState } from '../store/schema.js';
 import type { SideChange } from './detect.js';
 import { ReconcileBase, snapshotOf, type Arrival } from './reconcile-base.js';
 
+/** The number of segments of a '/'-separated path ('' counts one, as ''.split('/') does). */
+function segmentsOf(p: string): number {
+  let n = 1;
+  for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) n++;
+  return n;
+}
+
 /**
  * Nodes no member accounts for: created, copied or moved in on one side. Equal nodes found on both sides
  * (or where a killed pass left its copy) pair up instead of clashing; the others become new members.
@@ -15,7 +22,9 @@ export class FreshPairing extends ReconcileBase {
       ...this.input.changes.cloud.fresh.map((n) => ({ side: 'cloud' as Side, n })),
     ];
     const rel = (side: Side, id: string) => this.input.views[side].rel.get(id) ?? '';
-    fresh.sort((a, b) => rel(a.side, a.n.id).split('/').length - rel(b.side, b.n.id).split('/').length);
+    // Shallowest first (parents before children); each depth counted once, not in every comparison.
+    const depth = new Map(fresh.map((f) => [f, segmentsOf(rel(f.side, f.n.id))]));
+    fresh.sort((a, b) => depth.get(a)! - depth.get(b)!);
     // After this set's own: their folder is a member moving in, made here first.
     const handed = new Map<string, Arrival>();
     for (const a of this.input.arriving ?? []) {

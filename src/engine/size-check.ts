@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { wholeBytes } from '../connectors/whole-content.js';
 import { NodeError } from '../errors.js';
 import { HashingStream } from './hash.js';
 
@@ -25,12 +27,7 @@ export class SizeCheckedStream extends HashingStream {
     done: (err?: Error | null, data?: Buffer) => void,
   ): void {
     if (this.expected !== undefined && this.bytes + chunk.length > this.expected) {
-      done(
-        new NodeError(
-          'UNKNOWN',
-          `${this.what}: more content than the ${this.expected} bytes its listing announced; nothing was written`,
-        ),
-      );
+      done(tooLong(this.what, this.expected));
       return;
     }
     super._transform(chunk, enc, done);
@@ -38,16 +35,35 @@ export class SizeCheckedStream extends HashingStream {
 
   override _flush(done: (err?: Error | null) => void): void {
     if (this.expected !== undefined && this.bytes !== this.expected) {
-      done(
-        new NodeError(
-          'UNKNOWN',
-          `${this.what}: content ended after ${this.bytes} of the ${this.expected} bytes its listing announced; nothing was written`,
-        ),
-      );
+      done(tooShort(this.what, this.bytes, this.expected));
       return;
     }
     done();
   }
+}
+
+function tooLong(what: string, expected: number): NodeError {
+  return new NodeError(
+    'UNKNOWN',
+    `${what}: more content than the ${expected} bytes its listing announced; nothing was written`,
+  );
+}
+
+function tooShort(what: string, got: number, expected: number): NodeError {
+  return new NodeError(
+    'UNKNOWN',
+    `${what}: content ended after ${got} of the ${expected} bytes its listing announced; nothing was written`,
+  );
+}
+
+/**
+ * The SizeCheckedStream's work on a whole content already in memory (connectors/whole-content.ts): held
+ * to `expected` bytes (when known), then hashed in one call. Throws before anything is written.
+ */
+export function hashWhole(bytes: Buffer, expected: number | undefined, what: string): string {
+  if (expected !== undefined && bytes.length > expected) throw tooLong(what, expected);
+  if (expected !== undefined && bytes.length < expected) throw tooShort(what, bytes.length, expected);
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** sha256 of `source`, read to its end and held to `expected` bytes (when known) on the way. */
@@ -56,6 +72,11 @@ export async function hashChecked(
   expected: number | undefined,
   what: string,
 ): Promise<string> {
+  const whole = wholeBytes(source);
+  if (whole !== undefined) {
+    source.destroy();
+    return hashWhole(whole, expected, what);
+  }
   const checked = new SizeCheckedStream(expected, what);
   source.on('error', (err) => checked.destroy(err));
   source.pipe(checked);

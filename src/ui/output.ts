@@ -1,4 +1,4 @@
-import { escapeControl, maskSecrets } from '../redact.js';
+import { escapeControl, maskSecrets, secretsKnown } from '../redact.js';
 import { colorsFor, type Colors } from './colors.js';
 import type { LogFile } from './log-file.js';
 
@@ -36,9 +36,70 @@ export function forTerminal(text: string, composed = false, colored = false): st
 
 /** JSON of `data` with every string value's known secrets masked. */
 export function jsonLine(data: unknown): string {
+  // Without a replacer JSON.stringify takes its fast path; with no secret known there is nothing to mask.
+  if (!secretsKnown()) return JSON.stringify(data);
   return JSON.stringify(data, (_key, value: unknown) =>
     typeof value === 'string' ? maskSecrets(value) : value,
   );
+}
+
+/** How many levels of plain objects and arrays jsonPieces writes piece by piece (document, sets, set, actions). */
+const PIECE_DEPTH = 4;
+
+/** Pieces of text are written out once they reach this many characters. */
+const PIECE_CHARS = 64 * 1024;
+
+/**
+ * The text of `jsonLine(data)`, exactly, handed to `write` a piece at a time: the outer plain objects and
+ * arrays are walked here and their members serialised one by one, so a first sync's document (100,000
+ * actions, 27 MB) is never built as one string, nor copied whole into one buffer for the stream.
+ */
+export function writeJsonPieces(data: unknown, write: (text: string) => void): void {
+  let pending = '';
+  const put = (text: string): void => {
+    pending += text;
+    if (pending.length >= PIECE_CHARS) {
+      write(pending);
+      pending = '';
+    }
+  };
+  const value = (v: unknown, key: string, depth: number): boolean => {
+    const j = v as { toJSON?: (k: string) => unknown } | null;
+    if (j !== null && typeof j === 'object' && typeof j.toJSON === 'function') v = j.toJSON(key);
+    if (depth >= PIECE_DEPTH || v === null || typeof v !== 'object' || !isPlain(v)) {
+      const text = jsonLine(v);
+      if (text === undefined) return false; // undefined, a function, a symbol: left out (null in an array)
+      put(text);
+      return true;
+    }
+    if (Array.isArray(v)) {
+      put('[');
+      v.forEach((item, i) => {
+        if (i > 0) put(',');
+        if (!value(item, String(i), depth + 1)) put('null');
+      });
+      put(']');
+      return true;
+    }
+    put('{');
+    let first = true;
+    for (const k of Object.keys(v)) {
+      const item = (v as Record<string, unknown>)[k];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      put(`${first ? '' : ','}${JSON.stringify(k)}:`);
+      first = false;
+      value(item, k, depth + 1);
+    }
+    put('}');
+    return true;
+  };
+  if (!value(data, '', 0)) return;
+  if (pending !== '') write(pending);
+}
+
+function isPlain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return Array.isArray(v) || proto === Object.prototype || proto === null;
 }
 
 /**
@@ -106,7 +167,13 @@ export class Output {
    * escapes controls); only a secret this process knows is masked.
    */
   writeJson(data: unknown): void {
-    this.streams.stdout.write(`${jsonLine(data)}\n`);
+    // The last piece goes out with the newline: a small document (an NDJSON event) is one write, as before.
+    let held: string | undefined;
+    writeJsonPieces(data, (text) => {
+      if (held !== undefined) this.streams.stdout.write(held);
+      held = text;
+    });
+    this.streams.stdout.write(`${held ?? ''}\n`);
   }
 
   /** A progress note for people (stderr); silent with --quiet or --json. */

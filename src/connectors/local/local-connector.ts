@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { FolderNotEmptyError, NodeError, UsageError } from '../../errors.js';
 import type {
   BrowseEntry,
@@ -14,6 +14,7 @@ import type {
   TreeDelta,
   WriteOptions,
 } from '../types.js';
+import { WholeContent } from '../whole-content.js';
 import { compareFolder, type ComparePlaces } from './compare-walk.js';
 import { browseFolder } from './browse.js';
 import { errnoOf, toReadError, toWriteError } from './errno.js';
@@ -204,7 +205,7 @@ export class LocalConnector implements Connector {
         try {
           let off = 0;
           for (let n = 1; off < st.size && n > 0; off += n) n = fs.readSync(fd, buf, off, st.size - off, off);
-          return Readable.from(off === st.size ? [buf] : [buf.subarray(0, off)]);
+          return new WholeContent(off === st.size ? buf : buf.subarray(0, off));
         } finally {
           fs.closeSync(fd);
         }

@@ -93,7 +93,29 @@ export function lstatUnderRoot(
   return st;
 }
 
+/** Where Linux shows the path the kernel resolved for an open file descriptor. */
+const FD_LINKS =
+  process.platform === 'linux' && fs.existsSync('/proc/self/fd') ? '/proc/self/fd/' : undefined;
+
+/**
+ * The real path of folder `p` (undefined when it cannot be opened or resolved). On Linux: the folder opened
+ * (following links, like realpath) and the kernel's path of that descriptor read back, three system calls
+ * and one path walk, where realpath(3) reads every component as a possible link, each from the top (about
+ * 19 `readlink`s per copied file at the bench's depth). Same answer: a link anywhere on the way makes it
+ * differ from the path asked. Elsewhere, or if /proc is not there, realpath itself.
+ */
 function realpathQuiet(p: string): string | undefined {
+  if (FD_LINKS !== undefined) {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0));
+      return fs.readlinkSync(FD_LINKS + fd);
+    } catch {
+      // not openable (gone, no permission): realpath decides, as before
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
   try {
     return fs.realpathSync.native(p);
   } catch {

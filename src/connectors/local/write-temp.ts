@@ -5,6 +5,7 @@ import { NodeError } from '../../errors.js';
 import { errnoOf } from './errno.js';
 import { idOf } from './node-stat.js';
 import type { TempNames } from './temp-files.js';
+import { wholeBytes } from '../whole-content.js';
 
 /** Options of writeTempFile. */
 export interface TempWriteOptions {
@@ -33,11 +34,11 @@ export async function writeTempFile(
   const fd = fs.openSync(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW ?? 0), 0o666);
   try {
     try {
-      for await (const chunk of content) {
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
-        let off = 0;
-        while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
-      }
+      const whole = wholeBytes(content);
+      if (whole !== undefined) writeAll(fd, whole);
+      else
+        for await (const chunk of content)
+          writeAll(fd, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
       // chmod before utimes: on some file systems a chmod touches times
       if (opts.mode !== undefined) fs.fchmodSync(fd, opts.mode);
       if (opts.mtimeMs !== undefined) fs.futimesSync(fd, new Date(), new Date(opts.mtimeMs));
@@ -50,6 +51,11 @@ export async function writeTempFile(
     throw err;
   }
   return tmp;
+}
+
+function writeAll(fd: number, buf: Uint8Array): void {
+  let off = 0;
+  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
 }
 
 /** Errnos meaning "this file system has no hard links": fall back to check-then-rename. */
