@@ -52,6 +52,21 @@ export class World {
       }
   }
 
+  /** Versions of the lines of the files below `p` on `on` that are in no other file, only kept as versions. */
+  private async historyOnlyKept(on: Side, s: Snapshot, p: string): Promise<string[]> {
+    const below = (q: string) => q === p || q.startsWith(`${p}/`);
+    const lines = new Set<string>();
+    for (const [q, e] of s)
+      if (e.kind === 'file' && below(q)) for (const v of this.lineOf(e.content)) lines.add(v);
+    if (lines.size === 0) return [];
+    const kept = new Set([...(await this.sides.onprem.kept()), ...(await this.sides.cloud.kept())]);
+    const inFiles = new Set<string>();
+    for (const [q, e] of s) if (e.kind === 'file' && !below(q)) inFiles.add(e.content);
+    const other = on === 'onprem' ? this.sides.cloud : this.sides.onprem;
+    for (const [, e] of await other.snapshot()) if (e.kind === 'file') inFiles.add(e.content);
+    return [...lines].filter((v) => kept.has(v) && !inFiles.has(v) && this.versions.has(v));
+  }
+
   /** Apply a user op; false when it was skipped (its paths no longer fit, or the side refused it). */
   async apply(op: Op, index: number): Promise<boolean> {
     if (!('on' in op)) throw new Error(`not a user op: ${op.k}`);
@@ -95,6 +110,11 @@ export class World {
     // So does a save by rename there: the editor's new node replaces the old one, deleted with its versions
     // (model emulator seed 263).
     const keptBefore = op.k === 'rm' || op.k === 'save' ? await side.kept() : [];
+    // A file deleted on a side that keeps no versions takes the versions its other copy keeps (a conflict's
+    // loser kept as a prior version of the cloud node) along when the delete reaches that copy: the user
+    // deleted the file's history too (model emulator seed 407). Versions of its line held nowhere but as
+    // kept versions are superseded with it.
+    const history = op.k === 'rm' ? await this.historyOnlyKept(op.on, s, op.path) : [];
     try {
       switch (op.k) {
         case 'write':
@@ -129,6 +149,7 @@ export class World {
       this.supersedeBelow(s, op.path); // the user saw the bytes they overwrote
     }
     if (op.k === 'rm') this.supersedeBelow(s, op.path);
+    for (const c of history) this.versions.get(c)!.superseded = true;
     if (keptBefore.length > 0) {
       const keptAfter = new Set(await side.kept());
       for (const c of keptBefore) {

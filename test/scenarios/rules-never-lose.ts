@@ -2186,4 +2186,23 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 2290: a file waiting for its cloud copy, deleted on-prem while that copy moves back in, is pulled, never read by its old id',
+    rule: '§5 no unexpected error (exit 1) on reachable states; a change beats a delete; one pass converges',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/o.txt': 'O' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      // The cloud moves o.txt out of the set: the on-prem copy stays, FAILED DELETED_ON_CLOUD (delete-onprem off).
+      { on: 'cloud', mv: ['dst/P/o.txt', 'dst/o.txt'] },
+      { sync: ['--force'], exit: 3 },
+      { on: 'onprem', rm: 'src/P/o.txt' },
+      { on: 'cloud', mv: ['dst/o.txt', 'dst/P/o.txt'] },
+      // Before the fix the pass tried to pair the moved-back node with the member's deleted on-prem copy, read
+      // by its recorded id: exit 1, "no longer exists".
+      { sync: [] },
+      settled(),
+      { expect: { onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/o.txt': 'O' } } },
+    ],
+  },
 ];
