@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalConnector } from '../../src/connectors/local/index.js';
 import type { RemoteNode } from '../../src/connectors/types.js';
+import { snapshotOf } from '../../src/engine/reconcile-base.js';
 import {
   compileExcludes,
   DEFAULT_EXCLUDES,
@@ -30,15 +31,7 @@ function stateOf(root: RemoteNode, nodes: RemoteNode[]): SetState {
     keyOf.set(n.id, `m${k}`);
     const p = n === root ? 'R' : `${pathOf.get(n.parentId!)}/${n.name}`;
     pathOf.set(n.id, p);
-    const side = {
-      id: n.id,
-      parentId: n.parentId,
-      name: n.name,
-      token: n.token,
-      size: n.size,
-      mtimeMs: n.mtimeMs,
-      path: p,
-    };
+    const side = snapshotOf(n, p);
     return {
       key: `m${k}`,
       kind: n.kind,
