@@ -221,6 +221,14 @@ export class ApplyRecorder {
           moved = true;
         }
       }
+      // Its bytes were copied across all the same (a keep-both winner whose rename clashed, model seed 2301):
+      // the source's content is in sync, recorded so (its place stays as recorded), or the next pass would
+      // copy the same bytes again.
+      const src =
+        a.type === 'copy' ? (this.latest[a.from].get(m.key) ?? this.current[a.from].get(m.key)) : undefined;
+      const from = a.type === 'copy' ? m[a.from] : null;
+      if (a.type === 'copy' && src && from && src.id === from.id)
+        m[a.from] = { ...from, token: src.token, size: src.size, mtimeMs: src.mtimeMs };
       if (moved || a.type === 'mkdir' || a.type === 'copy' || a.type === 'rename-loser') await this.commit(m);
       return;
     }

@@ -119,10 +119,12 @@ class Applier extends ApplyRecorder {
       a.type === 'copy' &&
       a.after !== undefined &&
       (a.afterSet === undefined
-        ? this.failedKeys.has(a.after)
+        ? !this.renamedLosers.has(a.after)
         : !this.deps.renamed?.has(`${a.afterSet}:${a.after}`))
     ) {
-      // What it depends on failed (a keep-both loser that could not be renamed): it never was a member.
+      // What it depends on failed (a keep-both loser that could not be renamed): it never was a member. Only
+      // the rename counts: the member it was renamed away from may fail otherwise (its own rename clashed,
+      // model seed 2301) while the renamed loser still needs its copy.
       await this.finish(
         {
           type: 'forget',

@@ -2205,4 +2205,34 @@ export const neverLose: Scenario[] = [
       { expect: { onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/o.txt': 'O' } } },
     ],
   },
+  {
+    name: 'model seed 2301: keep-both on a file whose rename clashes with another rename of the pass still makes the loser a member at once',
+    rule: '§3 keep-both: the loser becomes a member copied across in the same pass; a name clash fails the member; one pass converges',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/o.txt': 'O' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--conflict', 'keep-both'],
+    steps: [
+      { on: 'onprem', write: 'src/P/a.txt', content: 'ONPREM' },
+      { on: 'cloud', write: 'dst/P/a.txt', content: 'CLOUD!' },
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/n.txt'] },
+      { on: 'cloud', mv: ['dst/P/o.txt', 'dst/P/n.txt'] },
+      // Before the fix the loser's copy was dropped (its member had failed its rename) and made at the next
+      // pass; with that alone, the next pass copied the winner's bytes a second time.
+      { sync: [], exit: 3 },
+      settled(3, ['fail']),
+      {
+        run: ['status'],
+        check: async (_out: CliResult, ctx: StepContext) => {
+          for (const [side, root] of [
+            ['onprem', 'src/P'],
+            ['cloud', 'dst/P'],
+          ] as const) {
+            const tree = await ctx.drivers[side].tree();
+            const loser = Object.keys(tree).find((p) => /\/n \(conflict onprem .*\)\.txt$/.test(p));
+            assert.ok(loser?.startsWith(`${root}/`) && tree[loser] === 'ONPREM', JSON.stringify(tree));
+          }
+        },
+      },
+    ],
+  },
 ];
