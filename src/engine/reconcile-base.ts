@@ -239,6 +239,21 @@ export class ReconcileBase {
     return theirs === undefined || size === undefined || theirs !== size;
   }
 
+  /**
+   * Is `name` held in folder `parentId` on `side` by a node this set sees there that stays, and that is not a
+   * file of `size` bytes (what a killed pass's copy would be)?
+   */
+  protected heldInSet(side: Side, parentId: string | undefined, name: string, size?: number): boolean {
+    if (!parentId) return false;
+    const view = this.input.views[side];
+    for (const id of view.children.get(parentId) ?? []) {
+      const n = view.nodes.get(id);
+      if (!n || n.name !== name || this.leaving[side].has(id)) continue;
+      return !(n.kind === 'file' && size !== undefined && n.size === size);
+    }
+    return false;
+  }
+
   protected claim(side: Side, parentId: string | undefined, name: string): void {
     if (parentId) this.claimedNames[side].add(`${parentId}\u0000${name}`);
   }

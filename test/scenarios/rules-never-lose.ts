@@ -2235,4 +2235,57 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 2377: a file moved on-prem onto a name the cloud just took, its cloud copy deleted, fails in the plan where it is now',
+    rule: '§3 a change beats a delete; a name that exists in the destination folder fails TARGET_FOLDER_NAME_CLASH; inspect paths exist',
+    onprem: {
+      src: D,
+      'src/P': D,
+      'src/P/a.txt': 'A',
+      'src/P/r': 'R',
+      'src/P/sub': D,
+      'src/P/sub/b.txt': 'B',
+    },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--delete-onprem'],
+    steps: [
+      { on: 'onprem', mv: ['src/P/r', 'src/P/sub/r'] },
+      { on: 'cloud', rm: 'dst/P/r' },
+      { on: 'cloud', write: 'dst/P/sub/r', content: 'NEW' },
+      // Before the fix the re-create was refused at the connector and the member stayed recorded at src/P/r.
+      { sync: ['--dry-run'], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail', 'fail']) },
+      { sync: [], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail', 'fail']) },
+      settled(3, ['fail']),
+      {
+        run: ['inspect', '$ID'],
+        check: (out: CliResult) =>
+          assert.deepEqual(
+            members(out)
+              .filter((m) => m.status === 'FAILED')
+              .map((m) => m.onpremPath ?? m.cloudPath),
+            ['src/P/sub/r', 'src/P/sub/r'],
+          ),
+      },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/sub': D,
+            'src/P/sub/b.txt': 'B',
+            'src/P/sub/r': 'R',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/P/sub/b.txt': 'B',
+            'dst/P/sub/r': 'NEW',
+          },
+        },
+      },
+    ],
+  },
 ];
