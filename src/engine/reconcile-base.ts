@@ -316,8 +316,11 @@ export class ReconcileBase {
     return rel ?? s?.name ?? m.key;
   }
 
-  /** Fail `m` in the plan: `name` is taken in the `to` folder it would go into. */
-  protected failNameClash(m: MemberState, path: string, name: string, to: Side): void {
+  /**
+   * Fail `m` in the plan: `name` is taken in the `to` folder it would go into. `clearSide`: its copy on `to`
+   * is gone, so the member is recorded where its one copy is.
+   */
+  protected failNameClash(m: MemberState, path: string, name: string, to: Side, clearSide = false): void {
     this.push({
       type: 'fail',
       member: m.key,
@@ -325,6 +328,7 @@ export class ReconcileBase {
       code: 'TARGET_FOLDER_NAME_CLASH',
       details: `"${name}" already exists in the ${to} folder`,
       side: to,
+      ...(clearSide ? { clearSide: to } : {}),
     });
   }
 

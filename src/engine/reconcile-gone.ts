@@ -205,15 +205,7 @@ export abstract class GoneHandling extends FreshPairing {
     if (this.heldInSet(to, this.parentIdOf(parent, to), name, node?.size)) {
       // A node of this set new there holds the name (model seed 2377): the member fails in the plan, kept
       // where its one copy is now (its copy on `to` is gone), never shown at a place it left.
-      this.push({
-        type: 'fail',
-        member: m.key,
-        path,
-        code: 'TARGET_FOLDER_NAME_CLASH',
-        details: `"${name}" already exists in the ${to} folder`,
-        side: to,
-        clearSide: to,
-      });
+      this.failNameClash(m, path, name, to, true);
       this.wontExist[to].add(m.key);
       this.recreateChildren(m, from, to);
       return;
