@@ -8,6 +8,7 @@ import { WatchLoop, watchRoots, type PassReason, type WatchLoopEvent } from '../
 import { ScopeCollector } from '../engine/watch-scope.js';
 import { indexOf } from '../engine/member-index.js';
 import { ResidentStateStore } from '../store/resident-store.js';
+import type { SetState } from '../store/schema.js';
 import { serveWatchRequests, type WatchRequest } from '../store/watch-socket.js';
 import { formatDuration } from '../ui/format.js';
 import { describeExitCode } from '../ui/pass-view.js';
@@ -112,9 +113,9 @@ class Subscriptions {
    * Watch exactly the roots of the given sets on every side that can. A root watched anew after the full
    * read that covered it makes its side read whole once more (what changed in between was not heard).
    */
-  async refresh(setIds: string[] | undefined): Promise<boolean> {
+  async refresh(setIds: string[] | undefined, all?: SetState[]): Promise<boolean> {
     let added = false;
-    const all = await this.ctx.store.loadAll();
+    all ??= await this.ctx.store.loadAll();
     const states = setIds ? all.filter((s) => setIds.includes(s.set.id)) : all;
     const wanted = new Set<string>();
     for (const side of SIDES) {
@@ -159,10 +160,13 @@ class Subscriptions {
 /** `cloudsync watch`: passes at start, on intervals and on changes, until SIGINT/SIGTERM (exit 0). */
 export async function runWatch(g: Globals, prefixes: string[], opts: WatchOptions): Promise<number> {
   if (g.json) g.rt.ndjson = true; // from the start: even a failure before the first event is an event line
-  // A long-lived process: V8's memory-saving heuristics (a heap grown less eagerly, collected sooner) keep the
-  // start-up pass's garbage from setting the watch's footprint for its whole life (at 100k files: peak
-  // 154 -> 136 MiB, measured; the CPU of the pass and of an edit unchanged within noise).
-  v8.setFlagsFromString('--optimize-for-size');
+  // A long-lived process whose peak is its full passes (the start-up read, the hourly rescan): V8's young
+  // generation stays at its start size (1 MiB per semi-space) instead of doubling up to 16 MiB in them. At
+  // 100k files the peak is 132-134 MiB with this, 159-162 MiB without. V8's memory-saving mode
+  // (`--optimize-for-size`, used before) peaked at 142-145 MiB and its mark-compacts every few edits cost
+  // an edit ~7 ms more of CPU (perf). A small young generation costs a scavenge per edit, but V8 shrinks it
+  // to 1 MiB anyway once the watch has idled (test/bench/RESULTS.md, perf-watch3).
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
   const emit = eventWriter(g);
   const deadline = new PassDeadline(opts.timeout);
   const opened = await openContext(
@@ -265,9 +269,11 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
             return runPass(ctx, { setIds: held, signal: s, eventScopes });
           });
           // Sets and roots may have changed (created, moved, unsynced): a new root is read whole next time.
-          if (await subs.refresh(setIds)) loop?.notifyChange();
+          // The states are loaded once for both (held in memory: a load is a stat of each set's files).
+          const all = await ctx.store.loadAll();
+          if (await subs.refresh(setIds, all)) loop?.notifyChange();
           // Index the members now (unless an index is up to date), not in the next edit's pass.
-          if (!result.dryRun) for (const st of await ctx.store.loadAll()) indexOf(st);
+          if (!result.dryRun) for (const st of all) indexOf(st);
           return result;
         } catch (err) {
           for (const side of SIDES) subs.scopes[side].markWhole();
