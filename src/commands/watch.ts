@@ -163,9 +163,10 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
   // A long-lived process whose peak is its full passes (the start-up read, the hourly rescan): V8's young
   // generation stays at its start size (1 MiB per semi-space) instead of doubling up to 16 MiB in them. At
   // 100k files the peak is 132-134 MiB with this, 159-162 MiB without. V8's memory-saving mode
-  // (`--optimize-for-size`, used before) peaked at 142-145 MiB and its mark-compacts every few edits cost
-  // an edit ~7 ms more of CPU (perf). A small young generation costs a scavenge per edit, but V8 shrinks it
-  // to 1 MiB anyway once the watch has idled (test/bench/RESULTS.md, perf-watch3).
+  // (`--optimize-for-size`, used before) peaked at 142-145 MiB, its mark-compacts every few edits costing an
+  // edit what the small young generation's scavenge per edit costs here. Without either, edits in a burst
+  // are cheaper until V8 shrinks the young generation to 1 MiB anyway once the watch has idled
+  // (test/bench/RESULTS.md, perf-watch3).
   v8.setFlagsFromString('--semi-space-growth-factor=1');
   const emit = eventWriter(g);
   const deadline = new PassDeadline(opts.timeout);
