@@ -41,6 +41,8 @@ export async function refreshPaths(
       if (s.path !== before) changed.add(m);
     }
   }
+  for (const m of state.members)
+    if (m.status === 'FAILED' && !m.direct && showWhereItIs(m, byKey, views, located)) changed.add(m);
   const done = new Set<string>();
   const visit = (m: MemberState): void => {
     if (done.has(m.key)) return;
@@ -137,4 +139,36 @@ function relocatedDetached(state: SetState, views: Record<Side, SideView>): Memb
     }
   }
   return moved;
+}
+
+/**
+ * A move between folders that could not be applied (a name clash on the other side) stays recorded at its old
+ * place, so every pass tries it again until the name is free; but the copy the user moved is shown where it
+ * is (`inspect`, action paths), not where it was. True when a path changed.
+ */
+function showWhereItIs(
+  m: MemberState,
+  byKey: Map<string, MemberState>,
+  views: Record<Side, SideView>,
+  located: Set<object>,
+): boolean {
+  let root: MemberState | undefined = m;
+  for (let n = 0; root && !root.direct && n < 1000; n++)
+    root = root.parentKey ? byKey.get(root.parentKey) : undefined;
+  let changed = false;
+  for (const side of ['onprem', 'cloud'] as const) {
+    const s = m[side];
+    const rel = s ? views[side].rel.get(s.id) : undefined;
+    const base = root?.[side]?.path;
+    if (!s || rel === undefined || base === undefined || root === m) continue;
+    const where = base === '' ? rel : rel === '' ? base : `${base}/${rel}`;
+    const parent = m.parentKey ? byKey.get(m.parentKey)?.[side] : undefined;
+    if (parent && hangsOff(where, parent.path, s.name)) continue;
+    located.add(s);
+    if (s.path !== where) {
+      s.path = where;
+      changed = true;
+    }
+  }
+  return changed;
 }

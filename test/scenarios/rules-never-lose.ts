@@ -2288,4 +2288,82 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 453: a move between folders onto a name the other side just took is shown where it is, and applied once the name is free',
+    rule: '§3 a name that exists in the destination folder fails TARGET_FOLDER_NAME_CLASH; inspect paths exist; nothing is lost',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { on: 'cloud', mv: ['dst/P/sub/b.txt', 'dst/P/sub/a.txt'] },
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/sub/a.txt'] },
+      { sync: [], exit: 3, check: (j: SyncJson) => assert.deepEqual(types(j), ['fail', 'fail']) },
+      // Before the fix inspect showed the moved file at src/P/a.txt, where nothing is.
+      {
+        expect: {
+          members: {
+            'src/P/sub/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH',
+            'src/P/sub/b.txt': 'FAILED TARGET_FOLDER_NAME_CLASH',
+          },
+        },
+      },
+      settled(3, ['fail']),
+      {
+        expect: {
+          members: {
+            'src/P/sub/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH',
+            'src/P/sub/b.txt': 'FAILED TARGET_FOLDER_NAME_CLASH',
+          },
+        },
+      },
+      // The user frees the name: both moves are applied, nothing is lost.
+      { on: 'cloud', mv: ['dst/P/sub/a.txt', 'dst/P/sub/c.txt'] },
+      { sync: [], exit: 0 },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/sub': D, 'src/P/sub/a.txt': 'A', 'src/P/sub/c.txt': 'B' },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/sub': D, 'dst/P/sub/a.txt': 'A', 'dst/P/sub/c.txt': 'B' },
+          members: { 'src/P/sub/a.txt': 'SYNCED', 'src/P/sub/c.txt': 'SYNCED' },
+        },
+      },
+      settled(),
+    ],
+  },
+  {
+    name: 'model seed 453, undone: a clashing move between folders moved back is synced where it was',
+    rule: '§3 a name that exists in the destination folder fails TARGET_FOLDER_NAME_CLASH; inspect paths exist',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { on: 'cloud', write: 'dst/P/sub/a.txt', content: 'NEW' },
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/sub/a.txt'] },
+      { sync: [], exit: 3 },
+      { expect: { members: { 'src/P/sub/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      { on: 'onprem', mv: ['src/P/sub/a.txt', 'src/P/a.txt'] },
+      { sync: [], exit: 0 },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/sub': D,
+            'src/P/sub/a.txt': 'NEW',
+            'src/P/sub/b.txt': 'B',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/P/sub/a.txt': 'NEW',
+            'dst/P/sub/b.txt': 'B',
+          },
+          members: { 'src/P/a.txt': 'SYNCED', 'src/P/sub/a.txt': 'SYNCED', 'src/P/sub/b.txt': 'SYNCED' },
+        },
+      },
+      settled(),
+    ],
+  },
 ];
