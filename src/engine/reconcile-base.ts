@@ -336,13 +336,14 @@ export class ReconcileBase {
     const after = this.requires.get(a.member);
     const afterSet = a.type === 'copy' ? this.requiresIn.get(a.member) : undefined;
     const side = sideOfAction(a, this.byKey.get(a.member));
-    this.actions.push({
-      ...a,
-      setId: this.state.set.id,
-      side,
-      ...(after ? { after } : {}),
-      ...(afterSet ? { afterSet } : {}),
-    } as Action);
+    // The caller's literal, completed in place: a copy by spread gets a hidden class of its own in V8 (a map
+    // and descriptor array per action, ~38 MB of a first sync's 100k actions).
+    const action = a as Action & { after?: string; afterSet?: string };
+    action.setId = this.state.set.id;
+    action.side = side;
+    if (after) action.after = after;
+    if (afterSet) action.afterSet = afterSet;
+    this.actions.push(action);
   }
 }
 

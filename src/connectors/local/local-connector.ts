@@ -35,7 +35,7 @@ import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
 import { FsSyncer } from './fs-sync.js';
 import { FewPaths, OwnWrites } from './own-writes.js';
-import { assertNoLinkOnTheWay, assertRootReadable, lstatUnderRoot } from './root-guard.js';
+import { assertNoLinkOnTheWay, assertRootReadable, lstatUnderRoot, pathOfFd } from './root-guard.js';
 import { removeWriteBits, restoreWriteBits } from './write-bits.js';
 
 /** Options of a LocalConnector. */
@@ -191,21 +191,23 @@ export class LocalConnector implements Connector {
   }
 
   async readContent(id: string): Promise<Readable> {
-    const abs = await this.#mustLocate(id);
+    const opened = this.#openIndexed(id);
+    const abs = opened?.abs ?? (await this.#mustLocate(id));
     try {
-      const fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
-      const st = fs.fstatSync(fd);
+      const fd = opened?.fd ?? fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+      const st = opened?.st ?? fs.fstatSync(fd);
       if (!st.isFile()) {
         fs.closeSync(fd);
         throw new NodeError('INVALID_NAME', `${toSpecPath(this.#root, abs)} is not a file`);
       }
-      if (st.size <= SMALL_FILE) {
+      const size = Number(st.size);
+      if (size <= SMALL_FILE) {
         // Small files in one read: a stream's open/read/close round trips dominate their cost.
-        const buf = Buffer.allocUnsafe(st.size);
+        const buf = Buffer.allocUnsafe(size);
         try {
           let off = 0;
-          for (let n = 1; off < st.size && n > 0; off += n) n = fs.readSync(fd, buf, off, st.size - off, off);
-          return new WholeContent(off === st.size ? buf : buf.subarray(0, off));
+          for (let n = 1; off < size && n > 0; off += n) n = fs.readSync(fd, buf, off, size - off, off);
+          return new WholeContent(off === size ? buf : buf.subarray(0, off));
         } finally {
           fs.closeSync(fd);
         }
@@ -468,6 +470,41 @@ export class LocalConnector implements Connector {
     const found = this.#index.get(id);
     if (found !== undefined) assertNoLinkOnTheWay(this.#root, found);
     return found !== undefined && (await this.#hasId(found, id)) ? found : null;
+  }
+
+  /**
+   * Open file `id` where the index says it is, checked in fewer system calls than #locate + open (a first
+   * sync reads every file once): opened without following a last link (O_NONBLOCK: a FIFO planted there
+   * cannot block the open), its identity from the descriptor, and the kernel's path of the descriptor equal
+   * to that path under the root's real path, i.e. no link on the way (what lstatUnderRoot checks). Anything
+   * else, or no /proc: undefined, and the caller takes the full lookup, which finds it or says why not.
+   */
+  #openIndexed(id: string): { abs: string; fd: number; st: fs.BigIntStats } | undefined {
+    const abs = this.#index.get(id);
+    if (abs === undefined || abs === this.#root || !isInside(this.#root, abs)) return undefined;
+    const C = fs.constants;
+    let fd: number;
+    try {
+      fd = fs.openSync(abs, C.O_RDONLY | (C.O_NOFOLLOW ?? 0) | (C.O_NONBLOCK ?? 0));
+    } catch {
+      return undefined;
+    }
+    try {
+      const st = fs.fstatSync(fd, { bigint: true });
+      if (st.isFile() && idOf(st) === id) {
+        const real = pathOfFd(fd);
+        const rest = abs.slice(this.#root.length);
+        if (
+          real !== undefined &&
+          (real === this.#realRoot(false) + rest || real === this.#realRoot(true) + rest)
+        )
+          return { abs, fd, st };
+      }
+    } catch {
+      // not readable as expected: the full lookup decides
+    }
+    fs.closeSync(fd);
+    return undefined;
   }
 
   /** The root's real path (it may be a link the user chose), read again whenever it no longer matches. */

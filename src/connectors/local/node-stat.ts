@@ -8,7 +8,9 @@ import type { RemoteNode } from '../types.js';
  * birth time it is 0 and identity is device + inode alone.
  */
 export function idOf(st: BigIntStats): string {
-  return st.birthtimeNs > 0n ? `${st.dev}:${st.ino}:${st.birthtimeNs}` : `${st.dev}:${st.ino}`;
+  // join, not a template: a template of this length is a chain of cons strings (~130 B more per id, held for
+  // every node of a listing and every member: ~14 MB at 100k files); join makes one flat string.
+  return st.birthtimeNs > 0n ? [st.dev, st.ino, st.birthtimeNs].join(':') : [st.dev, st.ino].join(':');
 }
 
 /**
@@ -26,7 +28,7 @@ export function nodeFromStat(st: BigIntStats, name: string, parentId: string | n
     size,
     // Rounded, not truncated: utimes() goes through a double and may store 678 ms as 677.999999 ms.
     mtimeMs: Number((st.mtimeNs + 500_000n) / 1_000_000n),
-    token: isDir ? `dir:${st.mtimeNs}` : `${size}:${st.mtimeNs}`,
+    token: isDir ? ['dir', st.mtimeNs].join(':') : [size, st.mtimeNs].join(':'), // flat strings, as idOf
     // Locking (SPEC §3, local) means "no owner write bit"; folders are never locked.
     locked: isDir ? false : (Number(st.mode) & 0o200) === 0,
     mode: Number(st.mode) & 0o777,

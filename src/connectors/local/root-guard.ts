@@ -98,6 +98,19 @@ const FD_LINKS =
   process.platform === 'linux' && fs.existsSync('/proc/self/fd') ? '/proc/self/fd/' : undefined;
 
 /**
+ * The kernel's path of an open descriptor (Linux, /proc): where the opened node really is, every link on the
+ * way resolved. Undefined where /proc does not say (elsewhere than Linux, or unreadable).
+ */
+export function pathOfFd(fd: number): string | undefined {
+  if (FD_LINKS === undefined) return undefined;
+  try {
+    return fs.readlinkSync(FD_LINKS + fd);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The real path of folder `p` (undefined when it cannot be opened or resolved). On Linux: the folder opened
  * (following links, like realpath) and the kernel's path of that descriptor read back, three system calls
  * and one path walk, where realpath(3) reads every component as a possible link, each from the top (about
