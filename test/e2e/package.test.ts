@@ -40,6 +40,7 @@ describe('package: npm pack, install, run', function () {
     assert.ok(files.includes('dist/src/cli.js'), 'dist is shipped');
     for (const f of [
       'dist/bundle/cli.cjs',
+      'dist/bundle/vendor.cjs',
       'dist/bundle/version.cjs',
       'bin/package.json',
       'bin/code-cache.js',
