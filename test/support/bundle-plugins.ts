@@ -70,13 +70,14 @@ export const dynamicImports: Plugin = {
 };
 
 /**
- * Built-ins loaded on first use instead of when the bundle starts: child_process (commander's git-style
+ * Built-ins loaded on first use instead of when the bundle starts. child_process (commander's git-style
  * subcommands, the pager, the local side's flush helper: a pass without changes spawns nothing) brings dgram,
- * net's socket lists and more, ~10 ms a run here. Each `import`/`require` of it in the bundle gets a module
- * of wrappers that `require` the built-in when one is called. Only its functions are wrapped: importing
- * anything else from it fails the build.
+ * net's socket lists and more, ~10 ms a run here; crypto (temp names, locks, hashes) ~20 built-in modules.
+ * Each `import`/`require` of one in the bundle gets a module of wrappers that `require` the built-in when
+ * one is called. Only functions are wrapped, and there is no default export: importing anything else from
+ * it (a class, a constant, the module as a whole) fails the build rather than finding undefined.
  */
-const LAZY_BUILTINS = ['child_process'];
+const LAZY_BUILTINS = ['child_process', 'crypto'];
 export const lazyBuiltins: Plugin = {
   name: 'cloudsync-lazy-builtins',
   setup(b) {
@@ -93,7 +94,6 @@ export const lazyBuiltins: Plugin = {
         `let loaded;`,
         `const load = () => (loaded ??= require('node:${args.path}'));`,
         ...names.map((n) => `export const ${n} = (...args) => load().${n}(...args);`),
-        `export default { ${names.join(', ')} };`,
       ];
       return { contents: lines.join('\n'), loader: 'js' };
     });
