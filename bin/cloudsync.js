@@ -28,8 +28,14 @@ async function start(argv) {
     await (await import('../dist/src/cli.js')).main(argv);
     return;
   }
-  // The code cache keeps what the passes compile (sync, watch) rather than what a one-off command did.
-  const kind = argv.includes('sync') || argv.includes('watch') ? 'pass' : 'other';
+  // The code cache keeps what the passes compile (sync, watch) rather than what a one-off command did;
+  // CLOUDSYNC_CODE_CACHE=off runs without one.
+  const kind =
+    process.env.CLOUDSYNC_CODE_CACHE === 'off'
+      ? null
+      : argv.includes('sync') || argv.includes('watch')
+        ? 'pass'
+        : 'other';
   const cli = require('./code-cache.js').loadBundle(path.join(root, 'dist', 'bundle', 'cli.cjs'), kind);
   await cli.exports.main(argv);
   cli.done();

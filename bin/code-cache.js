@@ -57,13 +57,13 @@ function writeCache(file, header, kind, script) {
  * Load `bundle` (an absolute path) as a CommonJS module through the code cache and return its exports and a
  * function to call once the command is done: it writes the cache when there was none that fits, or when
  * the one there was made by a command other than `kind` = 'pass' (sync, watch: their code is what should be
- * cached; a cache made by `login` holds little of it).
+ * cached; a cache made by `login` holds little of it). `kind` null: no cache read or written.
  */
 function loadBundle(bundle, kind) {
   const st = fs.statSync(bundle);
   const cacheFile = `${bundle}.v8cache`;
   const header = headerFor(st);
-  const cached = readCache(cacheFile, header);
+  const cached = kind === null ? undefined : readCache(cacheFile, header);
   const bytes = fs.readFileSync(bundle);
   // ASCII only (bundle.ts makes it so): Latin-1 decoding gives the same text for half the work of UTF-8.
   const source = bytes.latin1Slice(0, bytes.length);
@@ -80,7 +80,9 @@ function loadBundle(bundle, kind) {
     .runInThisContext()
     .call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
   mod.loaded = true;
-  const stale = !cached || script.cachedDataRejected === true || (kind === 'pass' && cached.kind !== 'pass');
+  const stale =
+    kind !== null &&
+    (!cached || script.cachedDataRejected === true || (kind === 'pass' && cached.kind !== 'pass'));
   return {
     exports: mod.exports,
     done: () => {

@@ -275,9 +275,9 @@ describe('e2e: lean start-up (issue 11)', () => {
     await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
     const bundle = path.join(copy, 'dist', 'bundle', 'cli.cjs');
     const cache = `${bundle}.v8cache`;
-    const sync = (): void => {
+    const sync = (env: Record<string, string> = {}): void => {
       const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'cloudsync.js'), 'sync', '--json'], {
-        env: { ...process.env, CLOUDSYNC_HOME: home },
+        env: { ...process.env, CLOUDSYNC_HOME: home, ...env },
         encoding: 'utf8',
       });
       assert.equal(r.status, 0, r.stderr);
@@ -291,6 +291,8 @@ describe('e2e: lean start-up (issue 11)', () => {
     const st = await stat(bundle);
     const expected = `cloudsync-v8cache 1 ${process.version} ${process.arch} ${st.size} ${st.mtimeMs} ${st.ino} pass`;
 
+    sync({ CLOUDSYNC_CODE_CACHE: 'off' });
+    await assert.rejects(stat(cache), /ENOENT/, 'CLOUDSYNC_CODE_CACHE=off: none made');
     sync();
     assert.equal(await header(), expected, 'the first pass made the cache, naming the bundle and Node');
     const made = (await stat(cache)).mtimeMs;
