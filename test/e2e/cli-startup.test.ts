@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { chmod, cp, mkdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildProgram } from '../../src/cli.js';
@@ -24,29 +24,59 @@ async function bundleSources(): Promise<Map<string, string[]>> {
 }
 
 /**
+ * The sources of `bundle` (a dist/bundle/ file) that ran in a run whose V8 coverage is in `covDir`. esbuild
+ * puts a module reached through a lazy import (each command, the engine, connectors, packages...) in a
+ * function named by its path, run when the module is first imported: its count says whether it ran. A
+ * module in no such function runs whenever the bundle loads.
+ */
+async function ranSources(bundle: string, sources: string[], covDir: string): Promise<string[]> {
+  const url = pathToFileURL(path.join(PROJECT_ROOT, bundle)).href;
+  const counts = new Map<string, number>();
+  for (const f of await readdir(covDir)) {
+    const cov = JSON.parse(await readFile(path.join(covDir, f), 'utf8')) as {
+      result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[];
+    };
+    for (const script of cov.result.filter((r) => r.url === url))
+      for (const fn of script.functions)
+        counts.set(fn.functionName, Math.max(counts.get(fn.functionName) ?? 0, fn.ranges[0]!.count));
+  }
+  assert.ok(counts.size > 0, `coverage saw ${bundle}`);
+  return sources.filter((s) => (counts.get(s) ?? 1) > 0);
+}
+
+/**
  * Run the CLI and return what it printed, every file it loaded (`files`, relative to the project) and the
- * modules those hold (`modules`: a bundle file stands for the sources esbuild put in it, so the assertions
+ * modules that ran (`modules`: for a bundle file, the sources esbuild put in it that ran, so the assertions
  * below read the same whether a module ran from dist/src or from the bundle).
  */
 async function runLogged(
   args: string[],
   home: string,
   env: Record<string, string> = {},
-): Promise<{ r: CliResult; files: string[]; modules: string[] }> {
+): Promise<{ r: CliResult; files: string[]; modules: string[]; builtins: string[] }> {
   const log = path.join(home, 'modules.log');
+  const covDir = path.join(home, 'coverage');
   await rm(log, { force: true });
+  await rm(covDir, { recursive: true, force: true });
   const r = await runCli(args, {
     home,
     nodeArgs: ['--import', MODULE_LOG],
-    env: { ...env, CLOUDSYNC_MODULE_LOG: log },
+    env: { ...env, CLOUDSYNC_MODULE_LOG: log, NODE_V8_COVERAGE: covDir },
   });
-  const lines = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+  const all = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+  const builtins = all.filter((l) => l.startsWith('builtin:')).map((l) => l.slice('builtin:'.length));
+  const lines = all.filter((l) => !l.startsWith('builtin:'));
   const files = [
     ...new Set(lines.map((l) => path.relative(PROJECT_ROOT, l.startsWith('file:') ? fileURLToPath(l) : l))),
   ];
   const sources = await bundleSources();
-  const modules = [...new Set(files.flatMap((f) => sources.get(f) ?? [f]))];
-  return { r, files, modules };
+  const modules: string[] = [];
+  for (const f of files) {
+    const inside = sources.get(f);
+    modules.push(...(inside ? await ranSources(f, inside, covDir) : [f]));
+  }
+  await rm(covDir, { recursive: true, force: true });
+  return { r, files, modules: [...new Set(modules)], builtins };
 }
 
 /** The npm packages among `modules` (node_modules/<name> or node_modules/@scope/name). */
@@ -82,10 +112,18 @@ describe('e2e: lean start-up (issue 11)', () => {
   });
 
   it('sync --json loads no terminal package (chalk, cli-table3, inquirer, ora) and no Alfresco one', async () => {
-    const { r, files, modules } = await runLogged(['sync', '--json'], home);
+    const { r, files, modules, builtins } = await runLogged(['sync', '--json'], home);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((r.json() as { exitCode: number }).exitCode, 0);
-    assert.ok(files.includes('dist/bundle/cli.js'), `the bundle runs: ${files.join(', ')}`);
+    // child_process (commander, the pager, the flush helper) is loaded when something is spawned: not here.
+    assert.ok(builtins.includes('fs'), 'the log sees built-ins');
+    assert.deepEqual(
+      builtins.filter((b) => ['child_process', 'dgram'].includes(b)),
+      [],
+      'no built-in the pass does not use',
+    );
+    assert.ok(!modules.includes('dist/src/commands/login.js'), 'only the modules that ran');
+    assert.ok(files.includes('dist/bundle/cli.cjs'), `the bundle runs: ${files.join(', ')}`);
     assert.deepEqual(
       files.filter((f) => f.startsWith('dist/src/')),
       [],
@@ -190,11 +228,13 @@ describe('e2e: lean start-up (issue 11)', () => {
         encoding: 'utf8',
       });
       assert.equal(r.status, 0, r.stderr);
-      const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      const lines = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('builtin:'));
       rmSync(log);
       return lines.map((l) => path.relative(copy, l.startsWith('file:') ? fileURLToPath(l) : l));
     };
-    assert.ok(loaded(['sync', '--json']).includes('dist/bundle/cli.js'));
+    assert.ok(loaded(['sync', '--json']).includes('dist/bundle/cli.cjs'));
     assert.ok(loaded(['--version']).includes('dist/bundle/version.cjs'));
     const later = new Date(Date.now() + 60_000);
     const runsSrc = () => {
@@ -219,7 +259,71 @@ describe('e2e: lean start-up (issue 11)', () => {
     runsSrc();
     // Without tsconfig.json it is an installed package, whose files' times say nothing: the bundle runs.
     await rm(path.join(copy, 'tsconfig.json'));
-    assert.ok(loaded(['sync', '--json']).includes('dist/bundle/cli.js'));
+    assert.ok(loaded(['sync', '--json']).includes('dist/bundle/cli.cjs'));
+  });
+
+  it('the bundle runs through a code cache: made by a pass, used by the next, remade when stale or refused', async function () {
+    this.timeout(120_000);
+    // A copy of the build (an installed package: no tsconfig.json), so its cache is this test's alone.
+    const copy = await tempDir();
+    await cp(path.join(PROJECT_ROOT, 'bin'), path.join(copy, 'bin'), { recursive: true });
+    await cp(path.join(PROJECT_ROOT, 'dist', 'bundle'), path.join(copy, 'dist', 'bundle'), {
+      recursive: true,
+      filter: (f) => !f.endsWith('.v8cache'),
+    });
+    await cp(path.join(PROJECT_ROOT, 'package.json'), path.join(copy, 'package.json'));
+    await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    const bundle = path.join(copy, 'dist', 'bundle', 'cli.cjs');
+    const cache = `${bundle}.v8cache`;
+    const sync = (env: Record<string, string> = {}): void => {
+      const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'cloudsync.js'), 'sync', '--json'], {
+        env: { ...process.env, CLOUDSYNC_HOME: home, ...env },
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.equal((JSON.parse(r.stdout) as { exitCode: number }).exitCode, 0);
+    };
+    const header = async (): Promise<string> => {
+      const bytes = await readFile(cache);
+      return bytes.subarray(0, bytes.indexOf(10)).toString('latin1');
+    };
+    const st = await stat(bundle);
+    const expected = `cloudsync-v8cache 1 ${process.version} ${process.arch} ${st.size} ${st.mtimeMs} ${st.ino} pass`;
+
+    sync({ CLOUDSYNC_CODE_CACHE: 'off' });
+    await assert.rejects(stat(cache), /ENOENT/, 'CLOUDSYNC_CODE_CACHE=off: none made');
+    sync();
+    assert.equal(await header(), expected, 'the first pass made the cache, naming the bundle and Node');
+    const made = (await stat(cache)).mtimeMs;
+    sync();
+    assert.equal((await stat(cache)).mtimeMs, made, 'the next pass used it as it was');
+    assert.ok((await stat(cache)).size > 100_000, 'it holds the compiled pass');
+
+    // V8 refuses data that is not its own: the run compiles from source and writes a good cache.
+    await writeFile(cache, `${expected}\n${'x'.repeat(5000)}`);
+    sync();
+    assert.ok((await stat(cache)).size > 100_000, 'refused data replaced');
+    // A cache made for another bundle (a rebuild: other size, time or file) is not handed to V8 at all.
+    const good = await readFile(cache);
+    const other = `cloudsync-v8cache 1 ${process.version} ${process.arch} ${st.size} ${st.mtimeMs + 1} ${st.ino} pass`;
+    await writeFile(cache, Buffer.concat([Buffer.from(`${other}\n`), good.subarray(good.indexOf(10) + 1)]));
+    sync();
+    assert.equal(await header(), expected, 'a stale cache is made again');
+    await writeFile(cache, 'not a cache at all');
+    sync();
+    assert.equal(await header(), expected);
+    // A cache that cannot be read or written (here a folder in its place; an installed package of another
+    // user likewise): nothing printed, the same result, no temp file left.
+    await rm(cache);
+    await mkdir(cache);
+    sync();
+    assert.ok((await stat(cache)).isDirectory());
+    assert.deepEqual(
+      (await readdir(path.dirname(bundle))).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp file left',
+    );
   });
 
   it('the lazy command table names every command and alias of the program', async () => {

@@ -39,13 +39,20 @@ describe('package: npm pack, install, run', function () {
     const files = packed!.files.map((f) => f.path);
     assert.ok(files.includes('dist/src/cli.js'), 'dist is shipped');
     for (const f of [
-      'dist/bundle/cli.js',
+      'dist/bundle/cli.cjs',
+      'dist/bundle/vendor.cjs',
       'dist/bundle/version.cjs',
       'bin/package.json',
+      'bin/code-cache.js',
       'dist/build-info.json',
     ])
       assert.ok(files.includes(f), `${f} is shipped (the bundle bin/cloudsync.js runs)`);
     assert.ok(!files.includes('dist/bundle-meta.json'), 'the bundle map is for tests only');
+    assert.deepEqual(
+      files.filter((f) => /\.(v8cache|tmp)$/.test(f)),
+      [],
+      'no code cache of this machine (each installation makes its own)',
+    );
     assert.ok(files.includes('man/cloudsync.1'), 'the man page is shipped');
     assert.ok(files.includes('LICENSE'), 'the LICENSE is shipped');
     assert.deepEqual(
@@ -117,5 +124,8 @@ describe('package: npm pack, install, run', function () {
         `${args.join(' ')} loaded ${loaded.join(', ')}`,
       );
     }
+    // The installed package keeps its own code cache beside its bundle (its folder is the user's here).
+    const installed = path.join(prefix, 'lib', 'node_modules', 'cloudsync', 'dist', 'bundle');
+    assert.ok((await stat(path.join(installed, 'cli.cjs.v8cache'))).size > 0, 'the code cache was made');
   });
 });

@@ -1,38 +1,25 @@
 // `npm run build`, after tsc: bundle the CLI for start-up (issue 11). esbuild joins tsc's output into
-// dist/bundle/: cli.js, the whole CLI as ES modules split at its lazy imports (each command, the engine, the
-// Alfresco connector...: a run loads a handful of files instead of ~90), and version.cjs, `--version` alone
-// as one CommonJS file (no ES module loader, no commander). bin/cloudsync.js runs them when they are at
-// least as new as tsc's output. dist/bundle-meta.json (esbuild's metafiles, not shipped) names the sources
-// in each bundle file: the start-up test maps the files a run loaded back to sources with it.
-import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+// dist/bundle/: cli.cjs, the whole CLI as one CommonJS file; vendor.cjs, the Alfresco side's ES-module-only
+// packages (read only when that connector loads); version.cjs, `--version` alone (no commander).
+// bin/cloudsync.js runs them when they are at least as new as tsc's output, cli.cjs through V8's code cache
+// (bin/code-cache.js): one file read and no compilation of what earlier runs compiled, where an ES module
+// (Node 20 has no code cache for those) costs a resolution, a parse and a compile per file on every run.
+// dist/bundle-meta.json (esbuild's metafiles, not shipped) names the sources in each bundle file: the
+// start-up test maps what a run loaded back to sources with it.
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  asciiOnly,
+  dynamicImports,
+  externals,
+  interopOnce,
+  lazyBuiltins,
+  TO_ESM_ONCE,
+  VENDOR_ENTRY,
+  vendorImports,
+} from './bundle-plugins.js';
 import { PROJECT_ROOT } from './cli.js';
-
-/**
- * Packages bundled in: the ones every script run loads (commander; env-paths for the home). picomatch is
- * listed but `require`d at run time only for a set with excludes of its own (engine/excludes.ts). The others stay in node_modules, imported when a command needs them (got, openid-client,
- * @stomp/*, inquirer, ora, chalk, and cli-table3 and yaml, which are `require`d at run time).
- */
-const BUNDLED = new Set(['commander', 'env-paths', 'picomatch']);
-
-/** A bare import's package name (`@scope/name` or `name`). */
-function packageName(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
-}
-
-/** Leaves every package outside BUNDLED (and every Node built-in) to be imported at run time. */
-const externals: Plugin = {
-  name: 'cloudsync-externals',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('node:') || !BUNDLED.has(packageName(args.path))
-        ? { path: args.path, external: true }
-        : undefined,
-    );
-  },
-};
 
 const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as Record<
   string,
@@ -45,40 +32,55 @@ const common: BuildOptions = {
   bundle: true,
   platform: 'node',
   target: 'node20',
+  format: 'cjs',
   logLevel: 'warning',
   metafile: true,
   plugins: [externals],
-  // package-info.ts reads these instead of package.json: the version is known without opening a file.
   define: {
+    // package-info.ts reads these instead of package.json: the version is known without opening a file.
     __CLOUDSYNC_PACKAGE_JSON__: JSON.stringify(
       JSON.stringify({ version: pkg.version, homepage: pkg.homepage, bugs: pkg.bugs }),
     ),
+    // CommonJS: `import.meta.url` (package-info.ts, table.ts...) is the bundle file's URL.
+    'import.meta.url': 'cloudsyncMetaUrl',
   },
 };
+const metaUrl = "const cloudsyncMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 
 rmSync(outdir, { recursive: true, force: true });
 const metas: Metafile[] = [];
-// The CLI: ES modules, one chunk per lazily imported piece. The bundled CommonJS packages (commander,
-// picomatch) `require` Node built-ins, so each file gets a `require` of its own.
+const cliFile = path.join(outdir, 'cli.cjs');
 const cli = await build({
   ...common,
   entryPoints: [path.join(src, 'cli.js')],
-  outdir,
-  splitting: true,
-  format: 'esm',
+  outfile: cliFile,
+  plugins: [lazyBuiltins, vendorImports, externals, dynamicImports],
   banner: {
-    js: "import { createRequire as cloudsyncCreateRequire } from 'node:module';\nconst require = cloudsyncCreateRequire(import.meta.url);",
+    // 'use strict' first (the sources are ES modules); the loader gives the module its `import()`.
+    js: `'use strict';\nconst cloudsyncImport = module.cloudsyncImport ?? ((s) => import(s));\n${metaUrl}\n${TO_ESM_ONCE}`,
   },
 });
 metas.push(cli.metafile!);
-// `--version`: CommonJS, where `import.meta.url` (package-info.ts, table.ts) is this file's URL.
+asciiOnly(cliFile);
+interopOnce(cliFile);
+// The Alfresco side's packages, everything they import included (no plugin: nothing of theirs is external
+// but Node's built-ins).
+const vendorFile = path.join(outdir, 'vendor.cjs');
+const vendor = await build({
+  ...common,
+  stdin: { contents: VENDOR_ENTRY, resolveDir: PROJECT_ROOT, sourcefile: 'vendor-entry.js' },
+  outfile: vendorFile,
+  plugins: [],
+  banner: { js: metaUrl },
+});
+metas.push(vendor.metafile!);
+asciiOnly(vendorFile);
+// `--version`: one small file, no commander, no engine.
 const version = await build({
   ...common,
   entryPoints: [path.join(src, 'quick-version.js')],
   outfile: path.join(outdir, 'version.cjs'),
-  format: 'cjs',
-  define: { ...common.define, 'import.meta.url': 'cloudsyncMetaUrl' },
-  banner: { js: "const cloudsyncMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: metaUrl },
 });
 metas.push(version.metafile!);
 const outputs = Object.assign({}, ...metas.map((m) => m.outputs)) as Metafile['outputs'];
