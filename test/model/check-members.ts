@@ -44,6 +44,8 @@ export async function checkMembers(
   converged: boolean,
   /** Filled, when given, with every path some set has as a (non-detached) member, per side. */
   managed?: Record<Side, Set<string>>,
+  /** Filled, when given, with every path some set records as a DETACHED copy (let go), per side. */
+  detached?: Record<Side, Set<string>>,
 ): Promise<string[]> {
   const out: string[] = [];
   const local = (side: Side, p: string): string => {
@@ -58,7 +60,11 @@ export async function checkMembers(
     const r = await cli.run(['inspect', set.id, '--json']);
     inspected.set(set.id, r);
     for (const m of parseJson<Inspect>(r)?.members ?? []) {
-      if (m.status === 'DETACHED') continue;
+      if (m.status === 'DETACHED') {
+        if (m.onpremPath !== null) detached?.onprem.add(local('onprem', m.onpremPath));
+        if (m.cloudPath !== null) detached?.cloud.add(local('cloud', m.cloudPath));
+        continue;
+      }
       if (m.onpremPath !== null) owner.onprem.set(local('onprem', m.onpremPath), set.id);
       if (m.cloudPath !== null) owner.cloud.set(local('cloud', m.cloudPath), set.id);
     }

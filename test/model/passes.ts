@@ -278,7 +278,16 @@ async function afterPass(
   }
   const converged = completed && (code === 0 || code === 3);
   const managed: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
-  const memberMsgs = await checkMembers(ctx.cli, ctx.sets, ctx.sides, a.o.snaps, converged, managed);
+  const detached: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+  const memberMsgs = await checkMembers(
+    ctx.cli,
+    ctx.sets,
+    ctx.sides,
+    a.o.snaps,
+    converged,
+    managed,
+    detached,
+  );
   msgs.push(
     ...checkNoLoss(ctx.world.versions, a.o),
     ...checkIntegrity(ctx.world.versions, a.o, completed, ctx.world.released),
@@ -289,6 +298,23 @@ async function afterPass(
   if (completed) await refreshRoots(ctx);
   // What no set holds after a pass that ran to its end is let go: the user's own from now on.
   if (converged) for (const c of unmanagedFiles(a.o.snaps, managed)) ctx.world.released.add(c);
+  else if (completed && code === 5 && aborted.length < reported.length) {
+    // The sets a guard did not stop ran to their end: what they let go is let go (a new file below a stopped
+    // set's root is not, and a stopped documents set's files are anywhere: then nothing is taken).
+    const stopped = ctx.sets.flatMap((set, k) => (aborted.includes(set.id) ? [ctx.roots[k]!] : []));
+    if (!stopped.some(([on]) => on === 'D/d'))
+      for (const side of SIDES)
+        for (const [p, e] of a.o.snaps[side])
+          if (e.kind === 'file' && !managed[side].has(p))
+            if (!stopped.some((r) => p.startsWith(r[side === 'onprem' ? 0 : 1])))
+              ctx.world.released.add(e.content);
+  }
+  // A pass killed after it detached a copy has let that copy go too: the state says so (DETACHED).
+  for (const side of SIDES)
+    for (const p of detached[side]) {
+      const e = a.o.snaps[side].get(p);
+      if (e?.kind === 'file') ctx.world.released.add(e.content);
+    }
   if (msgs.length === 0 && converged) {
     const again = await ctx.cli.run(['sync', '--json']);
     ctx.result.passes++;
