@@ -143,8 +143,12 @@ export class Picker {
 
   /** Picked members in key order (the order a full pass meets them in). */
   sorted(): MemberState[] {
-    const num = (m: MemberState) => Number(m.key.slice(1));
-    return [...this.#picked].sort((a, b) => num(a) - num(b) || (a.key < b.key ? -1 : 1));
+    // each key's number read once, not twice per comparison (4,000 members: ~100,000 slices otherwise)
+    const picked = [...this.#picked];
+    const num = picked.map((m) => Number(m.key.slice(1)));
+    const order = picked.map((_, i) => i);
+    order.sort((a, b) => num[a]! - num[b]! || (picked[a]!.key < picked[b]!.key ? -1 : 1));
+    return order.map((i) => picked[i]!);
   }
 
   /**

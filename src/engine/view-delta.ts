@@ -72,7 +72,7 @@ export async function readDeltaSet(
       picker.pick(folder);
       // Not the content of a node at its recorded place: a name may be taken where it is now.
       const i = tree.find(n.parentId, n.name);
-      if (i < 0 || tree.node(i).id !== n.id) picker.pickChildren(folder);
+      if (i < 0 || !tree.isSame(i, n.id, undefined)) picker.pickChildren(folder);
     });
     if (picker.size > MAX_PICKED) return undefined;
   }
@@ -133,7 +133,7 @@ function deltaView(
     const s = m[side];
     if (!s || s.parentId === null || s.id === root.id) continue;
     const i = tree.find(s.parentId, s.name);
-    if (i < 0 || delta.same[i] !== 1 || tree.node(i).id !== s.id) continue;
+    if (i < 0 || delta.same[i] !== 1 || !tree.isSame(i, s.id, undefined)) continue;
     nodes.push(delta.nodeAt(i));
     listed.add(s.id);
   }

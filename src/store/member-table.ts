@@ -70,7 +70,7 @@ type Column = (typeof COLUMNS)[number];
 
 /** The members of one loaded snapshot, by row number (the order of the file). */
 export class MemberTable {
-  readonly #buf: Buffer;
+  #buf: Buffer;
   #length = 0;
   #flags: Uint8Array;
   #col: Record<Column, Int32Array>;
@@ -273,6 +273,40 @@ export class MemberTable {
     return r < 0 ? undefined : r;
   }
 
+  /**
+   * The bytes the rows are read from now go on past the snapshot: `bytes` is the same memory, longer (the
+   * journal read right after the snapshot, store.load), so a journal row can be kept where it is too.
+   */
+  extendBytes(bytes: Buffer): void {
+    const b = this.#buf;
+    if (bytes.buffer !== b.buffer || bytes.byteOffset !== b.byteOffset || bytes.length < b.length)
+      throw new Error('extendBytes: not the same memory');
+    this.#buf = bytes;
+  }
+
+  /**
+   * Row `i` (a file in the common shape nothing decoded) is now the row whose fields are at these offsets
+   * of the table's bytes, below the same parent: a journal record put it, and it was checked to decode to
+   * exactly what the record says (table-replay.ts putScanned). Nothing is decoded.
+   */
+  replaceScanned(i: number, r: Omit<ScannedRow, 'parent'>): void {
+    const col = this.#col;
+    this.#flags[i] = (r.flags & 15) | (r.onId >= 0 ? ON : 0) | (r.cloudId >= 0 ? CLOUD : 0);
+    col.key[i] = r.key;
+    col.synced[i] = r.synced;
+    col.onId[i] = r.onId;
+    col.onToken[i] = r.onToken;
+    col.name[i] = r.name;
+    col.cloudId[i] = r.cloudId;
+    col.cloudToken[i] = r.cloudToken;
+    col.hash[i] = r.hash;
+  }
+
+  /** The table's bytes (the snapshot's, and the journal's after extendBytes). */
+  get bytes(): Buffer {
+    return this.#buf;
+  }
+
   /** Every row is in. */
   done(): this {
     return this;
@@ -429,6 +463,11 @@ export class MemberTable {
     const load = this.#loadOf(i);
     if (load) return load[side];
     return this.hasSide(i, side) ? this.#text(this.#idAt(i, side)) : null;
+  }
+
+  /** loadedId(i, side) is the field at `at` of the table's bytes (a row in the common shape), in place. */
+  loadedIdIsAt(i: number, side: Side, at: number): boolean {
+    return this.hasSide(i, side) && sameAt(this.#buf, this.#idAt(i, side), at);
   }
 
   /** loadedId(i, side) === id, compared in place. */

@@ -179,3 +179,92 @@ function scanRow(cur: Cursor, table: MemberTable, last: Last, row: ScannedRow): 
   if (!cur.byte(CLOSE) || cur.p !== cur.end) return false;
   return table.addScanned(row);
 }
+
+/** Where the fields of a journal put are in the bytes (offsets just after their opening quote; -1: none). */
+export interface JournalPutFields {
+  key: number;
+  flags: number;
+  parentKey: number;
+  synced: number;
+  onId: number;
+  onToken: number;
+  onParentId: number;
+  name: number;
+  onPath: number;
+  cloudId: number;
+  cloudToken: number;
+  cloudParentId: number;
+  cloudPath: number;
+  hash: number;
+}
+
+const PUT_PREFIX = Buffer.from('{"op":"put","row":');
+/** Side bits of a journal row in the shape read here (member-rows.ts): on-prem parent id, name, path; cloud parent id, path. */
+const ONPREM_EXPLICIT = 11;
+const CLOUD_EXPLICIT = 9;
+
+/**
+ * One journal line [at, end) that puts a file member below a parent in the shape `serializeRecord` writes for
+ * one with no size, props or extra fields of its own (every update of a synced file):
+ *
+ *   {"op":"put","row":["key",flags,"parentKey","lastSyncAt"|0,[11,"id","token","parentId","name","path"]|0,
+ *                      [9,"id","token","parentId","path"]|0,"hash"|0]}
+ *
+ * read into `out` as offsets, with no backslash on the line. False for anything else (JSON.parse reads it).
+ */
+export function scanJournalPut(buf: Buffer, at: number, end: number, out: JournalPutFields): boolean {
+  if (end - at < PUT_PREFIX.length + 2) return false;
+  for (let i = 0; i < PUT_PREFIX.length; i++) if (buf[at + i] !== PUT_PREFIX[i]) return false;
+  for (let j = at; j < end; j++) if (buf[j] === BACKSLASH) return false; // a string may hold an escape
+  if (buf[end - 1] !== 0x7d) return false; // `}`
+  const cur = new Cursor(buf);
+  cur.p = at + PUT_PREFIX.length;
+  cur.end = end - 1;
+  if (!cur.byte(OPEN) || !cur.str()) return false;
+  out.key = cur.a;
+  if (!cur.byte(COMMA)) return false;
+  out.flags = cur.int();
+  if (out.flags < 0 || !cur.byte(COMMA) || !cur.str()) return false;
+  out.parentKey = cur.a;
+  if (!cur.byte(COMMA)) return false;
+  out.synced = -1;
+  if (!cur.zero()) {
+    if (!cur.str()) return false;
+    out.synced = cur.a;
+  }
+  if (!cur.byte(COMMA)) return false;
+  out.onId = out.onToken = out.onParentId = out.name = out.onPath = -1;
+  if (!cur.zero()) {
+    if (!cur.byte(OPEN) || cur.int() !== ONPREM_EXPLICIT || !cur.byte(COMMA) || !cur.str()) return false;
+    out.onId = cur.a;
+    if (!cur.byte(COMMA) || !cur.str()) return false;
+    out.onToken = cur.a;
+    if (!cur.byte(COMMA) || !cur.str()) return false;
+    out.onParentId = cur.a;
+    if (!cur.byte(COMMA) || !cur.str()) return false;
+    out.name = cur.a;
+    if (!cur.byte(COMMA) || !cur.str()) return false;
+    out.onPath = cur.a;
+    if (!cur.byte(CLOSE)) return false;
+  }
+  if (!cur.byte(COMMA)) return false;
+  out.cloudId = out.cloudToken = out.cloudParentId = out.cloudPath = -1;
+  if (!cur.zero()) {
+    if (!cur.byte(OPEN) || cur.int() !== CLOUD_EXPLICIT || !cur.byte(COMMA) || !cur.str()) return false;
+    out.cloudId = cur.a;
+    if (!cur.byte(COMMA) || !cur.str()) return false;
+    out.cloudToken = cur.a;
+    if (!cur.byte(COMMA) || !cur.str()) return false;
+    out.cloudParentId = cur.a;
+    if (!cur.byte(COMMA) || !cur.str()) return false;
+    out.cloudPath = cur.a;
+    if (!cur.byte(CLOSE)) return false;
+  }
+  if (!cur.byte(COMMA)) return false;
+  out.hash = -1;
+  if (!cur.zero()) {
+    if (!cur.str()) return false;
+    out.hash = cur.a;
+  }
+  return cur.byte(CLOSE) && cur.p === cur.end;
+}

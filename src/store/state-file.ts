@@ -187,10 +187,11 @@ function checkRecord(rec: unknown): rec is JournalRecord | { op: 'put'; row: Mem
  * Replay journal text onto a loaded snapshot, in order. Only the final line may be torn (no trailing
  * newline: the process died mid-write) and is then ignored; a bad line anywhere else is corruption. Members
  * still kept as rows (member-table.ts) stay rows: the records become an overlay over them (table-replay.ts).
+ * Given as bytes that follow the snapshot's in the table's memory (readState), a record that updates a file
+ * in place is kept as its bytes too (TableReplay.putScanned): no JSON.parse, no member decoded.
  */
-export function replayJournal(file: string, text: string, state: SetState): SetState {
-  if (text === '') return state; // nothing to replay: the snapshot's members stay as they are
-  const lines = text.split('\n');
+export function replayJournal(file: string, journal: string | Buffer, state: SetState): SetState {
+  if (journal.length === 0) return state; // nothing to replay: the snapshot's members stay as they are
   const table = memberTable(state);
   const onRows = table ? new TableReplay(table, state.nextKey) : undefined;
   // Built at the first record that changes a member: a journal of pass times alone (a no-change pass appends
@@ -199,38 +200,82 @@ export function replayJournal(file: string, text: string, state: SetState): SetS
   const members = (): Map<string, MemberState> => (byKey ??= new Map(state.members.map((m) => [m.key, m])));
   const memberOf = (k: string) => (onRows ? onRows.get(k) : members().get(k));
   const interner = new Interner();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const torn = i === lines.length - 1; // after the last '\n': complete lines always end with one
-    if (line === '') continue;
+  const replay = (line: string, n: number, torn: boolean): boolean => {
     let rec: unknown;
     try {
       rec = JSON.parse(line);
     } catch {
-      if (torn) break;
-      throw corruptState(file, `line ${i + 1} is not JSON`);
+      if (torn) return false;
+      throw corruptState(file, `line ${n} is not JSON`);
     }
     if (!checkRecord(rec)) {
-      if (torn) break;
-      throw corruptState(file, `line ${i + 1} is not a journal record`);
+      if (torn) return false;
+      throw corruptState(file, `line ${n} is not a journal record`);
     }
     if (rec.op === 'put' && 'row' in rec) {
       try {
         rec = { op: 'put', member: decodeRecordRow(rec.row, memberOf, interner) };
       } catch (err) {
         if (!(err instanceof RowError)) throw err;
-        if (torn) break;
-        throw corruptState(file, `line ${i + 1}: ${err.message}`);
+        if (torn) return false;
+        throw corruptState(file, `line ${n}: ${err.message}`);
       }
     }
     const r = rec as JournalRecord;
     if (onRows && r.op === 'put') onRows.put(r.member);
     else if (onRows && r.op === 'del') onRows.del(r.key);
     else applyRecord(r, state, r.op === 'put' || r.op === 'del' ? members() : undefined);
+    return true;
+  };
+  const bytes = typeof journal === 'string' ? undefined : journal;
+  const base = bytes && table ? offsetIn(table.bytes, bytes) : undefined;
+  if (bytes && base !== undefined) {
+    const buf = table!.bytes;
+    const stop = base + bytes.length;
+    for (let at = base, n = 1; at < stop; n++) {
+      let end = buf.indexOf(0x0a, at);
+      // after the last '\n': complete lines always end with one
+      const torn = end < 0 || end >= stop;
+      if (torn) end = stop;
+      if (end > at && !(!torn && onRows!.putScanned(at, end))) {
+        if (!replay(buf.toString('utf8', at, end), n, torn)) break;
+      }
+      at = end + 1;
+    }
+  } else {
+    const lines = (bytes ? bytes.toString('utf8') : (journal as string)).split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line === '') continue;
+      if (!replay(line, i + 1, i === lines.length - 1)) break;
+    }
   }
   onRows?.finish();
   if (byKey) state.members = [...byKey.values()];
   return state;
+}
+
+/** Where `part` starts in `whole` when it is a view of the same memory, else undefined. */
+function offsetIn(whole: Buffer, part: Buffer): number | undefined {
+  const at = part.byteOffset - whole.byteOffset;
+  return part.buffer === whole.buffer && at >= 0 && at + part.length <= whole.length ? at : undefined;
+}
+
+/**
+ * A set's state from its snapshot's bytes and its journal's, read one after the other into one buffer
+ * (`bytes`: the snapshot's first `snapshotLength` bytes, the journal's after them), so the member table can
+ * keep the journal's rows where they are as it keeps the snapshot's (issue 11: a load after a pass that
+ * updated 2,000 files decodes none of them).
+ */
+export function readState(
+  file: string,
+  journalFile: string,
+  bytes: Buffer,
+  snapshotLength: number,
+): SetState {
+  const state = parseSnapshot(file, bytes.subarray(0, snapshotLength));
+  memberTable(state)?.extendBytes(bytes);
+  return replayJournal(journalFile, bytes.subarray(snapshotLength), state);
 }
 
 /**

@@ -6,7 +6,7 @@ import { didYouMean } from '../suggest.js';
 import { JournalWriter } from './journal.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
 import { STATE_SCHEMA, type JournalRecord, type SetState } from './schema.js';
-import { parseSnapshot, replayJournal, serializeRecord, snapshotChunks } from './state-file.js';
+import { readState, serializeRecord, snapshotChunks } from './state-file.js';
 
 export type { JournalRecord } from './schema.js';
 
@@ -63,23 +63,20 @@ export class StateStore {
   /** Load one set (snapshot + journal). Corrupt or newer schema: UsageError (exit 2), file left untouched. */
   async load(id: string): Promise<SetState> {
     const file = this.#file(id, SNAPSHOT);
-    // The bytes, not a string: the member lines are read from them one at a time (row-scan.ts)
-    let bytes: Buffer;
+    const journalFile = this.#file(id, JOURNAL);
+    // The bytes, not a string: the member lines are read from them one at a time (row-scan.ts), and the
+    // journal's right after them in the same buffer, so its rows can stay bytes too (state-file.ts readState)
+    let read: { bytes: Buffer; snapshotLength: number };
     try {
-      bytes = await fs.promises.readFile(file);
+      read = await readTogether(file, journalFile);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw unknownSet(id);
       throw err;
     }
-    const state = parseSnapshot(file, bytes);
-    // the member table keeps `bytes` (its rows are offsets into them) until the members are read as objects
+    // the member table keeps the bytes (its rows are offsets into them) until the members are read as objects
+    const state = readState(file, journalFile, read.bytes, read.snapshotLength);
     this.#schemaOnDisk.set(id, state.schema);
-    const journalFile = this.#file(id, JOURNAL);
-    const journal = await fs.promises.readFile(journalFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return '';
-      throw err;
-    });
-    replayJournal(journalFile, journal, state);
+    const journal = read.bytes.subarray(read.snapshotLength);
     this.#journalLines.set(id, countLines(journal));
     this.#journalMembers.set(id, countMemberRecords(journal));
     this.#trusted.add(id);
@@ -286,19 +283,76 @@ async function syncDir(dir: string): Promise<void> {
 }
 
 /** Journal lines that are not `meta` or `backup` records (each line starts `{"op":"<op>"`). */
-function countMemberRecords(text: string): number {
+function countMemberRecords(bytes: Buffer): number {
   let n = 0;
-  for (let at = 0; at < text.length;) {
-    if (text.startsWith('{"op":"put"', at) || text.startsWith('{"op":"del"', at)) n++;
-    const end = text.indexOf('\n', at);
+  for (let at = 0; at < bytes.length;) {
+    if (startsAt(bytes, at, PUT) || startsAt(bytes, at, DEL)) n++;
+    const end = bytes.indexOf(0x0a, at);
     if (end < 0) break;
     at = end + 1;
   }
   return n;
 }
 
-function countLines(text: string): number {
+const PUT = Buffer.from('{"op":"put"');
+const DEL = Buffer.from('{"op":"del"');
+
+function startsAt(bytes: Buffer, at: number, head: Buffer): boolean {
+  if (at + head.length > bytes.length) return false;
+  for (let i = 0; i < head.length; i++) if (bytes[at + i] !== head[i]) return false;
+  return true;
+}
+
+function countLines(bytes: Buffer): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) n++;
   return n;
+}
+
+/**
+ * The snapshot `file` and then the journal (none: nothing) read into one buffer, each to its end: the
+ * journal's bytes right after the snapshot's. ENOENT of the snapshot is thrown as it is.
+ */
+async function readTogether(
+  file: string,
+  journalFile: string,
+): Promise<{ bytes: Buffer; snapshotLength: number }> {
+  const snapshot = await fs.promises.open(file, 'r');
+  let journal: fs.promises.FileHandle | undefined;
+  try {
+    journal = await fs.promises.open(journalFile, 'r').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    const sizes = await Promise.all([snapshot.stat(), journal?.stat()]);
+    const bytes = Buffer.allocUnsafe(sizes[0].size + (sizes[1]?.size ?? 0));
+    const snapshotLength = await readInto(snapshot, bytes, 0, sizes[0].size);
+    let length = snapshotLength;
+    if (journal) length += await readInto(journal, bytes, length, bytes.length - length);
+    // Longer than its size said (written while read; the set's lock keeps writers out): read whole instead.
+    if ((await more(snapshot)) || (journal && (await more(journal)))) {
+      const whole = await fs.promises.readFile(file);
+      const rest = journal ? await fs.promises.readFile(journalFile) : Buffer.alloc(0);
+      return { bytes: Buffer.concat([whole, rest]), snapshotLength: whole.length };
+    }
+    return { bytes: bytes.subarray(0, length), snapshotLength };
+  } finally {
+    await snapshot.close();
+    await journal?.close();
+  }
+}
+
+/** Read from `fh` (where it is) into `bytes` at `at`, at most `max` bytes or to its end; the count read. */
+async function readInto(fh: fs.promises.FileHandle, bytes: Buffer, at: number, max: number): Promise<number> {
+  let n = 0;
+  while (n < max) {
+    const { bytesRead } = await fh.read(bytes, at + n, max - n, null);
+    if (bytesRead === 0) break;
+    n += bytesRead;
+  }
+  return n;
+}
+
+async function more(fh: fs.promises.FileHandle): Promise<boolean> {
+  return (await fh.read(Buffer.alloc(1), 0, 1, null)).bytesRead > 0;
 }

@@ -5,9 +5,13 @@
 // member. The members then read exactly as a replay onto the decoded members gives them (a map by key, in
 // insertion order), and a load after a pass that changed a few members decodes just those.
 import type { MemberTable } from './member-table.js';
+import { DIRECT, FOLDER } from './member-rows.js';
+import { equalsAt, fieldEnd, textAt, tokenGivesSizeAt } from './row-bytes.js';
+import { scanJournalPut, type JournalPutFields } from './row-scan.js';
 import type { MemberState, SideState } from './schema.js';
 
 const SIDES = ['onprem', 'cloud'] as const;
+type Side = (typeof SIDES)[number];
 
 export class TableReplay {
   readonly #table: MemberTable;
@@ -49,6 +53,103 @@ export class TableReplay {
       this.#replaced.add(r);
     }
   }
+
+  /**
+   * The journal line [at, end) of the table's bytes, when it puts a file that is a row nothing decoded, below
+   * the folder it is a row of, with its parent ids and paths exactly what that folder gives (every update of
+   * a synced file): the row is kept as the line's bytes (member-table.ts replaceScanned), nothing decoded, as
+   * the snapshot's rows are. It reads back as what `put` of the decoded record gives: the folder above it
+   * is not replaced so far, so the row derives from the folder as the snapshot has it, which is the folder
+   * the record's explicit fields were checked against. False, nothing done, for any other line.
+   */
+  putScanned(at: number, end: number): boolean {
+    const t = this.#table;
+    const buf = t.bytes;
+    const f = this.#fields;
+    if (!scanJournalPut(buf, at, end, f) || (f.flags & (FOLDER | DIRECT | ~15)) !== 0) return false;
+    if (f.onId < 0 && f.cloudId >= 0) return false; // a cloud copy alone takes its name from nowhere
+    const key = textAt(buf, f.key);
+    if (this.#added.has(key) || this.#madeSince(key)) return false;
+    const parentKey = textAt(buf, f.parentKey);
+    const r = this.#live(key, parentKey);
+    if (r === undefined || !t.common(r) || t.decoded(r) !== undefined || t.kind(r) !== 'file') return false;
+    const p = t.parentOf(r);
+    if (p < 0 || t.removed.has(p) || this.#replaced.has(p) || t.base(p) || !t.keyIs(p, parentKey))
+      return false;
+    const name = f.name < 0 ? '' : textAt(buf, f.name);
+    for (const side of SIDES) {
+      const [id, token, parentId, path] =
+        side === 'onprem'
+          ? [f.onId, f.onToken, f.onParentId, f.onPath]
+          : [f.cloudId, f.cloudToken, f.cloudParentId, f.cloudPath];
+      if (id < 0) continue;
+      if (!tokenGivesSizeAt(buf, token) || !this.#parentIdIs(p, side, parentId)) return false;
+      const up = this.#pathOf(p, side);
+      if (up === undefined || !equalsAt(buf, path, up ? `${up}/${name}` : name)) return false;
+    }
+    if (f.hash >= 0 && fieldEnd(buf, f.hash) >= end) return false;
+    t.replaceScanned(r, {
+      key: f.key,
+      flags: f.flags,
+      synced: f.synced,
+      onId: f.onId,
+      onToken: f.onToken,
+      name: f.name,
+      cloudId: f.cloudId,
+      cloudToken: f.cloudToken,
+      hash: f.hash,
+    });
+    return true;
+  }
+
+  /** Folder `p` (not replaced) has a copy on `side` whose id is the field at `at`. */
+  #parentIdIs(p: number, side: Side, at: number): boolean {
+    const t = this.#table;
+    const m = t.decoded(p);
+    if (m) return m[side] !== null && equalsAt(t.bytes, at, m[side].id);
+    return t.hasSide(p, side) && t.loadedIdIsAt(p, side, at);
+  }
+
+  /**
+   * The path of folder row `p` on `side` as the table derives it (member-table.ts member(): a decoded row's
+   * own, a replaced folder's as the snapshot had it, else its parent's and its name), without decoding it;
+   * undefined without a copy there. One string per folder, kept.
+   */
+  #pathOf(p: number, side: Side): string | undefined {
+    const memo = this.#paths[side];
+    const known = memo.get(p);
+    if (known !== undefined || memo.has(p)) return known;
+    const t = this.#table;
+    const m = t.base(p) ?? t.decoded(p);
+    let path: string | undefined;
+    if (m) path = m[side]?.path;
+    else if (t.hasSide(p, side)) {
+      const up = this.#pathOf(t.parentOf(p), side);
+      const name = t.loadedName(p);
+      path = up === undefined ? undefined : up ? `${up}/${name}` : name;
+    }
+    memo.set(p, path);
+    return path;
+  }
+
+  readonly #paths: Record<Side, Map<number, string | undefined>> = { onprem: new Map(), cloud: new Map() };
+
+  readonly #fields: JournalPutFields = {
+    key: -1,
+    flags: 0,
+    parentKey: -1,
+    synced: -1,
+    onId: -1,
+    onToken: -1,
+    onParentId: -1,
+    name: -1,
+    onPath: -1,
+    cloudId: -1,
+    cloudToken: -1,
+    cloudParentId: -1,
+    cloudPath: -1,
+    hash: -1,
+  };
 
   del(key: string): void {
     if (this.#added.delete(key)) return;

@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   parseSnapshot,
+  readState,
   replayJournal,
   serializeRecord,
   serializeSnapshot,
@@ -329,7 +330,10 @@ describe('state store: a journal replayed onto rows (issue 11)', () => {
       c[s]!.parentId = parent[s]!.id;
       c[s]!.name = name;
       c[s]!.path = `${parent[s]!.path}/${name}`;
-      if (token) c[s]!.token = token;
+      if (token) {
+        c[s]!.token = token;
+        c[s]!.size = Number(token.slice(0, token.indexOf(':'))); // as the local connector's token gives it
+      }
     }
     return c;
   };
@@ -416,7 +420,64 @@ describe('state store: a journal replayed onto rows (issue 11)', () => {
       );
       assert.deepEqual(lazy.members, whole.members);
     });
+
+    it(`reads the same from the journal's bytes, updates kept as bytes (seed ${seed})`, () => {
+      const state = tree();
+      const snapshot = Buffer.from(serializeSnapshot(state));
+      const recs = journal(state, seed);
+      const torn = text(recs) + '{"op":"put","row":["x",0';
+      const bytes = Buffer.concat([snapshot, Buffer.from(torn)]);
+      const read = readState('t.json', 't.journal', bytes, snapshot.length);
+      const lazy = replayJournal('t.journal', torn, parseSnapshot('t.json', snapshot));
+      const whole = parseSnapshot('t.json', snapshot.toString());
+      void whole.members;
+      replayJournal('t.journal', torn, whole);
+      assert.ok(memberTable(read), 'the members are still rows after the replay');
+      assert.ok(decodedRows(read)! <= decodedRows(lazy)!, 'no more rows decoded than a replay of strings');
+      assert.equal(pathsHangOff(read), pathsHangOff(lazy));
+      if (!pathsHangOff(whole)) assert.equal(pathsHangOff(read), false, 'a stale path is never hidden');
+      const folded = parseSnapshot('t.json', Buffer.from(serializeSnapshot(read)));
+      assert.deepEqual(folded.members, whole.members, 'folded into a snapshot');
+      assert.deepEqual(read.members, whole.members);
+    });
   }
+
+  it('a journal of file updates is read from its bytes with no member decoded', () => {
+    const state = tree();
+    const snapshot = Buffer.from(serializeSnapshot(state));
+    const files = state.members.filter((m) => m.kind === 'file' && !m.direct);
+    const byKey = new Map(state.members.map((m) => [m.key, m]));
+    const recs: JournalRecord[] = files.slice(0, 40).map((m, n) => ({
+      op: 'put',
+      member: placed(m, byKey.get(m.parentKey!)!, m.onprem!.name, `${100 + n}:1796000000123456789`),
+    }));
+    recs.push({ op: 'meta', lastSyncAt: '2026-11-30T03:00:00.000Z' });
+    const journalText = text(recs);
+    const read = readState(
+      't.json',
+      't.journal',
+      Buffer.concat([snapshot, Buffer.from(journalText)]),
+      snapshot.length,
+    );
+    const atLoad = decodedRows(parseSnapshot('t.json', snapshot))!;
+    assert.equal(decodedRows(read), atLoad, 'no row decoded beyond those a load decodes (the root)');
+    assert.equal(read.lastSyncAt, '2026-11-30T03:00:00.000Z');
+    assert.equal(pathsHangOff(read), true);
+    const expected = replayJournal('t.journal', journalText, structuredClone(state));
+    assert.deepEqual(read.members, expected.members);
+    // a record whose path does not hang off its folder (a kill before a path refresh) is decoded instead
+    const stale = structuredClone(recs[0]!) as { op: 'put'; member: MemberState };
+    stale.member.onprem!.path = 'src/elsewhere/x.txt';
+    const odd = readState(
+      't.json',
+      't.journal',
+      Buffer.concat([snapshot, Buffer.from(text([stale]))]),
+      snapshot.length,
+    );
+    assert.ok(decodedRows(odd)! > atLoad, 'that record decoded');
+    assert.equal(pathsHangOff(odd), false);
+    assert.equal(memberByKey(odd, stale.member.key)!.onprem!.path, 'src/elsewhere/x.txt');
+  });
 
   it('a folder moved in the journal without the paths below it: the next pass checks every path', () => {
     const state = tree();
