@@ -188,16 +188,8 @@ export class MemberTable {
     )
       return false;
     const i = this.#push(r.flags | (r.onId >= 0 ? ON : 0) | (r.cloudId >= 0 ? CLOUD : 0));
-    const col = this.#col;
-    col.parent[i] = p;
-    col.key[i] = r.key;
-    col.synced[i] = r.synced;
-    col.onId[i] = r.onId;
-    col.onToken[i] = r.onToken;
-    col.name[i] = r.name;
-    col.cloudId[i] = r.cloudId;
-    col.cloudToken[i] = r.cloudToken;
-    col.hash[i] = r.hash;
+    this.#col.parent[i] = p;
+    this.#setOffsets(i, r);
     if ((r.flags & FOLDER) !== 0) this.#putKey(i);
     return true;
   }
@@ -290,8 +282,13 @@ export class MemberTable {
    * exactly what the record says (table-replay.ts putScanned). Nothing is decoded.
    */
   replaceScanned(i: number, r: Omit<ScannedRow, 'parent'>): void {
-    const col = this.#col;
     this.#flags[i] = (r.flags & 15) | (r.onId >= 0 ? ON : 0) | (r.cloudId >= 0 ? CLOUD : 0);
+    this.#setOffsets(i, r);
+  }
+
+  /** Row `i`'s field offsets into the table's bytes. */
+  #setOffsets(i: number, r: Omit<ScannedRow, 'parent'>): void {
+    const col = this.#col;
     col.key[i] = r.key;
     col.synced[i] = r.synced;
     col.onId[i] = r.onId;
