@@ -156,14 +156,7 @@ export async function stampOwner(
     pass,
     at,
   };
-  // A pass killed while writing the marker left its temp file here, where no set's walk looks. Only another
-  // process can have been killed mid-write: one sweep per process (`watch` stamps many times) finds it.
-  if (!owner.swept?.has(state.set.id)) {
-    // Where the target folder is (a hint, checked by id): a local side would walk its whole root to find it.
-    cloud.rememberPath?.(state.set.target.id, state.set.target.path);
-    await cloud.sweepTemps?.(state.set.target.id).catch(() => undefined);
-    owner.swept?.add(state.set.id);
-  }
+  await sweepMarkerTemps(cloud, state, owner);
   const body = Buffer.from(`${JSON.stringify(marker)}\n`);
   // Volatile: a marker lost in a power cut leaves the record (durable, above) ahead of it, which is harmless;
   // the pass's flush then makes only its real writes durable (two fsyncs fewer per `watch` edit).
@@ -177,6 +170,24 @@ export async function stampOwner(
     ? await cloud.updateContent(verdict.markerNode.id, Readable.from([body]), opts)
     : await cloud.createFile(state.set.target.id, markerName(state), Readable.from([body]), opts);
   await owner.records.put(state.set.id, { markerId: node.id, markerToken: node.token, pass, at });
+}
+
+/**
+ * A pass killed while writing the marker left its temp file in the target folder, where no set's walk looks.
+ * Only another process can have been killed mid-write: one sweep per process (`watch` stamps many times)
+ * finds it. Also called for a set a guard stopped (model seed 2769): the leftover is cloudsync's own, not
+ * the user's, and the pass that would stamp may be many runs away.
+ */
+export async function sweepMarkerTemps(
+  cloud: Connector,
+  state: SetState,
+  owner: OwnerContext,
+): Promise<void> {
+  if (owner.swept?.has(state.set.id)) return;
+  // Where the target folder is (a hint, checked by id): a local side would walk its whole root to find it.
+  cloud.rememberPath?.(state.set.target.id, state.set.target.path);
+  await cloud.sweepTemps?.(state.set.target.id).catch(() => undefined);
+  owner.swept?.add(state.set.id);
 }
 
 /**

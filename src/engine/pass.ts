@@ -30,7 +30,14 @@ import { mergeScoped, readScopedSet, type ScopedRead } from './view-scoped.js';
 import { readDeltaSet } from './view-delta.js';
 import { rowsOf } from './member-overlay.js';
 import type { EventScope } from './types.js';
-import { checkOwner, needsStamp, OWNER_CODES, stampOwner, type OwnerVerdict } from './ownership.js';
+import {
+  checkOwner,
+  needsStamp,
+  OWNER_CODES,
+  stampOwner,
+  sweepMarkerTemps,
+  type OwnerVerdict,
+} from './ownership.js';
 
 type OwnedVerdict = OwnerVerdict & { ok: true };
 
@@ -261,6 +268,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       const { plan, current } = w.result!;
       const stop = blocked.get(w.state.set.id);
       if (stop) {
+        // Its marker's temp file left by a killed pass goes all the same; not in a folder another
+        // installation owns, whose writer may be alive on its own host.
+        if (ctx.owner && !OWNER_CODES.includes(stop.code))
+          await sweepMarkerTemps(ctx.connectors.cloud, w.state, ctx.owner);
         results.push(
           withAbort(summarize(w.state, { ...plan, actions: [] }, null, failedMembers(w.state)), stop),
         );

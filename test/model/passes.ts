@@ -15,6 +15,7 @@ import {
   readTree,
   sameFiles,
   sameSnapshot,
+  TEMP,
   invariantOf,
   type Observed,
   type Violation,
@@ -243,9 +244,11 @@ async function afterPass(
   const aborted = reported.filter((s) => s.aborted).map((s) => s.id);
   if (code === 5 && (reported.length === 0 || aborted.length === reported.length)) {
     // The whole pass was stopped: nothing anywhere may change.
+    // cloudsync's own leftovers of a killed pass (temp files) may go: they are not the user's.
+    const own = (snap: Snapshot): Snapshot => new Map([...snap].filter(([p]) => !TEMP.test(p)));
     const diff =
-      sameSnapshot(b.o.snaps.onprem, a.o.snaps.onprem) ??
-      sameSnapshot(b.o.snaps.cloud, a.o.snaps.cloud) ??
+      sameSnapshot(own(b.o.snaps.onprem), own(a.o.snaps.onprem)) ??
+      sameSnapshot(own(b.o.snaps.cloud), own(a.o.snaps.cloud)) ??
       sameFiles(b.state, a.state) ??
       sameFiles(b.o.backups, a.o.backups);
     if (diff) msgs.push(`guard exit 5 changed something: ${diff}`);

@@ -2364,4 +2364,31 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 2769: a pass killed while writing the owner marker leaves no temp file once run again, even when a guard stops the rerun',
+    rule: "§4 a pass killed at any instant and run again leaves no temp files; a guard exit changes nothing of the user's",
+    onprem: P,
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    // the kill point is a cloud file system effect
+    skipOn: ['cloud:alfresco'],
+    steps: [
+      { on: 'onprem', rm: 'src/P' },
+      { kill: ['sync', '--force'], afterEffect: '1 chmod <cloud>/dst/.cloudsync-#-#.tmp' },
+      // Before the fix the rerun, stopped by the vanished-root guard, left the marker's temp file in dst.
+      { sync: [], exit: 5 },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+          },
+        },
+      },
+    ],
+  },
 ];

@@ -351,7 +351,7 @@ export class LocalConnector implements Connector {
     );
   }
 
-  /** Give back the write bits the umask allows (at least the owner's). */
+  /** Remove the temp files in the folder whose writing process is gone (a killed pass's leftovers). */
   async sweepTemps(folderId: string): Promise<void> {
     const abs = await this.#mustLocate(folderId);
     const alive = new Map<number, boolean>();
@@ -361,6 +361,7 @@ export class LocalConnector implements Connector {
     }
   }
 
+  /** Give back the write bits the umask allows (at least the owner's). */
   async unlock(id: string): Promise<void> {
     const abs = await this.#mustLocate(id);
     await this.#writing([abs], () =>
