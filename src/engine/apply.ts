@@ -313,7 +313,11 @@ class Applier extends ApplyRecorder {
       }
       case 'lock': {
         const lock = c.onprem.lock;
-        if (lock && (await lock.call(c.onprem, this.idOf(m, 'onprem')))) m.lockedByUs = true;
+        const id = this.idOf(m, 'onprem');
+        // An editor that saved by rename may keep the old file under another name (a backup, an excluded
+        // name): that copy is no longer the member and keeps no lock of ours (model seed 2811).
+        if (m.lockedByUs && m.onprem && m.onprem.id !== id) await this.releaseLock(m.onprem.id);
+        if (lock && (await lock.call(c.onprem, id))) m.lockedByUs = true;
         return 0;
       }
     }

@@ -2391,4 +2391,24 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 2811: an editor that saves by rename and keeps the old file under an excluded name leaves it writable',
+    rule: '§3 lock on-prem: only the member is locked; unsync leaves on-prem bytes and write bits intact',
+    onprem: { src: D, 'src/P': D, 'src/P/n.txt': 'N' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--lock-onprem', '--exclude', '*.bak'],
+    // write bits are a local on-prem notion
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { expect: { writable: { 'src/P/n.txt': false } } },
+      // The editor keeps the old file as a backup under an excluded name and writes the new one in its place.
+      { on: 'onprem', mv: ['src/P/n.txt', 'src/P/n.bak'] },
+      { on: 'onprem', write: 'src/P/n.txt', content: 'NEW' },
+      { sync: [] },
+      // Before the fix the backup stayed read-only (locked by cloudsync) though it is no member.
+      { expect: { writable: { 'src/P/n.txt': false, 'src/P/n.bak': true } } },
+      { run: ['unsync', '$ID'] },
+      { expect: { writable: { 'src/P/n.txt': true, 'src/P/n.bak': true } } },
+    ],
+  },
 ];
