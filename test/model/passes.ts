@@ -305,12 +305,9 @@ async function afterPass(
     // The sets a guard did not stop ran to their end: what they let go is let go (a new file below a stopped
     // set's root is not, and a stopped documents set's files are anywhere: then nothing is taken).
     const stopped = ctx.sets.flatMap((set, k) => (aborted.includes(set.id) ? [ctx.roots[k]!] : []));
+    const below = (side: Side, p: string) => stopped.some((r) => p.startsWith(r[side === 'onprem' ? 0 : 1]));
     if (!stopped.some(([on]) => on === 'D/d'))
-      for (const side of SIDES)
-        for (const [p, e] of a.o.snaps[side])
-          if (e.kind === 'file' && !managed[side].has(p))
-            if (!stopped.some((r) => p.startsWith(r[side === 'onprem' ? 0 : 1])))
-              ctx.world.released.add(e.content);
+      for (const c of unmanagedFiles(a.o.snaps, managed, below)) ctx.world.released.add(c);
   }
   // A pass killed after it detached a copy has let that copy go too: the state says so (DETACHED).
   for (const side of SIDES)
@@ -359,9 +356,14 @@ async function refreshRoots(ctx: PassContext): Promise<void> {
 }
 
 /** The contents of the files that no set has as a non-detached member, on either side. */
-function unmanagedFiles(snaps: Record<Side, Snapshot>, managed: Record<Side, Set<string>>): string[] {
+function unmanagedFiles(
+  snaps: Record<Side, Snapshot>,
+  managed: Record<Side, Set<string>>,
+  skip: (side: Side, p: string) => boolean = () => false,
+): string[] {
   const out: string[] = [];
   for (const side of SIDES)
-    for (const [p, e] of snaps[side]) if (e.kind === 'file' && !managed[side].has(p)) out.push(e.content);
+    for (const [p, e] of snaps[side])
+      if (e.kind === 'file' && !managed[side].has(p) && !skip(side, p)) out.push(e.content);
   return out;
 }
