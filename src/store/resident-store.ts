@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SetState } from './schema.js';
-import { StateStore } from './state-store.js';
+import { StateStore, idsOf } from './state-store.js';
 
 /**
  * A state store that keeps the sets it loaded in memory between passes (`watch`), so a pass after one event
@@ -13,6 +13,21 @@ import { StateStore } from './state-store.js';
  */
 export class ResidentStateStore extends StateStore {
   readonly #held = new Map<string, { state: SetState; sig: string }>();
+
+  /**
+   * The ids, read synchronously: the folder holds a few small files, and `watch` lists it three times per
+   * pass (locks, the pass, the watch roots after it), each a thread-pool round trip when asynchronous.
+   */
+  override async listIds(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    return idsOf(names);
+  }
 
   override async load(id: string): Promise<SetState> {
     const before = this.#signature(id);

@@ -53,11 +53,7 @@ export class StateStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    // `<id>.json` only: leftover `.<id>.json.<random>.tmp` files of a crashed save are ignored
-    return names
-      .filter((n) => n.endsWith(SNAPSHOT) && !n.startsWith('.'))
-      .map((n) => n.slice(0, -SNAPSHOT.length))
-      .sort();
+    return idsOf(names);
   }
 
   /** Load one set (snapshot + journal). Corrupt or newer schema: UsageError (exit 2), file left untouched. */
@@ -355,4 +351,12 @@ async function readInto(fh: fs.promises.FileHandle, bytes: Buffer, at: number, m
 
 async function more(fh: fs.promises.FileHandle): Promise<boolean> {
   return (await fh.read(Buffer.alloc(1), 0, 1, null)).bytesRead > 0;
+}
+
+/** The set ids among a state folder's names: `<id>.json` only (a crashed save's `.<id>.json.<random>.tmp` is not one). */
+export function idsOf(names: string[]): string[] {
+  return names
+    .filter((n) => n.endsWith(SNAPSHOT) && !n.startsWith('.'))
+    .map((n) => n.slice(0, -SNAPSHOT.length))
+    .sort();
 }
