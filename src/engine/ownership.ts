@@ -30,6 +30,8 @@ export interface OwnerContext {
   records: {
     get(setId: string): Promise<OwnerRecord | undefined>;
     put(setId: string, rec: OwnerRecord): Promise<void>;
+    /** Note the marker's id and token after a stamp, beside the record (no fsync); without it, put. */
+    note?(setId: string, rec: OwnerRecord): Promise<void>;
     remove?(setId: string): Promise<void>;
   };
   /** Sets whose cloud target this process already swept of killed marker writes (once per process is enough). */
@@ -169,7 +171,10 @@ export async function stampOwner(
   const node = verdict.markerNode
     ? await cloud.updateContent(verdict.markerNode.id, Readable.from([body]), opts)
     : await cloud.createFile(state.set.target.id, markerName(state), Readable.from([body]), opts);
-  await owner.records.put(state.set.id, { markerId: node.id, markerToken: node.token, pass, at });
+  // The pass and its time are durable above; the marker's id and token only spare the next pass a read of
+  // its content, so they go into a note that needs no fsync (a lost note: the next pass reads the marker).
+  const noted = { markerId: node.id, markerToken: node.token, pass, at };
+  await (owner.records.note ?? owner.records.put).call(owner.records, state.set.id, noted);
 }
 
 /**

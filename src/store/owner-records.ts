@@ -44,7 +44,10 @@ export async function loadInstallation(home: string): Promise<Installation> {
   return { id, host: os.hostname() };
 }
 
-/** The owner records of a profile's sets: `<home>/state/<profile>/.<set-id>.owner`, one small file each. */
+/**
+ * The owner records of a profile's sets: `<home>/state/<profile>/.<set-id>.owner`, one small file each, and
+ * beside each the note of its marker's id and token (`.<set-id>.owner.note`).
+ */
 export class OwnerRecords {
   constructor(
     readonly home: string,
@@ -52,37 +55,62 @@ export class OwnerRecords {
   ) {}
 
   /**
-   * The record of a set, or undefined when this home never stamped its marker. Read synchronously, as put()
-   * writes: a pass reads it once or twice, and a thread-pool round trip per step costs more than the read.
+   * The record of a set, or undefined when this home never stamped its marker; with the marker's id and
+   * token from its note (`note`) when the note is of the same pass. Read synchronously, as put() writes: a
+   * pass reads it once or twice, and a thread-pool round trip per step costs more than the read.
    */
   async get(setId: string): Promise<OwnerRecord | undefined> {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.#file(setId), 'utf8');
-    } catch {
-      return undefined;
-    }
-    try {
-      const v = JSON.parse(text) as Partial<OwnerRecord>;
-      return typeof v.pass === 'number' ? (v as OwnerRecord) : undefined;
-    } catch {
-      return undefined;
-    }
+    const rec = readRecord(this.#file(setId));
+    if (!rec || rec.at === undefined) return rec;
+    const note = readRecord(this.#file(setId, NOTE));
+    if (!note || note.pass !== rec.pass || note.at !== rec.at) return rec;
+    return { ...rec, markerId: note.markerId ?? rec.markerId, markerToken: note.markerToken };
   }
 
-  /** Write a set's record atomically (0600). */
+  /** Write a set's record atomically (0600) and durably (fsync). */
   async put(setId: string, rec: OwnerRecord): Promise<void> {
     ensurePrivateDir(this.home, 'state', this.profile);
     writePrivateFileSync(this.#file(setId), `${JSON.stringify(rec)}\n`);
   }
 
+  /**
+   * Note where the marker of the record's pass is and its token right after this home wrote it, so the
+   * next pass need not read its content. A file beside the record, written without fsync (one fsync fewer
+   * per `watch` edit): a note lost or torn in a power cut is ignored (the next pass reads the marker), and
+   * the record itself, which the copied-home check relies on, is never written volatile.
+   */
+  async note(setId: string, rec: OwnerRecord): Promise<void> {
+    ensurePrivateDir(this.home, 'state', this.profile);
+    writePrivateFileSync(this.#file(setId, NOTE), `${JSON.stringify(rec)}\n`, 0o600, { durable: false });
+  }
+
   /** Forget a set's record (the set was unsynced). */
   async remove(setId: string): Promise<void> {
     await fs.promises.rm(this.#file(setId), { force: true });
+    await fs.promises.rm(this.#file(setId, NOTE), { force: true });
   }
 
-  #file(setId: string): string {
+  #file(setId: string, suffix = ''): string {
     if (!/^[A-Za-z0-9_-]+$/.test(setId)) throw new Error(`invalid set id ${setId}`);
-    return path.join(this.home, 'state', this.profile, `.${setId}.owner`);
+    return path.join(this.home, 'state', this.profile, `.${setId}.owner${suffix}`);
+  }
+}
+
+/** The note beside a record (`.<set-id>.owner.note`). */
+const NOTE = '.note';
+
+/** A record file's content, or undefined when it is missing, torn or not a record. */
+function readRecord(file: string): OwnerRecord | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const v = JSON.parse(text) as Partial<OwnerRecord>;
+    return typeof v.pass === 'number' ? (v as OwnerRecord) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -70,8 +70,15 @@ export function openPrivateAppend(file: string, opts: { read?: boolean } = {}): 
 /**
  * Write `data` to `file` atomically and privately: a fresh O_EXCL temp file (mode `mode`, exact whatever the
  * umask), fsync, rename over `file`. rename() replaces a symlink at `file` itself, never its target.
+ * `durable: false` skips the fsync, for a file whose loss is harmless: after a power cut it may hold its old
+ * content, or (on some file systems) none.
  */
-export function writePrivateFileSync(file: string, data: string | Uint8Array, mode = 0o600): void {
+export function writePrivateFileSync(
+  file: string,
+  data: string | Uint8Array,
+  mode = 0o600,
+  opts: { durable?: boolean } = {},
+): void {
   const tmp = tempNameFor(file);
   let fd: number;
   try {
@@ -83,7 +90,7 @@ export function writePrivateFileSync(file: string, data: string | Uint8Array, mo
     try {
       fs.writeFileSync(fd, data);
       fs.fchmodSync(fd, mode);
-      fs.fsyncSync(fd);
+      if (opts.durable !== false) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }

@@ -55,7 +55,7 @@ describe('e2e: repository events over a real ActiveMQ broker', function () {
     await fn();
     const dir = path.join(home, 'state', 'default');
     const markers = readdirSync(dir)
-      .filter((f) => f.endsWith('.owner'))
+      .filter((f) => f.endsWith('.owner') || f.endsWith('.owner.note'))
       .map((f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { markerId?: string }).markerId)
       .filter((id): id is string => Boolean(id));
     const all = emu.requestLog.slice(before);
