@@ -173,10 +173,9 @@ export async function compareFolder(
         removeIfStale(path.join(dirAbs, name), tempPid, pidAlive);
         continue;
       }
-      const abs = joinName(dirAbs, name);
       if (!d.isFile() && !d.isDirectory()) {
         const reason = d.isSymbolicLink() ? 'symlink' : 'special file';
-        out.skipped.push({ path: toSpecPath(ctx.root, abs), reason, parentId: dirId });
+        out.skipped.push({ path: toSpecPath(ctx.root, joinName(dirAbs, name)), reason, parentId: dirId });
         continue;
       }
       const rel = recorded.needsPath ? (dirRel === '' ? name : `${dirRel}/${name}`) : '';
@@ -193,7 +192,7 @@ export async function compareFolder(
       if (byNumbers && i >= 0 && same[i] === 0 && d.isFile() && recorded.kind(i) === 'file') {
         // A file recorded here: one number lstat, compared with the record on numbers (no BigInt, no id or
         // token string). Not seen so, it is stat-ed again below exactly as before (a changed file only).
-        const ns = lstatNumbers(inside ? name : abs);
+        const ns = lstatNumbers(inside ? name : joinName(dirAbs, name));
         if (ns === undefined) continue; // deleted between readdir and lstat: simply not there
         if (ns !== null && ns.isFile() && recorded.isSameFile!(i, ns)) {
           same[i] = 1;
@@ -204,6 +203,8 @@ export async function compareFolder(
           continue;
         }
       }
+      // Not seen as recorded (or a folder): its absolute path, made only here.
+      const abs = joinName(dirAbs, name);
       const st = statEntry(ctx, abs, dirId, out);
       if (st === undefined) continue;
       const isDir = st.isDirectory();
