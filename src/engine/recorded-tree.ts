@@ -130,7 +130,7 @@ function tableEntries(state: Rows, side: Side, rootId: string): Entries {
     },
     node: (i) => held.get(i) ?? table.loaded(rows[i]!, side)!,
     isAt(i, parentId, name) {
-      const s = held.get(i);
+      const s = held.size === 0 ? undefined : held.get(i);
       if (s) return s.parentId === parentId && s.name === name;
       return table.loadedNameIs(rows[i]!, name) && dirRow(parentId, rows[i]!);
     },
@@ -141,7 +141,7 @@ function tableEntries(state: Rows, side: Side, rootId: string): Entries {
       return table.loadedIdIs(r, side, id) && (token === undefined || table.loadedTokenIs(r, side, token));
     },
     isSameFile(i, st) {
-      const s = held.get(i);
+      const s = held.size === 0 ? undefined : held.get(i);
       if (s) return statIdIs(s.id, 0, st) && statTokenIs(s.token, 0, st);
       return table.loadedStatIs(rows[i]!, side, st);
     },

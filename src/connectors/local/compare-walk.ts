@@ -13,7 +13,9 @@ import {
   decodeName,
   invalidOne,
   joinName,
+  readDirNowOrSkip,
   readDirOrSkip,
+  realReadDir,
   removeIfStale,
   statEntry,
   type WalkContext,
@@ -41,6 +43,34 @@ function lstatNumbers(abs: string): fs.Stats | undefined | null {
     return fs.lstatSync(abs, { throwIfNoEntry: false });
   } catch {
     return null;
+  }
+}
+
+/**
+ * The walk's order of entries, one number each (no array of mixed numbers and objects, grown by copying):
+ * a recorded entry's number, or -1 - k for the k-th node of the walk's result (new or changed).
+ */
+class WalkOrder {
+  #at: Int32Array;
+  #length = 0;
+
+  constructor(expected: number) {
+    this.#at = new Int32Array(expected + 64);
+  }
+
+  push(x: number): void {
+    if (this.#length === this.#at.length) {
+      const more = new Int32Array(this.#at.length * 2);
+      more.set(this.#at);
+      this.#at = more;
+    }
+    this.#at[this.#length++] = x;
+  }
+
+  map<T>(f: (x: number) => T): T[] {
+    const out: T[] = [];
+    for (let k = 0; k < this.#length; k++) out.push(f(this.#at[k]!));
+    return out;
   }
 }
 
@@ -80,8 +110,7 @@ export async function compareFolder(
   const dirOf = new Int32Array(n);
   /** Folders seen as recorded: their node (a folder's token changes with its content, so it is kept as seen). */
   const folders = new Map<number, RemoteNode>();
-  /** Walk order: a recorded entry's number, or the node of one that differs. */
-  const order: Array<number | RemoteNode> = [];
+  const order = new WalkOrder(n);
   const out: WalkResult = { nodes: [], skipped: [] };
   const untracked = new Set<string>();
   const dirs: string[] = [];
@@ -96,20 +125,30 @@ export async function compareFolder(
   const queue: Array<[string, string, string, number]> = [[rootAbs, root.id, '', -2]];
   /** Per node in out.nodes: its folder's recorded entry (as in the queue). */
   const parents: number[] = [];
-  for (let q = 0; q < queue.length; q++) {
-    const [dirAbs, dirId, dirRel, dirEntry] = queue[q]!;
-    queue[q] = undefined as never; // let walked folders' paths go (dirs keeps the one string each)
-    const dirNo = dirs.push(dirAbs) - 1;
-    const entries = await readDirOrSkip(ctx, dirAbs, dirId, out);
-    if (entries === undefined) continue;
-    // From here to the end of the folder's entries nothing awaits: lstat names from inside the folder.
-    const inside = byNumbers && cwd.enter(dirAbs);
-    try {
-      compareEntries(entries, dirAbs, dirId, dirRel, dirNo, inside);
-    } finally {
-      if (inside) cwd.leave();
+  // The real file system (not a ReadDir injected by a test) is read synchronously: the walk then awaits
+  // nothing from its first folder to its last, so it goes from folder to folder (one chdir each) and gives
+  // the working folder back once, at its end, before anything else of ours runs.
+  const now = ctx.readDir === realReadDir;
+  try {
+    for (let q = 0; q < queue.length; q++) {
+      const [dirAbs, dirId, dirRel, dirEntry] = queue[q]!;
+      queue[q] = undefined as never; // let walked folders' paths go (dirs keeps the one string each)
+      const dirNo = dirs.push(dirAbs) - 1;
+      const entries = now
+        ? readDirNowOrSkip(ctx, dirAbs, dirId, out)
+        : await readDirOrSkip(ctx, dirAbs, dirId, out);
+      if (entries === undefined) continue;
+      // From here to the end of the folder's entries nothing awaits: lstat names from inside the folder.
+      const inside = byNumbers && cwd.enter(dirAbs);
+      try {
+        compareEntries(entries, dirAbs, dirId, dirRel, dirNo, inside);
+      } finally {
+        if (inside && !now) cwd.leave();
+      }
+      while (parents.length < out.nodes.length) parents.push(dirEntry);
     }
-    while (parents.length < out.nodes.length) parents.push(dirEntry);
+  } finally {
+    if (now && byNumbers) cwd.leave();
   }
 
   /** One folder's entries, compared (synchronous: the working folder is `dirAbs` when `inside`). */
@@ -126,7 +165,7 @@ export async function compareFolder(
       if (!valid) {
         const before = out.nodes.length;
         invalidOne(ctx, dirAbs, dirId, d.name as Buffer, name, out);
-        for (let k = before; k < out.nodes.length; k++) order.push(out.nodes[k]!);
+        for (let k = before; k < out.nodes.length; k++) order.push(-1 - k);
         continue;
       }
       const tempPid = ctx.temps.pidOf(name);
@@ -134,10 +173,9 @@ export async function compareFolder(
         removeIfStale(path.join(dirAbs, name), tempPid, pidAlive);
         continue;
       }
-      const abs = joinName(dirAbs, name);
       if (!d.isFile() && !d.isDirectory()) {
         const reason = d.isSymbolicLink() ? 'symlink' : 'special file';
-        out.skipped.push({ path: toSpecPath(ctx.root, abs), reason, parentId: dirId });
+        out.skipped.push({ path: toSpecPath(ctx.root, joinName(dirAbs, name)), reason, parentId: dirId });
         continue;
       }
       const rel = recorded.needsPath ? (dirRel === '' ? name : `${dirRel}/${name}`) : '';
@@ -154,7 +192,7 @@ export async function compareFolder(
       if (byNumbers && i >= 0 && same[i] === 0 && d.isFile() && recorded.kind(i) === 'file') {
         // A file recorded here: one number lstat, compared with the record on numbers (no BigInt, no id or
         // token string). Not seen so, it is stat-ed again below exactly as before (a changed file only).
-        const ns = lstatNumbers(inside ? name : abs);
+        const ns = lstatNumbers(inside ? name : joinName(dirAbs, name));
         if (ns === undefined) continue; // deleted between readdir and lstat: simply not there
         if (ns !== null && ns.isFile() && recorded.isSameFile!(i, ns)) {
           same[i] = 1;
@@ -165,6 +203,8 @@ export async function compareFolder(
           continue;
         }
       }
+      // Not seen as recorded (or a folder): its absolute path, made only here.
+      const abs = joinName(dirAbs, name);
       const st = statEntry(ctx, abs, dirId, out);
       if (st === undefined) continue;
       const isDir = st.isDirectory();
@@ -189,8 +229,7 @@ export async function compareFolder(
       }
       const node = nodeFromStat(st, name, dirId);
       ctx.remember(node.id, abs);
-      out.nodes.push(node);
-      order.push(node);
+      order.push(-1 - (out.nodes.push(node) - 1));
       if (recursive && isDir) queue.push([abs, node.id, rel, -1]);
     }
   }
@@ -203,7 +242,7 @@ export async function compareFolder(
     untracked: [...untracked],
     same,
     sameCount,
-    all: () => (all ??= order.map((x) => (typeof x !== 'number' ? x : nodeAt(x)))),
+    all: () => (all ??= order.map((x) => (x < 0 ? out.nodes[-1 - x]! : nodeAt(x)))),
     changedNodes: out.nodes,
     changedParents: parents,
     nodeAt,

@@ -22,12 +22,15 @@ export type ReadDir = (dir: string) => Promise<Array<Dirent | Dirent<Buffer>>>;
  * bytes, so such a name keeps its bytes. Synchronous underneath: with a warm cache the thread-pool round trip
  * of the async form costs more than the readdir itself (issue 11: the async walk cost ~4x the CPU at 100k).
  */
-export const realReadDir: ReadDir = async (dir) => {
+export const realReadDir: ReadDir = async (dir) => readDirNow(dir);
+
+/** realReadDir's work, synchronous (the compare walk calls it directly: no promise per folder). */
+export function readDirNow(dir: string): Array<Dirent | Dirent<Buffer>> {
   const entries = fs.readdirSync(dir, { withFileTypes: true });
   for (const d of entries)
     if (d.name.includes('\uFFFD')) return fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
   return entries;
-};
+}
 
 /** A name as text, and whether it is valid UTF-8 (else its bytes are shown as \xNN escapes). */
 export function decodeName(raw: string | Buffer): { name: string; valid: boolean } {
@@ -119,10 +122,34 @@ export async function readDirOrSkip(
   try {
     return await ctx.readDir(dirAbs);
   } catch (err) {
-    const reason = errnoOf(err) === 'ENOENT' ? 'vanished while listing' : 'unreadable folder';
-    out.skipped.push({ path: toSpecPath(ctx.root, dirAbs), reason, unreadableFolderId: dirId });
-    return undefined;
+    return skipUnreadable(ctx, dirAbs, dirId, out, err);
   }
+}
+
+/** readDirOrSkip with the real file system, synchronous. */
+export function readDirNowOrSkip(
+  ctx: WalkContext,
+  dirAbs: string,
+  dirId: string,
+  out: WalkResult,
+): Array<Dirent | Dirent<Buffer>> | undefined {
+  try {
+    return readDirNow(dirAbs);
+  } catch (err) {
+    return skipUnreadable(ctx, dirAbs, dirId, out, err);
+  }
+}
+
+function skipUnreadable(
+  ctx: WalkContext,
+  dirAbs: string,
+  dirId: string,
+  out: WalkResult,
+  err: unknown,
+): undefined {
+  const reason = errnoOf(err) === 'ENOENT' ? 'vanished while listing' : 'unreadable folder';
+  out.skipped.push({ path: toSpecPath(ctx.root, dirAbs), reason, unreadableFolderId: dirId });
+  return undefined;
 }
 
 /**
