@@ -113,6 +113,8 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
         const gone = goneBy.get(slot);
         const to = freshOwner.get(slot)?.setId;
         if (!gone || !to || to === gone.from.state.set.id) continue;
+        // Moved into a folder that set detaches this pass: it left every set on that side (model seed 2779).
+        if (intoDetaching(byId.get(to)!, n, side, (s) => freshOwner.has(s))) continue;
         const fromId = gone.from.state.set.id;
         const other = otherSide(side);
         // Both copies left the old set, each into a set (a move on each side): one move wins, the other copy
@@ -227,6 +229,46 @@ function noDestination(dest: SetReading, n: RemoteNode, side: Side): string | nu
     pid = dest.views[side].nodes.get(id)?.parentId ?? null;
   }
   return null;
+}
+
+/**
+ * Is `n`, new on the cloud in set `dest`, below a folder whose on-prem copy left every set this pass while
+ * `dest` keeps its cloud copies (no delete on cloud)? That folder's cloud copy is detached this pass with all
+ * below it, so what the cloud moved in there left `dest` too: it is not `dest`'s (model seed 2779: it was
+ * taken as moved into `dest`, and its old set moved it back, every pass). `movesOn`: an on-prem slot that
+ * moved into a set (then the folder moves, it is not detached).
+ */
+export function intoDetaching(
+  dest: Pick<SetReading, 'state' | 'views' | 'changes'>,
+  n: RemoteNode,
+  side: Side,
+  movesOn: (slot: string) => boolean,
+): boolean {
+  if (side !== 'cloud' || dest.state.set.options.deleteOnCloud) return false;
+  let pid = n.parentId;
+  for (let depth = 0; pid !== null && depth < 1000; depth++) {
+    const id = pid;
+    const p = dest.state.members.find((x) => x.cloud?.id === id && !x.detached);
+    if (p) return detachingNow(dest, p, movesOn);
+    pid = dest.views.cloud.nodes.get(id)?.parentId ?? null;
+  }
+  return false;
+}
+
+/** Is member folder `p` detached by this pass (its on-prem copy gone, not into another set)? */
+export function detachingNow(
+  dest: Pick<SetReading, 'state' | 'changes'>,
+  p: MemberState,
+  movesOn: (slot: string) => boolean,
+): boolean {
+  return (
+    !dest.state.set.options.deleteOnCloud &&
+    p.kind === 'folder' &&
+    p.onprem !== null &&
+    p.cloud !== null &&
+    dest.changes.onprem.byMember.get(p.key)?.kind === 'gone' &&
+    !movesOn(slotOf('onprem', p.onprem.id))
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { otherSide, type RemoteNode, type Side } from '../connectors/types.js';
 import type { MemberState } from '../store/schema.js';
 import type { SideChange } from './detect.js';
+import { detachingNow } from './cross-set.js';
 import { ReconcileBase, snapshotOf, type Arrival } from './reconcile-base.js';
 import { hangsOff } from './paths.js';
 
@@ -40,6 +41,12 @@ export class FreshPairing extends ReconcileBase {
       if (!parentKey) continue; // outside anything this set tracks
       const parent = this.byKey.get(parentKey)!;
       if (parent.detached) continue;
+      // Its folder is detached by this pass (its on-prem copy left every set): it stays with that copy.
+      if (
+        side === 'cloud' &&
+        detachingNow(this.input, parent, (s) => !!this.input.outgoing?.has(s) || !!this.input.blocked?.has(s))
+      )
+        continue;
       if (n.invalidName) {
         // Not UTF-8: no other side can hold the name. Shown, kept, and its folder is never taken as empty.
         this.warnings.push(

@@ -2411,4 +2411,41 @@ export const neverLose: Scenario[] = [
       { expect: { writable: { 'src/P/n.txt': true, 'src/P/n.bak': true } } },
     ],
   },
+  {
+    name: 'model seed 2779: a file the cloud moves into a folder another set detaches has left its set',
+    rule: '§3 delete-on-cloud off: a folder moved out on-prem leaves its cloud copy detached, with what is in it',
+    ...twoSets,
+    // the cloud copy is what is detached: two local-style moves on both sides
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst', '--no-delete-on-cloud'] },
+      { on: 'onprem', mkdir: 'src/Q/new' },
+      { run: ['sync'] },
+      // On-prem moves Q/new out of every set (its cloud copy is detached) while the cloud moves P's file in.
+      { on: 'onprem', mv: ['src/Q/new', 'out'] },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/Q/new/a.txt'] },
+      { run: ['sync'], exit: 3 },
+      // P lost it on the cloud (delete-onprem off: the on-prem copy stays, FAILED); before the fix Q took it
+      // in and P moved it back, every pass.
+      settled(3),
+      { expect: { members: { 'src/P/a.txt': 'FAILED DELETED_ON_CLOUD' } } },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q', out: D },
+        },
+      },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/Q': D,
+            'dst/Q/q.txt': 'Q',
+            'dst/Q/new': D,
+            'dst/Q/new/a.txt': 'A',
+          },
+        },
+      },
+    ],
+  },
 ];
