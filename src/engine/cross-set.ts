@@ -5,6 +5,7 @@ import type { SideChange, SideChanges } from './detect.js';
 import type { Action } from './plan.js';
 import type { SideView } from './view.js';
 import { carryMembers } from './cross-set-carry.js';
+import { followArrivingFolders, type CrossMove } from './cross-set-follow.js';
 
 /** One set's reading of both sides in a pass, as cross-set rules need it. */
 export interface SetReading {
@@ -47,6 +48,11 @@ export interface CrossSetRules {
    * member's copy has not moved yet): this set plans them, in the same pass, once it has moved that copy.
    */
   arriving: Map<string, { side: Side; node: RemoteNode }[]>;
+  /**
+   * This set's members whose copy moved into a folder that joins this set in this pass (listed by the set it
+   * leaves): moved within this set (cross-set-follow.ts), by the slot of that copy.
+   */
+  following: Map<string, Map<string, RemoteNode>>;
 }
 
 const slotOf = (side: Side, id: string) => `${side}:${id}`;
@@ -66,6 +72,7 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
     blocked: new Map(),
     owned: new Map(),
     arriving: new Map(),
+    following: new Map(),
   };
   for (const s of others) {
     for (const m of s.members)
@@ -105,6 +112,7 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
   }
   /** Outgoing slot → the set it moves to. */
   const leavingTo = new Map<string, string>();
+  const moves: CrossMove[] = [];
   // Parents before children (fresh lists are sorted so): a child of a blocked folder is held with it.
   for (const w of work) {
     for (const side of SIDES) {
@@ -153,9 +161,11 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
         if (!rules.outgoing.has(fromId)) rules.outgoing.set(fromId, new Set());
         rules.outgoing.get(fromId)!.add(slot);
         leavingTo.set(slot, to);
+        if (!split) moves.push({ slot, n, side, m: gone.m, fromId, to });
       }
     }
   }
+  if (moves.length > 0) followArrivingFolders(moves, byId, rules, leavingTo);
   if (leavingTo.size > 0) for (const w of work) carryMembers(w, rules, leavingTo);
   if (leavingTo.size > 0) for (const w of work) handOverFresh(w, rules, leavingTo);
   return rules;

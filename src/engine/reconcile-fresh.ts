@@ -138,6 +138,29 @@ export class FreshPairing extends ReconcileBase {
    * other side is gone (or was never made), and this set's rules decide, as the set it left would have: a
    * change beats the delete, else the delete options. `change`: its copy here, as the set it left saw it.
    */
+  /**
+   * Members whose copy moved into a folder that joins this set in this pass (cross-set-follow.ts): a move
+   * within this set, into that folder's member (made by addFresh).
+   */
+  protected followArriving(): void {
+    for (const [slot, node] of this.input.following ?? []) {
+      const side: Side = slot.startsWith('onprem:') ? 'onprem' : 'cloud';
+      const m = this.state.members.find((x) => x[side]?.id === node.id && !x.detached);
+      const base = m?.[side];
+      if (!m || !base) continue;
+      this.synthetic.set(`${side}:${m.key}`, {
+        kind: 'changed',
+        node,
+        content: node.kind === 'file' && node.token !== base.token,
+        moved: true,
+        renamed: node.name !== base.name,
+        props: false,
+      });
+      this.current[side].set(m.key, node);
+      this.keyById[side].set(node.id, m.key);
+    }
+  }
+
   private carryIn(m: MemberState, side: Side, n: RemoteNode, from: MemberState, change: SideChange): void {
     const other = otherSide(side);
     const { key, parentKey } = m;

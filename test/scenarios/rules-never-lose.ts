@@ -2448,4 +2448,48 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 3144: a file moved into a folder that moves into its own set stays there, in one pass',
+    rule: '§3 move between sets; one pass converges',
+    onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    cloud: twoSets.cloud,
+    create: twoSets.create,
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      createQ,
+      // On-prem moves P's folder into Q while the cloud moves Q's file into that folder's copy.
+      { on: 'onprem', mv: ['src/P/sub', 'src/Q/new'] },
+      { on: 'cloud', mv: ['dst/Q/q.txt', 'dst/P/sub/q.txt'] },
+      { run: ['sync'] },
+      // Before the fix P took the file (into a folder Q now has) and the next pass gave it back to Q.
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/Q': D,
+            'src/Q/new': D,
+            'src/Q/new/b.txt': 'B',
+            'src/Q/new/q.txt': 'Q',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/Q': D,
+            'dst/Q/new': D,
+            'dst/Q/new/b.txt': 'B',
+            'dst/Q/new/q.txt': 'Q',
+          },
+        },
+      },
+      {
+        run: ['inspect', '$ID'],
+        check: (out: CliResult) =>
+          assert.ok(!members(out).some((m) => m.onpremPath?.endsWith('q.txt')), JSON.stringify(members(out))),
+      },
+    ],
+  },
 ];
