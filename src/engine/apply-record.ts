@@ -9,6 +9,7 @@ import type { StateStore } from '../store/state-store.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import type { Action, SetPlan } from './plan.js';
 import { snapshotOf } from './reconcile.js';
+import { hangsOff } from './paths.js';
 import type { EngineEvent } from './types.js';
 
 /** Suffix of a backup still being written. */
@@ -53,6 +54,7 @@ export interface ApplyOutcome {
 export class ApplyRecorder {
   protected readonly byKey = new Map<string, MemberState>();
 
+  /** Actions still to run per member, for members with more than one (absent: one). */
   protected readonly remaining = new Map<string, number>();
 
   protected readonly failedKeys = new Set<string>();
@@ -201,6 +203,9 @@ export class ApplyRecorder {
         const was = m[to];
         if (to === 'onprem' && was && was.id !== node.id && m.lockedByUs) await this.releaseLock(was.id);
         m[to] = snapshotOf(node, this.createdPath(a, to, node.name));
+        // The plan's name is the same text: kept instead of the connector's (which may be a slice of the
+        // node's whole path, holding all of it).
+        if (a.name === node.name) m[to]!.name = a.name;
         if (m.kind === 'folder') this.folderKeys?.[to].set(m[to]!.id, m.key);
         const hash = this.hashes.get(m.key);
         if (hash) m.hash = hash;
@@ -233,7 +238,7 @@ export class ApplyRecorder {
       return;
     }
     const left = (this.remaining.get(m.key) ?? 1) - 1;
-    this.remaining.set(m.key, left);
+    if (left > 0 || this.remaining.has(m.key)) this.remaining.set(m.key, left);
     if (left > 0) {
       if (a.type === 'move') {
         // Its other actions (an update) are still to come: the state learns where both copies are now (a
@@ -253,7 +258,10 @@ export class ApplyRecorder {
     }
     for (const side of ['onprem', 'cloud'] as const) {
       const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
-      if (node && m[side]) m[side] = snapshotOf(node, m[side]!.path);
+      const was = m[side];
+      if (!node || !was) continue;
+      m[side] = snapshotOf(node, was.path);
+      if (was.name === node.name) m[side]!.name = was.name; // the text it held (see finish's create)
     }
     const hash = this.hashes.get(m.key);
     if (hash) m.hash = hash;
@@ -287,12 +295,17 @@ export class ApplyRecorder {
   /** Where a node just created on `to` is, relative to that side's root ('' when unknown: refreshPaths asks). */
   protected createdPath(a: Action & { type: 'mkdir' | 'copy' }, to: Side, name: string): string {
     const ref = a.parent;
+    let dir: string | undefined;
     if ('member' in ref) {
-      const dir = this.byKey.get(ref.member)?.[to]?.path;
-      return dir ? `${dir}/${name}` : '';
+      dir = this.byKey.get(ref.member)?.[to]?.path;
+      if (!dir) return '';
+    } else {
+      if (to !== 'cloud' || ref.id !== this.state.set.target.id) return '';
+      dir = this.state.set.target.path;
     }
-    if (to !== 'cloud' || ref.id !== this.state.set.target.id) return '';
-    const dir = this.state.set.target.path;
+    // The plan's path for it is that same text when nothing moved meanwhile: shared, not built again (a
+    // first sync of 100,000 files kept 100,000 equal strings twice over until its end).
+    if (hangsOff(a.path, dir, name)) return a.path;
     return dir ? `${dir}/${name}` : name;
   }
 

@@ -62,6 +62,8 @@ class Applier extends ApplyRecorder {
     }
     for (const m of this.state.members) this.byKey.set(m.key, m);
     for (const a of this.plan.actions) this.remaining.set(a.member, (this.remaining.get(a.member) ?? 0) + 1);
+    // A member with one action (every member of a first sync) needs no count: absent means one.
+    for (const [key, n] of this.remaining) if (n === 1) this.remaining.delete(key);
     // A new member is journaled once, when its actions are done (or it failed): not also up front. A pass
     // killed before that leaves no record, and the next one pairs what this one made (same name, equal
     // content: adopted, never a twin) as it would any node found on both sides.

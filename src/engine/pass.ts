@@ -11,7 +11,7 @@ import { reconcile, type ReconcileResult } from './reconcile.js';
 import type { Arrival } from './reconcile-base.js';
 import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
-import { fillView, type SideView } from './view.js';
+import { emptyView, fillView, type SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
 import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
@@ -340,6 +340,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
           failure = err;
         }
       }
+      releaseListings(w);
       if (w.scoped) mergeScoped(w.full, w.scoped);
       const id = w.full.set.id;
       const count = memberCount(w.full);
@@ -389,6 +390,15 @@ function inOrder(results: SetResult[], ids: string[]): SetResult[] {
 function spilledInto(w: SetWork, spilled: Arrival[]): Arrival[] {
   if (w.state.set.kind !== 'folder') return [];
   return spilled.filter((a) => a.node.parentId !== null && w.views[a.side].nodes.has(a.node.parentId));
+}
+
+/**
+ * Once its paths are refreshed a set's listings are of no more use: let them go before its state is saved
+ * (the save's rows are built while they would still be held: a first sync of 100,000 files held both).
+ */
+function releaseListings(w: SetWork): void {
+  w.views = { onprem: emptyView('onprem'), cloud: emptyView('cloud') };
+  if (w.result) w.result.current = { onprem: new Map(), cloud: new Map() };
 }
 
 /** Both sides' changes (views left as recorded are filled in first). */

@@ -104,7 +104,7 @@ export function pathsHangOff(state: SetState): boolean {
 }
 
 /** `path` is `parent/name` (or `name` below the root), tested without building the string. */
-function hangsOff(path: string, parent: string, name: string): boolean {
+export function hangsOff(path: string, parent: string, name: string): boolean {
   if (parent === '') return path === name;
   return (
     path.length === parent.length + 1 + name.length &&

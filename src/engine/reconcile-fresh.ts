@@ -3,6 +3,7 @@ import type { MemberState } from '../store/schema.js';
 import type { SideChange } from './detect.js';
 import { detachingNow } from './cross-set.js';
 import { ReconcileBase, snapshotOf, type Arrival } from './reconcile-base.js';
+import { hangsOff } from './paths.js';
 
 /** The number of segments of a '/'-separated path ('' counts one, as ''.split('/') does). */
 function segmentsOf(p: string): number {
@@ -81,7 +82,12 @@ export class FreshPairing extends ReconcileBase {
         continue;
       }
       const parentPath = parent[side]?.path;
-      m[side] = snapshotOf(n, parentPath ? `${parentPath}/${n.name}` : rel(side, n.id));
+      // The listing's path for it is that same text in the common case: shared, not built a second time.
+      const listed = rel(side, n.id);
+      m[side] = snapshotOf(
+        n,
+        !parentPath || hangsOff(listed, parentPath, n.name) ? listed : `${parentPath}/${n.name}`,
+      );
       if (moved) {
         // Moved in from another set: it keeps its copy on the other side, which is moved, not re-sent.
         const other = otherSide(side);
