@@ -5,6 +5,7 @@ import type { SideChange, SideChanges } from './detect.js';
 import type { Action } from './plan.js';
 import type { SideView } from './view.js';
 import { carryMembers } from './cross-set-carry.js';
+import { followArrivingFolders, type CrossMove } from './cross-set-follow.js';
 
 /** One set's reading of both sides in a pass, as cross-set rules need it. */
 export interface SetReading {
@@ -47,6 +48,11 @@ export interface CrossSetRules {
    * member's copy has not moved yet): this set plans them, in the same pass, once it has moved that copy.
    */
   arriving: Map<string, { side: Side; node: RemoteNode }[]>;
+  /**
+   * This set's members whose copy moved into a folder that joins this set in this pass (listed by the set it
+   * leaves): moved within this set (cross-set-follow.ts), by the slot of that copy.
+   */
+  following: Map<string, Map<string, RemoteNode>>;
 }
 
 const slotOf = (side: Side, id: string) => `${side}:${id}`;
@@ -66,6 +72,7 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
     blocked: new Map(),
     owned: new Map(),
     arriving: new Map(),
+    following: new Map(),
   };
   for (const s of others) {
     for (const m of s.members)
@@ -105,6 +112,7 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
   }
   /** Outgoing slot → the set it moves to. */
   const leavingTo = new Map<string, string>();
+  const moves: CrossMove[] = [];
   // Parents before children (fresh lists are sorted so): a child of a blocked folder is held with it.
   for (const w of work) {
     for (const side of SIDES) {
@@ -113,6 +121,8 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
         const gone = goneBy.get(slot);
         const to = freshOwner.get(slot)?.setId;
         if (!gone || !to || to === gone.from.state.set.id) continue;
+        // Moved into a folder that set detaches this pass: it left every set on that side (model seed 2779).
+        if (intoDetaching(byId.get(to)!, n, side, (s) => freshOwner.has(s))) continue;
         const fromId = gone.from.state.set.id;
         const other = otherSide(side);
         // Both copies left the old set, each into a set (a move on each side): one move wins, the other copy
@@ -151,9 +161,11 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
         if (!rules.outgoing.has(fromId)) rules.outgoing.set(fromId, new Set());
         rules.outgoing.get(fromId)!.add(slot);
         leavingTo.set(slot, to);
+        if (!split) moves.push({ slot, n, side, m: gone.m, fromId, to });
       }
     }
   }
+  if (moves.length > 0) followArrivingFolders(moves, byId, rules, leavingTo);
   if (leavingTo.size > 0) for (const w of work) carryMembers(w, rules, leavingTo);
   if (leavingTo.size > 0) for (const w of work) handOverFresh(w, rules, leavingTo);
   return rules;
@@ -227,6 +239,46 @@ function noDestination(dest: SetReading, n: RemoteNode, side: Side): string | nu
     pid = dest.views[side].nodes.get(id)?.parentId ?? null;
   }
   return null;
+}
+
+/**
+ * Is `n`, new on the cloud in set `dest`, below a folder whose on-prem copy left every set this pass while
+ * `dest` keeps its cloud copies (no delete on cloud)? That folder's cloud copy is detached this pass with all
+ * below it, so what the cloud moved in there left `dest` too: it is not `dest`'s (model seed 2779: it was
+ * taken as moved into `dest`, and its old set moved it back, every pass). `movesOn`: an on-prem slot that
+ * moved into a set (then the folder moves, it is not detached).
+ */
+export function intoDetaching(
+  dest: Pick<SetReading, 'state' | 'views' | 'changes'>,
+  n: RemoteNode,
+  side: Side,
+  movesOn: (slot: string) => boolean,
+): boolean {
+  if (side !== 'cloud' || dest.state.set.options.deleteOnCloud) return false;
+  let pid = n.parentId;
+  for (let depth = 0; pid !== null && depth < 1000; depth++) {
+    const id = pid;
+    const p = dest.state.members.find((x) => x.cloud?.id === id && !x.detached);
+    if (p) return detachingNow(dest, p, movesOn);
+    pid = dest.views.cloud.nodes.get(id)?.parentId ?? null;
+  }
+  return false;
+}
+
+/** Is member folder `p` detached by this pass (its on-prem copy gone, not into another set)? */
+export function detachingNow(
+  dest: Pick<SetReading, 'state' | 'changes'>,
+  p: MemberState,
+  movesOn: (slot: string) => boolean,
+): boolean {
+  return (
+    !dest.state.set.options.deleteOnCloud &&
+    p.kind === 'folder' &&
+    p.onprem !== null &&
+    p.cloud !== null &&
+    dest.changes.onprem.byMember.get(p.key)?.kind === 'gone' &&
+    !movesOn(slotOf('onprem', p.onprem.id))
+  );
 }
 
 /**

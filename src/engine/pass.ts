@@ -155,7 +155,14 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id, sizeOf(side, id));
   if (!allQuiet && work.length > 1) await findReplacedDocuments(work, hashOf);
   const rules: CrossSetRules = allQuiet
-    ? { incoming: new Map(), outgoing: new Map(), blocked: new Map(), owned: new Map(), arriving: new Map() }
+    ? {
+        incoming: new Map(),
+        outgoing: new Map(),
+        blocked: new Map(),
+        owned: new Map(),
+        arriving: new Map(),
+        following: new Map(),
+      }
     : crossSetRules(work, outside);
   await locateMovedAway(rules, ctx.connectors);
   // A copy that left the set may still be somewhere on its side (moved out): found by id, or null.
@@ -188,6 +195,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
           owned: rules.owned,
           locate,
           arriving: arrivingFor.get(w.state.set.id) ?? [],
+          following: rules.following.get(w.state.set.id),
         });
   for (const w of work) {
     const arriving = [...(rules.arriving.get(w.state.set.id) ?? []), ...spilledInto(w, spilled)];

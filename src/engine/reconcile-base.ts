@@ -31,6 +31,8 @@ export interface ReconcileInput {
    * (`after`: its rename, in that set, which runs first).
    */
   arriving?: Arrival[];
+  /** This set's members whose copy moved into a folder that joins this set now: `${side}:${id}` → where. */
+  following?: Map<string, RemoteNode>;
 }
 
 /** A node handed to a set by another set of the same pass. */

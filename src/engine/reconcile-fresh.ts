@@ -1,6 +1,7 @@
 import { otherSide, type RemoteNode, type Side } from '../connectors/types.js';
 import type { MemberState } from '../store/schema.js';
 import type { SideChange } from './detect.js';
+import { detachingNow } from './cross-set.js';
 import { ReconcileBase, snapshotOf, type Arrival } from './reconcile-base.js';
 
 /** The number of segments of a '/'-separated path ('' counts one, as ''.split('/') does). */
@@ -39,6 +40,12 @@ export class FreshPairing extends ReconcileBase {
       if (!parentKey) continue; // outside anything this set tracks
       const parent = this.byKey.get(parentKey)!;
       if (parent.detached) continue;
+      // Its folder is detached by this pass (its on-prem copy left every set): it stays with that copy.
+      if (
+        side === 'cloud' &&
+        detachingNow(this.input, parent, (s) => !!this.input.outgoing?.has(s) || !!this.input.blocked?.has(s))
+      )
+        continue;
       if (n.invalidName) {
         // Not UTF-8: no other side can hold the name. Shown, kept, and its folder is never taken as empty.
         this.warnings.push(
@@ -125,6 +132,29 @@ export class FreshPairing extends ReconcileBase {
    * other side is gone (or was never made), and this set's rules decide, as the set it left would have: a
    * change beats the delete, else the delete options. `change`: its copy here, as the set it left saw it.
    */
+  /**
+   * Members whose copy moved into a folder that joins this set in this pass (cross-set-follow.ts): a move
+   * within this set, into that folder's member (made by addFresh).
+   */
+  protected followArriving(): void {
+    for (const [slot, node] of this.input.following ?? []) {
+      const side: Side = slot.startsWith('onprem:') ? 'onprem' : 'cloud';
+      const m = this.state.members.find((x) => x[side]?.id === node.id && !x.detached);
+      const base = m?.[side];
+      if (!m || !base) continue;
+      this.synthetic.set(`${side}:${m.key}`, {
+        kind: 'changed',
+        node,
+        content: node.kind === 'file' && node.token !== base.token,
+        moved: true,
+        renamed: node.name !== base.name,
+        props: false,
+      });
+      this.current[side].set(m.key, node);
+      this.keyById[side].set(node.id, m.key);
+    }
+  }
+
   private carryIn(m: MemberState, side: Side, n: RemoteNode, from: MemberState, change: SideChange): void {
     const other = otherSide(side);
     const { key, parentKey } = m;

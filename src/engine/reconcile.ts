@@ -38,6 +38,7 @@ class Reconciler extends GoneHandling {
       }
     }
     await this.addFresh();
+    this.followArriving();
     await this.findTouched();
     await this.findMovedAway();
     for (const m of this.state.members.concat(this.added)) {

@@ -46,6 +46,8 @@ export async function checkMembers(
   managed?: Record<Side, Set<string>>,
   /** Filled, when given, with every path some set records as a DETACHED copy (let go), per side. */
   detached?: Record<Side, Set<string>>,
+  /** Filled, when given, with the set each member path belongs to, per side. */
+  owners?: Record<Side, Map<string, string>>,
 ): Promise<string[]> {
   const out: string[] = [];
   const local = (side: Side, p: string): string => {
@@ -69,8 +71,11 @@ export async function checkMembers(
       if (m.cloudPath !== null) owner.cloud.set(local('cloud', m.cloudPath), set.id);
     }
   }
-  if (managed)
-    for (const side of ['onprem', 'cloud'] as const) for (const p of owner[side].keys()) managed[side].add(p);
+  for (const side of ['onprem', 'cloud'] as const)
+    for (const [p, id] of owner[side]) {
+      managed?.[side].add(p);
+      owners?.[side].set(p, id);
+    }
   const ownedElsewhere = (side: Side, p: string, id: string): boolean => {
     for (let q = p; q.length > 0; q = q.includes('/') ? q.slice(0, q.lastIndexOf('/')) : '') {
       const o = owner[side].get(q);

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../support/cli.js';
-import { deletedBelow } from './oracle.js';
+import { deletedBelow, relFilesBelow } from './oracle.js';
 import type { Snapshot } from './sides.js';
 
 const HOOK = new URL('./kill-point.js', import.meta.url).href;
@@ -63,5 +63,35 @@ describe('model tester: kill points and the guard count', function () {
     const line = (c: string) => new Set(c === 'v2' || c === 'v3' ? ['v2', 'v3'] : [c]);
     assert.equal(deletedBelow(before, after, 'B/', line), 1);
     assert.equal(deletedBelow(before, after, 'B/'), 2);
+  });
+
+  it("the delete guard's count takes a set's documents wherever they are (model seed 3000)", () => {
+    const file = (content: string) => ({ kind: 'file' as const, content, writable: true });
+    // A's folder holds its own b and D's document d (moved in); both go in one pass.
+    const before: Snapshot = new Map([
+      ['A/o.txt', file('vo')],
+      ['A/sub/b.txt', file('vb')],
+      ['A/sub/d.txt', file('vd')],
+      ['D/d1.txt', file('v1')],
+    ]);
+    const after: Snapshot = new Map([
+      ['A/o.txt', file('vo')],
+      ['D/d1.txt', file('v1')],
+    ]);
+    const owners = new Map([
+      ['vb', 'A'],
+      ['vd', 'D'],
+      ['v1', 'D'],
+    ]);
+    const of = (set: string, root: string) => (p: string, c: string) =>
+      owners.has(c) ? owners.get(c) === set : p.startsWith(root);
+    const none = () => false;
+    // By place alone A lost 2 of 3; by owner A lost 1 of 2 and D 1 of 2 (its document counted where it is).
+    assert.equal(deletedBelow(before, after, 'A/'), 2);
+    assert.equal(relFilesBelow(before, 'A/', none).size, 3);
+    assert.equal(deletedBelow(before, after, of('A', 'A/')), 1);
+    assert.equal(relFilesBelow(before, 'A/', none, of('A', 'A/')).size, 2);
+    assert.equal(deletedBelow(before, after, of('D', 'D/d')), 1);
+    assert.equal(relFilesBelow(before, 'D/d', none, of('D', 'D/d')).size, 2);
   });
 });

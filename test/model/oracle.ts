@@ -150,9 +150,10 @@ export function sameFiles(a: Map<string, string>, b: Map<string, string>): strin
 export function deletedBelow(
   before: Snapshot,
   after: Snapshot,
-  root: string,
+  root: string | ((p: string, content: string) => boolean),
   line: (content: string) => Set<string> = () => new Set(),
 ): number {
+  const inSet = typeof root === 'string' ? (p: string) => p.startsWith(root) : root;
   const still = new Set(filesOf(after).map(([, c]) => c));
   const had = new Set(filesOf(before).map(([, c]) => c));
   // A file moved with its folder (a set root renamed) and updated in the same pass leaves neither its path
@@ -169,7 +170,7 @@ export function deletedBelow(
   let n = 0;
   for (const [p, c] of filesOf(before))
     if (
-      p.startsWith(root) &&
+      inSet(p, c) &&
       !TEMP.test(p) &&
       !after.has(p) &&
       !still.has(c) &&
@@ -185,13 +186,23 @@ export function filesBelow(s: Snapshot, root: string, excluded: (p: string) => b
   return relFilesBelow(s, root, excluded).size;
 }
 
-/** Paths (relative to `root`) of the files below it. */
-export function relFilesBelow(s: Snapshot, root: string, excluded: (p: string) => boolean): Set<string> {
-  return new Set(
-    filesOf(s)
-      .filter(([p]) => p.startsWith(root) && !TEMP.test(p) && !excluded(p))
-      .map(([p]) => p.slice(root.length)),
-  );
+/**
+ * Paths (relative to `root`) of the files below it; with `inSet`, the files it takes wherever they are (those
+ * outside `root` keyed by their bytes, unless a file below `root` holds the same).
+ */
+export function relFilesBelow(
+  s: Snapshot,
+  root: string,
+  excluded: (p: string) => boolean,
+  inSet: (p: string, content: string) => boolean = (p) => p.startsWith(root),
+): Set<string> {
+  const files = filesOf(s).filter(([p, c]) => inSet(p, c) && !TEMP.test(p) && !excluded(p));
+  const below = files.filter(([p]) => p.startsWith(root));
+  const held = new Set(below.map(([, c]) => c));
+  return new Set([
+    ...below.map(([p]) => p.slice(root.length)),
+    ...files.filter(([p, c]) => !p.startsWith(root) && !held.has(c)).map(([, c]) => `\u0000${c}`),
+  ]);
 }
 
 /** The first invariant broken in a case. */

@@ -38,6 +38,11 @@ export interface PassContext {
   roots: [string, string][];
   /** Only these invariants count (the mutation check); default all. */
   only?: string[];
+  /**
+   * The sets each file's bytes belonged to after the last pass (from `inspect`): the delete guard counts a
+   * set's documents, wherever they are (a document moved into another set's folder stays its set's).
+   */
+  contentOwners?: Map<string, Set<string>>;
 }
 
 interface SyncJson {
@@ -263,15 +268,22 @@ async function afterPass(
     const pct = i >= 0 ? Number(flags[i + 1]) : 50;
     ctx.roots.forEach(([on, cl], k) => {
       const ex = ctx.sets[k]!.excluded;
+      const id = ctx.sets[k]!.id;
+      // A file is the set's when the last pass had its bytes in this set, or (new bytes) below its root.
+      const owners = ctx.contentOwners;
+      const mine = (root: string) => (p: string, c: string) => {
+        const o = owners?.get(c);
+        return o !== undefined && o.size > 0 ? o.has(id) : p.startsWith(root);
+      };
       // The set's documents: what either side holds (one side may already miss what the other deletes).
       const docs = new Set([
-        ...relFilesBelow(b.o.snaps.onprem, on, ex),
-        ...relFilesBelow(b.o.snaps.cloud, cl, ex),
+        ...relFilesBelow(b.o.snaps.onprem, on, ex, mine(on)),
+        ...relFilesBelow(b.o.snaps.cloud, cl, ex, mine(cl)),
       ]).size;
       const line = (c: string) => ctx.world.lineOf(c);
       const deleted =
-        deletedBelow(b.o.snaps.onprem, a.o.snaps.onprem, on, line) +
-        deletedBelow(b.o.snaps.cloud, a.o.snaps.cloud, cl, line);
+        deletedBelow(b.o.snaps.onprem, a.o.snaps.onprem, mine(on), line) +
+        deletedBelow(b.o.snaps.cloud, a.o.snaps.cloud, mine(cl), line);
       const allowed = Math.max(1, Math.floor((pct * docs) / 100));
       if (deleted > allowed)
         msgs.push(
@@ -282,6 +294,7 @@ async function afterPass(
   const converged = completed && (code === 0 || code === 3);
   const managed: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
   const detached: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+  const owners: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
   const memberMsgs = await checkMembers(
     ctx.cli,
     ctx.sets,
@@ -290,7 +303,16 @@ async function afterPass(
     converged,
     managed,
     detached,
+    owners,
   );
+  ctx.contentOwners = new Map();
+  for (const side of SIDES)
+    for (const [p, id] of owners[side]) {
+      const e = a.o.snaps[side].get(p);
+      if (e?.kind !== 'file') continue;
+      const o = ctx.contentOwners.get(e.content) ?? new Set<string>();
+      ctx.contentOwners.set(e.content, o.add(id));
+    }
   msgs.push(
     ...checkNoLoss(ctx.world.versions, a.o),
     ...checkIntegrity(ctx.world.versions, a.o, completed, ctx.world.released),

@@ -2411,4 +2411,85 @@ export const neverLose: Scenario[] = [
       { expect: { writable: { 'src/P/n.txt': true, 'src/P/n.bak': true } } },
     ],
   },
+  {
+    name: 'model seed 2779: a file the cloud moves into a folder another set detaches has left its set',
+    rule: '§3 delete-on-cloud off: a folder moved out on-prem leaves its cloud copy detached, with what is in it',
+    ...twoSets,
+    // the cloud copy is what is detached: two local-style moves on both sides
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst', '--no-delete-on-cloud'] },
+      { on: 'onprem', mkdir: 'src/Q/new' },
+      { run: ['sync'] },
+      // On-prem moves Q/new out of every set (its cloud copy is detached) while the cloud moves P's file in.
+      { on: 'onprem', mv: ['src/Q/new', 'out'] },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/Q/new/a.txt'] },
+      { run: ['sync'], exit: 3 },
+      // P lost it on the cloud (delete-onprem off: the on-prem copy stays, FAILED); before the fix Q took it
+      // in and P moved it back, every pass.
+      settled(3),
+      { expect: { members: { 'src/P/a.txt': 'FAILED DELETED_ON_CLOUD' } } },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/Q': D, 'src/Q/q.txt': 'Q', out: D },
+        },
+      },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/Q': D,
+            'dst/Q/q.txt': 'Q',
+            'dst/Q/new': D,
+            'dst/Q/new/a.txt': 'A',
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'model seed 3144: a file moved into a folder that moves into its own set stays there, in one pass',
+    rule: '§3 move between sets; one pass converges',
+    onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    cloud: twoSets.cloud,
+    create: twoSets.create,
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      createQ,
+      // On-prem moves P's folder into Q while the cloud moves Q's file into that folder's copy.
+      { on: 'onprem', mv: ['src/P/sub', 'src/Q/new'] },
+      { on: 'cloud', mv: ['dst/Q/q.txt', 'dst/P/sub/q.txt'] },
+      { run: ['sync'] },
+      // Before the fix P took the file (into a folder Q now has) and the next pass gave it back to Q.
+      settled(),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/Q': D,
+            'src/Q/new': D,
+            'src/Q/new/b.txt': 'B',
+            'src/Q/new/q.txt': 'Q',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/Q': D,
+            'dst/Q/new': D,
+            'dst/Q/new/b.txt': 'B',
+            'dst/Q/new/q.txt': 'Q',
+          },
+        },
+      },
+      {
+        run: ['inspect', '$ID'],
+        check: (out: CliResult) =>
+          assert.ok(!members(out).some((m) => m.onpremPath?.endsWith('q.txt')), JSON.stringify(members(out))),
+      },
+    ],
+  },
 ];
