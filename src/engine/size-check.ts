@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { wholeBytes } from '../connectors/whole-content.js';
 import { NodeError } from '../errors.js';
@@ -63,7 +63,28 @@ function tooShort(what: string, got: number, expected: number): NodeError {
 export function hashWhole(bytes: Buffer, expected: number | undefined, what: string): string {
   if (expected !== undefined && bytes.length > expected) throw tooLong(what, expected);
   if (expected !== undefined && bytes.length < expected) throw tooShort(what, bytes.length, expected);
-  return createHash('sha256').update(bytes).digest('hex');
+  return sha256Hex(bytes);
+}
+
+type OneShot = (algorithm: string, data: Buffer, encoding: 'hex') => string;
+
+/**
+ * crypto.hash (Node 20.12+, 21.7+): a digest without a Hash object, ~1 µs less per small file than
+ * createHash. Where Node has none (the CLI bundle wraps every function crypto had when it was built, so the
+ * wrapper's call is what fails), createHash from then on.
+ */
+let oneShot = (nodeCrypto as unknown as { hash?: OneShot }).hash;
+
+function sha256Hex(bytes: Buffer): string {
+  if (oneShot !== undefined) {
+    try {
+      return oneShot('sha256', bytes, 'hex');
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      oneShot = undefined;
+    }
+  }
+  return nodeCrypto.createHash('sha256').update(bytes).digest('hex');
 }
 
 /** sha256 of `source`, read to its end and held to `expected` bytes (when known) on the way. */

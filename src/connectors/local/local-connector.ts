@@ -34,6 +34,7 @@ import { joinName, realReadDir, removeIfStale, walkFolder, type ReadDir } from '
 import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
 import { FsSyncer } from './fs-sync.js';
+import { FolderHandles } from './folder-handles.js';
 import { FewPaths, OwnWrites } from './own-writes.js';
 import { assertNoLinkOnTheWay, assertRootReadable, lstatUnderRoot, pathOfFd } from './root-guard.js';
 import { removeWriteBits, restoreWriteBits } from './write-bits.js';
@@ -56,6 +57,13 @@ function statQuiet(abs: string, follow: boolean): fs.BigIntStats | null {
   } catch {
     return null;
   }
+}
+
+/** A file found for a write: its path, and what the lookup already read (its lstat, its folder's id). */
+interface FoundFile {
+  abs: string;
+  st?: fs.BigIntStats;
+  parentId?: string;
 }
 
 /** Files up to this size are read in one piece (see readContent). */
@@ -87,6 +95,8 @@ export class LocalConnector implements Connector {
   /** What this process wrote lately, so its watchers do not report our own writes as changes. */
   readonly #own = new OwnWrites();
   readonly #ownHome: string | undefined;
+  /** The folders written into lately, held open so the link guard before a write is one system call. */
+  readonly #folders: FolderHandles;
 
   constructor(rootDir: string, opts: LocalConnectorOptions = {}) {
     this.#root = path.resolve(rootDir);
@@ -94,6 +104,7 @@ export class LocalConnector implements Connector {
     this.#temps = new TempNames(opts.tempPrefix);
     this.#readDir = opts.readDir ?? realReadDir;
     this.#ownHome = opts.ownHome === undefined ? undefined : path.resolve(opts.ownHome);
+    this.#folders = new FolderHandles(this.#root, (fresh) => this.#realRoot(fresh));
   }
 
   /** A member may not be, hold or lie inside cloudsync's own home (exit 2 at `create`). */
@@ -237,53 +248,86 @@ export class LocalConnector implements Connector {
     opts: WriteOptions,
   ): Promise<RemoteNode> {
     const abs = await this.#childPath(parentId, name);
-    const what = `cannot create ${toSpecPath(this.#root, abs)}`;
     return this.#writing(
       [abs],
       async () => {
         let tmp: string | undefined;
+        let written: fs.BigIntStats;
         try {
-          tmp = await writeTempFile(path.dirname(abs), this.#temps, content, { mtimeMs: opts.mtimeMs });
+          ({ path: tmp, stat: written } = await writeTempFile(path.dirname(abs), this.#temps, content, {
+            mtimeMs: opts.mtimeMs,
+          }));
           await placeNoReplace(tmp, abs);
           tmp = undefined;
         } catch (err) {
-          throw toWriteError(err, what);
+          throw toWriteError(err, `cannot create ${toSpecPath(this.#root, abs)}`);
         } finally {
           if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
         }
-        return this.#indexedNode(abs, parentId);
+        // The temp file's own fstat: linking it into place changed none of what a node holds.
+        return this.#indexed(nodeFromStat(written, name, parentId), abs);
       },
       opts.volatile,
     );
   }
 
   async updateContent(id: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
-    const abs = await this.#mustLocate(id);
-    return this.#writing([abs], () => this.#replaceContent(id, abs, content, opts), opts.volatile);
+    const found = this.#fileInHeldFolder(id) ?? { abs: await this.#mustLocate(id) };
+    return this.#writing([found.abs], () => this.#replaceContent(id, found, content, opts), opts.volatile);
   }
 
-  async #replaceContent(id: string, abs: string, content: Readable, opts: WriteOptions): Promise<RemoteNode> {
-    const what = `cannot update ${toSpecPath(this.#root, abs)}`;
+  async #replaceContent(
+    id: string,
+    found: FoundFile,
+    content: Readable,
+    opts: WriteOptions,
+  ): Promise<RemoteNode> {
+    const { abs } = found;
+    const what = (): string => `cannot update ${toSpecPath(this.#root, abs)}`;
     let tmp: string | undefined;
+    let written: fs.BigIntStats;
     try {
       // Synchronous, like the rest of the write (write-temp.ts): a thread-pool round trip per call cost more
-      // than the call itself (issue 11: ~0.1 ms of CPU per updated file with the rename below).
-      const old = fs.lstatSync(abs);
-      if (!old.isFile()) throw new NodeError('INVALID_NAME', `${what}: not a file`);
+      // than the call itself (issue 11: ~0.1 ms of CPU per updated file with the rename below). The lookup's
+      // own lstat of the file serves when it made one.
+      const old = found.st ?? fs.lstatSync(abs, { bigint: true });
+      if (!old.isFile()) throw new NodeError('INVALID_NAME', `${what()}: not a file`);
       // Keep the old mode, so a file cloudsync locked (no write bits) stays locked with its new content.
-      tmp = await writeTempFile(path.dirname(abs), this.#temps, content, {
+      ({ path: tmp, stat: written } = await writeTempFile(path.dirname(abs), this.#temps, content, {
         mtimeMs: opts.mtimeMs,
-        mode: old.mode & 0o7777,
-      });
+        mode: Number(old.mode) & 0o7777,
+      }));
       fs.renameSync(tmp, abs);
       tmp = undefined;
     } catch (err) {
-      throw toWriteError(err, what);
+      throw toWriteError(err, what());
     } finally {
       if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
     }
     this.#index.delete(id); // new inode, new id: the engine re-keys
-    return this.#indexedNode(abs);
+    // The temp file's own fstat (a rename changes none of what a node holds), and the folder's id as its
+    // held handle gave it; without one, both by path as before.
+    if (found.parentId === undefined) return this.#indexedNode(abs);
+    return this.#indexed(nodeFromStat(written, path.basename(abs), found.parentId), abs);
+  }
+
+  /**
+   * File `id` where the index (or the last compare walk) saw it, checked through its folder's held handle
+   * (folder-handles.ts: the link guard in one system call) and one lstat of the file, which the update
+   * reuses; undefined when any of that does not hold, and the full lookup decides.
+   */
+  #fileInHeldFolder(id: string): FoundFile | undefined {
+    const abs = this.#index.get(id) ?? this.#placeOf(id);
+    if (abs === undefined) return undefined;
+    const parentId = this.#folders.check(path.dirname(abs));
+    if (parentId === undefined) return undefined;
+    let st: fs.BigIntStats | undefined;
+    try {
+      st = fs.lstatSync(abs, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+    return st !== undefined && !st.isSymbolicLink() && idOf(st) === id ? { abs, st, parentId } : undefined;
   }
 
   async move(id: string, newParentId: string, newName: string): Promise<RemoteNode> {
@@ -392,6 +436,7 @@ export class LocalConnector implements Connector {
     for (const stop of [...this.#watchers]) stop();
     this.#syncer?.close();
     this.#syncer = undefined;
+    this.#folders.release();
   }
 
   // ---- internals ----
@@ -436,6 +481,12 @@ export class LocalConnector implements Connector {
     if (st === null || (parentId === undefined && parent === null) || (!st.isFile() && !st.isDirectory()))
       return null;
     return nodeFromStat(st, path.basename(abs), parentId ?? idOf(parent!));
+  }
+
+  /** `node`, just written at `abs`, indexed. */
+  #indexed(node: RemoteNode, abs: string): RemoteNode {
+    this.#index.set(node.id, abs);
+    return node;
   }
 
   /** The node just written at `abs`, indexed; `parentId`: the folder it was written into, just located. */
@@ -532,6 +583,7 @@ export class LocalConnector implements Connector {
    * since the last one. A failing flush is an error: the engine then records nothing it cannot vouch for.
    */
   async flush(): Promise<void> {
+    this.#folders.release(); // held only for a batch of writes, never across passes of a watch
     // A few writes (a pass after one edit): fsync each path and its folder; spawning a process costs far more.
     if (this.#unflushed.fsyncEach()) return;
     this.#syncer ??= new FsSyncer(this.#root);
@@ -559,10 +611,16 @@ export class LocalConnector implements Connector {
     return st !== null && idOf(st) === id && isInside(this.#root, abs);
   }
 
+  /** Where folder `id` is, when its held handle (folder-handles.ts) says it is still there; else undefined. */
+  #heldFolder(id: string): string | undefined {
+    const abs = this.#index.get(id) ?? this.#placeOf(id);
+    return abs !== undefined && this.#folders.check(abs, id) !== undefined ? abs : undefined;
+  }
+
   /** Validated absolute path for a new child `name` of folder `parentId`, guaranteed inside the root. */
   async #childPath(parentId: string, name: string): Promise<string> {
     assertValidName(name);
-    const parent = await this.#locate(parentId);
+    const parent = this.#heldFolder(parentId) ?? (await this.#locate(parentId));
     if (parent === null)
       throw new NodeError(
         'TARGET_FOLDER_NOT_FOUND',

@@ -20,6 +20,20 @@ export function assertValidName(name: string): void {
 
 /** True when `abs` is `root` itself or below it (lexically; symlinks are never followed by the connector). */
 export function isInside(root: string, abs: string): boolean {
+  // Every read and write checks its path: one already normalized below the root (no `.`, `..` or empty
+  // segment after it) needs no path.relative, which resolves both paths (~2 µs, three times a copied file).
+  if (
+    path.sep === '/' &&
+    abs.length > root.length + 1 &&
+    abs.startsWith(root) &&
+    abs.charCodeAt(root.length) === 47 &&
+    root.charCodeAt(0) === 47 &&
+    root.charCodeAt(root.length - 1) !== 47 &&
+    !abs.includes('/.', root.length) &&
+    !abs.includes('//', root.length) &&
+    abs.charCodeAt(abs.length - 1) !== 47
+  )
+    return true;
   const rel = path.relative(root, abs);
   // '..foo' is a fine name inside; only '..' itself or '../…' leaves the root
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));

@@ -97,6 +97,9 @@ export function lstatUnderRoot(
 const FD_LINKS =
   process.platform === 'linux' && fs.existsSync('/proc/self/fd') ? '/proc/self/fd/' : undefined;
 
+/** Whether pathOfFd can answer here (Linux with /proc). */
+export const readsFdPaths = FD_LINKS !== undefined;
+
 /**
  * The kernel's path of an open descriptor (Linux, /proc): where the opened node really is, every link on the
  * way resolved. Undefined where /proc does not say (elsewhere than Linux, or unreadable).

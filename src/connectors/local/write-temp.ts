@@ -21,17 +21,20 @@ export interface TempWriteOptions {
  * than everything else in a pass over many small files. Memory stays bounded: one chunk at a time. The quick system calls are
  * synchronous on purpose: each is microseconds, and a thread-pool round trip per call (a dozen per file)
  * cost more than the I/O itself on a pass over many small files. The temp file is removed when anything
- * fails. Returns its absolute path.
+ * fails. Returns its absolute path and its `fstat` once written: the node it becomes once renamed or linked
+ * into place (neither changes its identity, size, mode or modification time), so the caller need not look it
+ * up again by path.
  */
 export async function writeTempFile(
   dir: string,
   temps: TempNames,
   content: Readable,
   opts: TempWriteOptions,
-): Promise<string> {
+): Promise<{ path: string; stat: fs.BigIntStats }> {
   const tmp = path.join(dir, temps.next());
   const C = fs.constants;
   const fd = fs.openSync(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW ?? 0), 0o666);
+  let stat: fs.BigIntStats;
   try {
     try {
       const whole = wholeBytes(content);
@@ -42,6 +45,7 @@ export async function writeTempFile(
       // chmod before utimes: on some file systems a chmod touches times
       if (opts.mode !== undefined) fs.fchmodSync(fd, opts.mode);
       if (opts.mtimeMs !== undefined) fs.futimesSync(fd, new Date(), new Date(opts.mtimeMs));
+      stat = fs.fstatSync(fd, { bigint: true });
     } finally {
       fs.closeSync(fd);
     }
@@ -50,7 +54,7 @@ export async function writeTempFile(
     fs.rmSync(tmp, { force: true });
     throw err;
   }
-  return tmp;
+  return { path: tmp, stat };
 }
 
 function writeAll(fd: number, buf: Uint8Array): void {
