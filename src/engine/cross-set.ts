@@ -57,6 +57,18 @@ export interface CrossSetRules {
 
 const slotOf = (side: Side, id: string) => `${side}:${id}`;
 
+/** Rules that say nothing: no node changes sets (a pass where every set is quiet). */
+export function noCrossSetRules(): CrossSetRules {
+  return {
+    incoming: new Map(),
+    outgoing: new Map(),
+    blocked: new Map(),
+    owned: new Map(),
+    arriving: new Map(),
+    following: new Map(),
+  };
+}
+
 /**
  * Decide, across the sets of one pass, which nodes changed sets, which of those moves cannot be applied, and
  * which nodes belong to another set. A node belongs to the set that already has it as a member and still sees
@@ -66,14 +78,7 @@ const slotOf = (side: Side, id: string) => `${side}:${id}`;
  * members stay theirs.
  */
 export function crossSetRules(work: SetReading[], others: SetState[] = []): CrossSetRules {
-  const rules: CrossSetRules = {
-    incoming: new Map(),
-    outgoing: new Map(),
-    blocked: new Map(),
-    owned: new Map(),
-    arriving: new Map(),
-    following: new Map(),
-  };
+  const rules = noCrossSetRules();
   for (const s of others) {
     for (const m of s.members)
       for (const side of SIDES)

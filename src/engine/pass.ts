@@ -18,6 +18,7 @@ import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatche
 import {
   crossSetRules,
   holdForStopped,
+  noCrossSetRules,
   locateMovedAway,
   splitLeaving,
   type CrossSetRules,
@@ -154,16 +155,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
   const hashOf = (side: Side, id: string) => hashContent(ctx.connectors[side], id, sizeOf(side, id));
   if (!allQuiet && work.length > 1) await findReplacedDocuments(work, hashOf);
-  const rules: CrossSetRules = allQuiet
-    ? {
-        incoming: new Map(),
-        outgoing: new Map(),
-        blocked: new Map(),
-        owned: new Map(),
-        arriving: new Map(),
-        following: new Map(),
-      }
-    : crossSetRules(work, outside);
+  const rules: CrossSetRules = allQuiet ? noCrossSetRules() : crossSetRules(work, outside);
   await locateMovedAway(rules, ctx.connectors);
   // A copy that left the set may still be somewhere on its side (moved out): found by id, or null.
   const locate = (side: Side, id: string) =>
