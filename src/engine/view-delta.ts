@@ -51,6 +51,9 @@ export async function readDeltaSet(
   }
   const idx = treeIndex(state, root, walks);
   const picker = new Picker(idx, root);
+  // Files changed on both sides may conflict: a keep-both loser is named beside its siblings (seed 3432).
+  const keepBoth = state.set.options.conflict === 'keep-both';
+  const changedOnPrem = new Set<string>();
   for (const side of SIDES) {
     const { tree, delta } = walks[side];
     // Our locks, taken off by hand: put back, so those files take part (the walk sees the bits).
@@ -61,6 +64,11 @@ export async function readDeltaSet(
       const m = tree.member(i);
       picker.pick(m);
       if (m.kind === 'folder') picker.pickSubtree(m);
+      else if (keepBoth && side === 'onprem') changedOnPrem.add(m.key);
+      else if (keepBoth && changedOnPrem.has(m.key)) {
+        const folder = idx.parentOf(m);
+        if (folder) picker.pickChildren(folder);
+      }
       if (picker.size > MAX_PICKED) return undefined;
     }
     // Where new, moved or renamed nodes are now: their folder, and what it holds (a name may be taken).
