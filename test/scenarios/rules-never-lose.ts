@@ -2492,4 +2492,37 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 3432: a keep-both loser is never named like a loser the scoped pass did not list',
+    rule: '§3 keep-both: two conflicts on one file within one second get distinct loser names',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--conflict', 'keep-both'],
+    skipOn: ['onprem:alfresco', 'cloud:alfresco'],
+    steps: [
+      {
+        // The names the next minute's on-prem losers of a.txt would get, taken by synced files beforehand
+        // (as a first loser of the same second would be): a pass scoped to the edit must still see them.
+        run: ['status'],
+        check: async (_out: CliResult, ctx: StepContext) => {
+          const t0 = Date.now();
+          for (let k = 0; k < 60; k++) {
+            const stamp = new Date(t0 + k * 1000)
+              .toISOString()
+              .slice(0, 19)
+              .replace('T', ' ')
+              .replace(/:/g, '-');
+            await ctx.drivers.onprem.write(`src/P/a (conflict onprem ${stamp}).txt`, `taken ${k}`);
+          }
+        },
+      },
+      { run: ['sync'] },
+      { on: 'onprem', write: 'src/P/a.txt', content: 'MINE' },
+      { on: 'cloud', write: 'dst/P/a.txt', content: 'THEIRS' },
+      // Before the fix the loser's rename hit a taken name: refused, FAILED, exit 3 (its dry run said 0).
+      { run: ['sync', '--dry-run'] },
+      { run: ['sync'] },
+      settled(),
+    ],
+  },
 ];
