@@ -47,17 +47,25 @@ function joiningVia(
   side: Side,
   leavingTo: Map<string, string>,
 ): string | undefined {
-  let pid = n.parentId;
+  const p = memberAbove(dest, n.parentId, side);
+  for (const s of SIDES) {
+    const to = p?.[s] ? leavingTo.get(slotOf(s, p[s]!.id)) : undefined;
+    if (to !== undefined) return to;
+  }
+  return undefined;
+}
+
+/** The first member of `dest` that is folder `parentId` on `side` or above it (walking up `dest`'s view). */
+export function memberAbove(
+  dest: Pick<SetReading, 'state' | 'views'>,
+  parentId: string | null,
+  side: Side,
+): MemberState | undefined {
+  let pid = parentId;
   for (let depth = 0; pid !== null && depth < 1000; depth++) {
     const id = pid;
     const p = dest.state.members.find((x) => x[side]?.id === id && !x.detached);
-    if (p) {
-      for (const s of SIDES) {
-        const to = p[s] ? leavingTo.get(slotOf(s, p[s]!.id)) : undefined;
-        if (to !== undefined) return to;
-      }
-      return undefined;
-    }
+    if (p) return p;
     pid = dest.views[side].nodes.get(id)?.parentId ?? null;
   }
   return undefined;

@@ -5,7 +5,7 @@ import type { SideChange, SideChanges } from './detect.js';
 import type { Action } from './plan.js';
 import type { SideView } from './view.js';
 import { carryMembers } from './cross-set-carry.js';
-import { followArrivingFolders, type CrossMove } from './cross-set-follow.js';
+import { followArrivingFolders, memberAbove, type CrossMove } from './cross-set-follow.js';
 
 /** One set's reading of both sides in a pass, as cross-set rules need it. */
 export interface SetReading {
@@ -233,17 +233,9 @@ function nameClash(dest: SetReading, m: MemberState, n: RemoteNode, side: Side):
  */
 function noDestination(dest: SetReading, n: RemoteNode, side: Side): string | null {
   const other = otherSide(side);
-  let pid = n.parentId;
-  for (let depth = 0; pid !== null && depth < 1000; depth++) {
-    const id = pid;
-    const p = dest.state.members.find((x) => x[side]?.id === id && !x.detached);
-    if (p)
-      return p[other]
-        ? null
-        : `its new folder in sync set ${dest.state.set.id} has no ${other} copy; it stays in its old set until it has`;
-    pid = dest.views[side].nodes.get(id)?.parentId ?? null;
-  }
-  return null;
+  const p = memberAbove(dest, n.parentId, side);
+  if (!p || p[other]) return null;
+  return `its new folder in sync set ${dest.state.set.id} has no ${other} copy; it stays in its old set until it has`;
 }
 
 /**
@@ -260,14 +252,8 @@ export function intoDetaching(
   movesOn: (slot: string) => boolean,
 ): boolean {
   if (side !== 'cloud' || dest.state.set.options.deleteOnCloud) return false;
-  let pid = n.parentId;
-  for (let depth = 0; pid !== null && depth < 1000; depth++) {
-    const id = pid;
-    const p = dest.state.members.find((x) => x.cloud?.id === id && !x.detached);
-    if (p) return detachingNow(dest, p, movesOn);
-    pid = dest.views.cloud.nodes.get(id)?.parentId ?? null;
-  }
-  return false;
+  const p = memberAbove(dest, n.parentId, 'cloud');
+  return p !== undefined && detachingNow(dest, p, movesOn);
 }
 
 /** Is member folder `p` detached by this pass (its on-prem copy gone, not into another set)? */
