@@ -9,6 +9,7 @@ import type { RecordedTree, RemoteNode, TreeDelta } from '../types.js';
 import { toSpecPath } from './names.js';
 import { FolderCwd } from './folder-cwd.js';
 import { idOf, nodeFromStat } from './node-stat.js';
+import { RawLstat, type LstatNumbers } from './raw-lstat.js';
 import {
   decodeName,
   invalidOne,
@@ -37,10 +38,15 @@ function fileToken(st: fs.BigIntStats): string {
   return `${st.size}:${st.mtimeNs}`;
 }
 
-/** A number lstat; undefined when the entry is gone, null when it cannot be read (statEntry then says why). */
-function lstatNumbers(abs: string): fs.Stats | undefined | null {
+let raw: RawLstat | undefined;
+
+/**
+ * A number lstat (its object reused by the next call); undefined when the entry is gone, null when it cannot
+ * be read (statEntry then says why).
+ */
+function lstatNumbers(abs: string): LstatNumbers | undefined | null {
   try {
-    return fs.lstatSync(abs, { throwIfNoEntry: false });
+    return (raw ??= new RawLstat()).get(abs);
   } catch {
     return null;
   }
