@@ -43,11 +43,18 @@ async function start(argv) {
   // peak 142 -> 112 MiB, 29,000 -> 21,000 page faults, ~7% less CPU (test/bench/RESULTS.md, perf-delta4).
   // Set after the bundle is compiled and put back before the code cache is written: V8 hashes its flags
   // into the cache, and a cache made under another value is refused by the next run (`watch` sets the same).
+  // `sync` also compiles its hot functions without inlining into them: TurboFan compiles on a background
+  // thread, and at 10,000 files that compiling was about half of a no-change pass's CPU, most of it inlining
+  // (10,000 files, no change: 0.83x the CPU, 12 pairs; 100,000 files: 1.00x, 6 pairs). A long-lived `watch`
+  // compiles once for many passes: it keeps V8's default.
   const pass = argv.includes('sync') || argv.includes('watch');
   const v8 = pass ? require('node:v8') : undefined;
+  const oneShot = pass && !argv.includes('watch');
   v8?.setFlagsFromString('--semi-space-growth-factor=1');
+  if (oneShot) v8?.setFlagsFromString('--no-turbo-inlining');
   await cli.exports.main(argv);
   v8?.setFlagsFromString('--semi-space-growth-factor=2'); // V8's default (node --v8-options)
+  if (oneShot) v8?.setFlagsFromString('--turbo-inlining');
   cli.done();
 }
 
