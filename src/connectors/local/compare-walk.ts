@@ -99,6 +99,128 @@ function recordedFile(recorded: RecordedTree, i: number, mode: number): RemoteNo
   };
 }
 
+/** One folder's entries, compared (synchronous: the working folder is `dirAbs` when `inside`). */
+function compareEntries(
+  w: CompareWalk,
+  entries: Array<Dirent | Dirent<Buffer>>,
+  dirAbs: string,
+  dirId: string,
+  dirRel: string,
+  dirNo: number,
+  inside: boolean,
+): void {
+  const {
+    ctx,
+    recorded,
+    n,
+    recursive,
+    byNumbers,
+    same,
+    modes,
+    dirOf,
+    folders,
+    order,
+    out,
+    untracked,
+    queue,
+  } = w;
+  for (const d of entries) {
+    const { name, valid } = decodeName(d.name);
+    if (!valid) {
+      const before = out.nodes.length;
+      invalidOne(ctx, dirAbs, dirId, d.name as Buffer, name, out);
+      for (let k = before; k < out.nodes.length; k++) order.push(-1 - k);
+      continue;
+    }
+    const tempPid = ctx.temps.pidOf(name);
+    if (tempPid !== undefined) {
+      removeIfStale(path.join(dirAbs, name), tempPid, w.pidAlive);
+      continue;
+    }
+    if (!d.isFile() && !d.isDirectory()) {
+      const reason = d.isSymbolicLink() ? 'symlink' : 'special file';
+      out.skipped.push({ path: toSpecPath(ctx.root, joinName(dirAbs, name)), reason, parentId: dirId });
+      continue;
+    }
+    const rel = recorded.needsPath ? (dirRel === '' ? name : `${dirRel}/${name}`) : '';
+    if (recorded.ignored(name, d.isDirectory(), rel)) {
+      untracked.add(dirId);
+      continue;
+    }
+    // The state recorded a folder's entries together, mostly in the order a walk finds them: the entry
+    // after the last one matched is usually this one, found without a lookup (were a place recorded
+    // twice, never written so, the later record could be the one found: it is then the one whose entry
+    // is there).
+    const i = w.hint < n && recorded.isAt(w.hint, dirId, name) ? w.hint : recorded.find(dirId, name);
+    if (i >= 0) w.hint = i + 1;
+    if (byNumbers && i >= 0 && same[i] === 0 && d.isFile() && recorded.kind(i) === 'file') {
+      // A file recorded here: one number lstat, compared with the record on numbers (no BigInt, no id or
+      // token string). Not seen so, it is stat-ed again below exactly as before (a changed file only).
+      const ns = lstatNumbers(inside ? name : joinName(dirAbs, name));
+      if (ns === undefined) continue; // deleted between readdir and lstat: simply not there
+      if (ns !== null && ns.isFile() && recorded.isSameFile!(i, ns)) {
+        same[i] = 1;
+        w.sameCount++;
+        modes[i] = ns.mode & 0o7777;
+        dirOf[i] = dirNo;
+        order.push(i);
+        continue;
+      }
+    }
+    // Not seen as recorded (or a folder): its absolute path, made only here.
+    const abs = joinName(dirAbs, name);
+    const st = statEntry(ctx, abs, dirId, out);
+    if (st === undefined) continue;
+    const isDir = st.isDirectory();
+    let id = '';
+    if (
+      i >= 0 &&
+      same[i] === 0 &&
+      recorded.kind(i) === (isDir ? 'folder' : 'file') &&
+      recorded.isSame(i, (id = idOf(st)), isDir ? undefined : fileToken(st))
+    ) {
+      same[i] = 1;
+      w.sameCount++;
+      modes[i] = Number(st.mode) & 0o7777;
+      dirOf[i] = dirNo;
+      order.push(i);
+      if (isDir) {
+        folders.set(i, nodeFromStat(st, name, dirId));
+        ctx.remember(id, abs);
+        if (recursive) queue.push([abs, id, rel, i]);
+      }
+      continue;
+    }
+    const node = nodeFromStat(st, name, dirId);
+    ctx.remember(node.id, abs);
+    order.push(-1 - (out.nodes.push(node) - 1));
+    if (recursive && isDir) queue.push([abs, node.id, rel, -1]);
+  }
+}
+
+/** What one walk's folders share (one object, so `compareEntries` is one function for every walk). */
+interface CompareWalk {
+  ctx: WalkContext;
+  recorded: RecordedTree;
+  n: number;
+  recursive: boolean;
+  byNumbers: boolean;
+  same: Uint8Array;
+  modes: Uint16Array;
+  dirOf: Int32Array;
+  /** Folders seen as recorded: their node (a folder's token changes with its content, so it is kept as seen). */
+  folders: Map<number, RemoteNode>;
+  order: WalkOrder;
+  out: WalkResult;
+  untracked: Set<string>;
+  pidAlive: Map<number, boolean>;
+  // [absolute path, id, set-relative path (only when the set has path excludes),
+  //  the folder's recorded entry when seen as recorded, -2 for the root, -1 otherwise]
+  queue: Array<[string, string, string, number]>;
+  sameCount: number;
+  hint: number;
+}
+
 /**
  * Walk below `rootAbs` (the folder `root`) comparing with `recorded`. Synchronous fs calls throughout except
  * an injected ReadDir (tests): at 100,000 entries the thread-pool round trips cost more than the calls.
@@ -111,24 +233,28 @@ export async function compareFolder(
   recursive: boolean,
 ): Promise<{ delta: TreeDelta; places: ComparePlaces }> {
   const n = recorded.count;
-  const same = new Uint8Array(n);
-  const modes = new Uint16Array(n);
-  const dirOf = new Int32Array(n);
-  /** Folders seen as recorded: their node (a folder's token changes with its content, so it is kept as seen). */
-  const folders = new Map<number, RemoteNode>();
-  const order = new WalkOrder(n);
-  const out: WalkResult = { nodes: [], skipped: [] };
-  const untracked = new Set<string>();
+  const w: CompareWalk = {
+    ctx,
+    recorded,
+    n,
+    recursive,
+    byNumbers: recorded.isSameFile !== undefined,
+    same: new Uint8Array(n),
+    modes: new Uint16Array(n),
+    dirOf: new Int32Array(n),
+    folders: new Map(),
+    order: new WalkOrder(n),
+    out: { nodes: [], skipped: [] },
+    untracked: new Set(),
+    pidAlive: new Map(),
+    // Breadth first, like the listing walk, so both give nodes in the same order.
+    queue: [[rootAbs, root.id, '', -2]],
+    sameCount: 0,
+    hint: 0,
+  };
+  const { same, modes, dirOf, folders, order, out, untracked, queue } = w;
   const dirs: string[] = [];
-  const pidAlive = new Map<number, boolean>();
-  let sameCount = 0;
-  let hint = 0;
-  const byNumbers = recorded.isSameFile !== undefined;
   const cwd = new FolderCwd();
-  // [absolute path, id, set-relative path (only when the set has path excludes)]
-  // Breadth first, like the listing walk, so both give nodes in the same order.
-  // [..., the folder's recorded entry when seen as recorded, -2 for the root, -1 otherwise]
-  const queue: Array<[string, string, string, number]> = [[rootAbs, root.id, '', -2]];
   /** Per node in out.nodes: its folder's recorded entry (as in the queue). */
   const parents: number[] = [];
   // The real file system (not a ReadDir injected by a test) is read synchronously: the walk then awaits
@@ -145,100 +271,18 @@ export async function compareFolder(
         : await readDirOrSkip(ctx, dirAbs, dirId, out);
       if (entries === undefined) continue;
       // From here to the end of the folder's entries nothing awaits: lstat names from inside the folder.
-      const inside = byNumbers && cwd.enter(dirAbs);
+      const inside = w.byNumbers && cwd.enter(dirAbs);
       try {
-        compareEntries(entries, dirAbs, dirId, dirRel, dirNo, inside);
+        compareEntries(w, entries, dirAbs, dirId, dirRel, dirNo, inside);
       } finally {
         if (inside && !now) cwd.leave();
       }
       while (parents.length < out.nodes.length) parents.push(dirEntry);
     }
   } finally {
-    if (now && byNumbers) cwd.leave();
+    if (now && w.byNumbers) cwd.leave();
   }
-
-  /** One folder's entries, compared (synchronous: the working folder is `dirAbs` when `inside`). */
-  function compareEntries(
-    entries: Array<Dirent | Dirent<Buffer>>,
-    dirAbs: string,
-    dirId: string,
-    dirRel: string,
-    dirNo: number,
-    inside: boolean,
-  ): void {
-    for (const d of entries) {
-      const { name, valid } = decodeName(d.name);
-      if (!valid) {
-        const before = out.nodes.length;
-        invalidOne(ctx, dirAbs, dirId, d.name as Buffer, name, out);
-        for (let k = before; k < out.nodes.length; k++) order.push(-1 - k);
-        continue;
-      }
-      const tempPid = ctx.temps.pidOf(name);
-      if (tempPid !== undefined) {
-        removeIfStale(path.join(dirAbs, name), tempPid, pidAlive);
-        continue;
-      }
-      if (!d.isFile() && !d.isDirectory()) {
-        const reason = d.isSymbolicLink() ? 'symlink' : 'special file';
-        out.skipped.push({ path: toSpecPath(ctx.root, joinName(dirAbs, name)), reason, parentId: dirId });
-        continue;
-      }
-      const rel = recorded.needsPath ? (dirRel === '' ? name : `${dirRel}/${name}`) : '';
-      if (recorded.ignored(name, d.isDirectory(), rel)) {
-        untracked.add(dirId);
-        continue;
-      }
-      // The state recorded a folder's entries together, mostly in the order a walk finds them: the entry
-      // after the last one matched is usually this one, found without a lookup (were a place recorded
-      // twice, never written so, the later record could be the one found: it is then the one whose entry
-      // is there).
-      const i = hint < n && recorded.isAt(hint, dirId, name) ? hint : recorded.find(dirId, name);
-      if (i >= 0) hint = i + 1;
-      if (byNumbers && i >= 0 && same[i] === 0 && d.isFile() && recorded.kind(i) === 'file') {
-        // A file recorded here: one number lstat, compared with the record on numbers (no BigInt, no id or
-        // token string). Not seen so, it is stat-ed again below exactly as before (a changed file only).
-        const ns = lstatNumbers(inside ? name : joinName(dirAbs, name));
-        if (ns === undefined) continue; // deleted between readdir and lstat: simply not there
-        if (ns !== null && ns.isFile() && recorded.isSameFile!(i, ns)) {
-          same[i] = 1;
-          sameCount++;
-          modes[i] = ns.mode & 0o7777;
-          dirOf[i] = dirNo;
-          order.push(i);
-          continue;
-        }
-      }
-      // Not seen as recorded (or a folder): its absolute path, made only here.
-      const abs = joinName(dirAbs, name);
-      const st = statEntry(ctx, abs, dirId, out);
-      if (st === undefined) continue;
-      const isDir = st.isDirectory();
-      let id = '';
-      if (
-        i >= 0 &&
-        same[i] === 0 &&
-        recorded.kind(i) === (isDir ? 'folder' : 'file') &&
-        recorded.isSame(i, (id = idOf(st)), isDir ? undefined : fileToken(st))
-      ) {
-        same[i] = 1;
-        sameCount++;
-        modes[i] = Number(st.mode) & 0o7777;
-        dirOf[i] = dirNo;
-        order.push(i);
-        if (isDir) {
-          folders.set(i, nodeFromStat(st, name, dirId));
-          ctx.remember(id, abs);
-          if (recursive) queue.push([abs, id, rel, i]);
-        }
-        continue;
-      }
-      const node = nodeFromStat(st, name, dirId);
-      ctx.remember(node.id, abs);
-      order.push(-1 - (out.nodes.push(node) - 1));
-      if (recursive && isDir) queue.push([abs, node.id, rel, -1]);
-    }
-  }
+  const sameCount = w.sameCount;
   let all: RemoteNode[] | undefined;
   const nodeAt = (i: number) => folders.get(i) ?? recordedFile(recorded, i, modes[i]!);
   const delta: TreeDelta = {
