@@ -67,4 +67,12 @@ export const ENVIRONMENT: EnvVar[] = [
     meaning: 'the pager for long listings on a terminal (default `less -FRX`); see --no-pager',
   },
   { name: 'TMPDIR', meaning: 'where uploads to Alfresco are spooled when their size must be known first' },
+  {
+    name: 'CLOUDSYNC_RAW_LSTAT',
+    meaning: "`off`: a local walk lstat-s through fs.lstatSync, not Node's fs binding (see Performance)",
+  },
+  {
+    name: 'NODE_OPTIONS',
+    meaning: "Node's options; with --pending-deprecation or the permission model a walk uses fs.lstatSync",
+  },
 ];
