@@ -77,6 +77,12 @@ function oneLine(text: string): string {
     .trim();
 }
 
+/** A file-system error saying the device is full (or the user's quota is). */
+function isNoSpace(err: unknown): err is NodeJS.ErrnoException {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return err instanceof Error && (code === 'ENOSPC' || code === 'EDQUOT');
+}
+
 /** Write an error the way the user asked (JSON on stdout or `error:`/`hint:` on stderr); returns the exit code. */
 export function reportError(err: unknown, out: Output): number {
   const { json, verbose } = out.mode;
@@ -101,6 +107,16 @@ export function reportError(err: unknown, out: Output): number {
     code = 'CANCELLED';
     message = 'cancelled';
     exitCode = ExitCode.usage;
+  } else if (isNoSpace(err)) {
+    // A member that does not fit is that member's QUOTA_LIMIT_VIOLATION; this is cloudsync's own write (the
+    // state, its journal, the log, a lock) on a full file system: the machine's condition, not a bug.
+    code = 'NO_SPACE';
+    const where = typeof err.path === 'string' ? ` (${err.path})` : '';
+    message = `no space left on the device${where}: cloudsync could not write its state, journal or log`;
+    hint =
+      'free space there (df -h shows it) and run again; what earlier passes recorded is kept, and the next pass ' +
+      'compares both sides again and finishes what this one could not record';
+    exitCode = ExitCode.internal;
   } else {
     code = 'INTERNAL';
     // A crash report quotes whatever the error held: scrub it like every other output.
