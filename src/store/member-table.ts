@@ -249,6 +249,11 @@ export class MemberTable {
     return this.#keyIs(r, key);
   }
 
+  /** Row `r`'s key is the field at `at` of the table's bytes (compared in place, no string made). */
+  keyIsAt(r: number, at: number): boolean {
+    return this.#sameKey(r, at);
+  }
+
   /** The row of the member with `key` (the last one, were a key written twice), or undefined. */
   rowOf(key: string): number | undefined {
     const h = hashString(key, KEY_SEED);
