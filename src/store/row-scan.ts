@@ -285,7 +285,10 @@ function rowTokens(buf: Buffer, from: number, to: number): number {
     } else if (c >= ZERO && c <= NINE) {
       let v = c - ZERO;
       let q = p + 1;
-      if (q < to && buf[q]! >= ZERO && buf[q]! <= NINE) v = v * 10 + buf[q++]! - ZERO;
+      if (q < to && buf[q]! >= ZERO && buf[q]! <= NINE) {
+        if (v === 0) return 0; // `05` is no JSON number
+        v = v * 10 + buf[q++]! - ZERO;
+      }
       kinds[n] = q - p;
       values[n++] = v;
       p = q;
