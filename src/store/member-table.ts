@@ -424,6 +424,11 @@ export class MemberTable {
     return this.#col.parent[i]!;
   }
 
+  /** parentOf of every row, by row (a view of the table's own column: not to be changed). */
+  parentRows(): Int32Array {
+    return this.#col.parent.subarray(0, this.#length);
+  }
+
   /** True for a row kept as columns at load (the `loaded…` accessors answer for it). */
   common(i: number): boolean {
     return (this.#flags[i]! & DECODED_AT_LOAD) === 0;

@@ -97,6 +97,7 @@ export class TableReplay {
     if (up === undefined) return false;
     const name = this.#fields.name;
     if (up === '') return name < 0 ? equalsAt(buf, path, '') : sameAt(buf, path, name);
+    // the folder's path, a slash, the name
     const n = up.length;
     for (let j = 0; j < n; j++) {
       const c = up.charCodeAt(j);
@@ -230,8 +231,7 @@ export class TableReplay {
   #childrenIndex(): { start: Int32Array; rows: Int32Array } {
     const t = this.#table;
     const n = t.length;
-    const parents = new Int32Array(n);
-    for (let r = 0; r < n; r++) parents[r] = t.parentOf(r);
+    const parents = t.parentRows();
     const start = new Int32Array(n + 1);
     for (let r = 0; r < n; r++) start[parents[r]! + 1]!++;
     for (let q = 0; q < n; q++) start[q + 1]! += start[q]!;
