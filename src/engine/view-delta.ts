@@ -29,7 +29,7 @@ import type { ScopedRead } from './view-scoped.js';
 export async function readDeltaSet(
   state: SetState,
   views: Record<Side, SideView>,
-  connectors: Record<Side, Pick<Connector, 'pathOf'>>,
+  connectors: Record<Side, Pick<Connector, 'pathOf' | 'rememberPath'>>,
   foreign?: Record<Side, ReadonlyMap<string, string>>,
 ): Promise<ScopedRead | undefined> {
   if (state.set.kind !== 'folder') return undefined;
@@ -86,6 +86,13 @@ export async function readDeltaSet(
   }
   if (!picker.closeUp() || picker.size > MAX_PICKED) return undefined;
   const members = picker.sorted();
+  // Where each member taking part was recorded, as a hint (as readScopedSet gives it): the side an update
+  // writes finds its file by that path, checked by identity, instead of indexing every entry its walk saw
+  // by id (a 100,000-entry index per side for a pass that updates a few files).
+  for (const side of SIDES) {
+    const c = connectors[side];
+    if (c.rememberPath) for (const m of members) if (m[side]) c.rememberPath(m[side].id, m[side].path);
+  }
   const sub = withMembers(state, members);
   const scoped = {} as Record<Side, SideView>;
   for (const side of SIDES) scoped[side] = deltaView(sub, side, walks[side], members, foreign?.[side]);

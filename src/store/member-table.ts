@@ -249,6 +249,11 @@ export class MemberTable {
     return this.#keyIs(r, key);
   }
 
+  /** Row `r`'s key is the field at `at` of the table's bytes (compared in place, no string made). */
+  keyIsAt(r: number, at: number): boolean {
+    return this.#sameKey(r, at);
+  }
+
   /** The row of the member with `key` (the last one, were a key written twice), or undefined. */
   rowOf(key: string): number | undefined {
     const h = hashString(key, KEY_SEED);
@@ -417,6 +422,11 @@ export class MemberTable {
   /** The row number of the member's parent, or -1. */
   parentOf(i: number): number {
     return this.#col.parent[i]!;
+  }
+
+  /** parentOf of every row, by row (a view of the table's own column: not to be changed). */
+  parentRows(): Int32Array {
+    return this.#col.parent.subarray(0, this.#length);
   }
 
   /** True for a row kept as columns at load (the `loaded…` accessors answer for it). */

@@ -232,12 +232,15 @@ export function replayJournal(file: string, journal: string | Buffer, state: Set
   if (bytes && base !== undefined) {
     const buf = table!.bytes;
     const stop = base + bytes.length;
+    let backslash = -2; // the next backslash at or after the current line (-1: none left)
     for (let at = base, n = 1; at < stop; n++) {
       let end = buf.indexOf(0x0a, at);
       // after the last '\n': complete lines always end with one
       const torn = end < 0 || end >= stop;
       if (torn) end = stop;
-      if (end > at && !(!torn && onRows!.putScanned(at, end))) {
+      if (backslash !== -1 && backslash < at) backslash = buf.indexOf(0x5c, at);
+      const plain = backslash === -1 || backslash >= end;
+      if (end > at && !(!torn && onRows!.putScanned(at, end, plain))) {
         if (!replay(buf.toString('utf8', at, end), n, torn)) break;
       }
       at = end + 1;

@@ -6,7 +6,9 @@
 // insertion order), and a load after a pass that changed a few members decodes just those.
 import type { MemberTable } from './member-table.js';
 import { DIRECT, FOLDER } from './member-rows.js';
-import { equalsAt, fieldEnd, textAt, tokenGivesSizeAt } from './row-bytes.js';
+import { equalsAt, fieldEnd, QUOTE, sameAt, textAt, tokenGivesSizeAt } from './row-bytes.js';
+
+const SLASH = 0x2f;
 import { scanJournalPut, type JournalPutFields } from './row-scan.js';
 import type { MemberState, SideState } from './schema.js';
 
@@ -62,44 +64,48 @@ export class TableReplay {
    * is not replaced so far, so the row derives from the folder as the snapshot has it, which is the folder
    * the record's explicit fields were checked against. False, nothing done, for any other line.
    */
-  putScanned(at: number, end: number): boolean {
+  putScanned(at: number, end: number, noBackslash = false): boolean {
     const t = this.#table;
     const buf = t.bytes;
     const f = this.#fields;
-    if (!scanJournalPut(buf, at, end, f) || (f.flags & (FOLDER | DIRECT | ~15)) !== 0) return false;
-    if (f.onId < 0 && f.cloudId >= 0) return false; // a cloud copy alone takes its name from nowhere
-    const key = textAt(buf, f.key);
-    if (this.#added.has(key) || this.#madeSince(key)) return false;
-    const parentKey = textAt(buf, f.parentKey);
-    const r = this.#live(key, parentKey);
-    if (r === undefined || !t.common(r) || t.decoded(r) !== undefined || t.kind(r) !== 'file') return false;
-    const p = t.parentOf(r);
-    if (p < 0 || t.removed.has(p) || this.#replaced.has(p) || t.base(p) || !t.keyIs(p, parentKey))
+    if (!scanJournalPut(buf, at, end, f, noBackslash) || (f.flags & (FOLDER | DIRECT | ~15)) !== 0)
       return false;
-    const name = f.name < 0 ? '' : textAt(buf, f.name);
-    for (const side of SIDES) {
-      const [id, token, parentId, path] =
-        side === 'onprem'
-          ? [f.onId, f.onToken, f.onParentId, f.onPath]
-          : [f.cloudId, f.cloudToken, f.cloudParentId, f.cloudPath];
-      if (id < 0) continue;
-      if (!tokenGivesSizeAt(buf, token) || !this.#parentIdIs(p, side, parentId)) return false;
-      const up = this.#pathOf(p, side);
-      if (up === undefined || !equalsAt(buf, path, up ? `${up}/${name}` : name)) return false;
-    }
+    if (f.onId < 0 && f.cloudId >= 0) return false; // a cloud copy alone takes its name from nowhere
+    // the key and the parent key are compared and looked up as bytes: no string is made for them
+    if (this.#madeSinceAt(buf, f.key)) return false;
+    if (this.#added.size > 0 && this.#added.has(textAt(buf, f.key))) return false;
+    const p = t.rowAt(f.parentKey, fieldEnd(buf, f.parentKey)); // folders are in the table's index
+    if (p === undefined || t.removed.has(p) || this.#replaced.has(p) || t.base(p)) return false;
+    const r = this.#belowAt(p, f.key);
+    if (r === undefined || t.removed.has(r) || !t.common(r) || t.decoded(r) !== undefined) return false;
+    if (t.kind(r) !== 'file') return false;
+    if (f.onId >= 0 && !this.#sideIs(p, 'onprem', f.onToken, f.onParentId, f.onPath)) return false;
+    if (f.cloudId >= 0 && !this.#sideIs(p, 'cloud', f.cloudToken, f.cloudParentId, f.cloudPath)) return false;
     if (f.hash >= 0 && fieldEnd(buf, f.hash) >= end) return false;
-    t.replaceScanned(r, {
-      key: f.key,
-      flags: f.flags,
-      synced: f.synced,
-      onId: f.onId,
-      onToken: f.onToken,
-      name: f.name,
-      cloudId: f.cloudId,
-      cloudToken: f.cloudToken,
-      hash: f.hash,
-    });
+    t.replaceScanned(r, f);
     return true;
+  }
+
+  /**
+   * One side of a scanned put below folder `p`: its token gives its size, its parent id is the folder's, and
+   * its path is the folder's path and the record's name (compared in place, no string made per record).
+   */
+  #sideIs(p: number, side: Side, token: number, parentId: number, path: number): boolean {
+    const buf = this.#table.bytes;
+    if (!tokenGivesSizeAt(buf, token) || !this.#parentIdIs(p, side, parentId)) return false;
+    const up = this.#pathOf(p, side);
+    if (up === undefined) return false;
+    const name = this.#fields.name;
+    if (up === '') return name < 0 ? equalsAt(buf, path, '') : sameAt(buf, path, name);
+    // the folder's path, a slash, the name
+    const n = up.length;
+    for (let j = 0; j < n; j++) {
+      const c = up.charCodeAt(j);
+      if (c >= 0x80 || c === QUOTE) return equalsAt(buf, path, `${up}/${name < 0 ? '' : textAt(buf, name)}`);
+      if (buf[path + j] !== c) return false;
+    }
+    if (buf[path + n] !== SLASH) return false;
+    return name < 0 ? buf[path + n + 1] === QUOTE : sameAt(buf, path + n + 1, name);
   }
 
   /** Folder `p` (not replaced) has a copy on `side` whose id is the field at `at`. */
@@ -205,22 +211,48 @@ export class TableReplay {
   }
 
   #below(parentKey: string, key: string): number | undefined {
-    const t = this.#table;
-    const p = t.rowOf(parentKey); // folders are in the table's index from the load on
-    if (p === undefined) return undefined;
-    if (!this.#children) {
-      const start = new Int32Array(t.length + 1);
-      for (let r = 0; r < t.length; r++) start[t.parentOf(r) + 1]!++;
-      for (let q = 0; q < t.length; q++) start[q + 1]! += start[q]!;
-      const next = start.slice(0, t.length);
-      const rows = new Int32Array(t.length);
-      for (let r = 0; r < t.length; r++) if (t.parentOf(r) >= 0) rows[next[t.parentOf(r)]!++] = r;
-      this.#children = { start, rows };
-    }
-    const { start, rows } = this.#children;
-    // the last row with the key, as rowOf gives it
-    for (let k = start[p + 1]! - 1; k >= start[p]!; k--) if (t.keyIs(rows[k]!, key)) return rows[k]!;
+    const p = this.#table.rowOf(parentKey); // folders are in the table's index from the load on
+    return p === undefined ? undefined : this.#childWith(p, (r) => this.#table.keyIs(r, key));
+  }
+
+  /** #below for a folder row `p` and the key held in the field at `at` (compared as bytes). */
+  #belowAt(p: number, at: number): number | undefined {
+    return this.#childWith(p, (r) => this.#table.keyIsAt(r, at));
+  }
+
+  /** The last row below folder row `p` whose key `is` (the last row with the key, as rowOf gives it). */
+  #childWith(p: number, is: (r: number) => boolean): number | undefined {
+    const { start, rows } = (this.#children ??= this.#childrenIndex());
+    for (let k = start[p + 1]! - 1; k >= start[p]!; k--) if (is(rows[k]!)) return rows[k]!;
     return undefined;
+  }
+
+  /** The rows by parent row (a counting sort), made once. */
+  #childrenIndex(): { start: Int32Array; rows: Int32Array } {
+    const t = this.#table;
+    const n = t.length;
+    const parents = t.parentRows();
+    const start = new Int32Array(n + 1);
+    for (let r = 0; r < n; r++) start[parents[r]! + 1]!++;
+    for (let q = 0; q < n; q++) start[q + 1]! += start[q]!;
+    const next = start.slice(0, n);
+    const rows = new Int32Array(n);
+    for (let r = 0; r < n; r++) if (parents[r]! >= 0) rows[next[parents[r]!]!++] = r;
+    return { start, rows };
+  }
+
+  /** #madeSince of the key held in the field at `at`. */
+  #madeSinceAt(buf: Buffer, at: number): boolean {
+    if (buf[at] !== 109) return false; // 'm'
+    let n = 0;
+    let j = at + 1;
+    for (; j < buf.length && j - at <= 16; j++) {
+      const c = buf[j]! - 48;
+      if (c < 0 || c > 9) break;
+      n = n * 10 + c;
+    }
+    if (j === at + 1 || j - at > 16 || buf[j] !== QUOTE) return false;
+    return n >= this.#nextKey;
   }
 
   #madeSince(key: string): boolean {

@@ -34,6 +34,8 @@ import { decodedRows } from '../../src/engine/member-overlay.js';
 import { pathsHangOff } from '../../src/engine/paths.js';
 import type { JournalRecord } from '../../src/store/schema.js';
 import { StateStore } from '../../src/store/state-store.js';
+import { scanJournalPut, type JournalPutFields } from '../../src/store/row-scan.js';
+import { textAt } from '../../src/store/row-bytes.js';
 import { SIDES } from '../../src/connectors/types.js';
 
 const AT = '2026-11-30T01:00:00.000Z';
@@ -478,6 +480,80 @@ describe('state store: a journal replayed onto rows (issue 11)', () => {
     assert.ok(decodedRows(odd)! > atLoad, 'that record decoded');
     assert.equal(pathsHangOff(odd), false);
     assert.equal(memberByKey(odd, stale.member.key)!.onprem!.path, 'src/elsewhere/x.txt');
+  });
+
+  it('reads an update record in place exactly as JSON.parse reads it, and nothing that is not that shape', () => {
+    const row = [
+      'm189',
+      0,
+      'm7',
+      '2026-11-30T21:34:48.381Z',
+      [
+        11,
+        '65024:4489217:17960',
+        '3393:1796074477592000000',
+        '65024:44:1796',
+        'doc-519.md',
+        'tree/d/doc-519.md',
+      ],
+      [9, '65024:4499995:17960', '3393:1796074477592214953', '65024:45:1796', 'dst/tree/d/doc-519.md'],
+      'd668b596c9',
+    ];
+    const scan = (line: string): JournalPutFields | undefined => {
+      const buf = Buffer.from(`xx${line}\n`);
+      const out = {} as JournalPutFields;
+      return scanJournalPut(buf, 2, buf.length - 1, out) ? read(buf, out) : undefined;
+    };
+    const read = (buf: Buffer, f: JournalPutFields) =>
+      Object.fromEntries(
+        Object.entries(f).map(([k, at]) => [k, k === 'flags' ? at : at < 0 ? null : textAt(buf, at)]),
+      ) as unknown as JournalPutFields;
+    const line = (r: unknown[]) => JSON.stringify({ op: 'put', row: r });
+    const fields = (r: unknown[]) => {
+      const on = r[4] as unknown[] | 0;
+      const cl = r[5] as unknown[] | 0;
+      return {
+        key: r[0],
+        flags: r[1],
+        parentKey: r[2],
+        synced: r[3] || null,
+        onId: on ? on[1] : null,
+        onToken: on ? on[2] : null,
+        onParentId: on ? on[3] : null,
+        name: on ? on[4] : null,
+        onPath: on ? on[5] : null,
+        cloudId: cl ? cl[1] : null,
+        cloudToken: cl ? cl[2] : null,
+        cloudParentId: cl ? cl[3] : null,
+        cloudPath: cl ? cl[4] : null,
+        hash: r[6] || null,
+      };
+    };
+    for (const r of [row, [...row.slice(0, 3), 0, row[4], 0, 0], [...row.slice(0, 4), 0, 0, row[6]]])
+      assert.deepEqual(scan(line(r)), fields(r));
+    const good = line(row);
+    for (const bad of [
+      good.replace('"m7",', '"m7",,'), // two commas
+      good.replace('[9,', '[09,'),
+      good.replace('[11,', '[1,'),
+      good.replace('"m189",0', '"m189",100'),
+      good.replace('"m189",0', '"m189",00'),
+      good.replace(',"d668b596c9"]', ',"d668b596c9",0]'),
+      good.replace(',"d668b596c9"]', ',"d668b596c9"]]'),
+      good.replace(',"d668b596c9"]', ',"d668b596c9"'),
+      good.replace('"2026-11-30T21:34:48.381Z"', '[]'),
+      good.replace('"2026-11-30T21:34:48.381Z"', '1'),
+      good.replace('"tree/d/doc-519.md"', '"tree/d/doc-519.md",0'),
+      good.replace('"dst/tree/d/doc-519.md"', '0'),
+      good.replace('"m7"', 'm7'),
+      good.replace('"m7"', '"m\\"7"'),
+      good.replace('}', ',"x":1}'),
+      good.replace('"op":"put"', '"op":"del"'),
+      good + ' ',
+    ]) {
+      assert.notEqual(bad, good);
+      assert.equal(scan(bad), undefined, bad);
+    }
   });
 
   it('a folder moved in the journal without the paths below it: the next pass checks every path', () => {
