@@ -2,8 +2,8 @@ import v8 from 'node:v8';
 
 /**
  * A plan this long runs its apply with V8's young generation free to grow (see heavyApply). Its two
- * semi-spaces of 16 MiB cost ~30 MiB of peak: at 10,000 files the first sync peaked at 138-160 MiB with it
- * against 112-122 MiB without; at 100,000 it saves ~80 MiB (~0.8 KB a file), so it pays from ~40,000.
+ * semi-spaces of 16 MiB cost ~30 MiB of peak: at 10,000 files the first sync peaked at 134-156 MiB with it
+ * against 110-119 MiB without; at 100,000 it saves ~80 MiB (~0.8 KB a file), so it pays from ~40,000.
  */
 export const HEAVY_APPLY_ACTIONS = 40_000;
 
