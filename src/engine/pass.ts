@@ -14,6 +14,7 @@ import type { EngineContext, PassOptions, PassResult, SetResult } from './types.
 import { emptyView, fillView, type SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
+import { heavyApply } from './heap-mode.js';
 import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
 import {
   crossSetRules,
@@ -262,6 +263,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       Number(a.state.set.kind === 'folder') - Number(b.state.set.kind === 'folder') ||
       Number(!rules.incoming.get(a.state.set.id)?.size) - Number(!rules.incoming.get(b.state.set.id)?.size),
   );
+  const settle = heavyApply(applyOrder.reduce((n, w) => n + w.result!.plan.actions.length, 0));
   try {
     for (const w of applyOrder) {
       if (opts.signal?.aborted) break;
@@ -357,6 +359,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         await ctx.store.save(w.full);
       }
     }
+    settle(); // after the saves: their rows are short-lived garbage of the same kind
     if (failure !== undefined) throw failure; // eslint-disable-line no-unsafe-finally
   }
   // Reported in the order of the sets (a stopped set is reported while the others still apply).
