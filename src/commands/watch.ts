@@ -222,7 +222,6 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
       g,
       setIds ?? (await ctx.store.listIds()),
       async (held) => {
-        optimise(true); // a scoped pass turns it off below
         if (opts2.dryRun) store.forget(); // a dry run must not leave its plan in the state held
         try {
           const result = await deadline.run(signal, (s) => pass(s, held), opts2.timeoutS ?? opts.timeout);
@@ -268,12 +267,6 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
             }
             const eventScopes = full ? undefined : subs.take();
             scoped = eventScopes !== undefined && Object.keys(eventScopes).length > 0;
-            // A pass scoped on both sides runs each function over a few dozen members: V8's optimising
-            // compiler, left on, compiles on a background thread the functions that a few edits in a row
-            // made hot, 15-20 ms at a time in the first tens of edits. Every other pass (start, rescan, a
-            // side read whole, a `sync` handed over) keeps it: at 100,000 files it makes a full pass ~2.7x
-            // cheaper (5 s of CPU against 13 s). Code already optimised stays in use either way.
-            if (eventScopes?.onprem && eventScopes.cloud) optimise(false);
             return runPass(ctx, { setIds: held, signal: s, eventScopes });
           });
           // Sets and roots may have changed (created, moved, unsynced): a new root is read whole next time.
@@ -374,14 +367,6 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
     subs.close();
     await opened.close();
   }
-}
-
-/** Turn V8's optimising compiler (TurboFan) on or off for what runs next; code it compiled stays in use. */
-let optimising = true;
-function optimise(on: boolean): void {
-  if (on === optimising) return;
-  optimising = on;
-  v8.setFlagsFromString(on ? '--turbofan' : '--no-turbofan');
 }
 
 /** Register `watch`. */
