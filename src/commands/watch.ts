@@ -168,6 +168,13 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
   // are cheaper until V8 shrinks the young generation to 1 MiB anyway once the watch has idled
   // (test/bench/RESULTS.md, perf-watch3).
   v8.setFlagsFromString('--semi-space-growth-factor=1');
+  // A function is optimised by TurboFan once it has run enough bytecode (V8's interrupt budget, 66 KiB by
+  // default). The scoped pass after an edit runs each of its functions over a few dozen members, so at the
+  // default each edit brings a few more to the threshold and a background compile of 15-20 ms follows every
+  // few edits, for as long as the watch runs (some deoptimised and compiled again). Eight times the budget:
+  // what a full pass runs 100,000 times is still optimised within its first few thousand members, what an
+  // edit runs is left to the baseline compiler (test/bench/RESULTS.md, perf-watch5).
+  v8.setFlagsFromString('--interrupt-budget=540672');
   const emit = eventWriter(g);
   const deadline = new PassDeadline(opts.timeout);
   const opened = await openContext(

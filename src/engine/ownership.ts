@@ -17,7 +17,13 @@ export interface OwnerMarker {
 
 /** How a pass relates to one set's marker. */
 export type OwnerVerdict =
-  | { ok: true; marker: OwnerMarker | null; markerNode: RemoteNode | null }
+  | {
+      ok: true;
+      marker: OwnerMarker | null;
+      markerNode: RemoteNode | null;
+      /** This home's record as the check read it (null: none); the stamp of the same pass starts from it. */
+      record?: OwnerRecord | null;
+    }
   | { ok: false; code: 'OWNED_ELSEWHERE' | 'OWNER_COPIED_HOME'; message: string; hint: string };
 
 /** Codes of a set refused because another installation (or another copy of this home) owns it: exit 2. */
@@ -99,12 +105,13 @@ export async function checkOwner(
   const found = await readMarker(cloud, state, rec, self);
   const marker = found?.marker ?? null;
   const markerNode = found?.node ?? null;
-  if (!marker || owner.takeOver || rec?.takeOver) return { ok: true, marker, markerNode };
+  const record = rec ?? null;
+  if (!marker || owner.takeOver || rec?.takeOver) return { ok: true, marker, markerNode, record };
   const { installation } = owner;
   const claim = `\`cloudsync sync ${state.set.id} --take-over\``;
   // A marker of ours naming another set id: a set of that name we unsynced and created again.
   if (marker.installation === installation.id && marker.setId !== state.set.id)
-    return { ok: true, marker, markerNode };
+    return { ok: true, marker, markerNode, record };
   if (marker.installation !== installation.id) {
     return {
       ok: false,
@@ -121,7 +128,7 @@ export async function checkOwner(
       hint: `run one copy of the home only; on the copy to keep, run ${claim}`,
     };
   }
-  return { ok: true, marker, markerNode };
+  return { ok: true, marker, markerNode, record };
 }
 
 /** Whether a pass that will run `actions` actions should rewrite the marker. */
@@ -147,7 +154,9 @@ export async function stampOwner(
   verdict: OwnerVerdict & { ok: true },
   now: Date,
 ): Promise<void> {
-  const rec = await owner.records.get(state.set.id);
+  // The record the check of this pass read (the set's lock is held since: nothing else wrote it), else read.
+  const rec =
+    verdict.record !== undefined ? (verdict.record ?? undefined) : await owner.records.get(state.set.id);
   const pass = Math.max(verdict.marker?.pass ?? 0, rec?.pass ?? 0) + 1;
   const at = now.toISOString();
   await owner.records.put(state.set.id, { markerId: verdict.markerNode?.id ?? rec?.markerId, pass, at });
