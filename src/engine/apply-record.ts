@@ -389,6 +389,27 @@ export class ApplyRecorder {
     await this.commit(m);
   }
 
+  /**
+   * lock-onprem: our lock is journaled before the chmod that makes it, so a pass killed in between leaves a
+   * writable file recorded as locked by us (the next pass locks it; unsync's chmod u+w is harmless), never a
+   * read-only file nothing records as ours, which unsync would leave read-only for good (model seed 582).
+   * A member new this pass is recorded only once both its copies are (a pairing found them equal, or its copy
+   * was made and flushed in an earlier phase): a record of one copy would read as a delete on the other side.
+   * False when nothing was recorded (the lock is then journaled after it is made, as before).
+   */
+  protected async recordLockIntent(m: MemberState): Promise<boolean> {
+    if (!this.byKey.has(m.key) || (this.unrecorded.has(m.key) && !(m.onprem && m.cloud))) return false;
+    // Content still waiting for its flush is made durable first: the record never gets ahead of its bytes.
+    if (this.unflushed.size > 0 || this.held.size > 0) await this.barrier();
+    m.lockedByUs = true;
+    this.unrecorded.delete(m.key);
+    await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
+    return true;
+  }
+
+  /** Members new this pass with a lock to make, not journaled yet. */
+  protected readonly unrecorded = new Set<string>();
+
   protected async commit(m: MemberState): Promise<void> {
     if (!this.byKey.has(m.key)) return;
     if (this.unflushed.size > 0) {
@@ -399,6 +420,7 @@ export class ApplyRecorder {
       if (this.held.size >= FLUSH_EVERY) await this.barrier();
       return;
     }
+    this.unrecorded.delete(m.key);
     await this.deps.store.append(this.state.set.id, { op: 'put', member: m });
   }
 
@@ -423,6 +445,7 @@ export class ApplyRecorder {
       const recs = members
         .filter((m) => this.byKey.has(m.key))
         .map((m) => ({ op: 'put' as const, member: m }));
+      if (this.unrecorded.size > 0) for (const m of members) this.unrecorded.delete(m.key);
       await this.deps.store.appendMany(this.state.set.id, recs);
     })().finally(() => (this.flushing = undefined));
     await this.flushing;

@@ -56,9 +56,16 @@ class Applier extends ApplyRecorder {
   private readonly renamedLosers = new Map<string, RemoteNode>();
 
   async run(): Promise<ApplyOutcome> {
-    const referenced = new Set(this.plan.actions.map((a) => a.member));
+    const referenced = new Set<string>();
+    const locking = new Set<string>();
+    for (const a of this.plan.actions) {
+      referenced.add(a.member);
+      if (a.type === 'lock') locking.add(a.member);
+    }
     for (const m of this.plan.added) {
-      if (referenced.has(m.key)) this.state.members.push(m);
+      if (!referenced.has(m.key)) continue;
+      this.state.members.push(m);
+      if (locking.has(m.key)) this.unrecorded.add(m.key);
     }
     for (const m of this.state.members) this.byKey.set(m.key, m);
     for (const a of this.plan.actions) this.remaining.set(a.member, (this.remaining.get(a.member) ?? 0) + 1);
@@ -319,7 +326,11 @@ class Applier extends ApplyRecorder {
         // An editor that saved by rename may keep the old file under another name (a backup, an excluded
         // name): that copy is no longer the member and keeps no lock of ours (model seed 2811).
         if (m.lockedByUs && m.onprem && m.onprem.id !== id) await this.releaseLock(m.onprem.id);
-        if (lock && (await lock.call(c.onprem, id))) m.lockedByUs = true;
+        if (!lock) return 0;
+        const claimed = !m.lockedByUs && (await this.recordLockIntent(m));
+        if (await lock.call(c.onprem, id)) m.lockedByUs = true;
+        // Read-only already (the user's own lock, made since the plan): not ours, recorded so when it settles.
+        else if (claimed) delete m.lockedByUs;
         return 0;
       }
     }

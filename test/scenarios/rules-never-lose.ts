@@ -2412,6 +2412,44 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 582: a pass killed right after locking a new file leaves it writable once unsynced',
+    rule: '§3 --lock-onprem locks synced files only: a copy no set holds keeps no lock of ours (also after unsync)',
+    ...folderSet,
+    create: [...folderSet.create, '--lock-onprem'],
+    // the kill point is an on-prem file system effect; write bits are a local on-prem notion
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'onprem', write: 'src/P/m.md', content: 'M' },
+      // Killed right after the chmod that locked the new file: before the fix nothing recorded the lock as ours.
+      { kill: ['sync'], afterEffect: '1 chmod <onprem>/src/P/m.md' },
+      { run: ['sync'] },
+      { expect: { writable: { 'src/P/m.md': false } } },
+      settled(),
+      { run: ['unsync', '$ID'] },
+      // Before the fix m.md stayed read-only for good (the rerun saw it locked and recorded no lock of ours).
+      { expect: { writable: { 'src/P/a.txt': true, 'src/P/m.md': true } } },
+    ],
+  },
+  {
+    name: 'model seed 582: a pass killed right after locking a file it paired (equal on both sides) leaves it writable once unsynced',
+    rule: '§3 --lock-onprem locks synced files only: a copy no set holds keeps no lock of ours (also after unsync)',
+    ...folderSet,
+    create: [...folderSet.create, '--lock-onprem'],
+    // the kill point is an on-prem file system effect; write bits are a local on-prem notion
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      // The same file put on both sides by hand: the pass pairs it (no copy) and locks it, its first record.
+      { on: 'onprem', write: 'src/P/m.md', content: 'M' },
+      { on: 'cloud', write: 'dst/P/m.md', content: 'M' },
+      { kill: ['sync'], afterEffect: '1 chmod <onprem>/src/P/m.md' },
+      { run: ['sync'] },
+      { expect: { writable: { 'src/P/m.md': false } } },
+      settled(),
+      { run: ['unsync', '$ID'] },
+      { expect: { writable: { 'src/P/a.txt': true, 'src/P/m.md': true } } },
+    ],
+  },
+  {
     name: 'model seed 2779: a file the cloud moves into a folder another set detaches has left its set',
     rule: '§3 delete-on-cloud off: a folder moved out on-prem leaves its cloud copy detached, with what is in it',
     ...twoSets,
