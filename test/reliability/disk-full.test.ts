@@ -20,6 +20,15 @@ function content(i: number, version: number): Buffer {
   return b;
 }
 
+/** Unmount a test's tmpfs (lazily when something still holds it). */
+function unmount(dir: string): void {
+  try {
+    execFileSync('umount', [dir], { stdio: 'ignore' });
+  } catch {
+    execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+  }
+}
+
 interface InspectJson {
   members: Array<{ onpremPath: string; status: string; errorCode: string | null }>;
 }
@@ -57,13 +66,7 @@ describe('reliability: a local side whose disk fills up mid-pass (ENOSPC)', func
   });
 
   after(async () => {
-    if (mounted) {
-      try {
-        execFileSync('umount', [cloud], { stdio: 'ignore' });
-      } catch {
-        execFileSync('umount', ['-l', cloud], { stdio: 'ignore' });
-      }
-    }
+    if (mounted) unmount(cloud);
     if (base) await cleanup(base);
   });
 
@@ -157,13 +160,7 @@ describe("reliability: the home's disk full (cloudsync cannot write its state, j
   });
 
   after(async () => {
-    if (mounted) {
-      try {
-        execFileSync('umount', [home], { stdio: 'ignore' });
-      } catch {
-        execFileSync('umount', ['-l', home], { stdio: 'ignore' });
-      }
-    }
+    if (mounted) unmount(home);
     if (base) await cleanup(base);
   });
 
