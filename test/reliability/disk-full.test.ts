@@ -20,6 +20,16 @@ function content(i: number, version: number): Buffer {
   return b;
 }
 
+/** Mount a small tmpfs on `dir` (root and the capability needed); false when it cannot be done here. */
+function mountTmpfs(dir: string, options: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Unmount a test's tmpfs (lazily when something still holds it). */
 function unmount(dir: string): void {
   try {
@@ -49,12 +59,8 @@ describe('reliability: a local side whose disk fills up mid-pass (ENOSPC)', func
     cloud = path.join(base, 'cloud');
     await mkdir(path.join(onprem, 'P'), { recursive: true });
     await mkdir(cloud);
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0755', 'tmpfs', cloud], { stdio: 'ignore' });
-      mounted = true;
-    } catch {
-      this.skip(); // no mount here (a container without the capability)
-    }
+    mounted = mountTmpfs(cloud, 'size=1m,mode=0755');
+    if (!mounted) this.skip(); // no mount here (a container without the capability)
     await mkdir(path.join(cloud, 'Shared'));
     for (let i = 0; i < FILES; i++) await writeFile(path.join(onprem, 'P', `f${i}.bin`), content(i, 0));
     cli = new Cli(path.join(base, 'home'));
@@ -151,12 +157,8 @@ describe("reliability: the home's disk full (cloudsync cannot write its state, j
     base = await tempDir('cs-enospc-home-');
     home = path.join(base, 'home');
     await mkdir(home);
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', home], { stdio: 'ignore' });
-      mounted = true;
-    } catch {
-      this.skip();
-    }
+    mounted = mountTmpfs(home, 'size=2m,mode=0700');
+    if (!mounted) this.skip();
   });
 
   after(async () => {
