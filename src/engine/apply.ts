@@ -288,6 +288,7 @@ class Applier extends ApplyRecorder {
           if (!kept) await this.backup(m, a.conflict.loser);
         }
         const targetId = this.idOf(m, a.to);
+        await this.recordPlace(m, a.to, targetId);
         const { node, hash, bytes } = await this.transfer(m, a.from, a.to, (src) =>
           c[a.to].updateContent(targetId, src, {
             size: a.size,
@@ -334,6 +335,23 @@ class Applier extends ApplyRecorder {
         return 0;
       }
     }
+  }
+
+  /**
+   * An update may write a new node in the target's place (a local file is replaced by rename). If the node
+   * moved since the last pass (a document moved out of its folder), the state learns where it is now (only
+   * that; its content stays to be synced) before the write, or a pass killed right after it would find
+   * neither the recorded node nor one in the recorded place, take the member for deleted there and pull it
+   * back beside the written copy (model seed 3596).
+   */
+  protected async recordPlace(m: MemberState, side: Side, id: string): Promise<void> {
+    const base = m[side];
+    const now = this.current[side].get(m.key);
+    if (!base || !now || now.id !== id) return;
+    if (now.parentId === base.parentId && now.name === base.name && base.id === id) return;
+    const path = (await this.deps.connectors[side].pathOf(id)) ?? base.path;
+    const known = { ...m, [side]: { ...base, id, parentId: now.parentId, name: now.name, path } };
+    await this.deps.store.append(this.state.set.id, { op: 'put', member: known });
   }
 
   protected sourceNode(m: MemberState, side: Side): RemoteNode | undefined {

@@ -2563,4 +2563,33 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 3596: a pass killed right after updating a document the user had moved out of its folder finds it where it is',
+    rule: '§4 a pass killed at any instant and run again converges; every applied move updates the member’s place',
+    onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2', 'src/out': D },
+    cloud: { dst: D },
+    create: ['src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst'],
+    // the kill point is an on-prem file system effect
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'onprem', mv: ['src/D/d2.txt', 'src/out/d2.txt'] },
+      { on: 'cloud', write: 'dst/d2.txt', content: 'THEIRS' },
+      // Killed right after the pulled bytes replaced the moved document: before the fix the rerun found
+      // neither its node nor anything at its recorded place, took it for deleted on-prem, and pulled it back to
+      // src/D/d2.txt beside the written copy (a twin; with the delete guard's exit 5 on the way).
+      {
+        kill: ['sync'],
+        afterEffect: '1 rename <onprem>/src/out/.cloudsync-#-#.tmp → <onprem>/src/out/d2.txt',
+      },
+      { sync: [] },
+      {
+        expect: {
+          onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/out': D, 'src/out/d2.txt': 'THEIRS' },
+          cloud: { dst: D, 'dst/d1.txt': 'D1', 'dst/d2.txt': 'THEIRS' },
+          members: { 'src/out/d2.txt': 'SYNCED' },
+        },
+      },
+      settled(),
+    ],
+  },
 ];
