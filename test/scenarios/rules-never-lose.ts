@@ -2592,4 +2592,32 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 3723: a pass killed while detaching a deleted folder detaches the rest of it on the rerun',
+    rule: '§3 delete-on-cloud off: a folder deleted on-prem leaves its cloud copy detached, with what is in it',
+    ...keepCloudCopies,
+    steps: [
+      { on: 'onprem', rm: 'src/P/sub' },
+      // Killed after the folder's detach record, before its file's: before the fix the rerun left the file a
+      // SYNCED member whose on-prem copy is gone (a detached folder's subtree was never looked at again).
+      { kill: ['sync'], afterEffect: '2 write <home>/state/default/#.journal' },
+      { sync: [] },
+      detachedAt('dst/P/sub'),
+      detachedAt('dst/P/sub/d.txt'),
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/b.txt': 'B' },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+          },
+        },
+      },
+      settled(),
+    ],
+  },
 ];
