@@ -139,7 +139,12 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
         if (split && side === 'cloud') continue;
         if (split) rules.owned.set(otherSlot, to);
         const heldByParent = n.parentId !== null && rules.blocked.get(fromId)?.has(slotOf(side, n.parentId));
-        const clash = heldByParent ? null : nameClash(byId.get(to)!, gone.m, n, side);
+        // Its other copy is gone (deleted meanwhile) or was never made: nothing moves there, so no name there
+        // can clash; it arrives as new and is copied (model seed 3808: held in its old set by a name the
+        // arriving set's own move frees in this pass, it was forgotten there and taken in one pass late).
+        const otherGone =
+          !gone.m[other] || (!away && gone.from.changes[other].byMember.get(gone.m.key)?.kind === 'gone');
+        const clash = heldByParent || otherGone ? null : nameClash(byId.get(to)!, gone.m, n, side);
         const nowhere = heldByParent || clash ? null : noDestination(byId.get(to)!, n, side);
         if (heldByParent || clash || nowhere) {
           if (!rules.blocked.has(fromId)) rules.blocked.set(fromId, new Map());

@@ -2620,4 +2620,38 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 3808: a file moved into another set under a name that set frees in the same pass arrives in one pass when its other copy is gone',
+    rule: '§3 a node that moved to another set is not missing: that set takes it in, in the same pass',
+    ...twoSets,
+    steps: [
+      createQ,
+      { on: 'onprem', write: 'src/P/s2/m.md', content: 'MOVED' },
+      { on: 'onprem', write: 'src/Q/m.md', content: 'QM' },
+      { run: ['sync'] },
+      // Q's m.md is renamed on-prem (its cloud copy still holds the name until this pass moves it), P's m.md
+      // takes that name in Q, and the cloud deletes P's copy: before the fix P forgot it and Q left it out
+      // ("belongs to sync set P"), so it reached the cloud one pass late.
+      { on: 'onprem', mv: ['src/Q/m.md', 'src/Q/n.txt'] },
+      { on: 'onprem', mv: ['src/P/s2/m.md', 'src/Q/m.md'] },
+      { on: 'cloud', rm: 'dst/P/s2/m.md' },
+      { run: ['sync'] },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/s2': D,
+            'dst/Q': D,
+            'dst/Q/q.txt': 'Q',
+            'dst/Q/n.txt': 'QM',
+            'dst/Q/m.md': 'MOVED',
+          },
+        },
+      },
+      memberOf('Q', 'src/Q/m.md', 'SYNCED'),
+      settled(),
+    ],
+  },
 ];
