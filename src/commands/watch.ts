@@ -175,6 +175,12 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
   // what a full pass runs 100,000 times is still optimised within its first few thousand members, what an
   // edit runs is left to the baseline compiler (test/bench/RESULTS.md, perf-watch5).
   v8.setFlagsFromString('--interrupt-budget=540672');
+  // The bundle comes in with every function compiled (bin/code-cache.js, 'watch'), so the first edit after
+  // start does not compile the scoped pass's code. V8 drops the bytecode of a function that has not run in
+  // five full collections, as the scoped pass's code has not by the end of a start-up pass over 100,000
+  // files: kept, it is there for the first edit (and after an hourly rescan) (test/bench/RESULTS.md,
+  // perf-watch6).
+  v8.setFlagsFromString('--no-flush-bytecode');
   const emit = eventWriter(g);
   const deadline = new PassDeadline(opts.timeout);
   const opened = await openContext(
