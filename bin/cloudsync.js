@@ -28,14 +28,16 @@ async function start(argv) {
     await (await import('../dist/src/cli.js')).main(argv);
     return;
   }
-  // The code cache keeps what the passes compile (sync, watch) rather than what a one-off command did;
-  // CLOUDSYNC_CODE_CACHE=off runs without one.
+  // The code cache keeps what a pass compiles (sync) rather than what a one-off command did; `watch` has one
+  // of its own with every function compiled (code-cache.js); CLOUDSYNC_CODE_CACHE=off runs without one.
   const kind =
     process.env.CLOUDSYNC_CODE_CACHE === 'off'
       ? null
-      : argv.includes('sync') || argv.includes('watch')
-        ? 'pass'
-        : 'other';
+      : argv.includes('watch')
+        ? 'watch'
+        : argv.includes('sync')
+          ? 'pass'
+          : 'other';
   const cli = require('./code-cache.js').loadBundle(path.join(root, 'dist', 'bundle', 'cli.cjs'), kind);
   // A pass keeps V8's young generation at its start size (1 MiB per semi-space) instead of letting it double
   // up to 16 MiB: on the development VM every page a process touches first costs ~15-20 us of CPU, and the

@@ -175,6 +175,12 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
   // what a full pass runs 100,000 times is still optimised within its first few thousand members, what an
   // edit runs is left to the baseline compiler (test/bench/RESULTS.md, perf-watch5).
   v8.setFlagsFromString('--interrupt-budget=540672');
+  // The bundle comes in with every function compiled (bin/code-cache.js, 'watch'), so the first edit after
+  // start does not compile the scoped pass's code. V8 drops the bytecode of a function that has not run in
+  // five full collections: a start-up pass over 100,000 files makes two, but a watch quiet for hours (its
+  // hourly rescans, the collections after them) would lose the scoped pass's code and compile it again at
+  // the next edit. Kept, at no peak memory measured (test/bench/RESULTS.md, perf-watch6).
+  v8.setFlagsFromString('--no-flush-bytecode');
   const emit = eventWriter(g);
   const deadline = new PassDeadline(opts.timeout);
   const opened = await openContext(

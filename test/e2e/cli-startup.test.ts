@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -324,6 +324,75 @@ describe('e2e: lean start-up (issue 11)', () => {
       [],
       'no temp file left',
     );
+  });
+
+  it('watch starts from a code cache of its own with every function compiled; the pass cache is left alone', async function () {
+    this.timeout(120_000);
+    const copy = await tempDir();
+    await cp(path.join(PROJECT_ROOT, 'bin'), path.join(copy, 'bin'), { recursive: true });
+    await cp(path.join(PROJECT_ROOT, 'dist', 'bundle'), path.join(copy, 'dist', 'bundle'), {
+      recursive: true,
+      filter: (f) => !f.endsWith('.v8cache'),
+    });
+    await cp(path.join(PROJECT_ROOT, 'package.json'), path.join(copy, 'package.json'));
+    await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    const bundle = path.join(copy, 'dist', 'bundle', 'cli.cjs');
+    const cache = `${bundle}.watch.v8cache`;
+    const run = (args: string[]): void => {
+      const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'cloudsync.js'), ...args], {
+        env: { ...process.env, CLOUDSYNC_HOME: home },
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    /** One watch: its start-up pass, then SIGTERM; the NDJSON events it printed. */
+    const watchOnce = async (): Promise<Array<{ event: string; exitCode?: number }>> => {
+      const child = spawn(process.execPath, [path.join(copy, 'bin', 'cloudsync.js'), 'watch', '--json'], {
+        env: { ...process.env, CLOUDSYNC_HOME: home },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const t0 = Date.now();
+      while (!out.includes('"pass-end"') && Date.now() - t0 < 60_000 && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, err);
+      assert.equal(err, '');
+      return out
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as { event: string; exitCode?: number });
+    };
+    const st = await stat(bundle);
+    run(['sync', '--json']);
+    const passCache = await readFile(`${bundle}.v8cache`);
+    const events = await watchOnce();
+    assert.ok(
+      events.some((e) => e.event === 'pass-end' && e.exitCode === 0),
+      JSON.stringify(events),
+    );
+    const bytes = await readFile(cache);
+    assert.equal(
+      bytes.subarray(0, bytes.indexOf(10)).toString('latin1'),
+      `cloudsync-v8cache 1 ${process.version} ${process.arch} ${st.size} ${st.mtimeMs} ${st.ino} watch`,
+    );
+    assert.ok(bytes.length > passCache.length * 1.5, 'every function compiled: more than a pass compiles');
+    assert.ok((await readFile(`${bundle}.v8cache`)).equals(passCache), "the pass's cache is not rewritten");
+    const made = (await stat(cache)).mtimeMs;
+    await watchOnce();
+    assert.equal((await stat(cache)).mtimeMs, made, 'the next watch used it as it was');
+    run(['sync', '--json']);
+    assert.ok((await readFile(`${bundle}.v8cache`)).equals(passCache), 'nor does a sync after it');
+    // Data V8 refuses: that watch compiles lazily and removes it; the next one makes it again.
+    await writeFile(cache, `${bytes.subarray(0, bytes.indexOf(10)).toString('latin1')}\n${'x'.repeat(5000)}`);
+    await watchOnce();
+    await assert.rejects(stat(cache), /ENOENT/);
+    await watchOnce();
+    assert.ok((await stat(cache)).size > passCache.length * 1.5);
   });
 
   it('the lazy command table names every command and alias of the program', async () => {
