@@ -3,7 +3,7 @@
 // (member-overlay.ts): a no-change pass then never builds 100,000 member objects, nor does a pass after a
 // small change. Each answer is the same as the one `state.members` would give; once anything reads the
 // members as objects, the plain array answers.
-import { liveRows, memberAt, rowsOf } from './member-overlay.js';
+import { isLive, liveRows, memberAt, rowsOf } from './member-overlay.js';
 import type { MemberState, SetState } from '../store/schema.js';
 
 /** `state.members.length`. */
@@ -49,7 +49,8 @@ export function memberByKey(state: SetState, key: string): MemberState | undefin
 export function anyDetached(state: SetState): boolean {
   const rows = rowsOf(state);
   if (!rows) return state.members.some((m) => m.detached);
-  for (const i of liveRows(rows)) if (rows.table.detached(i)) return true;
+  const t = rows.table;
+  for (let i = 0; i < t.length; i++) if (t.detached(i) && isLive(rows, i)) return true;
   for (const m of rows.added) if (m.detached) return true;
   return false;
 }
@@ -59,7 +60,8 @@ export function liveCount(state: SetState): number {
   const rows = rowsOf(state);
   if (!rows) return state.members.reduce((n, m) => (m.detached ? n : n + 1), 0);
   let n = 0;
-  for (const i of liveRows(rows)) if (!rows.table.detached(i)) n++;
+  const t = rows.table;
+  for (let i = 0; i < t.length; i++) if (!t.detached(i) && isLive(rows, i)) n++;
   for (const m of rows.added) if (!m.detached) n++;
   return n;
 }
@@ -73,7 +75,8 @@ function unsettled(m: MemberState): boolean {
 export function anyUnsettled(state: SetState): boolean {
   const rows = rowsOf(state);
   if (!rows) return state.members.some(unsettled);
-  for (const i of liveRows(rows)) if (rows.table.unsettled(i)) return true;
+  const t = rows.table;
+  for (let i = 0; i < t.length; i++) if (t.unsettled(i) && isLive(rows, i)) return true;
   for (const m of rows.added) if (unsettled(m)) return true;
   return false;
 }
@@ -87,7 +90,8 @@ function settledWithBoth(m: MemberState): boolean {
 export function allSettledWithBoth(state: SetState): boolean {
   const rows = rowsOf(state);
   if (!rows) return state.members.every(settledWithBoth);
-  for (const i of liveRows(rows)) if (!rows.table.settled(i)) return false;
+  const t = rows.table;
+  for (let i = 0; i < t.length; i++) if (!t.settled(i) && isLive(rows, i)) return false;
   for (const m of rows.added) if (!settledWithBoth(m)) return false;
   return true;
 }
@@ -97,7 +101,8 @@ export function failedMembers(state: SetState): MemberState[] {
   const rows = rowsOf(state);
   if (!rows) return state.members.filter((m) => m.status === 'FAILED');
   const out: MemberState[] = [];
-  for (const i of liveRows(rows)) if (rows.table.failed(i)) out.push(memberAt(rows, i));
+  const t = rows.table;
+  for (let i = 0; i < t.length; i++) if (t.failed(i) && isLive(rows, i)) out.push(memberAt(rows, i));
   for (const m of rows.added) if (m.status === 'FAILED') out.push(m);
   return out;
 }

@@ -38,6 +38,14 @@ export function rowOf(m: MemberState): number | undefined {
   return rowNumbers.get(m);
 }
 
+/**
+ * Row `r` was not removed. The scans over every row (lazy-members.ts) are plain loops that ask this only of
+ * a row they would count: a generator step per row cost more than the question (a no-change pass asks five).
+ */
+export function isLive(rows: Rows, r: number): boolean {
+  return rows.removed.size === 0 || !rows.removed.has(r);
+}
+
 /** Every row not removed, by number. */
 export function* liveRows(rows: Rows): Generator<number> {
   const { table, removed } = rows;

@@ -53,7 +53,7 @@ async function runLogged(
   args: string[],
   home: string,
   env: Record<string, string> = {},
-): Promise<{ r: CliResult; files: string[]; modules: string[]; builtins: string[] }> {
+): Promise<{ r: CliResult; files: string[]; modules: string[]; builtins: string[]; afterFlags: string[] }> {
   const log = path.join(home, 'modules.log');
   const covDir = path.join(home, 'coverage');
   await rm(log, { force: true });
@@ -65,7 +65,10 @@ async function runLogged(
   });
   const all = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
   const builtins = all.filter((l) => l.startsWith('builtin:')).map((l) => l.slice('builtin:'.length));
-  const lines = all.filter((l) => !l.startsWith('builtin:'));
+  const afterFlags = all
+    .filter((l) => l.startsWith('builtin-after-flags:'))
+    .map((l) => l.slice('builtin-after-flags:'.length));
+  const lines = all.filter((l) => !l.startsWith('builtin:') && !l.startsWith('builtin-after-flags:'));
   const files = [
     ...new Set(lines.map((l) => path.relative(PROJECT_ROOT, l.startsWith('file:') ? fileURLToPath(l) : l))),
   ];
@@ -76,7 +79,7 @@ async function runLogged(
     modules.push(...(inside ? await ranSources(f, inside, covDir) : [f]));
   }
   await rm(covDir, { recursive: true, force: true });
-  return { r, files, modules: [...new Set(modules)], builtins };
+  return { r, files, modules: [...new Set(modules)], builtins, afterFlags };
 }
 
 /** The npm packages among `modules` (node_modules/<name> or node_modules/@scope/name). */
@@ -141,6 +144,21 @@ describe('e2e: lean start-up (issue 11)', () => {
       !modules.some((m) =>
         /\/ui\/wizard-|\/commands\/(?!sync|context|runtime|registry|pass-deadline)/.test(m),
       ),
+    );
+  });
+
+  it('sync --json requires node:crypto and node:net before it changes V8 flags (their code cache stays valid)', async () => {
+    const { r, builtins, afterFlags } = await runLogged(['sync', '--json'], home);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(
+      builtins.includes('crypto') && builtins.includes('net'),
+      `the pass uses both: ${builtins.join(', ')}`,
+    );
+    // A built-in first required once a flag differs is compiled from source (2-3x the CPU): none of these.
+    assert.deepEqual(
+      afterFlags.filter((b) => b === 'net' || b === 'crypto' || b.startsWith('internal/crypto/')),
+      [],
+      `loaded after the flags: ${afterFlags.join(', ')}`,
     );
   });
 
