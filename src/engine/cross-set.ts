@@ -225,10 +225,18 @@ function nameClash(dest: SetReading, m: MemberState, n: RemoteNode, side: Side):
   if (!folderId) return null;
   const view = dest.views[other];
   for (const id of view.children.get(folderId) ?? []) {
-    if (id !== m[other]?.id && view.nodes.get(id)?.name === n.name)
-      return `"${n.name}" already exists in the ${other} folder of sync set ${dest.state.set.id}; it stays in its old set until that name is free`;
+    if (id !== m[other]?.id && view.nodes.get(id)?.name === n.name) return clashText(dest, n, other);
   }
+  // A detached copy there is no member, but holds its name all the same (model seed 3901: the move was taken
+  // in, failed on that name, and the next pass took the copy left in the old set back, undoing the user's move).
+  for (const d of view.detachedSeen.values())
+    if (d.parentId === folderId && d.name === n.name && d.id !== m[other]?.id)
+      return clashText(dest, n, other);
   return null;
+}
+
+function clashText(dest: SetReading, n: RemoteNode, other: Side): string {
+  return `"${n.name}" already exists in the ${other} folder of sync set ${dest.state.set.id}; it stays in its old set until that name is free`;
 }
 
 /**

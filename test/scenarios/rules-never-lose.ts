@@ -2654,4 +2654,70 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 3901: a move into another set onto the name of a detached copy waits in its old set, never undone',
+    rule: 'a move between folders that cannot be applied (a name clash on the other side) fails and is tried again by every pass',
+    onprem: {
+      src: D,
+      'src/P': D,
+      'src/P/a.txt': 'A',
+      'src/P/sub': D,
+      'src/P/sub/b.txt': 'B',
+      'src/Q': D,
+      'src/Q/q.txt': 'Q',
+    },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst', '--no-delete-on-cloud'],
+    steps: [
+      createQ,
+      { on: 'onprem', rm: 'src/P/sub/b.txt' },
+      { run: ['sync'] },
+      // dst/P/sub/b.txt is now a detached copy (no member); Q's file moves into P under that very name.
+      { on: 'onprem', mv: ['src/Q/q.txt', 'src/P/sub/b.txt'] },
+      { run: ['sync'], exit: 3 },
+      // Before the fix P took it in, failed to move the cloud copy onto the taken name, and the next pass
+      // took that copy (still in Q's folder) back into Q, moving the user's file back to src/Q/q.txt.
+      { run: ['sync'], exit: 3 },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/sub': D,
+            'src/P/sub/b.txt': 'Q',
+            'src/Q': D,
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/P/sub/b.txt': 'B',
+            'dst/Q': D,
+            'dst/Q/q.txt': 'Q',
+          },
+        },
+      },
+      memberOf('Q', 'src/P/sub/b.txt', 'FAILED'),
+      // Once the name is free the move is applied.
+      { on: 'cloud', mv: ['dst/P/sub/b.txt', 'dst/P/sub/old.txt'] },
+      { run: ['sync'] },
+      {
+        expect: {
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/P/sub/old.txt': 'B',
+            'dst/P/sub/b.txt': 'Q',
+            'dst/Q': D,
+          },
+        },
+      },
+      memberOf('P', 'src/P/sub/b.txt', 'SYNCED'),
+      settled(),
+    ],
+  },
 ];
