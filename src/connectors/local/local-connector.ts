@@ -22,6 +22,7 @@ import {
   assertStrictlyInside,
   assertValidName,
   isInside,
+  isPlainPath,
   pathsOverlap,
   realPathOf,
   specSegments,
@@ -257,7 +258,7 @@ export class LocalConnector implements Connector {
           ({ path: tmp, stat: written } = await writeTempFile(path.dirname(abs), this.#temps, content, {
             mtimeMs: opts.mtimeMs,
           }));
-          await placeNoReplace(tmp, abs);
+          placeNoReplace(tmp, abs);
           tmp = undefined;
         } catch (err) {
           throw toWriteError(err, `cannot create ${toSpecPath(this.#root, abs)}`);
@@ -626,7 +627,10 @@ export class LocalConnector implements Connector {
         'TARGET_FOLDER_NOT_FOUND',
         `folder ${parentId} no longer exists under ${this.#root}`,
       );
-    const abs = path.join(parent, name);
+    // `name` is one plain entry (checked above): below a folder path with no `.`, `..` or empty segment (as
+    // every path the walks and lookups make), joining is appending; path.join's normalize scanned the whole
+    // path again, twice per copied file with the temp file's (issue 11).
+    const abs = isPlainPath(parent) ? joinName(parent, name) : path.join(parent, name);
     assertStrictlyInside(this.#root, abs);
     return abs;
   }
