@@ -168,3 +168,9 @@ export function lstatNs(p: string, throwIfNoEntry: boolean): StatNs | undefined 
   }
   return st;
 }
+
+/** Whether each form calls the binding (false once its first-call check refused it, or never found; tests). */
+export function statNsDirect(): { fstat: boolean; lstat: boolean } {
+  binding ??= findBinding();
+  return { fstat: binding.fstat !== undefined, lstat: binding.lstat !== undefined };
+}
