@@ -412,10 +412,12 @@ export class ApplyRecorder {
 
   protected async commit(m: MemberState): Promise<void> {
     if (!this.byKey.has(m.key)) return;
-    if (this.unflushed.size > 0) {
+    if (this.unflushed.size > 0 || this.flushing !== undefined) {
       // Content written since the last barrier may not be on disk yet: the record waits for the barrier,
       // so state never claims a write a power cut could still undo (a kill loses nothing: the next pass
-      // adopts the equal content it finds).
+      // adopts the equal content it finds). While a flush runs too: a member whose content was written
+      // just before that flush began (and so is not among its held records) commits after the barrier has
+      // cleared `unflushed`; its record waits for the next barrier, which first waits for this flush.
       this.held.add(m);
       if (this.held.size >= FLUSH_EVERY) await this.barrier();
       return;

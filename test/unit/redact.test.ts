@@ -47,6 +47,26 @@ describe('secrets and control characters in outputs', () => {
     assert.equal(redact('plain text, TICKETS are fine'), 'plain text, TICKETS are fine');
   });
 
+  it('every pattern still redacts behind the one-scan pre-test (as before it, mixed case too)', () => {
+    const cases: [string, string][] = [
+      ['x TICKET_abc123 y', 'x TICKET_*** y'],
+      ['Authorization: Bearer abc.def', 'Authorization: *** ***'],
+      ['hdr basic QWxhZGRpbg== end', 'hdr basic QWxhZGRpbg== end'],
+      ['hdr Basic QWxhZGRpbg== end', 'hdr Basic *** end'],
+      ['jwt eyJhbGciOi.eyJzdWIi.sig!', 'jwt eyJ***!'],
+      ['GET /a?x=1&alf_ticket=T1 HTTP', 'GET /a?x=1&alf_ticket=*** HTTP'],
+      ['{"PassWord":"s3cret"}', '{"PassWord":"***"}'],
+      ['passwd=abc', 'passwd=***'],
+      ['refreshToken: abc', 'refreshToken: ***'],
+      ['clientSecret=abc', 'clientSecret=***'],
+      ['see https://bob:pw@host/x', 'see https://***@host/x'],
+    ];
+    for (const [text, want] of cases) assert.equal(redact(text), want, text);
+    // Text with none of the patterns' words is returned as it is.
+    const plain = 'a1b2c3d4 copy onprem → cloud projects/report 2019.pdf';
+    assert.equal(redact(plain), plain);
+  });
+
   it('control characters are shown visibly; table columns stay aligned', () => {
     assert.equal(escapeControl('a\u001b[2Jb\nc\u0007\u202e'), 'a\\x1b[2Jb\\nc\\x07\\u202e');
     assert.equal(escapeControl('x\ny', { keepNewlines: true }), 'x\ny');

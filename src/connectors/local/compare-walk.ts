@@ -3,13 +3,14 @@
 // costs one lstat, one compare and one bit (a file: a number lstat compared on numbers, no string made); a node (with its id and token strings) is built only for what is
 // new, changed, moved or renamed. Every guarantee of the listing walk holds: links are never followed, a name
 // that is not UTF-8 is listed as such, temp files are cleaned up, cloudsync's own home is skipped.
-import fs, { type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import type { RecordedTree, RemoteNode, TreeDelta } from '../types.js';
 import { toSpecPath } from './names.js';
 import { FolderCwd } from './folder-cwd.js';
 import { idOf, nodeFromStat } from './node-stat.js';
 import { RawLstat, type LstatNumbers } from './raw-lstat.js';
+import type { StatNs } from './stat-ns.js';
 import {
   decodeName,
   invalidOne,
@@ -34,7 +35,7 @@ export interface ComparePlaces {
 }
 
 /** A file's token (local-connector.ts): size + mtime in ns. */
-function fileToken(st: fs.BigIntStats): string {
+function fileToken(st: StatNs): string {
   return `${st.size}:${st.mtimeNs}`;
 }
 

@@ -22,6 +22,7 @@ import {
   assertStrictlyInside,
   assertValidName,
   isInside,
+  isPlainPath,
   pathsOverlap,
   realPathOf,
   specSegments,
@@ -33,6 +34,7 @@ import { TempNames } from './temp-files.js';
 import { joinName, realReadDir, removeIfStale, walkFolder, type ReadDir } from './walk.js';
 import { placeNoReplace, writeTempFile } from './write-temp.js';
 import { startWatch } from './watch.js';
+import { fstatNs, type StatNs } from './stat-ns.js';
 import { FsSyncer } from './fs-sync.js';
 import { FolderHandles } from './folder-handles.js';
 import { FewPaths, OwnWrites } from './own-writes.js';
@@ -252,12 +254,12 @@ export class LocalConnector implements Connector {
       [abs],
       async () => {
         let tmp: string | undefined;
-        let written: fs.BigIntStats;
+        let written: StatNs;
         try {
           ({ path: tmp, stat: written } = await writeTempFile(path.dirname(abs), this.#temps, content, {
             mtimeMs: opts.mtimeMs,
           }));
-          await placeNoReplace(tmp, abs);
+          placeNoReplace(tmp, abs);
           tmp = undefined;
         } catch (err) {
           throw toWriteError(err, `cannot create ${toSpecPath(this.#root, abs)}`);
@@ -285,7 +287,7 @@ export class LocalConnector implements Connector {
     const { abs } = found;
     const what = (): string => `cannot update ${toSpecPath(this.#root, abs)}`;
     let tmp: string | undefined;
-    let written: fs.BigIntStats;
+    let written: StatNs;
     try {
       // Synchronous, like the rest of the write (write-temp.ts): a thread-pool round trip per call cost more
       // than the call itself (issue 11: ~0.1 ms of CPU per updated file with the rename below). The lookup's
@@ -533,7 +535,7 @@ export class LocalConnector implements Connector {
    * to that path under the root's real path, i.e. no link on the way (what lstatUnderRoot checks). Anything
    * else, or no /proc: undefined, and the caller takes the full lookup, which finds it or says why not.
    */
-  #openIndexed(id: string): { abs: string; fd: number; st: fs.BigIntStats } | undefined {
+  #openIndexed(id: string): { abs: string; fd: number; st: StatNs } | undefined {
     const abs = this.#index.get(id);
     if (abs === undefined || abs === this.#root || !isInside(this.#root, abs)) return undefined;
     const C = fs.constants;
@@ -544,7 +546,7 @@ export class LocalConnector implements Connector {
       return undefined;
     }
     try {
-      const st = fs.fstatSync(fd, { bigint: true });
+      const st = fstatNs(fd);
       if (st.isFile() && idOf(st) === id) {
         const real = pathOfFd(fd);
         const rest = abs.slice(this.#root.length);
@@ -626,7 +628,10 @@ export class LocalConnector implements Connector {
         'TARGET_FOLDER_NOT_FOUND',
         `folder ${parentId} no longer exists under ${this.#root}`,
       );
-    const abs = path.join(parent, name);
+    // `name` is one plain entry (checked above): below a folder path with no `.`, `..` or empty segment (as
+    // every path the walks and lookups make), joining is appending; path.join's normalize scanned the whole
+    // path again, twice per copied file with the temp file's (issue 11).
+    const abs = isPlainPath(parent) ? joinName(parent, name) : path.join(parent, name);
     assertStrictlyInside(this.#root, abs);
     return abs;
   }
@@ -639,9 +644,7 @@ export class LocalConnector implements Connector {
       temps: this.#temps,
       readDir: this.#readDir,
       remember: (id: string, abs: string) => this.#index.set(id, abs),
-      isOwnHome: home?.isDirectory()
-        ? (st: fs.BigIntStats) => st.ino === home.ino && st.dev === home.dev
-        : undefined,
+      isOwnHome: home?.isDirectory() ? (st: StatNs) => st.ino === home.ino && st.dev === home.dev : undefined,
     };
   }
 }

@@ -39,6 +39,18 @@ export function isInside(root: string, abs: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
+/**
+ * True when `p` is an absolute path path.normalize would leave as it is (POSIX): no `.` or `..` segment, no
+ * empty one, no trailing separator (the root `/` aside). Appending `/name` to it is then what path.join does.
+ */
+export function isPlainPath(p: string): boolean {
+  return (
+    path.sep === '/' &&
+    p.charCodeAt(0) === 47 &&
+    (p.length === 1 || (p.charCodeAt(p.length - 1) !== 47 && !p.includes('/.') && !p.includes('//')))
+  );
+}
+
 /** Throw INVALID_NAME unless `abs` is strictly below `root`: the last line of defence for every write. */
 export function assertStrictlyInside(root: string, abs: string): void {
   if (abs === root || !isInside(root, abs)) {

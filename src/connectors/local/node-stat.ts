@@ -1,4 +1,4 @@
-import type { BigIntStats } from 'node:fs';
+import type { StatNs } from './stat-ns.js';
 import type { RemoteNode } from '../types.js';
 
 /**
@@ -7,7 +7,7 @@ import type { RemoteNode } from '../types.js';
  * new file would inherit the identity (and pairing) of one just deleted. Where the file system records no
  * birth time it is 0 and identity is device + inode alone.
  */
-export function idOf(st: BigIntStats): string {
+export function idOf(st: StatNs): string {
   // join, not a template: a template of this length is a chain of cons strings (~130 B more per id, held for
   // every node of a listing and every member: ~14 MB at 100k files); join makes one flat string.
   return st.birthtimeNs > 0n ? [st.dev, st.ino, st.birthtimeNs].join(':') : [st.dev, st.ino].join(':');
@@ -17,7 +17,7 @@ export function idOf(st: BigIntStats): string {
  * Build the RemoteNode for a stat. The token is size + mtime in ns and deliberately leaves ctime out: a
  * chmod (our lock) or a rename changes ctime, and neither must look like a content change.
  */
-export function nodeFromStat(st: BigIntStats, name: string, parentId: string | null): RemoteNode {
+export function nodeFromStat(st: StatNs, name: string, parentId: string | null): RemoteNode {
   const isDir = st.isDirectory();
   const size = isDir ? 0 : Number(st.size);
   return {

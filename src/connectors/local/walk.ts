@@ -4,6 +4,7 @@ import type { RemoteNode, SkippedEntry } from '../types.js';
 import { errnoOf } from './errno.js';
 import { toSpecPath } from './names.js';
 import { nodeFromStat } from './node-stat.js';
+import { lstatNs, type StatNs } from './stat-ns.js';
 import { isPidAlive, type TempNames } from './temp-files.js';
 import { runQueue } from '../../work-queue.js';
 
@@ -52,7 +53,7 @@ export interface WalkContext {
   /** Called for every node seen, so the connector can index id → absolute path. */
   remember(id: string, abs: string): void;
   /** True for the folder that is cloudsync's own home: skipped, never a member (issue 9 class 7). */
-  isOwnHome?: (st: fs.BigIntStats) => boolean;
+  isOwnHome?: (st: StatNs) => boolean;
 }
 
 /** Result of walking below one folder (the folder itself excluded). */
@@ -156,15 +157,10 @@ function skipUnreadable(
  * lstat an entry a directory read named, as both walks do: gone meanwhile is simply not there; one that
  * cannot be read, is (by now) neither a file nor a folder, or is cloudsync's own home is skipped, visibly.
  */
-export function statEntry(
-  ctx: WalkContext,
-  abs: string,
-  dirId: string,
-  out: WalkResult,
-): fs.BigIntStats | undefined {
-  let st: fs.BigIntStats;
+export function statEntry(ctx: WalkContext, abs: string, dirId: string, out: WalkResult): StatNs | undefined {
+  let st: StatNs | undefined;
   try {
-    st = fs.lstatSync(abs, { bigint: true });
+    st = lstatNs(abs, true); // numbers only (stat-ns.ts); throws as fs.lstatSync does
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return undefined; // deleted between readdir and lstat: simply not there
     out.skipped.push({
@@ -174,6 +170,7 @@ export function statEntry(
     });
     return undefined;
   }
+  if (st === undefined) return undefined; // gone by a second look (stat-ns.ts's first-call check)
   // Re-check the type: the entry may have been replaced between readdir and lstat.
   if (!st.isFile() && !st.isDirectory()) {
     out.skipped.push({

@@ -4,6 +4,9 @@ import type { Readable } from 'node:stream';
 import { NodeError } from '../../errors.js';
 import { errnoOf } from './errno.js';
 import { idOf } from './node-stat.js';
+import { isPlainPath } from './names.js';
+import { fstatNs, type StatNs } from './stat-ns.js';
+import { joinName } from './walk.js';
 import type { TempNames } from './temp-files.js';
 import { wholeBytes } from '../whole-content.js';
 
@@ -30,11 +33,12 @@ export async function writeTempFile(
   temps: TempNames,
   content: Readable,
   opts: TempWriteOptions,
-): Promise<{ path: string; stat: fs.BigIntStats }> {
-  const tmp = path.join(dir, temps.next());
+): Promise<{ path: string; stat: StatNs }> {
+  // A temp name is one plain entry: appended, not joined (path.join normalizes the whole path again).
+  const tmp = isPlainPath(dir) ? joinName(dir, temps.next()) : path.join(dir, temps.next());
   const C = fs.constants;
   const fd = fs.openSync(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW ?? 0), 0o666);
-  let stat: fs.BigIntStats;
+  let stat: StatNs;
   try {
     try {
       const whole = wholeBytes(content);
@@ -45,7 +49,7 @@ export async function writeTempFile(
       // chmod before utimes: on some file systems a chmod touches times
       if (opts.mode !== undefined) fs.fchmodSync(fd, opts.mode);
       if (opts.mtimeMs !== undefined) fs.futimesSync(fd, new Date(), new Date(opts.mtimeMs));
-      stat = fs.fstatSync(fd, { bigint: true });
+      stat = fstatNs(fd);
     } finally {
       fs.closeSync(fd);
     }
@@ -71,9 +75,10 @@ const lstatBig = (p: string): fs.BigIntStats | null =>
 /**
  * Put file `src` at `dest` without ever replacing something already there: link() is atomic and fails with
  * EEXIST, then `src` is unlinked. File systems without hard links get lstat-then-rename. `dest` existing as
- * the very same inode (a case-only rename on a case-insensitive file system) is not a clash.
+ * the very same inode (a case-only rename on a case-insensitive file system) is not a clash. Synchronous, as
+ * everything it calls: no promise and microtask per copied file.
  */
-export async function placeNoReplace(src: string, dest: string): Promise<void> {
+export function placeNoReplace(src: string, dest: string): void {
   try {
     fs.linkSync(src, dest);
     fs.unlinkSync(src);
