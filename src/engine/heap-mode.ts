@@ -36,15 +36,6 @@ export function heavyApply(actions: number): HeavyApply {
   };
 }
 
-/**
- * Before planning this many changes (a first sync): one full collection. The walks, the views and detect grow
- * maps of one entry per node; each growth leaves the old table (at 100,000 entries a large object) dead, and
- * reconcile and the plan then grow theirs on top: the first sync of 100,000 files peaked before its apply.
- */
-export function heavyPlan(changes: number): void {
-  if (changes >= HEAVY_APPLY_ACTIONS) fullCollection();
-}
-
 /** A heavy apply's hooks (see heavyApply): after a set's listings are let go, and after the saves. */
 export interface HeavyApply {
   released(): void;

@@ -14,7 +14,7 @@ import type { EngineContext, PassOptions, PassResult, SetResult } from './types.
 import { emptyView, fillView, type SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { refreshPaths } from './paths.js';
-import { heavyApply, heavyPlan } from './heap-mode.js';
+import { heavyApply } from './heap-mode.js';
 import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
 import {
   crossSetRules,
@@ -154,13 +154,6 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       )
         w.changes = detectBoth(ctx, w.state, w.views);
   if (!allQuiet) unpairMovedAway(work);
-  // Many changes (a first sync): the walks' and detect's grown-out tables collected before planning builds its own.
-  heavyPlan(
-    work.reduce(
-      (n, w) => n + SIDES.reduce((k, s) => k + w.changes[s].fresh.length + w.changes[s].byMember.size, 0),
-      0,
-    ),
-  );
   // Content read to compare is held to its listed size too: an endless answer must not hash forever.
   const sizeOf = (side: Side, id: string) =>
     work.find((w) => w.views[side].nodes.has(id))?.views[side].nodes.get(id)?.size;
