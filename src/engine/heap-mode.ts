@@ -10,20 +10,58 @@ export const HEAVY_APPLY_ACTIONS = 40_000;
 
 /**
  * The apply of a long plan (a first sync) with V8's young generation allowed to grow again (to 16 MiB per
- * semi-space, V8's default), undone by the function returned. A pass otherwise keeps it at 1 MiB
+ * semi-space, V8's default), undone by `done()`. A pass otherwise keeps it at 1 MiB
  * (`--semi-space-growth-factor=1`, set by bin/cloudsync.js and `watch`: the no-change walk's garbage dies
  * young either way). The apply's per-file garbage (promises, buffers' wrappers, stats, paths) lives across
  * its own I/O: in 1 MiB of young generation most of it survives two scavenges and is promoted to the old
  * generation, which then grows by ~2 KB a file until a full collection, that V8 puts off to a limit set
  * once the plan was made. At 100,000 files the old generation grew 211 -> 398 MB in use during the apply
- * with it small, 219 -> 320 MB with it free (test/bench/RESULTS.md, perf-first5).
+ * with it small, 219 -> 320 MB with it free (test/bench/RESULTS.md, perf-first5). The garbage it still
+ * promotes is collected as it grows (boundGarbage), and once more when the listings are let go, before the
+ * save (perf-mem6).
  */
-export function heavyApply(actions: number): () => void {
-  if (actions < HEAVY_APPLY_ACTIONS) return () => {};
+export function heavyApply(actions: number): HeavyApply {
+  if (actions < HEAVY_APPLY_ACTIONS) return { released: () => {}, done: () => {} };
   fullCollection();
   v8.setFlagsFromString('--semi-space-growth-factor=2'); // V8's default (node --v8-options)
-  // Back to the pass's setting: V8 shrinks the young generation again at its next idle collections.
-  return () => v8.setFlagsFromString('--semi-space-growth-factor=1');
+  const bound = boundGarbage();
+  return {
+    // The listings let go once the apply is done: collected before the save builds its rows beside them.
+    released: fullCollection,
+    done: () => {
+      bound();
+      // Back to the pass's setting: V8 shrinks the young generation again at its next idle collections.
+      v8.setFlagsFromString('--semi-space-growth-factor=1');
+    },
+  };
+}
+
+/** A heavy apply's hooks (see heavyApply): after a set's listings are let go, and after the saves. */
+export interface HeavyApply {
+  released(): void;
+  done(): void;
+}
+
+/** How much V8's heap may grow past what the last full collection left before the next one (see boundGarbage). */
+const GARBAGE_SLACK = 48 * 1024 * 1024;
+
+/**
+ * During a long apply: a full collection each time the heap in use has grown GARBAGE_SLACK past what the
+ * last one left. V8 sets its next full collection's limit from the heap at the one before the apply (about
+ * twice that), and the apply of 100,000 files promotes ~1.2 KB a file of short-lived objects (their I/O
+ * outlives two scavenges): left to V8, the old generation grew 111 -> 232 MB with ~190 MB of it live at the
+ * end. Checked every half second (reading V8's heap statistics costs microseconds); stopped by the function
+ * returned. Each collection costs ~0.1-0.3 s of CPU at that size; 48 MB of slack makes a handful of them.
+ */
+function boundGarbage(): () => void {
+  let after = v8.getHeapStatistics().used_heap_size;
+  const timer = setInterval(() => {
+    if (v8.getHeapStatistics().used_heap_size < after + GARBAGE_SLACK) return;
+    fullCollection();
+    after = v8.getHeapStatistics().used_heap_size;
+  }, 500);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**

@@ -80,7 +80,9 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
   const work: SetWork[] = [];
   const unreadable: SetResult[] = [];
   const owned = new Map<string, OwnedVerdict>();
-  for (const state of states) {
+  // Each set read in a function of its own: its locals (the listings, the changes) are not held by this
+  // pass's frame once it is done with them (a first sync of 100,000 files kept both to its save).
+  const readSet = async (state: SetState): Promise<void> => {
     if (ctx.owner) {
       // Another installation's set is refused before anything of it is read or written (exit 2).
       const verdict = await checkOwner(ctx.connectors.cloud, state, ctx.owner);
@@ -89,7 +91,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         const stop = { code: verdict.code, message: verdict.message, hint: verdict.hint };
         emit({ event: 'guard', setId: state.set.id, ...stop });
         unreadable.push(withAbort(summarize(state, empty as unknown as SetPlan, null, []), stop));
-        continue;
+        return;
       }
       owned.set(state.set.id, verdict);
     }
@@ -124,7 +126,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     }
     if ('code' in views) {
       unreadable.push(await failUnreadableSet(ctx, full, views, now(), Boolean(opts.dryRun)));
-      continue;
+      return;
     }
     const sub = scoped?.sub ?? full;
     if (!opts.dryRun)
@@ -132,12 +134,13 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     if (!scoped && quietAsRecorded(sub, views)) {
       // Both walks saw exactly what the state holds: no view to fill, no change to build per member.
       work.push({ state: sub, full, scoped, scopes, views, changes: noChanges(), quiet: true });
-      continue;
+      return;
     }
     const changes = detectBoth(ctx, sub, views);
     await readDocumentSiblings(sub, views, changes, ctx.connectors);
     work.push({ state: sub, full, scoped, scopes, views, changes, quiet: isQuiet(sub, changes, views) });
-  }
+  };
+  for (const state of states) await readSet(state);
   // With every set quiet no node moves between sets and none is new: no cross-set rules to work out.
   const allQuiet = work.every((w) => w.quiet);
   // Otherwise the rules look at every set's nodes and changes: a set left as recorded is filled in.
@@ -263,11 +266,13 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       Number(a.state.set.kind === 'folder') - Number(b.state.set.kind === 'folder') ||
       Number(!rules.incoming.get(a.state.set.id)?.size) - Number(!rules.incoming.get(b.state.set.id)?.size),
   );
+  // The changes were read to plan: the apply and the save never look at them again.
+  for (const w of work) w.changes = noChanges();
   const settle = heavyApply(applyOrder.reduce((n, w) => n + w.result!.plan.actions.length, 0));
   try {
     for (const w of applyOrder) {
       if (opts.signal?.aborted) break;
-      const { plan, current } = w.result!;
+      const { plan } = w.result!;
       const stop = blocked.get(w.state.set.id);
       if (stop) {
         // Its marker's temp file left by a killed pass goes all the same; not in a folder another
@@ -293,7 +298,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       applied.push(done);
       done.outcome = w.quiet
         ? { done: [], failed: [], bytes: 0, interrupted: false }
-        : await applyPlan(w.state, { ...plan, actions: first }, current, deps);
+        : await applyPlan(w.state, { ...plan, actions: first }, w.result!.current, deps);
     }
     // Members that left for another set are forgotten once every set has taken its arrivals in.
     for (const done of applied) {
@@ -335,6 +340,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         }
       }
       releaseListings(w);
+      settle.released();
       if (w.scoped) mergeScoped(w.full, w.scoped);
       const id = w.full.set.id;
       const count = memberCount(w.full);
@@ -359,7 +365,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         await ctx.store.save(w.full);
       }
     }
-    settle(); // after the saves: their rows are short-lived garbage of the same kind
+    settle.done(); // after the saves: their rows are short-lived garbage of the same kind
     if (failure !== undefined) throw failure; // eslint-disable-line no-unsafe-finally
   }
   // Reported in the order of the sets (a stopped set is reported while the others still apply).
