@@ -30,41 +30,56 @@ type BindingLstat = (
 
 // Offsets in the binding's stat array (node's src/node_file.h FsStatsOffset: dev, mode, nlink, uid, gid,
 // rdev, blksize, ino, size, blocks, atime sec/nsec, mtime sec/nsec, ctime sec/nsec, birthtime sec/nsec).
-const DEV = 0;
-const MODE = 1;
-const INO = 7;
-const SIZE = 8;
-const MTIME_SEC = 12;
-const MTIME_NSEC = 13;
-const BIRTH_SEC = 16;
-const BIRTH_NSEC = 17;
+export const STAT = {
+  DEV: 0,
+  MODE: 1,
+  INO: 7,
+  SIZE: 8,
+  MTIME_SEC: 12,
+  CTIME_SEC: 14,
+  BIRTH_SEC: 16,
+} as const;
+const { DEV, MODE, INO, SIZE, MTIME_SEC, BIRTH_SEC } = STAT;
+const MTIME_NSEC = MTIME_SEC + 1;
+const BIRTH_NSEC = BIRTH_SEC + 1;
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 
 /** Node's own lstatSync calls the binding as `binding.lstat(path, options.bigint, undefined, options.throwIfNoEntry)`. */
-const SAME_CALL =
+export const LSTAT_CALL =
   /binding\.lstat\(\s*pathModule\.toNamespacedPath\(path\),\s*options\.bigint,\s*undefined,\s*options\.throwIfNoEntry,?\s*\)/;
 
-/** The binding's lstat when it is safe to call directly (see the header), else undefined. */
-function findBinding(): BindingLstat | undefined {
+/**
+ * Node's fs binding when calling it directly may be safe (see the header: CLOUDSYNC_RAW_LSTAT not `off`, no
+ * permission model, no `--pending-deprecation`), else undefined. Each caller still checks that Node's own
+ * function calls the binding in its form, and that a first answer equals Node's.
+ */
+export function fsBinding(): Record<string, unknown> | undefined {
   if (process.env.CLOUDSYNC_RAW_LSTAT === 'off') return undefined;
   const proc = process as unknown as {
-    binding?: (name: string) => { lstat?: unknown };
+    binding?: (name: string) => Record<string, unknown>;
     permission?: unknown;
   };
   const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
   if (
     proc.permission !== undefined ||
-    /--(pending-deprecation|experimental-permission|permission)\b/.test(flags)
+    /--(pending-deprecation|experimental-permission|permission)\b/.test(flags) ||
+    typeof proc.binding !== 'function'
   )
     return undefined;
-  if (typeof proc.binding !== 'function' || !SAME_CALL.test(fs.lstatSync.toString())) return undefined;
   try {
-    const lstat = proc.binding('fs').lstat;
-    return typeof lstat === 'function' ? (lstat as BindingLstat) : undefined;
+    return proc.binding('fs');
   } catch {
     return undefined;
   }
+}
+
+/** The binding's lstat when it is safe to call directly (see the header), else undefined. */
+function findBinding(): BindingLstat | undefined {
+  const lstat = fsBinding()?.lstat;
+  return typeof lstat === 'function' && LSTAT_CALL.test(fs.lstatSync.toString())
+    ? (lstat as BindingLstat)
+    : undefined;
 }
 
 class RawStat implements LstatNumbers {

@@ -9,6 +9,7 @@
 // `off`), and each form's first answer must equal Node's own; otherwise Node's functions are used. A path
 // holding a NUL (which Node refuses and the binding would cut short) always goes through Node's function.
 import fs from 'node:fs';
+import { fsBinding, LSTAT_CALL, STAT } from './raw-lstat.js';
 
 /** What the local connector reads of a nanosecond stat: the fields of fs.BigIntStats with these names. */
 export interface StatNs {
@@ -32,15 +33,7 @@ type BindingLstat = (
   throwIfNoEntry: boolean,
 ) => BigInt64Array | undefined;
 
-// Offsets in the binding's stat array (node's src/node_file.h FsStatsOffset: dev, mode, nlink, uid, gid,
-// rdev, blksize, ino, size, blocks, atime sec/nsec, mtime sec/nsec, ctime sec/nsec, birthtime sec/nsec).
-const DEV = 0;
-const MODE = 1;
-const INO = 7;
-const SIZE = 8;
-const MTIME_SEC = 12;
-const CTIME_SEC = 14;
-const BIRTH_SEC = 16;
+const { DEV, MODE, INO, SIZE, MTIME_SEC, CTIME_SEC, BIRTH_SEC } = STAT;
 const NS = 1_000_000_000n;
 const S_IFMT = 0o170000n;
 
@@ -65,39 +58,22 @@ class Stat implements StatNs {
   }
 }
 
-/** Node's own forms of the calls (a Node that calls its binding otherwise is not second-guessed). */
+/** Node's own form of the fstat call (a Node that calls its binding otherwise is not second-guessed). */
 const FSTAT_CALL = /binding\.fstat\(\s*fd,\s*options\.bigint,\s*undefined,\s*false,?\s*\)/;
-const LSTAT_CALL =
-  /binding\.lstat\(\s*pathModule\.toNamespacedPath\(path\),\s*options\.bigint,\s*undefined,\s*options\.throwIfNoEntry,?\s*\)/;
 
 function findBinding(): { fstat?: BindingFstat; lstat?: BindingLstat } {
-  if (process.env.CLOUDSYNC_RAW_LSTAT === 'off') return {};
-  const proc = process as unknown as {
-    binding?: (name: string) => { fstat?: unknown; lstat?: unknown };
-    permission?: unknown;
+  const b = fsBinding();
+  if (!b) return {};
+  return {
+    fstat:
+      typeof b.fstat === 'function' && FSTAT_CALL.test(fs.fstatSync.toString())
+        ? (b.fstat as BindingFstat)
+        : undefined,
+    lstat:
+      typeof b.lstat === 'function' && LSTAT_CALL.test(fs.lstatSync.toString())
+        ? (b.lstat as BindingLstat)
+        : undefined,
   };
-  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-  if (
-    proc.permission !== undefined ||
-    /--(pending-deprecation|experimental-permission|permission)\b/.test(flags) ||
-    typeof proc.binding !== 'function'
-  )
-    return {};
-  try {
-    const b = proc.binding('fs');
-    return {
-      fstat:
-        typeof b.fstat === 'function' && FSTAT_CALL.test(fs.fstatSync.toString())
-          ? (b.fstat as BindingFstat)
-          : undefined,
-      lstat:
-        typeof b.lstat === 'function' && LSTAT_CALL.test(fs.lstatSync.toString())
-          ? (b.lstat as BindingLstat)
-          : undefined,
-    };
-  } catch {
-    return {};
-  }
 }
 
 let binding: { fstat?: BindingFstat; lstat?: BindingLstat } | undefined;
