@@ -58,6 +58,9 @@ export async function checkMembers(
   // or that set's folder moved in here) stays that set's, with everything below it.
   const inspected = new Map<string, Awaited<ReturnType<ModelCli['run']>>>();
   const owner: Record<Side, Map<string, string>> = { onprem: new Map(), cloud: new Map() };
+  // A FAILED member's path may be where its copy was to go, held by another set's member (a name clash with
+  // another set's root moved in: model seed 4019): it owns that path only when no other member does.
+  const failedAt: [Side, string, string][] = [];
   for (const set of sets) {
     const r = await cli.run(['inspect', set.id, '--json']);
     inspected.set(set.id, r);
@@ -67,10 +70,15 @@ export async function checkMembers(
         if (m.cloudPath !== null) detached?.cloud.add(local('cloud', m.cloudPath));
         continue;
       }
-      if (m.onpremPath !== null) owner.onprem.set(local('onprem', m.onpremPath), set.id);
-      if (m.cloudPath !== null) owner.cloud.set(local('cloud', m.cloudPath), set.id);
+      for (const side of ['onprem', 'cloud'] as const) {
+        const at = side === 'onprem' ? m.onpremPath : m.cloudPath;
+        if (at === null) continue;
+        if (m.status === 'FAILED') failedAt.push([side, local(side, at), set.id]);
+        else owner[side].set(local(side, at), set.id);
+      }
     }
   }
+  for (const [side, p, id] of failedAt) if (!owner[side].has(p)) owner[side].set(p, id);
   for (const side of ['onprem', 'cloud'] as const)
     for (const [p, id] of owner[side]) {
       managed?.[side].add(p);
