@@ -93,6 +93,19 @@ function packagesOf(modules: string[]): string[] {
 /** Packages only a person at a terminal needs (colours, tables, prompts, spinners), and the Alfresco side's. */
 const NOT_FOR_SCRIPTS = ['chalk', 'cli-table3', '@inquirer/prompts', 'ora', 'got', 'openid-client', 'yaml'];
 
+/** A copy of the built bundle as an installed package (no tsconfig.json, no code cache yet): its caches are the test's alone. */
+async function installedCopy(): Promise<string> {
+  const copy = await tempDir();
+  await cp(path.join(PROJECT_ROOT, 'bin'), path.join(copy, 'bin'), { recursive: true });
+  await cp(path.join(PROJECT_ROOT, 'dist', 'bundle'), path.join(copy, 'dist', 'bundle'), {
+    recursive: true,
+    filter: (f) => !f.endsWith('.v8cache'),
+  });
+  await cp(path.join(PROJECT_ROOT, 'package.json'), path.join(copy, 'package.json'));
+  await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+  return copy;
+}
+
 describe('e2e: lean start-up (issue 11)', () => {
   let home: string;
   before(async function () {
@@ -283,14 +296,7 @@ describe('e2e: lean start-up (issue 11)', () => {
   it('the bundle runs through a code cache: made by a pass, used by the next, remade when stale or refused', async function () {
     this.timeout(120_000);
     // A copy of the build (an installed package: no tsconfig.json), so its cache is this test's alone.
-    const copy = await tempDir();
-    await cp(path.join(PROJECT_ROOT, 'bin'), path.join(copy, 'bin'), { recursive: true });
-    await cp(path.join(PROJECT_ROOT, 'dist', 'bundle'), path.join(copy, 'dist', 'bundle'), {
-      recursive: true,
-      filter: (f) => !f.endsWith('.v8cache'),
-    });
-    await cp(path.join(PROJECT_ROOT, 'package.json'), path.join(copy, 'package.json'));
-    await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    const copy = await installedCopy();
     const bundle = path.join(copy, 'dist', 'bundle', 'cli.cjs');
     const cache = `${bundle}.v8cache`;
     const sync = (env: Record<string, string> = {}): void => {
@@ -346,14 +352,7 @@ describe('e2e: lean start-up (issue 11)', () => {
 
   it('watch starts from a code cache of its own with every function compiled; the pass cache is left alone', async function () {
     this.timeout(120_000);
-    const copy = await tempDir();
-    await cp(path.join(PROJECT_ROOT, 'bin'), path.join(copy, 'bin'), { recursive: true });
-    await cp(path.join(PROJECT_ROOT, 'dist', 'bundle'), path.join(copy, 'dist', 'bundle'), {
-      recursive: true,
-      filter: (f) => !f.endsWith('.v8cache'),
-    });
-    await cp(path.join(PROJECT_ROOT, 'package.json'), path.join(copy, 'package.json'));
-    await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    const copy = await installedCopy();
     const bundle = path.join(copy, 'dist', 'bundle', 'cli.cjs');
     const cache = `${bundle}.watch.v8cache`;
     const run = (args: string[]): void => {
