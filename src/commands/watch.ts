@@ -210,6 +210,9 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
     deadline.current,
   );
   const { ctx } = opened;
+  // The owner marker: stamped by the start-up pass, then by a changing pass once a minute at most
+  // (WATCH_STAMP_MS; README "One owner per set"). Every pass still checks it.
+  if (ctx.owner) ctx.owner.stamped = new Map();
   const store = new ResidentStateStore(ctx.store.home, ctx.store.profile);
   ctx.store = store; // state stays in memory between passes: a pass after one event parses nothing
   g.rt.exitWhenDone = true; // fs watchers and sockets must not keep a stopped watch alive

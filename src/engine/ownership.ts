@@ -42,7 +42,24 @@ export interface OwnerContext {
   };
   /** Sets whose cloud target this process already swept of killed marker writes (once per process is enough). */
   swept?: Set<string>;
+  /**
+   * `watch` only: when this process last stamped each set's marker (ms since the epoch). With it, a pass
+   * that changes things rewrites the marker only once this process's last stamp of the set is
+   * WATCH_STAMP_MS old; the first pass of the process stamps each set even when it changes nothing.
+   * Without it (a one-shot `sync`), every pass that changes things stamps.
+   */
+  stamped?: Map<string, number>;
 }
+
+/**
+ * How old `watch`'s last stamp of a set must be before a pass that changes things stamps it again. Every
+ * pass still reads the marker: a copy of the home that stamps is refused at the watch's next pass; what
+ * the interval changes is only which copy is refused (the copy, when the watch stamped last; else the
+ * watch). Rewriting the fsynced record and the marker costs an edit ~3 ms of CPU (about a quarter of it);
+ * once a minute keeps a busy watch's marker fresh while an edit pays for it at most once a minute
+ * (issue 11, test/bench/RESULTS.md perf-watch7).
+ */
+export const WATCH_STAMP_MS = 60 * 1000;
 
 /** A rewrite of a marker nobody else touched is needed only this often when a pass changes nothing. */
 const RESTAMP_MS = 60 * 60 * 1000;
@@ -131,16 +148,23 @@ export async function checkOwner(
   return { ok: true, marker, markerNode, record };
 }
 
-/** Whether a pass that will run `actions` actions should rewrite the marker. */
+/** Whether a pass that will run `actions` actions on set `setId` should rewrite the marker. */
 export function needsStamp(
   verdict: OwnerVerdict & { ok: true },
   owner: OwnerContext,
+  setId: string,
   actions: number,
   now: Date,
 ): boolean {
   const m = verdict.marker;
   if (!m || m.installation !== owner.installation.id || owner.takeOver) return true;
-  return actions > 0 || now.getTime() - Date.parse(m.at) >= RESTAMP_MS;
+  if (now.getTime() - Date.parse(m.at) >= RESTAMP_MS) return true;
+  if (!owner.stamped) return actions > 0;
+  // `watch`: its first pass claims the set (a take-over left by `state import` too, at once); then a
+  // changing pass stamps once this process's last stamp of the set is a minute old.
+  if (verdict.record?.takeOver) return true;
+  const last = owner.stamped.get(setId);
+  return last === undefined || (actions > 0 && now.getTime() - last >= WATCH_STAMP_MS);
 }
 
 /**
@@ -184,6 +208,7 @@ export async function stampOwner(
   // its content, so they go into a note that needs no fsync (a lost note: the next pass reads the marker).
   const noted = { markerId: node.id, markerToken: node.token, pass, at };
   await (owner.records.note ?? owner.records.put).call(owner.records, state.set.id, noted);
+  owner.stamped?.set(state.set.id, now.getTime());
 }
 
 /**

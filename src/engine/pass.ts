@@ -285,7 +285,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
         continue;
       }
       const verdict = owned.get(w.state.set.id);
-      if (ctx.owner && verdict && needsStamp(verdict, ctx.owner, plan.actions.length, now()))
+      if (ctx.owner && verdict && needsStamp(verdict, ctx.owner, w.state.set.id, plan.actions.length, now()))
         await stampOwner(ctx.connectors.cloud, w.state, ctx.owner, verdict, now()).catch((err: unknown) =>
           emit({
             event: 'warning',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
+import { cp, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BIN, runCli, tempDir } from '../support/cli.js';
 
@@ -206,6 +206,71 @@ describe('e2e: watch', function () {
     const alone = await runCli(['sync', '--json'], { home: w.home });
     assert.equal(alone.code, 0, alone.stderr);
     assert.doesNotMatch(alone.stderr, /watch running/);
+  });
+
+  /** The pass number in the set's owner marker (on the cloud side of `startWatching`'s pair). */
+  const markerPass = async (cloud: string) =>
+    (
+      JSON.parse(await readFile(path.join(cloud, 'Shared/.cloudsync-owner.Projects.json'), 'utf8')) as {
+        pass: number;
+      }
+    ).pass;
+
+  it('stamps the owner marker at start, not at every edit (once a minute at most)', async () => {
+    const w = await startWatching();
+    try {
+      // `create` synced once (pass 1); the start-up pass claims the set though it changes nothing.
+      assert.equal(await markerPass(w.cloud), 2, 'the start-up pass stamps');
+      for (const text of ['e1', 'e2', 'e3']) {
+        await writeFile(path.join(w.onprem, 'Projects/sub/b.txt'), text);
+        await waitFor(() => hasText(path.join(w.cloud, 'Shared/Projects/sub/b.txt'), text), 10_000, text);
+        await waitFor(() => w.ends().length >= w.starts().length, 5000, 'the pass to end');
+      }
+      assert.ok(w.ends().length >= 4, JSON.stringify(w.ends()));
+      assert.equal(await markerPass(w.cloud), 2, 'edits within a minute of the stamp do not stamp');
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('a copied home running sync while watch runs is refused on one side, within one pass', async () => {
+    const w = await startWatching();
+    try {
+      // A copy of the home (its watch socket left out: the copy runs its own pass), then an edit the watch
+      // syncs: within a minute of its start-up stamp, so the marker stays at the pass the copy knows.
+      const copy = await tempDir();
+      await cp(w.home, copy, { recursive: true, filter: (src) => !lstatSync(src).isSocket() });
+      await writeFile(path.join(w.onprem, 'Projects/sub/b.txt'), 'edited');
+      await waitFor(
+        () => hasText(path.join(w.cloud, 'Shared/Projects/sub/b.txt'), 'edited'),
+        10_000,
+        'the edit',
+      );
+      await waitFor(() => w.ends().length >= w.starts().length, 5000, 'the pass to end');
+      assert.equal(await markerPass(w.cloud), 2);
+      // The copy's pass (it adopts the edit its state does not know) goes through and stamps...
+      const r = await runCli(['sync', '--json'], { home: copy });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(await markerPass(w.cloud), 3);
+      // ...and the watch's next pass finds a pass of "itself" it does not know of: refused.
+      const before = w.ends().length;
+      await writeFile(path.join(w.onprem, 'Projects/a.txt'), 'edited by the watch');
+      await waitFor(() => w.ends().length > before, 10_000, 'the pass after the edit');
+      const refused = w
+        .events()
+        .filter((e) => e.event === 'guard' || e.event === 'pass-end')
+        .slice(-2);
+      assert.ok(
+        JSON.stringify(refused).includes('OWNER_COPIED_HOME'),
+        `the watch's pass is refused: ${JSON.stringify(refused)}`,
+      );
+      assert.equal(w.ends().at(-1)!.exitCode, 2);
+      assert.ok(!hasText(path.join(w.cloud, 'Shared/Projects/a.txt'), 'edited by the watch'));
+      const again = await runCli(['sync', '--json'], { home: copy });
+      assert.equal(again.code, 0, 'the copy that stamped last goes on');
+    } finally {
+      await w.stop();
+    }
   });
 
   it('bad intervals are exit 2', async () => {
