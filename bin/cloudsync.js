@@ -19,6 +19,8 @@ const bundled = bundleTime >= 0 && (mtime('tsconfig.json') < 0 || bundleTime >= 
 
 /** Built-in modules every `sync` and `watch` loads: required before V8's flags change (see start). */
 const PASS_BUILTINS = ['node:crypto', 'node:net'];
+/** And those `watch` loads besides: its socket's listen() requires cluster, its pass timing perf_hooks. */
+const WATCH_BUILTINS = ['node:cluster', 'node:perf_hooks'];
 
 async function start(argv) {
   if (argv.includes('--version') || argv.includes('-V')) {
@@ -60,7 +62,9 @@ async function start(argv) {
   // parsed and compiled from source. Every pass requires node:crypto (its lock's temp name) and node:net
   // (stdout to a pipe, the watch socket): loaded here first, they come from Node's cache. A small
   // no-change `sync`: 104 -> 91 ms of CPU (15 pairs); loaded after the flags they cost 2-3x (perf-10k6).
+  // `watch` loads two more at its start (~12 ms of CPU after the flags, ~5 ms before).
   if (pass) for (const name of PASS_BUILTINS) require(name);
+  if (pass && !oneShot) for (const name of WATCH_BUILTINS) require(name);
   v8?.setFlagsFromString('--semi-space-growth-factor=1');
   if (oneShot) v8?.setFlagsFromString('--no-turbo-inlining');
   await cli.exports.main(argv);

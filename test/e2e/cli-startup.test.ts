@@ -180,6 +180,47 @@ describe('e2e: lean start-up (issue 11)', () => {
       assert.deepEqual(afterFlags, [], `loaded after the flags: ${afterFlags.join(', ')}`);
   });
 
+  it('watch requires every built-in its start-up pass uses before it changes V8 flags', async function () {
+    this.timeout(120_000);
+    /** One watch with the module log: its start-up pass, then SIGTERM; what it loaded after the flags. */
+    const watchLogged = async (): Promise<string[]> => {
+      const log = path.join(home, 'watch-modules.log');
+      await rm(log, { force: true });
+      const child = spawn(
+        process.execPath,
+        ['--import', MODULE_LOG, path.join(PROJECT_ROOT, 'bin', 'cloudsync.js'), 'watch', '--json'],
+        {
+          env: { ...process.env, CLOUDSYNC_HOME: home, CLOUDSYNC_MODULE_LOG: log },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const t0 = Date.now();
+      while (!out.includes('"pass-end"') && Date.now() - t0 < 60_000 && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, err);
+      assert.match(out, /"pass-end"/);
+      return (await readFile(log, 'utf8'))
+        .split('\n')
+        .filter((l) => l.startsWith('builtin-after-flags:'))
+        .map((l) => l.slice('builtin-after-flags:'.length));
+    };
+    // The first watch after a build compiles its code cache under a flag of its own: the second is the norm.
+    await watchLogged();
+    const after = await watchLogged();
+    // What stopping loads (fs.rm's recursive helper) runs once, after the last pass.
+    assert.deepEqual(
+      after.filter((b) => b !== 'internal/fs/rimraf'),
+      [],
+      `loaded after the flags: ${after.join(', ')}`,
+    );
+  });
+
   it('a human listing off a terminal draws its table but loads no colours; FORCE_COLOR loads them', async () => {
     const plain = await runLogged(['list'], home);
     assert.equal(plain.r.code, 0, plain.r.stderr);
