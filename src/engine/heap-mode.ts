@@ -10,16 +10,17 @@ import { PerformanceObserver } from 'node:perf_hooks';
 export const HEAVY_APPLY_ACTIONS = 40_000;
 
 /**
- * The apply of a long plan (a first sync) with V8's young generation allowed to grow again (to 16 MiB per
- * semi-space, V8's default), undone by `done()`. A pass otherwise keeps it at 1 MiB
+ * The apply of a long plan (a first sync) with V8's young generation allowed to grow again (to 8 MiB per
+ * semi-space, capYoung; V8's own cap is 16 MiB), undone by `done()`. A pass otherwise keeps it at 1 MiB
  * (`--semi-space-growth-factor=1`, set by bin/cloudsync.js and `watch`: the no-change walk's garbage dies
  * young either way). The apply's per-file garbage (promises, buffers' wrappers, stats, paths) lives across
  * its own I/O: in 1 MiB of young generation most of it survives two scavenges and is promoted to the old
  * generation, which then grows by ~2 KB a file until a full collection, that V8 puts off to a limit set
  * once the plan was made. At 100,000 files the old generation grew 211 -> 398 MB in use during the apply
  * with it small, 219 -> 320 MB with it free (test/bench/RESULTS.md, perf-first5). The garbage it still
- * promotes is collected as it grows (boundGarbage), and once more when the listings are let go, before the
- * save (perf-mem6).
+ * promotes is collected as it grows (boundGarbage), once at the apply's end, and once more when the listings
+ * are let go, before the save (perf-mem6); the file buffers it reads are let go every few MiB (boundBuffers,
+ * perf-mem7).
  */
 export function heavyApply(actions: number): HeavyApply {
   if (actions < HEAVY_APPLY_ACTIONS) return { applied: () => {}, released: () => {}, done: () => {} };
