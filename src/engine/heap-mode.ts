@@ -10,7 +10,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 export const HEAVY_APPLY_ACTIONS = 40_000;
 
 /**
- * The apply of a long plan (a first sync) with V8's young generation allowed to grow again (to 8 MiB per
+ * The apply of a long plan (a first sync) with V8's young generation allowed to grow again (to 4 MiB per
  * semi-space, capYoung; V8's own cap is 16 MiB), undone by `done()`. A pass otherwise keeps it at 1 MiB
  * (`--semi-space-growth-factor=1`, set by bin/cloudsync.js and `watch`: the no-change walk's garbage dies
  * young either way). The apply's per-file garbage (promises, buffers' wrappers, stats, paths) lives across
@@ -58,14 +58,14 @@ export interface HeavyApply {
 }
 
 /** The young generation's cap during a heavy apply, per semi-space (V8's own is 16 MiB). */
-const YOUNG_CAP = 8 * 1024 * 1024;
+const YOUNG_CAP = 4 * 1024 * 1024;
 
 /**
  * The young generation grows (growth factor 2) to YOUNG_CAP per semi-space and no further: once a scavenge
  * leaves it that large, the growth factor goes back to 1. V8's `--max-semi-space-size` is read only when the
  * heap is set up, so the cap is kept by watching the collections (a PerformanceObserver of 'gc' entries, told
  * of them in batches after the fact, so one more doubling may slip through). Two 16 MiB semi-spaces were up to
- * 32 MiB of a 100,000-file first sync's peak; at 8 MiB the apply promotes somewhat more (boundGarbage collects
+ * 32 MiB of a 100,000-file first sync's peak; at 4 MiB (282-286 MiB against 295-296 at 8) the apply promotes somewhat more (boundGarbage collects
  * it). Returns the function that stops watching.
  */
 function capYoung(): () => void {
