@@ -4,6 +4,7 @@ import { FolderNotEmptyError, NodeError } from '../errors.js';
 import type { MemberState, SetState } from '../store/schema.js';
 import { wholeBytes } from '../connectors/whole-content.js';
 import { hashChecked, hashWhole, SizeCheckedStream } from './size-check.js';
+import { contentCopied } from './heap-mode.js';
 import type { Action, ParentRef, SetPlan } from './plan.js';
 import { deferFreedFolders, orderMoves, plannedDepth } from './apply-order.js';
 import { runQueue } from '../work-queue.js';
@@ -371,6 +372,7 @@ class Applier extends ApplyRecorder {
       // A small file read in one piece: checked and hashed as it is, no stream in between.
       try {
         const hash = hashWhole(whole, this.sourceNode(m, from)?.size, `the ${from} copy of ${m.key}`);
+        contentCopied(whole.length);
         return { node: await write(src), hash, bytes: whole.length };
       } finally {
         src.destroy();
@@ -394,6 +396,7 @@ class Applier extends ApplyRecorder {
         pending = 0;
       });
     }
+    src.on('data', (chunk: Buffer) => contentCopied(chunk.length));
     src.pipe(hasher);
     try {
       const node = await write(hasher);

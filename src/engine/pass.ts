@@ -330,6 +330,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     // (refreshed paths, its time). The snapshot is rewritten (compacting the journal) once the journal holds
     // a tenth of the set (store.foldDue): a pass that moved 500 of 10,000 files writes those 500 records.
     let failure: unknown;
+    settle.applied();
     for (const { w, outcome } of applied) {
       let pathsChanged: MemberState[] = [];
       if (outcome && failure === undefined) {
