@@ -1,6 +1,6 @@
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
 
 /**
  * A plan this long runs its apply with V8's young generation free to grow (see heavyApply). Its two
@@ -69,7 +69,12 @@ const YOUNG_CAP = 4 * 1024 * 1024;
  * it). Returns the function that stops watching.
  */
 function capYoung(): () => void {
-  let obs: PerformanceObserver | undefined = new PerformanceObserver(() => {
+  // Required here, not imported: every pass loads this module, and a built-in first loaded once bin/cloudsync.js
+  // changed V8's flags is compiled from source (~12 ms); only a heavy apply needs it.
+  const { PerformanceObserver } = createRequire(import.meta.url)(
+    'node:perf_hooks',
+  ) as typeof import('node:perf_hooks');
+  let obs: InstanceType<typeof PerformanceObserver> | undefined = new PerformanceObserver(() => {
     const young = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
     // new_space's size counts both semi-spaces
     if (!obs || !young || young.space_size < 2 * YOUNG_CAP) return;
