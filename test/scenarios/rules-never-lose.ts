@@ -59,6 +59,20 @@ const memberOf = (set: string, onpremPath: string, status: string) => ({
     ),
 });
 
+/** `inspect` of the first set shows its FAILED members at these [on-prem, cloud] paths (each copy where it is). */
+const failedAt = (...want: [string, string][]) => ({
+  run: ['inspect', '$ID'],
+  check: (out: CliResult) => {
+    const failed = members(out).filter((m) => m.status === 'FAILED');
+    assert.equal(failed.length, want.length, JSON.stringify(members(out)));
+    for (const [on, cl] of want)
+      assert.ok(
+        failed.some((m) => m.onpremPath?.endsWith(on) && m.cloudPath?.endsWith(cl)),
+        `${on} ↔ ${cl}: ${JSON.stringify(members(out))}`,
+      );
+  },
+});
+
 /** Both sides hold `dir/a (conflict onprem …).txt` with `loser`, and `winnerPath` (on-prem) with `winner`. */
 const keptBoth = (dir: string, cloudDir: string, loser: string, winnerPath: string, winner: string) => ({
   run: ['status'],
@@ -2717,6 +2731,66 @@ export const neverLose: Scenario[] = [
         },
       },
       memberOf('P', 'src/P/sub/b.txt', 'SYNCED'),
+      settled(),
+    ],
+  },
+  {
+    name: 'model seed 4059: a file moved out of the set while the other side moved it onto a taken name is shown where its copies are',
+    rule: '§3 the move that keeps a file in the set wins; a name that exists fails TARGET_FOLDER_NAME_CLASH; inspect paths exist',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/sub': D, 'src/P/sub/b.txt': 'B', out: D },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { on: 'onprem', write: 'src/P/sub/a.txt', content: 'NEW' },
+      { on: 'onprem', mv: ['src/P/a.txt', 'out/a.txt'] },
+      { on: 'onprem', write: 'out/a.txt', content: 'EDITED' },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/sub/a.txt'] },
+      // The cloud's move keeps the file in the set: its edit is pushed, and its on-prem copy is to be moved
+      // back to src/P/sub/a.txt, which the new file holds (and the new file's push clashes with it on the cloud).
+      { sync: [], exit: 3 },
+      // Before the fix inspect showed the moved file at src/P/a.txt ↔ dst/P/a.txt, where neither copy is.
+      failedAt(['out/a.txt', 'dst/P/sub/a.txt'], ['src/P/sub/a.txt', 'dst/P/sub/a.txt']),
+      settled(3, ['fail']),
+      failedAt(['out/a.txt', 'dst/P/sub/a.txt'], ['src/P/sub/a.txt', 'dst/P/sub/a.txt']),
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/sub': D,
+            'src/P/sub/a.txt': 'NEW',
+            'src/P/sub/b.txt': 'B',
+            out: D,
+            'out/a.txt': 'EDITED',
+          },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/sub': D, 'dst/P/sub/a.txt': 'EDITED', 'dst/P/sub/b.txt': 'B' },
+        },
+      },
+      // The user frees the name: the moved-out copy is moved back, the new file pushed; nothing is lost.
+      { on: 'onprem', mv: ['src/P/sub/a.txt', 'src/P/sub/n.txt'] },
+      { sync: [], exit: 0 },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/sub': D,
+            'src/P/sub/a.txt': 'EDITED',
+            'src/P/sub/b.txt': 'B',
+            'src/P/sub/n.txt': 'NEW',
+            out: D,
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/sub': D,
+            'dst/P/sub/a.txt': 'EDITED',
+            'dst/P/sub/b.txt': 'B',
+            'dst/P/sub/n.txt': 'NEW',
+          },
+          members: { 'src/P/sub/a.txt': 'SYNCED', 'src/P/sub/n.txt': 'SYNCED' },
+        },
+      },
       settled(),
     ],
   },
