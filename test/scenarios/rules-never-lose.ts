@@ -2794,4 +2794,25 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 27: a failed file saved by rename, its old copy kept under an excluded name, is shown at the name it was saved to',
+    rule: '§3 identity survives editors that save by rename; inspect paths exist',
+    onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { on: 'cloud', rm: 'dst/P/sub/b.txt' },
+      { sync: [], exit: 3 },
+      // An editor's save: the old file renamed away, the new one written in its place, the old one renamed
+      // to an excluded name (~$…).
+      { on: 'onprem', mv: ['src/P/sub/b.txt', 'src/P/sub/n.txt'] },
+      { on: 'onprem', write: 'src/P/sub/b.txt', content: 'NEWB' },
+      { on: 'onprem', mv: ['src/P/sub/n.txt', 'src/P/sub/~$x.docx'] },
+      { sync: [], exit: 3 },
+      // A first fix of seed 4059 asked the connector where the old node was and showed the excluded file.
+      memberOf('$ID', 'src/P/sub/b.txt', 'FAILED'),
+      settled(3, ['fail']),
+      memberOf('$ID', 'src/P/sub/b.txt', 'FAILED'),
+    ],
+  },
 ];
