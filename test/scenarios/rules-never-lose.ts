@@ -2817,4 +2817,38 @@ export const neverLose: Scenario[] = [
       memberOf('$ID', 'src/P/sub/b.txt', 'FAILED'),
     ],
   },
+  {
+    name: 'model seed 4182: a keep-both loser of a document is never named like a file beside it',
+    rule: '§3 keep-both: two conflicts on one file within one second get distinct loser names; --dry-run equals the pass',
+    onprem: { src: D, 'src/D': D, 'src/D/d1.txt': 'D1', 'src/D/d2.txt': 'D2' },
+    cloud: { dst: D },
+    create: ['src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst', '--conflict', 'keep-both'],
+    skipOn: ['onprem:alfresco', 'cloud:alfresco'],
+    steps: [
+      {
+        // The names the next minute's losers of d1.txt would get, taken beside the documents beforehand (as a
+        // first loser of the same second would be, which a documents set does not hold): the namer must see them.
+        run: ['status'],
+        check: async (_out: CliResult, ctx: StepContext) => {
+          const t0 = Date.now();
+          for (let k = 0; k < 60; k++) {
+            const stamp = new Date(t0 + k * 1000)
+              .toISOString()
+              .slice(0, 19)
+              .replace('T', ' ')
+              .replace(/:/g, '-');
+            await ctx.drivers.onprem.write(`src/D/d1 (conflict onprem ${stamp}).txt`, `taken ${k}`);
+            await ctx.drivers.cloud.write(`dst/d1 (conflict cloud ${stamp}).txt`, `taken ${k}`);
+          }
+        },
+      },
+      { run: ['sync'] },
+      { on: 'onprem', write: 'src/D/d1.txt', content: 'MINE' },
+      { on: 'cloud', write: 'dst/d1.txt', content: 'THEIRS' },
+      // Before the fix the loser's rename hit a taken name: refused, FAILED, exit 3 (its dry run said 0).
+      { run: ['sync', '--dry-run'] },
+      { run: ['sync'] },
+      settled(),
+    ],
+  },
 ];
