@@ -2851,4 +2851,36 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 4259: a document detached with its kept copy under a name a folder set excludes stays out of that set',
+    rule: '§3 excluded names are never synced; delete-on-cloud off: an on-prem delete leaves the cloud copy detached; one pass converges',
+    onprem: {
+      src: D,
+      'src/P': D,
+      'src/P/a.txt': 'A',
+      'src/D': D,
+      'src/D/d1.txt': 'D1',
+      'src/D/d2.txt': 'D2',
+    },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst', '--no-delete-on-cloud'] },
+      { run: ['sync'] },
+      // The cloud renames the document to an excluded name and moves it into P's folder; the on-prem copy
+      // follows the rename, then the user deletes it: its cloud copy is detached.
+      { on: 'cloud', mv: ['dst/d2.txt', 'dst/P/~$x.docx'] },
+      { run: ['sync'] },
+      { on: 'onprem', rm: 'src/D/~$x.docx' },
+      // Before the fix P took the detached copy in, copied it to src/P/~$x.docx, and the next pass forgot it.
+      { run: ['sync'] },
+      settled(),
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/a.txt': 'A', 'src/D': D, 'src/D/d1.txt': 'D1' },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/~$x.docx': 'D2', 'dst/d1.txt': 'D1' },
+        },
+      },
+    ],
+  },
 ];
