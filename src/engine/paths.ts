@@ -151,9 +151,9 @@ function relocatedDetached(state: SetState, views: Record<Side, SideView>): Memb
  * place, so every pass tries it again until the name is free; but the copy the user moved is shown where it
  * is (`inspect`, action paths), not where it was. A copy the set's view does not hold (moved out of the set
  * and to be moved back, or replaced by this pass's update, which gave it a new id) is asked of its connector
- * (a few calls: only FAILED members, only copies the view lost):
- * the record keeps its old place all the same (model seed 4059: recording the other copy's move as done would
- * leave the next pass a copy moved out of the set alone, a delete). True when a path changed.
+ * (a few calls: FAILED members only, copies the view lost only). The record keeps its old place all the
+ * same (model seed 4059: recording the other copy's move as done would leave the next pass a copy moved out
+ * of the set alone, a delete: forgotten, and the file pulled back beside it). True when a path changed.
  */
 async function showWhereItIs(
   m: MemberState,
