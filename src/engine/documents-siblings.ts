@@ -7,7 +7,8 @@ import type { SideView } from './view.js';
  * A documents set sees its documents only, not what sits beside them. Where a document was renamed on one
  * side, the name it takes on the other side is checked against that folder's real content: the folder is
  * listed (one level) so the plan, and so `--dry-run`, fail a clash up front instead of planning a rename that
- * the connector then refuses, pass after pass. Only folders a rename or a re-create goes into are listed.
+ * the connector then refuses, pass after pass. Only folders a rename or a re-create goes into are listed, and
+ * under keep-both the folders of a document changed on both sides (its conflict loser is named there).
  */
 export async function readDocumentSiblings(
   state: SetState,
@@ -19,6 +20,7 @@ export async function readDocumentSiblings(
   await sweepDocumentFolders(state, connectors);
   const byKey = new Map(state.members.map((m) => [m.key, m]));
   const folders: Record<Side, Set<string>> = { onprem: new Set(), cloud: new Set() };
+  const keepBoth = state.set.options.conflict === 'keep-both';
   for (const side of SIDES) {
     const other = otherSide(side);
     for (const [key, ch] of changes[side].byMember) {
@@ -28,6 +30,14 @@ export async function readDocumentSiblings(
       if (ch.kind === 'changed' && ch.renamed && m?.[other]?.parentId)
         folders[other].add(m[other]!.parentId!);
       if (ch.kind === 'gone' && m?.[side]?.parentId) folders[side].add(m[side]!.parentId!);
+      // Under keep-both a document changed on both sides may conflict: its loser is renamed beside it, to a
+      // name free in both folders. Named without them, a second conflict within the same second took the
+      // first loser's name, which the connector then refused (model seed 4182: --dry-run said exit 0).
+      const oc = changes[other].byMember.get(key);
+      if (keepBoth && ch.kind === 'changed' && ch.content && oc?.kind === 'changed' && oc.content) {
+        if (ch.node.parentId) folders[side].add(ch.node.parentId);
+        if (oc.node.parentId) folders[other].add(oc.node.parentId);
+      }
     }
   }
   for (const side of SIDES) {

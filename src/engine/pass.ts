@@ -4,6 +4,7 @@ import type { MemberState, SetState } from '../store/schema.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { detectChanges, unpairMovedAway, type SideChanges } from './detect.js';
 import { readDocumentSiblings } from './documents-siblings.js';
+import { compileExcludes } from './excludes.js';
 import { findReplacedDocuments } from './documents-replaced.js';
 import { hashChecked } from './size-check.js';
 import type { Action, SetPlan } from './plan.js';
@@ -388,10 +389,20 @@ function inOrder(results: SetResult[], ids: string[]): SetResult[] {
   return results.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
 }
 
-/** The keep-both losers of other sets renamed inside this folder set's tree (a listed folder). */
+/**
+ * The keep-both losers of other sets renamed inside this folder set's tree (a listed folder), and documents
+ * detached with their kept copy there. Not under a name this set excludes: that is none of its (model seed
+ * 4259: a detached document renamed `~$x.docx` in the folder was taken in, copied across, and forgotten by
+ * the next pass, which excludes it).
+ */
 function spilledInto(w: SetWork, spilled: Arrival[]): Arrival[] {
   if (w.state.set.kind !== 'folder') return [];
-  return spilled.filter((a) => a.node.parentId !== null && w.views[a.side].nodes.has(a.node.parentId));
+  const excluded = compileExcludes(w.state.set.excludes);
+  return spilled.filter((a) => {
+    if (a.node.parentId === null || !w.views[a.side].nodes.has(a.node.parentId)) return false;
+    const up = w.views[a.side].rel.get(a.node.parentId) ?? '';
+    return !excluded(up === '' ? a.node.name : `${up}/${a.node.name}`, a.node.name);
+  });
 }
 
 /**

@@ -41,8 +41,13 @@ export async function refreshPaths(
       if (s.path !== before) changed.add(m);
     }
   }
+  // The set-relative paths each view holds, built only if a FAILED member's copy is not in its view.
+  const relPaths: Partial<Record<Side, Set<string>>> = {};
+  const seen = (side: Side, rel: string) => (relPaths[side] ??= new Set(views[side].rel.values())).has(rel);
+  const ask = { connectors, seen };
   for (const m of state.members)
-    if (m.status === 'FAILED' && !m.direct && showWhereItIs(m, byKey, views, located)) changed.add(m);
+    if (m.status === 'FAILED' && !m.direct && (await showWhereItIs(m, byKey, views, located, ask)))
+      changed.add(m);
   const done = new Set<string>();
   const visit = (m: MemberState): void => {
     if (done.has(m.key)) return;
@@ -144,24 +149,44 @@ function relocatedDetached(state: SetState, views: Record<Side, SideView>): Memb
 /**
  * A move between folders that could not be applied (a name clash on the other side) stays recorded at its old
  * place, so every pass tries it again until the name is free; but the copy the user moved is shown where it
- * is (`inspect`, action paths), not where it was. True when a path changed.
+ * is (`inspect`, action paths), not where it was. A copy the set's view does not hold (moved out of the set
+ * and to be moved back, or replaced by this pass's update, which gave it a new id) is asked of its connector
+ * (a few calls: FAILED members only, copies the view lost only). The record keeps its old place all the
+ * same (model seed 4059: recording the other copy's move as done would leave the next pass a copy moved out
+ * of the set alone, a delete: forgotten, and the file pulled back beside it). True when a path changed.
  */
-function showWhereItIs(
+async function showWhereItIs(
   m: MemberState,
   byKey: Map<string, MemberState>,
   views: Record<Side, SideView>,
   located: Set<object>,
-): boolean {
+  ask: { connectors: Record<Side, Connector>; seen: (side: Side, rel: string) => boolean },
+): Promise<boolean> {
   let root: MemberState | undefined = m;
   for (let n = 0; root && !root.direct && n < 1000; n++)
     root = root.parentKey ? byKey.get(root.parentKey) : undefined;
   let changed = false;
   for (const side of ['onprem', 'cloud'] as const) {
     const s = m[side];
-    const rel = s ? views[side].rel.get(s.id) : undefined;
-    const base = root?.[side]?.path;
-    if (!s || rel === undefined || base === undefined || root === m) continue;
-    const where = base === '' ? rel : rel === '' ? base : `${base}/${rel}`;
+    const top = root?.[side];
+    const base = top?.path;
+    if (!s || !top || base === undefined || root === m) continue;
+    const rel = views[side].rel.get(s.id);
+    let where: string;
+    if (rel !== undefined) where = base === '' ? rel : rel === '' ? base : `${base}/${rel}`;
+    else {
+      // Not in the view (already located: held elsewhere): only a view that read the set's folder says so.
+      if (located.has(s) || !views[side].rel.has(top.id)) continue;
+      const found = await ask.connectors[side].pathOf(s.id);
+      if (found === null) continue;
+      // In the set's folder, it is where the view saw another id (replaced by this pass's update); anywhere
+      // else there (an excluded name: an editor's old file, the member being the file it saved by rename in
+      // its place, model seed 27) it is no copy of the member any more, and its recorded place stays.
+      const inside = base === '' || found === base || found.startsWith(`${base}/`);
+      const r = base === '' ? found : found.slice(base.length + 1);
+      if (inside && !ask.seen(side, r)) continue;
+      where = found;
+    }
     const parent = m.parentKey ? byKey.get(m.parentKey)?.[side] : undefined;
     if (parent && hangsOff(where, parent.path, s.name)) continue;
     located.add(s);
