@@ -396,7 +396,7 @@ function inOrder(results: SetResult[], ids: string[]): SetResult[] {
  * the next pass, which excludes it).
  */
 function spilledInto(w: SetWork, spilled: Arrival[]): Arrival[] {
-  if (w.state.set.kind !== 'folder') return [];
+  if (w.state.set.kind !== 'folder' || spilled.length === 0) return [];
   const excluded = compileExcludes(w.state.set.excludes);
   return spilled.filter((a) => {
     if (a.node.parentId === null || !w.views[a.side].nodes.has(a.node.parentId)) return false;
