@@ -221,6 +221,31 @@ describe('e2e: lean start-up (issue 11)', () => {
     );
   });
 
+  it('--json into a pipe is written with blocking writes: a slow reader holds up the writer, not its memory', async function () {
+    this.timeout(60_000);
+    if (process.platform !== 'linux') return this.skip(); // reads the descriptor's flags from /proc
+    const child = spawn(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'bin', 'cloudsync.js'), 'watch', '--json'],
+      {
+        env: { ...process.env, CLOUDSYNC_HOME: home },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const t0 = Date.now();
+    while (!out.includes('"pass-end"') && Date.now() - t0 < 50_000 && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 50));
+    const info = readFileSync(`/proc/${child.pid}/fdinfo/1`, 'utf8');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(info)![1]!, 8);
+    // O_NONBLOCK: Node's default for a pipe, which queues in memory whatever the reader has not taken yet.
+    assert.equal(flags & 0o4000, 0, `stdout's flags ${info}`);
+  });
+
   it('a human listing off a terminal draws its table but loads no colours; FORCE_COLOR loads them', async () => {
     const plain = await runLogged(['list'], home);
     assert.equal(plain.r.code, 0, plain.r.stderr);
