@@ -106,6 +106,42 @@ async function installedCopy(): Promise<string> {
   return copy;
 }
 
+/**
+ * One `watch --json` of `home` (bin/cloudsync.js of `root`), run until its start-up pass ended, then stopped
+ * with SIGTERM (exit 0 asserted). `whileRunning` sees the live process first. Returns what it printed.
+ */
+async function watchStartUp(
+  home: string,
+  opts: {
+    root?: string;
+    nodeArgs?: string[];
+    env?: Record<string, string>;
+    whileRunning?: (pid: number) => void;
+  } = {},
+): Promise<{ out: string; err: string }> {
+  const bin = path.join(opts.root ?? PROJECT_ROOT, 'bin', 'cloudsync.js');
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), bin, 'watch', '--json'], {
+    env: { ...process.env, CLOUDSYNC_HOME: home, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const t0 = Date.now();
+  while (!out.includes('"pass-end"') && Date.now() - t0 < 60_000 && child.exitCode === null)
+    await new Promise((r) => setTimeout(r, 50));
+  try {
+    if (child.exitCode === null) opts.whileRunning?.(child.pid!);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0, err);
+  assert.match(out, /"pass-end"/);
+  return { out, err };
+}
+
 describe('e2e: lean start-up (issue 11)', () => {
   let home: string;
   let onprem: string;
@@ -186,25 +222,7 @@ describe('e2e: lean start-up (issue 11)', () => {
     const watchLogged = async (): Promise<string[]> => {
       const log = path.join(home, 'watch-modules.log');
       await rm(log, { force: true });
-      const child = spawn(
-        process.execPath,
-        ['--import', MODULE_LOG, path.join(PROJECT_ROOT, 'bin', 'cloudsync.js'), 'watch', '--json'],
-        {
-          env: { ...process.env, CLOUDSYNC_HOME: home, CLOUDSYNC_MODULE_LOG: log },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let out = '';
-      let err = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      const t0 = Date.now();
-      while (!out.includes('"pass-end"') && Date.now() - t0 < 60_000 && child.exitCode === null)
-        await new Promise((r) => setTimeout(r, 50));
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0, err);
-      assert.match(out, /"pass-end"/);
+      await watchStartUp(home, { nodeArgs: ['--import', MODULE_LOG], env: { CLOUDSYNC_MODULE_LOG: log } });
       return (await readFile(log, 'utf8'))
         .split('\n')
         .filter((l) => l.startsWith('builtin-after-flags:'))
@@ -224,23 +242,10 @@ describe('e2e: lean start-up (issue 11)', () => {
   it('--json into a pipe is written with blocking writes: a slow reader holds up the writer, not its memory', async function () {
     this.timeout(60_000);
     if (process.platform !== 'linux') return this.skip(); // reads the descriptor's flags from /proc
-    const child = spawn(
-      process.execPath,
-      [path.join(PROJECT_ROOT, 'bin', 'cloudsync.js'), 'watch', '--json'],
-      {
-        env: { ...process.env, CLOUDSYNC_HOME: home },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const t0 = Date.now();
-    while (!out.includes('"pass-end"') && Date.now() - t0 < 50_000 && child.exitCode === null)
-      await new Promise((r) => setTimeout(r, 50));
-    const info = readFileSync(`/proc/${child.pid}/fdinfo/1`, 'utf8');
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    let info = '';
+    await watchStartUp(home, {
+      whileRunning: (pid) => (info = readFileSync(`/proc/${pid}/fdinfo/1`, 'utf8')),
+    });
     const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(info)![1]!, 8);
     // O_NONBLOCK: Node's default for a pipe, which queues in memory whatever the reader has not taken yet.
     assert.equal(flags & 0o4000, 0, `stdout's flags ${info}`);
@@ -435,20 +440,7 @@ describe('e2e: lean start-up (issue 11)', () => {
     };
     /** One watch: its start-up pass, then SIGTERM; the NDJSON events it printed. */
     const watchOnce = async (): Promise<Array<{ event: string; exitCode?: number }>> => {
-      const child = spawn(process.execPath, [path.join(copy, 'bin', 'cloudsync.js'), 'watch', '--json'], {
-        env: { ...process.env, CLOUDSYNC_HOME: home },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      const t0 = Date.now();
-      while (!out.includes('"pass-end"') && Date.now() - t0 < 60_000 && child.exitCode === null)
-        await new Promise((r) => setTimeout(r, 50));
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0, err);
+      const { out, err } = await watchStartUp(home, { root: copy });
       assert.equal(err, '');
       return out
         .split('\n')
