@@ -88,6 +88,11 @@ export class FreshPairing extends ReconcileBase {
         n,
         !parentPath || hangsOff(listed, parentPath, n.name) ? listed : `${parentPath}/${n.name}`,
       );
+      // Its cloud copy deleted, the on-prem file moved in arrives as new, but it is the file the set it came
+      // from locked: the lock comes along (released by this set's unsync), as with a move (model seed 4356:
+      // the set it left forgot it, and the file stayed read-only for good).
+      const was = arrival?.member;
+      if (!moved && side === 'onprem' && was?.lockedByUs && was.onprem?.id === n.id) m.lockedByUs = true;
       if (moved) {
         // Moved in from another set: it keeps its copy on the other side, which is moved, not re-sent.
         const other = otherSide(side);

@@ -2883,4 +2883,26 @@ export const neverLose: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'model seed 4356: a locked file moved into another set whose cloud copy is gone keeps no lock past unsync',
+    rule: '§3 --lock-onprem locks synced files only: a copy no set holds keeps no lock of ours (also after unsync)',
+    onprem: { ...twoSets.onprem, 'src/Q/sub': D, 'src/Q/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    create: ['src/P', '--target', 'dst'],
+    // write bits are a local on-prem notion
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { run: ['create', 'src/Q', '--target', 'dst', '--lock-onprem'] },
+      { run: ['sync'] },
+      { expect: { writable: { 'src/Q/sub/b.txt': false } } },
+      // The locked file moves on-prem into P while the cloud deletes its folder: P takes it in as new.
+      { on: 'onprem', mv: ['src/Q/sub/b.txt', 'src/P/b.txt'] },
+      { on: 'cloud', rm: 'dst/Q/sub' },
+      { run: ['sync'], exit: 3 },
+      { run: ['unsync', '$ID'] },
+      // Before the fix Q forgot it ("moved to another sync set") and P's new member held no lock of ours:
+      // the file stayed read-only for good.
+      { expect: { writable: { 'src/P/a.txt': true, 'src/P/b.txt': true } } },
+    ],
+  },
 ];
