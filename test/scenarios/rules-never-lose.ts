@@ -28,6 +28,25 @@ const types = (j: SyncJson) => j.sets.flatMap((s) => s.actions.map((a) => a.type
 const members = (out: CliResult) =>
   out.json<{ members: { onpremPath: string | null; cloudPath: string | null; status: string }[] }>().members;
 
+/**
+ * A step that takes, beforehand, the names the next minute's keep-both losers would get (one per second,
+ * `put` writing them), as a first loser of the same second would: a later conflict must see them taken.
+ */
+function takeLoserNames(put: (drivers: StepContext['drivers'], stamp: string, k: number) => Promise<void>) {
+  return {
+    run: ['status'],
+    check: async (_out: CliResult, ctx: StepContext) => {
+      const t0 = Date.now();
+      for (let k = 0; k < 60; k++)
+        await put(
+          ctx.drivers,
+          new Date(t0 + k * 1000).toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '-'),
+          k,
+        );
+    },
+  };
+}
+
 /** A pass over every set (`sync --json`) that must find nothing to do: one pass converged. */
 const settled = (exit = 0, allow: string[] = []) => ({
   run: ['sync', '--json'],
@@ -2554,22 +2573,11 @@ export const neverLose: Scenario[] = [
     create: ['src/P', '--target', 'dst', '--conflict', 'keep-both'],
     skipOn: ['onprem:alfresco', 'cloud:alfresco'],
     steps: [
-      {
-        // The names the next minute's on-prem losers of a.txt would get, taken by synced files beforehand
-        // (as a first loser of the same second would be): a pass scoped to the edit must still see them.
-        run: ['status'],
-        check: async (_out: CliResult, ctx: StepContext) => {
-          const t0 = Date.now();
-          for (let k = 0; k < 60; k++) {
-            const stamp = new Date(t0 + k * 1000)
-              .toISOString()
-              .slice(0, 19)
-              .replace('T', ' ')
-              .replace(/:/g, '-');
-            await ctx.drivers.onprem.write(`src/P/a (conflict onprem ${stamp}).txt`, `taken ${k}`);
-          }
-        },
-      },
+      // The names the next minute's on-prem losers of a.txt would get, taken by synced files beforehand
+      // (as a first loser of the same second would be): a pass scoped to the edit must still see them.
+      takeLoserNames(async (drivers, stamp, k) => {
+        await drivers.onprem.write(`src/P/a (conflict onprem ${stamp}).txt`, `taken ${k}`);
+      }),
       { run: ['sync'] },
       { on: 'onprem', write: 'src/P/a.txt', content: 'MINE' },
       { on: 'cloud', write: 'dst/P/a.txt', content: 'THEIRS' },
@@ -2825,23 +2833,12 @@ export const neverLose: Scenario[] = [
     create: ['src/D/d1.txt', 'src/D/d2.txt', '--target', 'dst', '--conflict', 'keep-both'],
     skipOn: ['onprem:alfresco', 'cloud:alfresco'],
     steps: [
-      {
-        // The names the next minute's losers of d1.txt would get, taken beside the documents beforehand (as a
-        // first loser of the same second would be, which a documents set does not hold): the namer must see them.
-        run: ['status'],
-        check: async (_out: CliResult, ctx: StepContext) => {
-          const t0 = Date.now();
-          for (let k = 0; k < 60; k++) {
-            const stamp = new Date(t0 + k * 1000)
-              .toISOString()
-              .slice(0, 19)
-              .replace('T', ' ')
-              .replace(/:/g, '-');
-            await ctx.drivers.onprem.write(`src/D/d1 (conflict onprem ${stamp}).txt`, `taken ${k}`);
-            await ctx.drivers.cloud.write(`dst/d1 (conflict cloud ${stamp}).txt`, `taken ${k}`);
-          }
-        },
-      },
+      // The names the next minute's losers of d1.txt would get, taken beside the documents beforehand (as a
+      // first loser of the same second would be, which a documents set does not hold): the namer must see them.
+      takeLoserNames(async (drivers, stamp, k) => {
+        await drivers.onprem.write(`src/D/d1 (conflict onprem ${stamp}).txt`, `taken ${k}`);
+        await drivers.cloud.write(`dst/d1 (conflict cloud ${stamp}).txt`, `taken ${k}`);
+      }),
       { run: ['sync'] },
       { on: 'onprem', write: 'src/D/d1.txt', content: 'MINE' },
       { on: 'cloud', write: 'dst/d1.txt', content: 'THEIRS' },
