@@ -203,7 +203,7 @@ const WARM_PROFILE = 'default';
  * against 9.6 ms, test/bench/RESULTS.md perf-watch7): not compiling (the bundle comes compiled) but V8
  * running each step for the first time on file-shaped data (inline caches, feedback), 0.5-2 ms per step.
  * That cannot be run on the user's sets without writing to them, so it runs here on two local folders of
- * its own: `sync` of a small folder set, then what `watch` does, with the same classes and functions (a
+ * its own: `sync` of a small folder set (its journal folded into the snapshot), then what `watch` does, with the same classes and functions (a
  * resident store reading the state back from its rows, the connectors' watch, the scope collector, a full
  * pass, then two edits in two folders, each a scoped pass that copies, journals and saves). Nothing reaches
  * stdout, the user's home, state, logs or sides; the folder is removed after. It cannot fail the watch: an
@@ -241,7 +241,11 @@ async function warmUp(g: Globals, signal: AbortSignal): Promise<string> {
       },
     };
     let heard: () => void = () => {};
-    const subs = new Subscriptions(ctx, () => heard(), () => {});
+    const subs = new Subscriptions(
+      ctx,
+      () => heard(),
+      () => {},
+    );
     try {
       const created = await createSyncSet(ctx, {
         paths: ['w'],
@@ -259,7 +263,12 @@ async function warmUp(g: Globals, signal: AbortSignal): Promise<string> {
           await locks.release();
         }
       };
-      await locked(() => runPass(ctx, { setIds: ids })); // the `sync` before the watch
+      await locked(async () => {
+        await runPass(ctx, { setIds: ids }); // the `sync` before the watch
+        // Its journal folded into the snapshot, as a large set's is: the watch then loads the members as
+        // rows and an edit decodes its folder's members from them (a journal's are decoded at load).
+        await ctx.store.save(await ctx.store.load(ids[0]!));
+      });
       // The watch: a resident store reading the state back from its files, as this process's own does.
       const store = new ResidentStateStore(home, WARM_PROFILE);
       ctx.store = store;
@@ -272,7 +281,9 @@ async function warmUp(g: Globals, signal: AbortSignal): Promise<string> {
             subs.resetScopes();
           }
           const eventScopes = full ? undefined : subs.take();
-          const result = await deadline.run(signal, (s) => runPass(ctx, { setIds: ids, signal: s, eventScopes }));
+          const result = await deadline.run(signal, (s) =>
+            runPass(ctx, { setIds: ids, signal: s, eventScopes }),
+          );
           await store.settle();
           const all = await store.loadAll();
           await subs.refresh(ids, all);
@@ -292,7 +303,9 @@ async function warmUp(g: Globals, signal: AbortSignal): Promise<string> {
         const result = await pass(false);
         if (result.exitCode !== 0) throw new Error(`its scoped pass ended with exit ${result.exitCode}`);
         const pushed = result.sets.reduce((k, st) => k + st.pushed, 0);
-        done.push(`${result.scoped ? `${result.scoped.members} members read` : 'read whole'}, ${pushed} pushed`);
+        done.push(
+          `${result.scoped ? `${result.scoped.members} members read` : 'read whole'}, ${pushed} pushed`,
+        );
       }
       return done.join('; ');
     } finally {
@@ -454,7 +467,9 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
         else emit('warning', { message: e.message }, `warning: ${e.message}`);
       },
       afterStart: async (signal) => {
-        const off = ['off', '0', 'false', 'no'].includes(g.rt.env.CLOUDSYNC_WATCH_WARMUP?.toLowerCase() ?? '');
+        const off = ['off', '0', 'false', 'no'].includes(
+          g.rt.env.CLOUDSYNC_WATCH_WARMUP?.toLowerCase() ?? '',
+        );
         if (off || !subs.possible) return;
         const cpu = process.cpuUsage();
         const at = performance.now();
