@@ -477,8 +477,10 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
           (passes) => {
             const used = process.cpuUsage(cpu);
             const ms = (n: number) => Math.round(n);
+            // On stderr with --verbose, not in the log: the warm-up writes nothing of the user's.
             g.out.debug(
               `watch warm-up (${passes}): ${ms((used.user + used.system) / 1000)} ms of CPU, ${ms(performance.now() - at)} ms`,
+              { log: false },
             );
           },
           (err: unknown) => g.out.debug(`watch warm-up failed (no matter): ${(err as Error).message}`),
