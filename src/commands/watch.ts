@@ -296,7 +296,8 @@ async function warmUp(g: Globals, signal: AbortSignal): Promise<string> {
         if (signal.aborted) break;
         const event = new Promise<void>((resolve) => {
           heard = resolve;
-          setTimeout(resolve, 1000).unref();
+          setTimeout(resolve, 1000).unref(); // a lost event: the scoped pass then reads nothing new
+          signal.addEventListener('abort', () => resolve(), { once: true });
         });
         await fsp.writeFile(path.join(roots.onprem, rel), text(500 + n).repeat(2));
         await event;
