@@ -342,9 +342,9 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
   // hourly rescans, the collections after them) would lose the scoped pass's code and compile it again at
   // the next edit. Kept, at no peak memory measured (test/bench/RESULTS.md, perf-watch6).
   v8.setFlagsFromString('--no-flush-bytecode');
-  // Feedback vectors from a function's first call rather than after ~1 KB of its bytecode has run: the code
-  // the warm-up (below) and each edit run a few times only, and without a vector their property accesses
-  // learn nothing (V8's generic path each time) until the budget is spent (test/bench/RESULTS.md, perf-watch8).
+  // Feedback vectors from a function's first call rather than after it has run ~8 times its bytecode size:
+  // the warm-up (warmUp) and each edit run that code a few times only, and without a vector its property
+  // accesses learn nothing (V8's generic path each time) until then (test/bench/RESULTS.md, perf-watch8).
   v8.setFlagsFromString('--no-lazy-feedback-allocation');
   const emit = eventWriter(g);
   const deadline = new PassDeadline(opts.timeout);
