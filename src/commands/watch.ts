@@ -203,11 +203,13 @@ const WARM_PROFILE = 'default';
  * against 9.6 ms, test/bench/RESULTS.md perf-watch7): not compiling (the bundle comes compiled) but V8
  * running each step for the first time on file-shaped data (inline caches, feedback), 0.5-2 ms per step.
  * That cannot be run on the user's sets without writing to them, so it runs here on two local folders of
- * its own: `sync` of a small folder set (its journal folded into the snapshot), then what `watch` does, with the same classes and functions (a
- * resident store reading the state back from its rows, the connectors' watch, the scope collector, a full
- * pass, then two edits in two folders, each a scoped pass that copies, journals and saves). Nothing reaches
- * stdout, the user's home, state, logs or sides; the folder is removed after. It cannot fail the watch: an
- * error is a debug line. CLOUDSYNC_WATCH_WARMUP=off skips it.
+ * its own: `sync` of a small folder set, its journal folded into the snapshot, then what `watch` does, with
+ * the same classes and functions (a resident store reading the members back as rows, the connectors' watch,
+ * the scope collector, a full pass, then two edits in two folders, each a scoped pass that decodes its
+ * folder's members, copies, journals and saves). With `--no-lazy-feedback-allocation` (runWatch) what it
+ * runs keeps its feedback: the first edit at 100,000 files 8-14 -> 6-7 ms (test/bench/RESULTS.md,
+ * perf-watch8). Nothing reaches stdout, the user's home, state, logs or sides; the folder is removed after.
+ * It cannot fail the watch: an error is a debug line. CLOUDSYNC_WATCH_WARMUP=off skips it.
  */
 async function warmUp(g: Globals, signal: AbortSignal): Promise<string> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cloudsync-warmup-'));
