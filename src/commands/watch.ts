@@ -1,16 +1,24 @@
 import type { Command } from 'commander';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import v8 from 'node:v8';
+import { openConnector } from '../connectors/index.js';
 import { SIDES, type ChangeHint, type Side } from '../connectors/types.js';
-import { runPass } from '../engine/index.js';
+import { createSyncSet, runPass } from '../engine/index.js';
 import type { EngineContext, EngineEvent, EventScope, PassResult } from '../engine/types.js';
 import { describeAction } from '../engine/views.js';
 import { WatchLoop, watchRoots, type PassReason, type WatchLoopEvent } from '../engine/watch-loop.js';
 import { ScopeCollector } from '../engine/watch-scope.js';
 import { indexOf } from '../engine/member-index.js';
+import { acquireSetLocks } from '../store/lock.js';
+import { loadInstallation, OwnerRecords } from '../store/owner-records.js';
 import { ResidentStateStore } from '../store/resident-store.js';
+import { StateStore } from '../store/state-store.js';
 import type { SetState } from '../store/schema.js';
 import { serveWatchRequests, type WatchRequest } from '../store/watch-socket.js';
 import { formatDuration } from '../ui/format.js';
+import { writeJsonPieces } from '../ui/output.js';
 import { describeExitCode } from '../ui/pass-view.js';
 import { homeOf, openContext, withSetLocks } from './context.js';
 import { PassDeadline } from './pass-deadline.js';
@@ -55,6 +63,35 @@ function eventWriter(g: Globals): (event: string, data: Record<string, unknown>,
     if (g.json) {
       g.out.writeJson({ event, time: new Date().toISOString(), ...data });
     } else if (human !== undefined) g.out.info(`${new Date().toLocaleTimeString()} ${human}`);
+  };
+}
+
+/** The watch's rendering of engine events: actions, failures, warnings and guards as watch events. */
+function engineEvents(
+  g: Globals,
+  emit: (event: string, data: Record<string, unknown>, human?: string) => void,
+): (e: EngineEvent) => void {
+  return (e) => {
+    if (e.event === 'action-done')
+      emit(
+        'action',
+        { setId: e.setId, action: e.action, bytes: e.bytes },
+        g.out.mode.verbose ? describeAction(e.action) : undefined,
+      );
+    else if (e.event === 'action-failed')
+      emit(
+        'action',
+        { setId: e.setId, action: e.action, failed: { code: e.code, message: e.message } },
+        `${e.action.side} ${e.action.path}: ${e.code}: ${e.message}`,
+      );
+    else if (e.event === 'warning')
+      emit('warning', { setId: e.setId ?? null, message: e.message }, `warning: ${e.message}`);
+    else if (e.event === 'guard')
+      emit(
+        'guard',
+        { setId: e.setId, code: e.code, message: e.message, hint: e.hint ?? null },
+        `guard: ${e.message}${e.hint ? ` (${e.hint})` : ''}`,
+      );
   };
 }
 
@@ -157,6 +194,132 @@ class Subscriptions {
   }
 }
 
+/** The profile name of the warm-up's scratch home (any name: the home is its own). */
+const WARM_PROFILE = 'default';
+
+/**
+ * The scoped pass's code run once before the first edit, on a scratch pair in a private temporary folder.
+ * The first edit after start used to cost ~6-8 ms of CPU more than the next ones at 100,000 files (19.8
+ * against 9.6 ms, test/bench/RESULTS.md perf-watch7): not compiling (the bundle comes compiled) but V8
+ * running each step for the first time on file-shaped data (inline caches, feedback), 0.5-2 ms per step.
+ * That cannot be run on the user's sets without writing to them, so it runs here on two local folders of
+ * its own: `sync` of a small folder set, its journal folded into the snapshot, then what `watch` does, with
+ * the same classes and functions (a resident store reading the members back as rows, the connectors' watch,
+ * the scope collector, a full pass, then two edits in two folders, each a scoped pass that decodes its
+ * folder's members, copies, journals and saves). With `--no-lazy-feedback-allocation` (runWatch) what it
+ * runs keeps its feedback: the first edit at 100,000 files 8-14 -> 6-7 ms (test/bench/RESULTS.md,
+ * perf-watch8). Nothing reaches stdout, the user's home, state, logs or sides; the folder is removed after.
+ * It cannot fail the watch: an error is a debug line. CLOUDSYNC_WATCH_WARMUP=off skips it.
+ */
+async function warmUp(g: Globals, signal: AbortSignal): Promise<string> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cloudsync-warmup-'));
+  try {
+    const home = path.join(dir, 'home');
+    const roots = { onprem: path.join(dir, 'onprem'), cloud: path.join(dir, 'cloud') };
+    const text = (i: number) => `cloudsync warm-up ${i} `.repeat(48);
+    for (let d = 0; d < 3; d++) {
+      const folder = path.join(roots.onprem, 'w', `d${d}`);
+      await fsp.mkdir(folder, { recursive: true });
+      for (let f = 0; f < 12; f++) await fsp.writeFile(path.join(folder, `f${f}.txt`), text(d * 100 + f));
+    }
+    await fsp.writeFile(path.join(roots.onprem, 'w', 'top.txt'), text(999));
+    await fsp.mkdir(roots.cloud);
+    const connectors = {} as EngineContext['connectors'];
+    for (const side of SIDES)
+      connectors[side] = await openConnector(side, { kind: 'local', address: roots[side] }, {}, { home });
+    // What the watch's events look like, rendered and dropped.
+    const emit = (event: string, data: Record<string, unknown>) =>
+      writeJsonPieces({ event, time: new Date().toISOString(), ...data }, () => {});
+    const ctx: EngineContext = {
+      connectors,
+      store: new StateStore(home, WARM_PROFILE),
+      home,
+      onEvent: engineEvents(g, emit),
+      owner: {
+        installation: await loadInstallation(home),
+        takeOver: false,
+        records: new OwnerRecords(home, WARM_PROFILE),
+        swept: new Set(),
+      },
+    };
+    let heard: () => void = () => {};
+    const subs = new Subscriptions(
+      ctx,
+      () => heard(),
+      () => {},
+    );
+    try {
+      const created = await createSyncSet(ctx, {
+        paths: ['w'],
+        target: 'w',
+        mkdir: true,
+        options: {},
+        excludes: [],
+      });
+      const ids = [created.set.id];
+      const locked = async <T>(fn: () => Promise<T>): Promise<T> => {
+        const locks = await acquireSetLocks(home, WARM_PROFILE, ids, { waitMs: 1000 });
+        try {
+          return await fn();
+        } finally {
+          await locks.release();
+        }
+      };
+      await locked(async () => {
+        await runPass(ctx, { setIds: ids }); // the `sync` before the watch
+        // Its journal folded into the snapshot, as a large set's is: the watch then loads the members as
+        // rows and an edit decodes its folder's members from them (a journal's are decoded at load).
+        await ctx.store.save(await ctx.store.load(ids[0]!));
+      });
+      // The watch: a resident store reading the state back from its files, as this process's own does.
+      const store = new ResidentStateStore(home, WARM_PROFILE);
+      ctx.store = store;
+      ctx.owner!.stamped = new Map();
+      const deadline = new PassDeadline(undefined);
+      const pass = async (full: boolean): Promise<PassResult> =>
+        locked(async () => {
+          if (full) {
+            await subs.refresh(ids);
+            subs.resetScopes();
+          }
+          const eventScopes = full ? undefined : subs.take();
+          const result = await deadline.run(signal, (s) =>
+            runPass(ctx, { setIds: ids, signal: s, eventScopes }),
+          );
+          await store.settle();
+          const all = await store.loadAll();
+          await subs.refresh(ids, all);
+          for (const st of all) indexOf(st);
+          return result;
+        });
+      await pass(true);
+      const done: string[] = [];
+      for (const [n, rel] of ['w/d1/f3.txt', 'w/d2/f7.txt'].entries()) {
+        if (signal.aborted) break;
+        const event = new Promise<void>((resolve) => {
+          heard = resolve;
+          setTimeout(resolve, 1000).unref(); // a lost event: the scoped pass then reads nothing new
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        await fsp.writeFile(path.join(roots.onprem, rel), text(500 + n).repeat(2));
+        await event;
+        const result = await pass(false);
+        if (result.exitCode !== 0) throw new Error(`its scoped pass ended with exit ${result.exitCode}`);
+        const pushed = result.sets.reduce((k, st) => k + st.pushed, 0);
+        done.push(
+          `${result.scoped ? `${result.scoped.members} members read` : 'read whole'}, ${pushed} pushed`,
+        );
+      }
+      return done.join('; ');
+    } finally {
+      subs.close();
+      await Promise.allSettled(SIDES.map((s) => connectors[s].close()));
+    }
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** `cloudsync watch`: passes at start, on intervals and on changes, until SIGINT/SIGTERM (exit 0). */
 export async function runWatch(g: Globals, prefixes: string[], opts: WatchOptions): Promise<number> {
   if (g.json) g.rt.ndjson = true; // from the start: even a failure before the first event is an event line
@@ -181,34 +344,13 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
   // hourly rescans, the collections after them) would lose the scoped pass's code and compile it again at
   // the next edit. Kept, at no peak memory measured (test/bench/RESULTS.md, perf-watch6).
   v8.setFlagsFromString('--no-flush-bytecode');
+  // Feedback vectors from a function's first call rather than after it has run ~8 times its bytecode size:
+  // the warm-up (warmUp) and each edit run that code a few times only, and without a vector its property
+  // accesses learn nothing (V8's generic path each time) until then (test/bench/RESULTS.md, perf-watch8).
+  v8.setFlagsFromString('--no-lazy-feedback-allocation');
   const emit = eventWriter(g);
   const deadline = new PassDeadline(opts.timeout);
-  const opened = await openContext(
-    g,
-    (e: EngineEvent) => {
-      if (e.event === 'action-done')
-        emit(
-          'action',
-          { setId: e.setId, action: e.action, bytes: e.bytes },
-          g.out.mode.verbose ? describeAction(e.action) : undefined,
-        );
-      else if (e.event === 'action-failed')
-        emit(
-          'action',
-          { setId: e.setId, action: e.action, failed: { code: e.code, message: e.message } },
-          `${e.action.side} ${e.action.path}: ${e.code}: ${e.message}`,
-        );
-      else if (e.event === 'warning')
-        emit('warning', { setId: e.setId ?? null, message: e.message }, `warning: ${e.message}`);
-      else if (e.event === 'guard')
-        emit(
-          'guard',
-          { setId: e.setId, code: e.code, message: e.message, hint: e.hint ?? null },
-          `guard: ${e.message}${e.hint ? ` (${e.hint})` : ''}`,
-        );
-    },
-    deadline.current,
-  );
+  const opened = await openContext(g, engineEvents(g, emit), deadline.current);
   const { ctx } = opened;
   // The owner marker: stamped by the start-up pass, then by a changing pass once a minute at most
   // (WATCH_STAMP_MS; README "One owner per set"). Every pass still checks it.
@@ -326,6 +468,26 @@ export async function runWatch(g: Globals, prefixes: string[], opts: WatchOption
             `${e.code}: ${e.message}; retrying in ${formatDuration(e.retryInMs / 1000)}`,
           );
         else emit('warning', { message: e.message }, `warning: ${e.message}`);
+      },
+      afterStart: async (signal) => {
+        const off = ['off', '0', 'false', 'no'].includes(
+          g.rt.env.CLOUDSYNC_WATCH_WARMUP?.toLowerCase() ?? '',
+        );
+        if (off || !subs.possible) return;
+        const cpu = process.cpuUsage();
+        const at = performance.now();
+        await warmUp(g, signal).then(
+          (passes) => {
+            const used = process.cpuUsage(cpu);
+            const ms = (n: number) => Math.round(n);
+            // On stderr with --verbose, not in the log: the warm-up writes nothing of the user's.
+            g.out.debug(
+              `watch warm-up (${passes}): ${ms((used.user + used.system) / 1000)} ms of CPU, ${ms(performance.now() - at)} ms`,
+              { log: false },
+            );
+          },
+          (err: unknown) => g.out.debug(`watch warm-up failed (no matter): ${(err as Error).message}`),
+        );
       },
     },
   );

@@ -44,6 +44,11 @@ export interface WatchLoopDeps {
   /** One pass (with lock and state handling); should stop early when `signal` aborts. */
   runPass(signal: AbortSignal, reason: PassReason): Promise<PassResult>;
   onEvent(e: WatchLoopEvent): void;
+  /**
+   * Run once after the start-up pass has ended (its `pass-end` reported), before any other pass: change
+   * events meanwhile make a pass after it. Must not throw; a stop aborts `signal`.
+   */
+  afterStart?(signal: AbortSignal): Promise<void>;
   timers?: Timers;
 }
 
@@ -206,6 +211,7 @@ export class WatchLoop {
         : this.deps.runPass(this.abort.signal, reason));
       request?.resolve(result);
       this.deps.onEvent({ event: 'pass-end', reason, result });
+      if (reason === 'start' && this.deps.afterStart) await this.deps.afterStart(this.abort.signal);
       if (result.exitCode === ExitCode.unreachable)
         this.retryLater('COMMUNICATIONS_ERROR', 'a side could not be reached');
       else if (result.exitCode === ExitCode.auth)

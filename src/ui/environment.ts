@@ -72,6 +72,10 @@ export const ENVIRONMENT: EnvVar[] = [
     meaning: "`off`: a local walk lstat-s through fs.lstatSync, not Node's fs binding (see Performance)",
   },
   {
+    name: 'CLOUDSYNC_WATCH_WARMUP',
+    meaning: '`off`: watch skips its warm-up on a scratch pair after the start-up pass (see Performance)',
+  },
+  {
     name: 'NODE_OPTIONS',
     meaning: "Node's options; with --pending-deprecation or the permission model a walk uses fs.lstatSync",
   },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { lstatSync, readFileSync } from 'node:fs';
-import { cp, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BIN, runCli, tempDir } from '../support/cli.js';
 
@@ -83,7 +83,7 @@ describe('e2e: watch', function () {
   });
 
   /** Two local folders with a synced set Projects → Shared, and a running `watch --json` over them. */
-  async function startWatching(extra: string[] = []) {
+  async function startWatching(extra: string[] = [], env: Record<string, string> = {}) {
     const home = await tempDir();
     const onprem = await tempDir('cloudsync-onprem-');
     const cloud = await tempDir('cloudsync-cloud-');
@@ -100,7 +100,7 @@ describe('e2e: watch', function () {
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     }
     const child = spawn(process.execPath, [BIN, 'watch', '--json', ...extra], {
-      env: { ...process.env, CLOUDSYNC_HOME: home, CI: '1' },
+      env: { ...process.env, CLOUDSYNC_HOME: home, CI: '1', ...env },
     });
     let out = '';
     let err = '';
@@ -130,6 +130,66 @@ describe('e2e: watch', function () {
       return false;
     }
   };
+
+  /** Every file and folder below `dir`, relative to it. */
+  const listTree = async (dir: string): Promise<string[]> =>
+    (await readdir(dir, { recursive: true })).map(String).sort();
+
+  it('warms up on a scratch pair of its own after the start-up pass and leaves nothing of it behind', async () => {
+    const tmp = await tempDir('cloudsync-tmpdir-');
+    const w = await startWatching(['--verbose'], { TMPDIR: tmp });
+    try {
+      await waitFor(() => /watch warm-up/.test(w.stderr()), 20_000, `the warm-up (stderr: ${w.stderr()})`);
+      // It ran the scoped passes (two edits, each one copy), then removed its folder.
+      assert.match(w.stderr(), /watch warm-up \(\d+ members read, 1 pushed; \d+ members read, 1 pushed\)/);
+      assert.deepEqual(await readdir(tmp), []);
+      // Nothing of it on stdout, in the user's home (its set, state, log) or on the user's sides.
+      assert.deepEqual(
+        w.events().map((e) => e.event),
+        ['start', 'pass-start', 'pass-end'],
+      );
+      const setId = (w.ends()[0]!.sets as { id: string }[])[0]!.id;
+      for (const f of await listTree(w.home)) {
+        const id = /^[0-9a-f]{8}(?=[.-])/.exec(path.basename(f))?.[0];
+        assert.ok(id === undefined || id === setId, `${f} in the home is not the user's set's`);
+        if (lstatSync(path.join(w.home, f)).isFile())
+          assert.ok(!readFileSync(path.join(w.home, f), 'latin1').includes('warm-up'), `${f} mentions it`);
+      }
+      assert.deepEqual(await listTree(w.onprem), [
+        'Projects',
+        'Projects/a.txt',
+        'Projects/sub',
+        'Projects/sub/b.txt',
+      ]);
+      assert.deepEqual(await listTree(w.cloud), [
+        'Shared',
+        'Shared/.cloudsync-owner.Projects.json', // the set's owner marker (the user's set)
+        'Shared/Projects',
+        'Shared/Projects/a.txt',
+        'Shared/Projects/sub',
+        'Shared/Projects/sub/b.txt',
+      ]);
+      // And the watch works on after it.
+      await writeFile(path.join(w.onprem, 'Projects/sub/b.txt'), 'after');
+      await waitFor(
+        () => hasText(path.join(w.cloud, 'Shared/Projects/sub/b.txt'), 'after'),
+        10_000,
+        'the edit',
+      );
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('CLOUDSYNC_WATCH_WARMUP=off: no warm-up', async () => {
+    const w = await startWatching(['--verbose'], { CLOUDSYNC_WATCH_WARMUP: 'off' });
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.doesNotMatch(w.stderr(), /warm-up/);
+    } finally {
+      await w.stop();
+    }
+  });
 
   it('an edit reaches the other side with exactly one pass, scoped, and no echo pass', async () => {
     const w = await startWatching();

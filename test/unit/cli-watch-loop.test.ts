@@ -42,7 +42,12 @@ const ok: PassResult = { sets: [], exitCode: 0, dryRun: false };
 
 const HOUR = 3_600_000;
 
-function harness(passes: (() => Promise<PassResult>)[], hasEvents = false, cloudEvents = false) {
+function harness(
+  passes: (() => Promise<PassResult>)[],
+  hasEvents = false,
+  cloudEvents = false,
+  afterStart?: (signal: AbortSignal) => Promise<void>,
+) {
   const clock = new FakeClock();
   const events: WatchLoopEvent[] = [];
   let calls = 0;
@@ -67,6 +72,7 @@ function harness(passes: (() => Promise<PassResult>)[], hasEvents = false, cloud
         return f();
       },
       onEvent: (e) => events.push(e),
+      afterStart,
       timers: clock,
     },
   );
@@ -121,6 +127,28 @@ describe('watch loop', () => {
     assert.deepEqual(delays, [5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
     assert.deepEqual(h.clock.delays(), [15_000, HOUR], 'back to the interval once the side answers');
     assert.ok(h.events.some((e) => e.event === 'error' && e.code === 'COMMUNICATIONS_ERROR'));
+    h.loop.stop();
+    await done;
+  });
+
+  it('runs afterStart once, after the start-up pass has ended; a change meanwhile makes a pass after it', async () => {
+    let release: () => void = () => {};
+    const log: string[] = [];
+    const h = harness([async () => ok], true, false, async () => {
+      log.push(`warm-up after ${h.events.filter((e) => e.event === 'pass-end').length} pass-end`);
+      await new Promise<void>((r) => (release = r));
+    });
+    const done = h.loop.run();
+    await flush();
+    assert.deepEqual(log, ['warm-up after 1 pass-end']);
+    h.loop.notifyChange(); // heard while it runs: no pass now, one after it
+    await h.clock.advance(1_000);
+    assert.equal(h.calls(), 1);
+    release();
+    await flush();
+    await h.clock.advance(300);
+    assert.deepEqual(h.reasons, ['start', 'change']);
+    assert.equal(log.length, 1, 'once');
     h.loop.stop();
     await done;
   });
