@@ -2902,4 +2902,42 @@ export const neverLose: Scenario[] = [
       { expect: { writable: { 'src/P/a.txt': true, 'src/P/b.txt': true } } },
     ],
   },
+  {
+    name: 'model seed 4332: a pass killed right after pushing a renamed file’s bytes, rerun, then the file moved again: no copy at its old place',
+    rule: '§4 a pass killed at any instant and run again converges; every applied move updates the member’s place',
+    ...folderSet,
+    // the kill point is a cloud file system effect
+    skipOn: ['cloud:alfresco'],
+    steps: [
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/m.md'] },
+      { on: 'onprem', write: 'src/P/m.md', content: 'A2' },
+      // Killed right after the pushed bytes replaced the cloud copy (moved to m.md first, in the same pass).
+      { kill: ['sync'], afterEffect: '1 rename <cloud>/dst/P/.cloudsync-#-#.tmp → <cloud>/dst/P/m.md' },
+      { sync: [] },
+      { on: 'onprem', mv: ['src/P/m.md', 'src/P/sub/m.md'] },
+      { sync: [] },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/b.txt': 'B',
+            'src/P/sub': D,
+            'src/P/sub/d.txt': 'D',
+            'src/P/sub/m.md': 'A2',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/sub/m.md': 'A2',
+          },
+          members: { 'src/P/sub/m.md': 'SYNCED' },
+        },
+      },
+      settled(),
+    ],
+  },
 ];
