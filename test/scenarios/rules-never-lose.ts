@@ -2940,4 +2940,27 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 4357: a set’s folder deleted and made again with a new file, forced, takes that file in the same pass',
+    rule: '§3 a folder set holds everything below its folder; the root-gone guard stops an unforced pass',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', rm: 'src/P' },
+      { on: 'cloud', write: 'dst/P/x.txt', content: 'X' },
+      { on: 'onprem', write: 'src/P/r.txt', content: 'R' },
+      // The folder is gone by id: the guard stops the pass, nothing changes.
+      { sync: [], exit: 5 },
+      // Forced: before the fix the folder was taken for deleted, re-created (merged into the new one, which the
+      // pass had not read) for the cloud's new file, and r.txt became a member only a pass later.
+      { sync: ['--force'] },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/r.txt': 'R', 'src/P/x.txt': 'X' },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/r.txt': 'R', 'dst/P/x.txt': 'X' },
+          members: { 'src/P/r.txt': 'SYNCED', 'src/P/x.txt': 'SYNCED' },
+        },
+      },
+      settled(),
+    ],
+  },
 ];
