@@ -2963,4 +2963,46 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 4324: a folder deleted on the cloud that still holds a file whose move out failed is re-created there, in the same pass',
+    rule: '§3 a change beats a delete: a folder that keeps a member is re-created, never left PENDING by a completed pass',
+    ...folderSet,
+    create: [...folderSet.create, '--delete-onprem'],
+    steps: [
+      // The cloud renames a.txt onto r.txt, which on-prem writes new: both FAILED (name clash), a.txt stays.
+      { on: 'onprem', write: 'src/P/r.txt', content: 'R' },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/r.txt'] },
+      { on: 'cloud', write: 'dst/P/sub/a.txt', content: 'A2' },
+      { sync: [], exit: 3 },
+      // The cloud moves sub/a.txt up onto the name on-prem still holds (a clash: it stays in sub on-prem) and
+      // deletes sub: before the fix the on-prem delete of sub found it holding a.txt and left it PENDING,
+      // shown at a cloud path that is gone, re-created a pass later.
+      { on: 'cloud', mv: ['dst/P/sub/a.txt', 'dst/P/a.txt'] },
+      { on: 'cloud', rm: 'dst/P/sub' },
+      { sync: [], exit: 3 },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/b.txt': 'B',
+            'src/P/r.txt': 'R',
+            'src/P/sub': D,
+            'src/P/sub/a.txt': 'A2',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A2',
+            'dst/P/b.txt': 'B',
+            'dst/P/r.txt': 'A',
+            'dst/P/sub': D,
+          },
+          members: { 'src/P/sub': 'SYNCED', 'src/P/sub/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' },
+        },
+      },
+      settled(3, ['fail']),
+    ],
+  },
 ];
