@@ -52,10 +52,11 @@ describe('model tester: kill points and the guard count', function () {
     assert.equal(run(dir3, { MODEL_KILL_AFTER: 'none' }).status, 0);
   });
 
-  it('a kill asked by SIGUSR2 lands right after the next effect, the one traced last (model seed 4332)', async () => {
+  it('a kill asked by a flag file lands right after the next effect, the one traced last (model seed 4332)', async () => {
     const dir = await tempDir('cs-killpoint-');
     const trace = path.join(dir, 'trace');
-    // It waits for the signal between two effects, then renames (asynchronously) and writes on.
+    const flag = path.join(dir, 'kill');
+    // It waits for the flag between two effects, then renames (asynchronously) and writes on.
     const script = `
       const fs = await import('node:fs');
       const p = (n) => ${JSON.stringify(dir)} + '/' + n;
@@ -68,14 +69,14 @@ describe('model tester: kill points and the guard count', function () {
         ...process.env,
         MODEL_ROOTS: JSON.stringify({ d: dir }),
         MODEL_TRACE: trace,
-        MODEL_KILL_ON_SIGNAL: '1',
+        MODEL_KILL_FLAG: flag,
       },
       stdio: 'ignore',
     });
     const ended = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, sig) => r(sig)));
     while (!existsSync(path.join(dir, 'a'))) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGUSR2');
+    writeFileSync(flag, '');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(child.exitCode, null, 'no effect yet: it lives on');
     writeFileSync(path.join(dir, 'go'), '');

@@ -1,7 +1,7 @@
 // cloudsync's half of a model run: plain passes (with a `--dry-run` of the same pass first, sometimes),
 // passes SIGKILLed at a time or at a journal line and then rerun, two passes at once, and `unsync`; each
 // followed by the invariants of test/model/README.md.
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SIDES, type Side } from '../../src/connectors/types.js';
 import { checkMembers, type SetView } from './check-members.js';
@@ -184,8 +184,8 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
     run = ctx.cli.spawn(args, spawnOpts);
   } else if (op.ms !== undefined) {
     // Every effect of a local ↔ local pass is traced: the kill lands right after one, the one recorded.
-    if (roots.cloud) env.MODEL_KILL_ON_SIGNAL = '1';
-    run = killAfterMs(ctx, args, spawnOpts, trace, op.ms, roots.cloud !== undefined);
+    if (roots.cloud) env.MODEL_KILL_FLAG = `${trace}.kill`;
+    run = killAfterMs(ctx, args, spawnOpts, trace, op.ms, env.MODEL_KILL_FLAG);
   } else {
     // "at a journal point": right after the n-th journal write or change to a side (kill-point.ts), exactly
     env.MODEL_KILL_WORK = String(op.lines ?? 1);
@@ -194,6 +194,7 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
   const r = await run;
   const traced = (await readFile(trace, 'utf8').catch(() => '')).trimEnd().split('\n').filter(Boolean);
   await rm(trace, { force: true });
+  await rm(`${trace}.kill`, { force: true });
   if (op.after === undefined) {
     const last = traced[traced.length - 1];
     op.after = r.signal !== 'SIGKILL' ? 'none' : last ? last.slice(last.indexOf(' ') + 1) : 'start';
@@ -207,8 +208,8 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
  * 150–900 ms the generator draws; 13 of 13 time kills over seeds 1–12), and a model pass does its work in
  * 100–200 ms after its first effect (taking its lock).
  *
- * `bySignal` (local ↔ local): the pass is asked with a SIGUSR2 to die right after its next effect
- * (kill-point.ts MODEL_KILL_ON_SIGNAL), so the effect traced last is the one it died after and the case
+ * `flag` (local ↔ local): the pass is asked to die right after its next effect by creating that file
+ * (kill-point.ts MODEL_KILL_FLAG), so the effect traced last is the one it died after and the case
  * replays. A SIGKILL from here could land after a system call finished but before the pass saw it: the
  * trace missed that effect and the replay died one effect early (model seed 4332: a rename done, untraced;
  * the replay's next pass took another way). It is sent anyway when no effect came within KILL_GRACE_MS.
@@ -220,7 +221,7 @@ async function killAfterMs(
   opts: { env: Record<string, string>; nodeArgs: string[] },
   trace: string,
   ms: number,
-  bySignal = false,
+  flag?: string,
 ): Promise<Run> {
   let pid = 0;
   let done = false;
@@ -230,8 +231,8 @@ async function killAfterMs(
     if (pid && (await stat(trace).catch(() => null))?.size) {
       await new Promise((r) => setTimeout(r, ms / KILL_MS_SCALE));
       try {
-        if (!done && bySignal) {
-          process.kill(pid, 'SIGUSR2');
+        if (!done && flag !== undefined) {
+          await writeFile(flag, '');
           const grace = Date.now() + KILL_GRACE_MS;
           while (!done && Date.now() < grace) await new Promise((r) => setTimeout(r, 2));
         }
