@@ -3005,4 +3005,47 @@ export const neverLose: Scenario[] = [
       settled(3, ['fail']),
     ],
   },
+  {
+    name: 'model seed 4293: crossing moves that would nest two sets’ folders in each other hold the move in its old set, settled in one pass',
+    rule: '§3 sets never overlap; a move into another set that cannot be applied waits in its old set, FAILED, never undone',
+    ...twoSets,
+    onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    steps: [
+      createQ,
+      { run: ['sync'] },
+      // The cloud moves Q's folder into P's sub while on-prem moves P's sub into Q's folder.
+      { on: 'cloud', mv: ['dst/Q', 'dst/P/sub/Q'] },
+      { on: 'onprem', mv: ['src/P/sub', 'src/Q/s2/Q2'] },
+      // The cloud copy of sub cannot move into Q's cloud folder, which is inside it: before the fix Q took it
+      // in, its cloud move failed (INVALID_NAME), and the next pass with no change took it back into P and
+      // moved it back on-prem to src/P/sub.
+      { run: ['sync'], exit: 3 },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/s2': D,
+            'src/Q/s2/Q2': D,
+            'src/Q/s2/Q2/b.txt': 'B',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/P/sub/b.txt': 'B',
+            'dst/P/sub/Q': D,
+            'dst/P/sub/Q/q.txt': 'Q',
+            'dst/P/sub/Q/s2': D,
+          },
+          members: { 'src/Q/s2/Q2': 'FAILED TARGET_FOLDER_NOT_FOUND', 'src/Q/s2/Q2/b.txt': 'SYNCED' },
+        },
+      },
+      settled(3, ['fail']),
+    ],
+  },
 ];
