@@ -130,6 +130,11 @@ class Reconciler extends GoneHandling {
         this.planCreate(f, side, other);
       }
       this.runDeferred();
+      // One that cannot be re-created (a name taken there, no folder to put it in) fails, recorded where its
+      // one copy is: its copy on `other` is gone.
+      const keys = new Set(folders.map((f) => f.key));
+      for (const a of this.actions)
+        if (a.type === 'fail' && keys.has(a.member) && !a.clearSide) a.clearSide = other;
     }
   }
 
