@@ -3048,4 +3048,49 @@ export const neverLose: Scenario[] = [
       settled(3, ['fail']),
     ],
   },
+  {
+    name: 'model seed 4432: a file moved on both sides whose winning move clashes fails the same way every pass until the name is free',
+    rule: '§3 a move that cannot be applied (a name clash) fails TARGET_FOLDER_NAME_CLASH, is retried every pass and applied once the name is free',
+    ...folderSet,
+    steps: [
+      // The cloud deletes sub/d.txt: its on-prem copy stays (DELETED_ON_CLOUD) and holds the name.
+      { on: 'cloud', rm: 'dst/P/sub/d.txt' },
+      { on: 'onprem', write: 'src/P/sub/q.txt', content: 'Q' },
+      { sync: [], exit: 3 },
+      // Both sides move q.txt: on-prem into a new folder, the cloud onto d.txt's name (the cloud's move wins).
+      { on: 'onprem', mv: ['src/P/sub/q.txt', 'src/P/s2/q.txt'] },
+      { on: 'cloud', mv: ['dst/P/sub/q.txt', 'dst/P/sub/d.txt'] },
+      { sync: [], exit: 3 },
+      { expect: { members: { 'src/P/s2/q.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      // Before the fix the failed pass recorded the cloud's rename, and the next pass with no change applied the
+      // on-prem move instead (a pass late, undoing the cloud's rename).
+      settled(3, ['fail']),
+      // Once the name is free the cloud's move is applied.
+      { on: 'onprem', rm: 'src/P/sub/d.txt' },
+      { sync: [] },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/b.txt': 'B',
+            'src/P/s2': D,
+            'src/P/sub': D,
+            'src/P/sub/d.txt': 'Q',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/s2': D,
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'Q',
+          },
+        },
+      },
+      settled(),
+    ],
+  },
 ];
