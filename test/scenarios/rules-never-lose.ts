@@ -3093,4 +3093,42 @@ export const neverLose: Scenario[] = [
       settled(),
     ],
   },
+  {
+    name: 'model seed 4591: a file waiting for request-sync, edited, carried into another set by its folder is recorded there',
+    rule: '§3 a node that moved to another set is not missing: that set takes it in, in the same pass; a failed member stays visible',
+    onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    // Q first, so $ID is the set the file arrives in.
+    create: ['src/Q', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/P', '--target', 'dst'] },
+      { run: ['sync'] },
+      { on: 'onprem', write: 'src/P/sub/r.txt', content: 'R' },
+      { run: ['sync'] },
+      // Deleted on the cloud (delete on-prem off): it waits for request-sync, FAILED DELETED_ON_CLOUD.
+      { on: 'cloud', rm: 'dst/P/sub/r.txt' },
+      { run: ['sync'], exit: 3 },
+      // The cloud moves its folder into Q while on-prem edits it: Q takes the folder in, the file goes along.
+      { on: 'cloud', mv: ['dst/P/sub', 'dst/Q/P2'] },
+      { on: 'onprem', write: 'src/P/sub/r.txt', content: 'R2' },
+      // Before the fix P forgot it and Q planned nothing for it: its file sat in Q's folder, no member of any set.
+      { run: ['sync'], exit: 3 },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/P2': D,
+            'src/Q/P2/b.txt': 'B',
+            'src/Q/P2/r.txt': 'R2',
+          },
+          members: { 'src/Q/P2/b.txt': 'SYNCED', 'src/Q/P2/r.txt': 'FAILED DELETED_ON_CLOUD' },
+        },
+      },
+      settled(3),
+    ],
+  },
 ];
