@@ -364,15 +364,26 @@ export class ApplyRecorder {
    */
   protected recordUnappliedRename(m: MemberState): void {
     let settle = false;
+    const nodeOn = (side: Side) => this.latest[side].get(m.key) ?? this.current[side].get(m.key);
+    // A copy moved to another folder stays recorded where it was (an indirect member with two copies): the
+    // next pass sees that move again. The other side's rename is then left unrecorded too, so that pass
+    // weighs both moves again as this one did and fails the same way (model seed 4432: the cloud's rename,
+    // recorded, no longer counted, and the next pass applied the on-prem move instead: a pass late).
+    const stays = (['onprem', 'cloud'] as const).some((side) => {
+      const node = nodeOn(side);
+      const was = m[side];
+      return !!node && !!was && node.parentId !== was.parentId && !m.direct && !!m[otherSide(side)];
+    });
     for (const side of ['onprem', 'cloud'] as const) {
       // What an action of this pass made of it (an update that replaced the node) beats what was read.
-      const node = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
+      const node = nodeOn(side);
       const was = m[side];
       if (!node || !was) continue;
       // A member with one copy only (its other one waits for its folder) is wherever that copy is, in any
       // folder of the set (model seed 508): there is no other copy whose folder it would leave.
       const alone = !m[otherSide(side)];
-      if (node.parentId === was.parentId) m[side] = { ...was, id: node.id, name: node.name };
+      if (node.parentId === was.parentId && stays) m[side] = { ...was, id: node.id };
+      else if (node.parentId === was.parentId) m[side] = { ...was, id: node.id, name: node.name };
       else if (m.direct || alone) m[side] = { ...was, id: node.id, parentId: node.parentId, name: node.name };
       settle ||= alone && node.parentId !== was.parentId;
     }

@@ -343,11 +343,14 @@ class Applier extends ApplyRecorder {
    * moved since the last pass (a document moved out of its folder), the state learns where it is now (only
    * that; its content stays to be synced) before the write, or a pass killed right after it would find
    * neither the recorded node nor one in the recorded place, take the member for deleted there and pull it
-   * back beside the written copy (model seed 3596).
+   * back beside the written copy (model seed 3596). Where it is now is where this pass put it, if it moved
+   * it (`latest`): the place read at the pass's start would record a renamed node under its old name (model
+   * seed 4332: renamed, then updated, killed right after the write; the rerun looked for a replacement under
+   * the old name, found none, failed the member DELETED_ON_CLOUD and pulled the new node back as a new file).
    */
   protected async recordPlace(m: MemberState, side: Side, id: string): Promise<void> {
     const base = m[side];
-    const now = this.current[side].get(m.key);
+    const now = this.latest[side].get(m.key) ?? this.current[side].get(m.key);
     if (!base || !now || now.id !== id) return;
     if (now.parentId === base.parentId && now.name === base.name && base.id === id) return;
     const path = (await this.deps.connectors[side].pathOf(id)) ?? base.path;

@@ -145,7 +145,11 @@ export function crossSetRules(work: SetReading[], others: SetState[] = []): Cros
         const otherGone =
           !gone.m[other] || (!away && gone.from.changes[other].byMember.get(gone.m.key)?.kind === 'gone');
         const clash = heldByParent || otherGone ? null : nameClash(byId.get(to)!, gone.m, n, side);
-        const nowhere = heldByParent || clash ? null : noDestination(byId.get(to)!, n, side);
+        const nowhere =
+          heldByParent || clash
+            ? null
+            : (noDestination(byId.get(to)!, n, side) ??
+              (otherGone ? null : nestsInto(work, byId.get(to)!, gone.m, n, side)));
         if (heldByParent || clash || nowhere) {
           if (!rules.blocked.has(fromId)) rules.blocked.set(fromId, new Map());
           rules.blocked
@@ -249,6 +253,35 @@ function noDestination(dest: SetReading, n: RemoteNode, side: Side): string | nu
   const p = memberAbove(dest, n.parentId, side);
   if (!p || p[other]) return null;
   return `its new folder in sync set ${dest.state.set.id} has no ${other} copy; it stays in its old set until it has`;
+}
+
+/**
+ * Would moving `m`'s other copy into set `dest` put it inside itself? The other side moved `dest`'s folder
+ * into that very copy while this side moved `m` into `dest` (crossing moves, model seed 4293: the cloud moved
+ * B's folder into A/sub, on-prem moved A/sub into B). No such move can be applied (the connector refused it,
+ * INVALID_NAME, and the next pass took the folder back into its old set, undoing the user's move): it is held
+ * in its old set, FAILED and retried every pass, applied once the folders no longer nest.
+ */
+function nestsInto(
+  work: readonly SetReading[],
+  dest: SetReading,
+  m: MemberState,
+  n: RemoteNode,
+  side: Side,
+): string | null {
+  const other = otherSide(side);
+  const self = m[other]?.id;
+  if (m.kind !== 'folder' || !self) return null;
+  let id: string | null | undefined = memberAbove(dest, n.parentId, side)?.[other]?.id;
+  for (let depth = 0; id && depth < 1000; depth++) {
+    if (id === self)
+      return `its new folder in sync set ${dest.state.set.id} is inside it on the ${other} side; it stays in its old set until they no longer nest`;
+    const at: string = id;
+    let parent: string | null | undefined;
+    for (const w of work) if ((parent = w.views[other].nodes.get(at)?.parentId) !== undefined) break;
+    id = parent;
+  }
+  return null;
 }
 
 /**

@@ -172,12 +172,16 @@ export class FreshPairing extends ReconcileBase {
     Object.assign(m, structuredClone(from), { key, parentKey, direct: false });
     this.newKeys.delete(key);
     if (m[other]) this.synthetic.set(`${other}:${key}`, { kind: 'gone' });
-    // Never made on the other side: marked as moved, so a member waiting for request-sync is recorded here.
+    // Never made on the other side: marked as moved (an edit it had travels too), so a member waiting for
+    // request-sync is recorded here (model seed 4591: edited while it waited, it was recorded nowhere: the set
+    // it left forgot it and this one planned nothing for it, so its file sat in this set's folder unknown).
     this.synthetic.set(
       `${side}:${key}`,
-      m[other] || change.kind === 'changed'
+      m[other]
         ? change
-        : { kind: 'changed', node: n, content: false, moved: true, renamed: false, props: false },
+        : change.kind === 'changed'
+          ? { ...change, moved: true }
+          : { kind: 'changed', node: n, content: false, moved: true, renamed: false, props: false },
     );
   }
 

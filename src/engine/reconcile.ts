@@ -1,7 +1,7 @@
 import { otherSide, type RemoteNode, type Side, type SyncedProps } from '../connectors/types.js';
 import type { MemberState } from '../store/schema.js';
 import type { SideChange } from './detect.js';
-import type { ParentRef } from './plan.js';
+import type { Action, ParentRef } from './plan.js';
 import { conflictName, decideWinner } from './conflict.js';
 import type { ReconcileInput, ReconcileResult } from './reconcile-base.js';
 import { GoneHandling } from './reconcile-gone.js';
@@ -58,6 +58,7 @@ class Reconciler extends GoneHandling {
       if (this.deferred.size === 0) break;
       this.runDeferred(); // waiting for a folder never visited: planned now, failing as they would have
     }
+    this.keepFoldersHoldingFailed();
     for (const side of ['onprem', 'cloud'] as const) {
       for (const s of this.input.views[side].skipped)
         this.warnings.push(`${side}: skipped ${s.path} (${s.reason})`);
@@ -73,6 +74,68 @@ class Reconciler extends GoneHandling {
       current: this.current,
       spilled: this.spilled,
     };
+  }
+
+  /**
+   * A folder gone on one side whose other copy holds a member this plan fails (its move out clashed, model
+   * seed 4324): that member stays where it is, so the folder cannot be deleted there (the apply found it
+   * holding the file and left it PENDING for the next pass to re-create). A change beats a delete: the
+   * folder is kept and re-created on the side that deleted it, in this pass (its parents too, when their
+   * deletes were planned as well).
+   */
+  private keepFoldersHoldingFailed(): void {
+    let failed: Set<string> | undefined;
+    for (const a of this.actions) if (a.type === 'fail') (failed ??= new Set()).add(a.member);
+    if (!failed) return;
+    const busy = new Set<string>(); // members with an action that moves or deletes a copy
+    for (const a of this.actions)
+      if (a.type === 'delete' || a.type === 'move') busy.add(`${a.to}:${a.member}`);
+    for (const side of ['onprem', 'cloud'] as const) {
+      const idOn = (m: MemberState) => this.current[side].get(m.key) ?? m[side] ?? undefined;
+      const deletes = this.actions.filter(
+        (a) => a.type === 'delete' && a.to === side && this.byKey.get(a.member)?.kind === 'folder',
+      );
+      if (deletes.length === 0) continue;
+      // The folders on `side` something stays in: a failed member's, then every kept folder's parent.
+      const staying = new Set<string>();
+      for (const key of failed) {
+        const node = this.current[side].get(key);
+        if (node?.parentId && !busy.has(`${side}:${key}`)) staying.add(node.parentId);
+      }
+      const kept = new Set<Action>();
+      for (let grew = true; grew;) {
+        grew = false;
+        for (const d of deletes) {
+          const f = this.byKey.get(d.member)!;
+          const at = idOn(f);
+          if (kept.has(d) || !at || !staying.has(at.id)) continue;
+          kept.add(d);
+          if (at.parentId) staying.add(at.parentId);
+          grew = true;
+        }
+      }
+      if (kept.size === 0) continue;
+      const rest = this.actions.filter((a) => !kept.has(a));
+      this.actions.length = 0;
+      this.actions.push(...rest);
+      const other = otherSide(side);
+      const folders = [...kept].map((d) => this.byKey.get(d.member)!);
+      // Parents first: a child's mkdir goes into its re-created parent.
+      folders.sort((a, b) => this.pathOf(a).split('/').length - this.pathOf(b).split('/').length);
+      for (const f of folders) {
+        this.warnings.push(
+          `${this.pathOf(f)}: deleted on ${other} but it holds a file that stays (see its failure); it is re-created`,
+        );
+        this.wontExist[other].delete(f.key);
+        this.planCreate(f, side, other);
+      }
+      this.runDeferred();
+      // One that cannot be re-created (a name taken there, no folder to put it in) fails, recorded where its
+      // one copy is: its copy on `other` is gone.
+      const keys = new Set(folders.map((f) => f.key));
+      for (const a of this.actions)
+        if (a.type === 'fail' && keys.has(a.member) && !a.clearSide) a.clearSide = other;
+    }
   }
 
   /**

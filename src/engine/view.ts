@@ -149,6 +149,21 @@ export async function buildView(
       const folder = await connector.getNode(home).catch(() => null);
       if (folder?.kind !== 'folder') (view.foldersGone ??= new Set()).add(home);
     }
+    // Gone by id, but a folder was made again in its place (deleted and re-created, model seed 4357): that
+    // folder is the root now, read whole (detect pairs it with the root member, as a save by rename), so a
+    // forced pass takes in what it holds in the same pass. `rootGone` stays: the ROOT_GONE guard still stops
+    // an unforced pass (an empty mount point looks just like this). Another set's folder moved there stays
+    // that set's.
+    const there = rootState.path ? await connector.resolvePath(rootState.path).catch(() => null) : null;
+    if (
+      there?.kind === 'folder' &&
+      rootState.parentId !== null &&
+      there.parentId === rootState.parentId &&
+      (foreign?.get(there.id) ?? state.set.id) === state.set.id
+    ) {
+      const listing = await connector.listTree(there.id, { recursive: state.set.options.includeSubfolders });
+      fillFromListing(view, state, there, listing, foreign);
+    }
     return view;
   }
   const recursive = state.set.options.includeSubfolders;

@@ -1,8 +1,8 @@
 // The model tester's own parts that decide findings: the kill point hook (a kill lands right after the effect
 // recorded, every time) and the guard count's rule that a file renamed and edited in one pass is no delete.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../support/cli.js';
 import { deletedBelow, relFilesBelow } from './oracle.js';
@@ -50,6 +50,43 @@ describe('model tester: kill points and the guard count', function () {
     assert.equal(run(dir3, { MODEL_KILL_AFTER: 'start' }).signal, 'SIGKILL');
     assert.ok(!existsSync(path.join(dir3, 'a')));
     assert.equal(run(dir3, { MODEL_KILL_AFTER: 'none' }).status, 0);
+  });
+
+  it('a kill asked by a flag file lands right after the next effect, the one traced last (model seed 4332)', async () => {
+    const dir = await tempDir('cs-killpoint-');
+    const trace = path.join(dir, 'trace');
+    const flag = path.join(dir, 'kill');
+    // It waits for the flag between two effects, then renames (asynchronously) and writes on.
+    const script = `
+      const fs = await import('node:fs');
+      const p = (n) => ${JSON.stringify(dir)} + '/' + n;
+      fs.writeFileSync(p('a'), 'A');
+      while (!fs.existsSync(p('go'))) await new Promise((r) => setTimeout(r, 5));
+      await fs.promises.rename(p('a'), p('b'));
+      fs.writeFileSync(p('c'), 'C');`;
+    const child = spawn(process.execPath, ['--import', HOOK, '--input-type=module', '-e', script], {
+      env: {
+        ...process.env,
+        MODEL_ROOTS: JSON.stringify({ d: dir }),
+        MODEL_TRACE: trace,
+        MODEL_KILL_FLAG: flag,
+      },
+      stdio: 'ignore',
+    });
+    const ended = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, sig) => r(sig)));
+    while (!existsSync(path.join(dir, 'a'))) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    writeFileSync(flag, '');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(child.exitCode, null, 'no effect yet: it lives on');
+    writeFileSync(path.join(dir, 'go'), '');
+    assert.equal(await ended, 'SIGKILL');
+    const lines = readFileSync(trace, 'utf8').trim().split('\n');
+    assert.equal(lines[lines.length - 1], '2 1 rename <d>/a → <d>/b');
+    assert.ok(
+      existsSync(path.join(dir, 'b')) && !existsSync(path.join(dir, 'c')),
+      'died right after the rename',
+    );
   });
 
   it('a file renamed and edited in one pass is no delete; a file gone with its bytes is (model seed 1272)', () => {

@@ -12,7 +12,14 @@
 //   MODEL_KILL_AT=<n>        without MODEL_KILL_AFTER: SIGKILLs itself right after effect n;
 //   MODEL_KILL_WORK=<n>      SIGKILLs itself right after the n-th journal write or change to a side (a
 //                            rename, link, unlink, rm, mkdir or chmod below <onprem> or <cloud>): a point
-//                            inside the pass's apply, where a kill tests most.
+//                            inside the pass's apply, where a kill tests most;
+//   MODEL_KILL_FLAG=<file>   once <file> exists, SIGKILLs itself right after the next effect: how a kill at a
+//                            random time lands (passes.ts creates the file). A SIGKILL sent from outside
+//                            could land after an effect's system call finished but before its callback
+//                            ran, so the trace missed it and its replay died one effect early (model seed
+//                            4332: the rename of a pushed temp file into place was done, its trace line not
+//                            written). (A signal asking for it raced with the process's exit: a SIGUSR2
+//                            arriving after Node dropped its handler ended a finished pass.)
 // A kill found at a random time is thereby replayable: the rerun dies after the same effect. Nothing in src/
 // knows about this file.
 import fs from 'node:fs';
@@ -28,6 +35,8 @@ const killAt = env.MODEL_KILL_AT ? Number(env.MODEL_KILL_AT) : undefined;
 const killWork = env.MODEL_KILL_WORK ? Number(env.MODEL_KILL_WORK) : undefined;
 const WORK = /^(write <home>\/state\/.*\.journal|(rename|link|unlink|rm|rmdir|mkdir|chmod) <(onprem|cloud)>)/;
 let work = 0;
+/** MODEL_KILL_FLAG: die right after the next effect once the file exists. */
+const killFlag = env.MODEL_KILL_FLAG;
 const roots = Object.entries(JSON.parse(env.MODEL_ROOTS ?? '{}') as Record<string, string>).sort(
   (a, b) => b[1].length - a[1].length,
 );
@@ -67,7 +76,10 @@ function effect(what: string, a: unknown, b?: unknown): void {
   seen.set(line, k);
   if (traceFd !== undefined) orig.writeSync(traceFd, `${count} ${k} ${line}\n`);
   if (WORK.test(line)) work++;
-  if (killAfter !== undefined ? line === killAfter && k === killNth : count === killAt || work === killWork)
+  if (
+    (killFlag !== undefined && fs.existsSync(killFlag)) ||
+    (killAfter !== undefined ? line === killAfter && k === killNth : count === killAt || work === killWork)
+  )
     process.kill(process.pid, 'SIGKILL');
 }
 

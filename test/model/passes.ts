@@ -1,7 +1,7 @@
 // cloudsync's half of a model run: plain passes (with a `--dry-run` of the same pass first, sometimes),
 // passes SIGKILLed at a time or at a journal line and then rerun, two passes at once, and `unsync`; each
 // followed by the invariants of test/model/README.md.
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SIDES, type Side } from '../../src/connectors/types.js';
 import { checkMembers, type SetView } from './check-members.js';
@@ -182,8 +182,11 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
   if (op.after !== undefined) {
     env.MODEL_KILL_AFTER = op.after;
     run = ctx.cli.spawn(args, spawnOpts);
-  } else if (op.ms !== undefined) run = killAfterMs(ctx, args, spawnOpts, trace, op.ms);
-  else {
+  } else if (op.ms !== undefined) {
+    // Every effect of a local ↔ local pass is traced: the kill lands right after one, the one recorded.
+    if (roots.cloud) env.MODEL_KILL_FLAG = `${trace}.kill`;
+    run = killAfterMs(ctx, args, spawnOpts, trace, op.ms, env.MODEL_KILL_FLAG);
+  } else {
     // "at a journal point": right after the n-th journal write or change to a side (kill-point.ts), exactly
     env.MODEL_KILL_WORK = String(op.lines ?? 1);
     run = ctx.cli.spawn(args, spawnOpts);
@@ -191,6 +194,7 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
   const r = await run;
   const traced = (await readFile(trace, 'utf8').catch(() => '')).trimEnd().split('\n').filter(Boolean);
   await rm(trace, { force: true });
+  await rm(`${trace}.kill`, { force: true });
   if (op.after === undefined) {
     const last = traced[traced.length - 1];
     op.after = r.signal !== 'SIGKILL' ? 'none' : last ? last.slice(last.indexOf(' ') + 1) : 'start';
@@ -203,6 +207,13 @@ async function killedPass(ctx: PassContext, op: Extract<Op, { k: 'kill' }>): Pro
  * spawn, every kill landed before the pass did anything (Node's start-up under load took longer than the
  * 150–900 ms the generator draws; 13 of 13 time kills over seeds 1–12), and a model pass does its work in
  * 100–200 ms after its first effect (taking its lock).
+ *
+ * `flag` (local ↔ local): the pass is asked to die right after its next effect by creating that file
+ * (kill-point.ts MODEL_KILL_FLAG), so the effect traced last is the one it died after and the case
+ * replays. A SIGKILL from here could land after a system call finished but before the pass saw it: the
+ * trace missed that effect and the replay died one effect early (model seed 4332: a rename done, untraced;
+ * the replay's next pass took another way). It is sent anyway when no effect came within KILL_GRACE_MS.
+ * On the emulator pairing cloud writes are HTTP requests, not effects: a SIGKILL lands among them, as before.
  */
 async function killAfterMs(
   ctx: PassContext,
@@ -210,6 +221,7 @@ async function killAfterMs(
   opts: { env: Record<string, string>; nodeArgs: string[] },
   trace: string,
   ms: number,
+  flag?: string,
 ): Promise<Run> {
   let pid = 0;
   let done = false;
@@ -219,6 +231,11 @@ async function killAfterMs(
     if (pid && (await stat(trace).catch(() => null))?.size) {
       await new Promise((r) => setTimeout(r, ms / KILL_MS_SCALE));
       try {
+        if (!done && flag !== undefined) {
+          await writeFile(flag, '');
+          const grace = Date.now() + KILL_GRACE_MS;
+          while (!done && Date.now() < grace) await new Promise((r) => setTimeout(r, 2));
+        }
         if (!done) process.kill(pid, 'SIGKILL');
       } catch {
         // It ended on its own just before the kill: an ordinary pass.
@@ -232,6 +249,8 @@ async function killAfterMs(
 
 /** How much shorter a time kill's delay is than the generator's `ms` (see killAfterMs). */
 const KILL_MS_SCALE = 4;
+/** How long a pass asked to die at its next effect may take to get there (see killAfterMs). */
+const KILL_GRACE_MS = 2_000;
 
 /** The checks after a pass `r` that started from `b`. */
 async function afterPass(

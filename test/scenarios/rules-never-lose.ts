@@ -2902,4 +2902,233 @@ export const neverLose: Scenario[] = [
       { expect: { writable: { 'src/P/a.txt': true, 'src/P/b.txt': true } } },
     ],
   },
+  {
+    name: 'model seed 4332: a pass killed right after pushing a renamed file’s bytes, rerun, then the file moved again: no copy at its old place',
+    rule: '§4 a pass killed at any instant and run again converges; every applied move updates the member’s place',
+    ...folderSet,
+    // the kill point is a cloud file system effect
+    skipOn: ['cloud:alfresco'],
+    steps: [
+      { on: 'onprem', mv: ['src/P/a.txt', 'src/P/m.md'] },
+      { on: 'onprem', write: 'src/P/m.md', content: 'A2' },
+      // Killed right after the pushed bytes replaced the cloud copy (moved to m.md first, in the same pass).
+      { kill: ['sync'], afterEffect: '1 rename <cloud>/dst/P/.cloudsync-#-#.tmp → <cloud>/dst/P/m.md' },
+      { sync: [] },
+      { on: 'onprem', mv: ['src/P/m.md', 'src/P/sub/m.md'] },
+      { sync: [] },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/b.txt': 'B',
+            'src/P/sub': D,
+            'src/P/sub/d.txt': 'D',
+            'src/P/sub/m.md': 'A2',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/b.txt': 'B',
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'D',
+            'dst/P/sub/m.md': 'A2',
+          },
+          members: { 'src/P/sub/m.md': 'SYNCED' },
+        },
+      },
+      settled(),
+    ],
+  },
+  {
+    name: 'model seed 4357: a set’s folder deleted and made again with a new file, forced, takes that file in the same pass',
+    rule: '§3 a folder set holds everything below its folder; the root-gone guard stops an unforced pass',
+    ...folderSet,
+    steps: [
+      { on: 'onprem', rm: 'src/P' },
+      { on: 'cloud', write: 'dst/P/x.txt', content: 'X' },
+      { on: 'onprem', write: 'src/P/r.txt', content: 'R' },
+      // The folder is gone by id: the guard stops the pass, nothing changes.
+      { sync: [], exit: 5 },
+      // Forced: before the fix the folder was taken for deleted, re-created (merged into the new one, which the
+      // pass had not read) for the cloud's new file, and r.txt became a member only a pass later.
+      { sync: ['--force'] },
+      {
+        expect: {
+          onprem: { src: D, 'src/P': D, 'src/P/r.txt': 'R', 'src/P/x.txt': 'X' },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/r.txt': 'R', 'dst/P/x.txt': 'X' },
+          members: { 'src/P/r.txt': 'SYNCED', 'src/P/x.txt': 'SYNCED' },
+        },
+      },
+      settled(),
+    ],
+  },
+  {
+    name: 'model seed 4324: a folder deleted on the cloud that still holds a file whose move out failed is re-created there, in the same pass',
+    rule: '§3 a change beats a delete: a folder that keeps a member is re-created, never left PENDING by a completed pass',
+    ...folderSet,
+    create: [...folderSet.create, '--delete-onprem'],
+    steps: [
+      // The cloud renames a.txt onto r.txt, which on-prem writes new: both FAILED (name clash), a.txt stays.
+      { on: 'onprem', write: 'src/P/r.txt', content: 'R' },
+      { on: 'cloud', mv: ['dst/P/a.txt', 'dst/P/r.txt'] },
+      { on: 'cloud', write: 'dst/P/sub/a.txt', content: 'A2' },
+      { sync: [], exit: 3 },
+      // The cloud moves sub/a.txt up onto the name on-prem still holds (a clash: it stays in sub on-prem) and
+      // deletes sub: before the fix the on-prem delete of sub found it holding a.txt and left it PENDING,
+      // shown at a cloud path that is gone, re-created a pass later.
+      { on: 'cloud', mv: ['dst/P/sub/a.txt', 'dst/P/a.txt'] },
+      { on: 'cloud', rm: 'dst/P/sub' },
+      { sync: [], exit: 3 },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/b.txt': 'B',
+            'src/P/r.txt': 'R',
+            'src/P/sub': D,
+            'src/P/sub/a.txt': 'A2',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A2',
+            'dst/P/b.txt': 'B',
+            'dst/P/r.txt': 'A',
+            'dst/P/sub': D,
+          },
+          members: { 'src/P/sub': 'SYNCED', 'src/P/sub/a.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' },
+        },
+      },
+      settled(3, ['fail']),
+    ],
+  },
+  {
+    name: 'model seed 4293: crossing moves that would nest two sets’ folders in each other hold the move in its old set, settled in one pass',
+    rule: '§3 sets never overlap; a move into another set that cannot be applied waits in its old set, FAILED, never undone',
+    ...twoSets,
+    onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    steps: [
+      createQ,
+      { run: ['sync'] },
+      // The cloud moves Q's folder into P's sub while on-prem moves P's sub into Q's folder.
+      { on: 'cloud', mv: ['dst/Q', 'dst/P/sub/Q'] },
+      { on: 'onprem', mv: ['src/P/sub', 'src/Q/s2/Q2'] },
+      // The cloud copy of sub cannot move into Q's cloud folder, which is inside it: before the fix Q took it
+      // in, its cloud move failed (INVALID_NAME), and the next pass with no change took it back into P and
+      // moved it back on-prem to src/P/sub.
+      { run: ['sync'], exit: 3 },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/s2': D,
+            'src/Q/s2/Q2': D,
+            'src/Q/s2/Q2/b.txt': 'B',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/sub': D,
+            'dst/P/sub/b.txt': 'B',
+            'dst/P/sub/Q': D,
+            'dst/P/sub/Q/q.txt': 'Q',
+            'dst/P/sub/Q/s2': D,
+          },
+          members: { 'src/Q/s2/Q2': 'FAILED TARGET_FOLDER_NOT_FOUND', 'src/Q/s2/Q2/b.txt': 'SYNCED' },
+        },
+      },
+      settled(3, ['fail']),
+    ],
+  },
+  {
+    name: 'model seed 4432: a file moved on both sides whose winning move clashes fails the same way every pass until the name is free',
+    rule: '§3 a move that cannot be applied (a name clash) fails TARGET_FOLDER_NAME_CLASH, is retried every pass and applied once the name is free',
+    ...folderSet,
+    steps: [
+      // The cloud deletes sub/d.txt: its on-prem copy stays (DELETED_ON_CLOUD) and holds the name.
+      { on: 'cloud', rm: 'dst/P/sub/d.txt' },
+      { on: 'onprem', write: 'src/P/sub/q.txt', content: 'Q' },
+      { sync: [], exit: 3 },
+      // Both sides move q.txt: on-prem into a new folder, the cloud onto d.txt's name (the cloud's move wins).
+      { on: 'onprem', mv: ['src/P/sub/q.txt', 'src/P/s2/q.txt'] },
+      { on: 'cloud', mv: ['dst/P/sub/q.txt', 'dst/P/sub/d.txt'] },
+      { sync: [], exit: 3 },
+      { expect: { members: { 'src/P/s2/q.txt': 'FAILED TARGET_FOLDER_NAME_CLASH' } } },
+      // Before the fix the failed pass recorded the cloud's rename, and the next pass with no change applied the
+      // on-prem move instead (a pass late, undoing the cloud's rename).
+      settled(3, ['fail']),
+      // Once the name is free the cloud's move is applied.
+      { on: 'onprem', rm: 'src/P/sub/d.txt' },
+      { sync: [] },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/P/b.txt': 'B',
+            'src/P/s2': D,
+            'src/P/sub': D,
+            'src/P/sub/d.txt': 'Q',
+          },
+          cloud: {
+            dst: D,
+            'dst/P': D,
+            'dst/P/a.txt': 'A',
+            'dst/P/b.txt': 'B',
+            'dst/P/s2': D,
+            'dst/P/sub': D,
+            'dst/P/sub/d.txt': 'Q',
+          },
+        },
+      },
+      settled(),
+    ],
+  },
+  {
+    name: 'model seed 4591: a file waiting for request-sync, edited, carried into another set by its folder is recorded there',
+    rule: '§3 a node that moved to another set is not missing: that set takes it in, in the same pass; a failed member stays visible',
+    onprem: { ...twoSets.onprem, 'src/P/sub': D, 'src/P/sub/b.txt': 'B' },
+    cloud: { dst: D },
+    // Q first, so $ID is the set the file arrives in.
+    create: ['src/Q', '--target', 'dst'],
+    steps: [
+      { run: ['create', 'src/P', '--target', 'dst'] },
+      { run: ['sync'] },
+      { on: 'onprem', write: 'src/P/sub/r.txt', content: 'R' },
+      { run: ['sync'] },
+      // Deleted on the cloud (delete on-prem off): it waits for request-sync, FAILED DELETED_ON_CLOUD.
+      { on: 'cloud', rm: 'dst/P/sub/r.txt' },
+      { run: ['sync'], exit: 3 },
+      // The cloud moves its folder into Q while on-prem edits it: Q takes the folder in, the file goes along.
+      { on: 'cloud', mv: ['dst/P/sub', 'dst/Q/P2'] },
+      { on: 'onprem', write: 'src/P/sub/r.txt', content: 'R2' },
+      // Before the fix P forgot it and Q planned nothing for it: its file sat in Q's folder, no member of any set.
+      { run: ['sync'], exit: 3 },
+      {
+        expect: {
+          onprem: {
+            src: D,
+            'src/P': D,
+            'src/P/a.txt': 'A',
+            'src/Q': D,
+            'src/Q/q.txt': 'Q',
+            'src/Q/P2': D,
+            'src/Q/P2/b.txt': 'B',
+            'src/Q/P2/r.txt': 'R2',
+          },
+          members: { 'src/Q/P2/b.txt': 'SYNCED', 'src/Q/P2/r.txt': 'FAILED DELETED_ON_CLOUD' },
+        },
+      },
+      settled(3),
+    ],
+  },
 ];
