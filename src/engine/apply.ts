@@ -214,9 +214,12 @@ class Applier extends ApplyRecorder {
       case 'rename-loser': {
         const id = this.idOf(m, a.on);
         const node = this.current[a.on].get(m.key);
-        // A documents set's loser becomes nobody's file: it leaves without our lock (released first, so a kill
-        // in between leaves the member unlocked, which the next pass locks again, never an orphan read-only).
-        if (a.on === 'onprem' && m.direct && m.lockedByUs && c.onprem.unlock) await c.onprem.unlock(id);
+        // The loser leaves without our lock, released first: a kill in between leaves the member unlocked,
+        // which the next pass locks again, never an orphan read-only. A documents set's loser becomes
+        // nobody's file; a folder set's is a new member, locked again by its own `lock` action once its copy
+        // is made (reconcile's keepBoth): killed before that, the rerun finds a writable file and takes it in
+        // as new (model emulator seed 722: the lock was carried through the rename and lost with the kill).
+        if (a.on === 'onprem' && m.lockedByUs && c.onprem.unlock) await c.onprem.unlock(id);
         // The renamed loser (a new token where a rename bumps the modification time) is what its own member
         // records once copied across.
         const parentId = a.parent ? this.parentId(a.parent, a.on) : (node?.parentId ?? m[a.on]!.parentId!);

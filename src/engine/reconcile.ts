@@ -595,7 +595,12 @@ class Reconciler extends GoneHandling {
       size,
       path,
     });
-    const renamed: RemoteNode = destId ? { ...loserNode, name, parentId: destId } : { ...loserNode, name };
+    // Our lock on an on-prem loser is released before its rename (apply's rename-loser): its new member is
+    // locked again by a `lock` action of its own after its copy (maybeLock sees the node unlocked).
+    const unlocked = loser === 'onprem' && m.lockedByUs ? { locked: false } : {};
+    const renamed: RemoteNode = destId
+      ? { ...loserNode, ...unlocked, name, parentId: destId }
+      : { ...loserNode, ...unlocked, name };
     if (m.direct) {
       // Fixed membership: not this set's. Where it lands inside a synced folder, that set takes it in.
       this.spilled.push({ side: loser, node: renamed, after: { setId: this.state.set.id, member: m.key } });
@@ -607,7 +612,6 @@ class Reconciler extends GoneHandling {
       ? this.byKey.get(destKey)![loser]!.path
       : m[loser]!.path.split('/').slice(0, -1).join('/');
     lm[loser] = snapshotOf(renamed, dir ? `${dir}/${name}` : name);
-    if (loser === 'onprem' && m.lockedByUs) lm.lockedByUs = true; // our lock moves with the bytes
     this.current[loser].set(lm.key, renamed);
     this.keyById[loser].set(renamed.id, lm.key);
     this.requires.set(lm.key, m.key);

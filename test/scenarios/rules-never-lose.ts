@@ -2903,6 +2903,45 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 722: a keep-both loser renamed on-prem by a pass killed before its copy is left writable after unsync',
+    rule: '§3 keep-both; --lock-onprem locks synced files only: unsync leaves on-prem bytes and write bits intact',
+    ...folderSet,
+    create: [...folderSet.create, '--conflict', 'keep-both', '--lock-onprem'],
+    // write bits are a local on-prem notion
+    skipOn: ['onprem:alfresco'],
+    steps: [
+      { on: 'onprem', write: 'src/P/sub/d.txt', content: 'mine' },
+      { on: 'cloud', write: 'dst/P/sub/d.txt', content: 'theirs' },
+      // Killed right after the on-prem loser's rename is journaled (the member's on-prem copy let go), before
+      // the loser's copy (and its own member) is made.
+      {
+        kill: ['sync'],
+        afterEffect: '2 write <home>/state/default/#.journal',
+      },
+      { sync: [] },
+      { run: ['unsync', '$ID'] },
+      {
+        run: ['status'],
+        check: async (_out: CliResult, ctx: StepContext) => {
+          // Both versions on both sides, and every on-prem file writable.
+          const tree = await ctx.drivers.onprem.tree();
+          const cloud = await ctx.drivers.cloud.tree();
+          const where = JSON.stringify([tree, cloud]);
+          for (const bytes of ['mine', 'theirs']) {
+            const names = Object.keys(tree).filter((p) => tree[p] === bytes);
+            assert.equal(names.length, 1, `${bytes}: ${where}`);
+            assert.equal(cloud[`dst/${names[0]!.slice('src/'.length)}`], bytes, where);
+          }
+          // Before the fix our lock went with the loser through its rename and the rerun took it in as new,
+          // read-only but not recorded as ours: unsync left it read-only for good.
+          for (const [p, bytes] of Object.entries(tree))
+            if (bytes !== null)
+              assert.equal(await ctx.drivers.onprem.writable!(p), true, `${p} is left read-only`);
+        },
+      },
+    ],
+  },
+  {
     name: 'model seed 4332: a pass killed right after pushing a renamed file’s bytes, rerun, then the file moved again: no copy at its old place',
     rule: '§4 a pass killed at any instant and run again converges; every applied move updates the member’s place',
     ...folderSet,
