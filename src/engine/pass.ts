@@ -15,7 +15,7 @@ import type { EngineContext, PassOptions, PassResult, SetResult } from './types.
 import { emptyView, fillView, type SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
 import { pathView, refreshPaths, type PathView } from './paths.js';
-import { heavyApply } from './heap-mode.js';
+import { heavyApply, heavyPlan } from './heap-mode.js';
 import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
 import {
   crossSetRules,
@@ -66,6 +66,20 @@ interface SetWork {
  * anything is applied anywhere; `dryRun` stops after the plan and writes nothing, not even state.
  */
 export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<PassResult> {
+  // V8's heap setting for a first sync's plan (heavyPlan) is put back however the pass ends.
+  const heap = { planned: () => {} };
+  try {
+    return await passOf(ctx, opts, heap);
+  } finally {
+    heap.planned();
+  }
+}
+
+async function passOf(
+  ctx: EngineContext,
+  opts: PassOptions,
+  heap: { planned: () => void },
+): Promise<PassResult> {
   const now = ctx.now ?? (() => new Date());
   const emit = ctx.onEvent ?? (() => {});
   // A missing local root throws SafetyError here; an unreachable server UnreachableError: nothing is touched.
@@ -144,6 +158,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     work.push({ state: sub, full, scoped, scopes, views, changes, quiet: isQuiet(sub, changes, views) });
   };
   for (const state of states) await readSet(state);
+  // A first sync's plan makes garbage of its own size, synchronously: collected as it grows (heavyPlan).
+  heap.planned = heavyPlan(
+    work.reduce((n, w) => n + w.changes.onprem.fresh.length + w.changes.cloud.fresh.length, 0),
+  );
   // With every set quiet no node moves between sets and none is new: no cross-set rules to work out.
   const allQuiet = work.every((w) => w.quiet);
   // Otherwise the rules look at every set's nodes and changes: a set left as recorded is filled in.
@@ -280,6 +298,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     };
     w.views = { onprem: emptyView('onprem'), cloud: emptyView('cloud') };
   }
+  heap.planned();
   const settle = heavyApply(applyOrder.reduce((n, w) => n + w.result!.plan.actions.length, 0));
   try {
     for (const w of applyOrder) {
