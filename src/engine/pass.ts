@@ -14,8 +14,8 @@ import { checkGuards } from './safety.js';
 import type { EngineContext, PassOptions, PassResult, SetResult } from './types.js';
 import { emptyView, fillView, type SideView } from './view.js';
 import { clearSetFailures, failSetMembers, readSetViews, type SetReadFailure } from './set-failure.js';
-import { refreshPaths } from './paths.js';
-import { heavyApply } from './heap-mode.js';
+import { pathView, refreshPaths, type PathView } from './paths.js';
+import { heavyApply, heavyPlan } from './heap-mode.js';
 import { advanceCursors, commitBatches, eventScope, incrementalScope, takeBatches } from './events.js';
 import {
   crossSetRules,
@@ -53,6 +53,8 @@ interface SetWork {
   /** Per side: the ids repository events name (list only those), or undefined for a full listing. */
   scopes: Partial<Record<Side, ReadonlySet<string>>>;
   views: Record<Side, SideView>;
+  /** What the path refresh needs of `views`, kept through the apply once the views are let go (pathView). */
+  paths?: Record<Side, PathView>;
   changes: Record<Side, SideChanges>;
   /** Nothing changed on either side and nothing is pending (quiet.ts): no reconcile, plan or apply. */
   quiet: boolean;
@@ -64,6 +66,20 @@ interface SetWork {
  * anything is applied anywhere; `dryRun` stops after the plan and writes nothing, not even state.
  */
 export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<PassResult> {
+  // V8's heap setting for a first sync's plan (heavyPlan) is put back however the pass ends.
+  const heap = { planned: () => {} };
+  try {
+    return await passOf(ctx, opts, heap);
+  } finally {
+    heap.planned();
+  }
+}
+
+async function passOf(
+  ctx: EngineContext,
+  opts: PassOptions,
+  heap: { planned: () => void },
+): Promise<PassResult> {
   const now = ctx.now ?? (() => new Date());
   const emit = ctx.onEvent ?? (() => {});
   // A missing local root throws SafetyError here; an unreachable server UnreachableError: nothing is touched.
@@ -142,6 +158,10 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
     work.push({ state: sub, full, scoped, scopes, views, changes, quiet: isQuiet(sub, changes, views) });
   };
   for (const state of states) await readSet(state);
+  // A first sync's plan makes garbage of its own size, synchronously: collected as it grows (heavyPlan).
+  heap.planned = heavyPlan(
+    work.reduce((n, w) => n + w.changes.onprem.fresh.length + w.changes.cloud.fresh.length, 0),
+  );
   // With every set quiet no node moves between sets and none is new: no cross-set rules to work out.
   const allQuiet = work.every((w) => w.quiet);
   // Otherwise the rules look at every set's nodes and changes: a set left as recorded is filled in.
@@ -267,8 +287,18 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       Number(a.state.set.kind === 'folder') - Number(b.state.set.kind === 'folder') ||
       Number(!rules.incoming.get(a.state.set.id)?.size) - Number(!rules.incoming.get(b.state.set.id)?.size),
   );
-  // The changes were read to plan: the apply and the save never look at them again.
-  for (const w of work) w.changes = noChanges();
+  // The changes were read to plan: the apply and the save never look at them again. Nor at the views, but
+  // for what the path refresh after the apply reads of them (a first sync of 100,000 files held every
+  // node's set-relative path through its apply).
+  for (const w of work) {
+    w.changes = noChanges();
+    w.paths = {
+      onprem: pathView(w.views.onprem, w.state.set.kind),
+      cloud: pathView(w.views.cloud, w.state.set.kind),
+    };
+    w.views = { onprem: emptyView('onprem'), cloud: emptyView('cloud') };
+  }
+  heap.planned();
   const settle = heavyApply(applyOrder.reduce((n, w) => n + w.result!.plan.actions.length, 0));
   try {
     for (const w of applyOrder) {
@@ -336,7 +366,7 @@ export async function runPass(ctx: EngineContext, opts: PassOptions): Promise<Pa
       let pathsChanged: MemberState[] = [];
       if (outcome && failure === undefined) {
         try {
-          pathsChanged = await refreshPaths(w.state, ctx.connectors, w.views);
+          pathsChanged = await refreshPaths(w.state, ctx.connectors, w.paths!);
         } catch (err) {
           failure = err;
         }
@@ -411,6 +441,7 @@ function spilledInto(w: SetWork, spilled: Arrival[]): Arrival[] {
  */
 function releaseListings(w: SetWork): void {
   w.views = { onprem: emptyView('onprem'), cloud: emptyView('cloud') };
+  w.paths = undefined;
   if (w.result) w.result.current = { onprem: new Map(), cloud: new Map() };
 }
 

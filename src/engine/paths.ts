@@ -3,6 +3,52 @@ import type { MemberState, SetState } from '../store/schema.js';
 import { memberTable } from '../store/member-table.js';
 import { looseMembers } from './lazy-members.js';
 import type { SideView } from './view.js';
+import type { RemoteNode } from '../connectors/types.js';
+
+/** What refreshPaths reads of a side's view (see pathView). */
+export interface PathView {
+  /** Set-relative path of each node in the view, as SideView.rel. */
+  rel: Pick<Map<string, string>, 'get' | 'has' | 'values'>;
+  detachedSeen: SideView['detachedSeen'];
+}
+
+/**
+ * What the path refresh at a pass's end needs of a view, kept through the apply instead of the whole view. A
+ * folder set's set-relative paths are not kept as strings: each is its parent's and its name (that is how the
+ * listing made them, view.ts fillFromListing), built again from the view's nodes for the few members that ask
+ * (FAILED ones). At 100,000 files the paths and their map were ~17 MB held through a first sync's apply
+ * (perf-mem8); the nodes themselves are the apply's `current` nodes as well.
+ */
+export function pathView(view: SideView, kind: 'folder' | 'documents'): PathView {
+  if (kind !== 'folder') return { rel: view.rel, detachedSeen: view.detachedSeen };
+  let rootId: string | undefined;
+  for (const [id, rel] of view.rel)
+    if (rel === '') {
+      rootId = id;
+      break;
+    }
+  const nodes = view.nodes;
+  const get = (id: string): string | undefined => {
+    const names: string[] = [];
+    let at: RemoteNode | undefined = nodes.get(id);
+    for (let cur = id; cur !== rootId; cur = at.parentId, at = nodes.get(cur)) {
+      // A folder set's view holds every node's parent up to its root (fillFromListing walks down from it).
+      if (at === undefined || at.parentId === null) return undefined;
+      names.push(at.name);
+    }
+    return at === undefined ? undefined : names.reverse().join('/');
+  };
+  return {
+    rel: {
+      get,
+      has: (id) => nodes.has(id),
+      *values() {
+        for (const id of nodes.keys()) yield get(id)!;
+      },
+    } as PathView['rel'],
+    detachedSeen: view.detachedSeen,
+  };
+}
 
 /**
  * Recompute each member's display path on both sides (relative to the connection root, as `inspect` shows
@@ -14,7 +60,7 @@ import type { SideView } from './view.js';
 export async function refreshPaths(
   state: SetState,
   connectors: Record<Side, Connector>,
-  views: Record<Side, SideView>,
+  views: Record<Side, PathView>,
 ): Promise<MemberState[]> {
   // Members still as loaded, every path below the direct ones derived from its parent (a quiet pass): only a
   // direct member can have moved, and when none did there is nothing to refresh (no member is visited).
@@ -123,7 +169,7 @@ export function hangsOff(path: string, parent: string, name: string): boolean {
  * A detached copy is left alone, but where it is stays known: renamed or moved within the set's folder, its
  * record follows it (so `inspect` shows it where it is, and it is never taken for a new node).
  */
-function relocatedDetached(state: SetState, views: Record<Side, SideView>): MemberState[] {
+function relocatedDetached(state: SetState, views: Record<Side, PathView>): MemberState[] {
   const moved: MemberState[] = [];
   let byId: Map<string, MemberState> | undefined;
   for (const m of state.members) {
@@ -158,7 +204,7 @@ function relocatedDetached(state: SetState, views: Record<Side, SideView>): Memb
 async function showWhereItIs(
   m: MemberState,
   byKey: Map<string, MemberState>,
-  views: Record<Side, SideView>,
+  views: Record<Side, PathView>,
   located: Set<object>,
   ask: { connectors: Record<Side, Connector>; seen: (side: Side, rel: string) => boolean },
 ): Promise<boolean> {

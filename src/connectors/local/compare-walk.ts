@@ -193,7 +193,8 @@ function compareEntries(
       continue;
     }
     const node = nodeFromStat(st, name, dirId);
-    ctx.remember(node.id, abs);
+    if (!isDir && ctx.rememberFile) ctx.rememberFile(node.id, dirAbs, name);
+    else ctx.remember(node.id, abs);
     order.push(-1 - (out.nodes.push(node) - 1));
     if (recursive && isDir) queue.push([abs, node.id, rel, -1]);
   }

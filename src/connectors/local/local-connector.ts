@@ -249,7 +249,7 @@ export class LocalConnector implements Connector {
     content: Readable,
     opts: WriteOptions,
   ): Promise<RemoteNode> {
-    const abs = await this.#childPath(parentId, name);
+    const { abs, dir } = await this.#childPlace(parentId, name);
     return this.#writing(
       [abs],
       async () => {
@@ -266,8 +266,12 @@ export class LocalConnector implements Connector {
         } finally {
           if (tmp !== undefined) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
         }
-        // The temp file's own fstat: linking it into place changed none of what a node holds.
-        return this.#indexed(nodeFromStat(written, name, parentId), abs);
+        // The temp file's own fstat: linking it into place changed none of what a node holds. Indexed as its
+        // folder's path and its name (node-index.ts).
+        const node = nodeFromStat(written, name, parentId);
+        if (dir === undefined) return this.#indexed(node, abs);
+        this.#index.setIn(node.id, dir, name);
+        return node;
       },
       opts.volatile,
     );
@@ -621,6 +625,11 @@ export class LocalConnector implements Connector {
 
   /** Validated absolute path for a new child `name` of folder `parentId`, guaranteed inside the root. */
   async #childPath(parentId: string, name: string): Promise<string> {
+    return (await this.#childPlace(parentId, name)).abs;
+  }
+
+  /** As #childPath, with the folder's path when the child's path is that and its name (to index it so). */
+  async #childPlace(parentId: string, name: string): Promise<{ abs: string; dir?: string }> {
     assertValidName(name);
     const parent = this.#heldFolder(parentId) ?? (await this.#locate(parentId));
     if (parent === null)
@@ -631,9 +640,10 @@ export class LocalConnector implements Connector {
     // `name` is one plain entry (checked above): below a folder path with no `.`, `..` or empty segment (as
     // every path the walks and lookups make), joining is appending; path.join's normalize scanned the whole
     // path again, twice per copied file with the temp file's (issue 11).
-    const abs = isPlainPath(parent) ? joinName(parent, name) : path.join(parent, name);
+    const plain = isPlainPath(parent);
+    const abs = plain ? joinName(parent, name) : path.join(parent, name);
     assertStrictlyInside(this.#root, abs);
-    return abs;
+    return plain ? { abs, dir: parent } : { abs };
   }
 
   #walkContext() {
@@ -644,6 +654,7 @@ export class LocalConnector implements Connector {
       temps: this.#temps,
       readDir: this.#readDir,
       remember: (id: string, abs: string) => this.#index.set(id, abs),
+      rememberFile: (id: string, dirAbs: string, name: string) => this.#index.setIn(id, dirAbs, name),
       isOwnHome: home?.isDirectory() ? (st: StatNs) => st.ino === home.ino && st.dev === home.dev : undefined,
     };
   }

@@ -52,6 +52,8 @@ export interface WalkContext {
   readDir: ReadDir;
   /** Called for every node seen, so the connector can index id → absolute path. */
   remember(id: string, abs: string): void;
+  /** As remember, for a file: entry `name` of the folder at `dirAbs` (kept as those two, node-index.ts). */
+  rememberFile?(id: string, dirAbs: string, name: string): void;
   /** True for the folder that is cloudsync's own home: skipped, never a member (issue 9 class 7). */
   isOwnHome?: (st: StatNs) => boolean;
 }
@@ -205,7 +207,8 @@ function statOne(
   const st = statEntry(ctx, abs, dirId, out);
   if (st === undefined) return;
   const node = nodeFromStat(st, name, dirId);
-  ctx.remember(node.id, abs);
+  if (node.kind === 'file' && ctx.rememberFile) ctx.rememberFile(node.id, dirAbs, name);
+  else ctx.remember(node.id, abs);
   out.nodes.push(node);
   if (recursive && node.kind === 'folder') queue.push([abs, node.id]);
 }
