@@ -218,6 +218,18 @@ export function fillFromListing(
       if (s.parentId) detachedSlots.set(`${s.parentId}\u0000${s.name}`, s.id);
     }
   }
+  // A node at a detached copy's place is that copy saved by rename only when the copy itself is gone: one
+  // renamed or moved within the set is still listed by its id, and a new node put in its old place is new
+  // (model seed 4745: the cloud renamed the detached a.txt to b.txt and wrote a new a.txt, which no pass
+  // took in).
+  if (detachedSlots.size > 0) {
+    const slotById = new Map<string, string>();
+    for (const [slot, id] of detachedSlots) slotById.set(id, slot);
+    for (const n of listing.nodes) {
+      const slot = slotById.get(n.id);
+      if (slot !== undefined && slot !== `${n.parentId}\u0000${n.name}`) detachedSlots.delete(slot);
+    }
+  }
   view.skipped.push(...listing.skipped);
   for (const s of listing.skipped) {
     if (s.unreadableFolderId) view.unreadable.add(s.unreadableFolderId);
