@@ -80,7 +80,17 @@ export async function runCase(c: Case, opts: CaseOptions, generate = 0): Promise
       if (r.code !== 0) throw new Error(`login ${side} exited ${r.code}: ${r.stdout}${r.stderr}`);
     }
     const sets: SetView[] = [];
-    const ctx: PassContext = { cli, world, sides, sets, home, result, log, roots: [], only: opts.only };
+    const ctx: PassContext = {
+      cli,
+      world,
+      sides,
+      sets,
+      home,
+      result,
+      log,
+      roots: world.roots,
+      only: opts.only,
+    };
     for (const def of setup.sets) {
       const args = ['create', ...def.paths, '--target', sides.cloud.cliPath('T'), ...def.flags, '--json'];
       const r = await cli.run(args);

@@ -9,7 +9,18 @@ import type { ModelSide, Snapshot } from './sides.js';
 /** Every version ever written and the sides it was written to. */
 export class World {
   readonly versions = new Map<string, Version>();
+  /**
+   * The sets' roots, per set [on-prem prefix, cloud prefix] (a folder set's `A/`, a documents set's file
+   * prefix): run-case.ts fills the same array as the passes' context.
+   */
+  roots: [string, string][] = [];
   constructor(readonly sides: Record<Side, ModelSide>) {}
+
+  /** Is `p` on `on` inside a set (below a folder set's root, or one of a documents set's files)? */
+  private inSet(on: Side, p: string): boolean {
+    const i = on === 'onprem' ? 0 : 1;
+    return this.roots.some((r) => p.startsWith(r[i]!));
+  }
 
   /** Record a new version (written by op `op`; -1 for the setup). */
   wrote(content: string, op: number): void {
@@ -114,7 +125,17 @@ export class World {
     // loser kept as a prior version of the cloud node) along when the delete reaches that copy: the user
     // deleted the file's history too (model emulator seed 407). Versions of its line held nowhere but as
     // kept versions are superseded with it.
-    const history = op.k === 'rm' ? await this.historyOnlyKept(op.on, s, op.path) : [];
+    // A move out of every set is, for sync, a delete of the file's other copy (delete options on): its kept
+    // versions go along with it, as for a delete (model emulator seed 745: an onprem-wins conflict's loser
+    // kept as a prior version of the cloud node, then the file moved out of its set on-prem: the cloud node
+    // went to the trashcan with its versions).
+    const leaves = op.k === 'mv' && this.inSet(op.on, op.from) && !this.inSet(op.on, op.to);
+    const history =
+      op.k === 'rm'
+        ? await this.historyOnlyKept(op.on, s, op.path)
+        : leaves
+          ? await this.historyOnlyKept(op.on, s, op.from)
+          : [];
     try {
       switch (op.k) {
         case 'write':
