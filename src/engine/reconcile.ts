@@ -316,8 +316,13 @@ class Reconciler extends GoneHandling {
     if (cl.state === 'gone') return this.handleGone(m, 'cloud');
     if (on.state === 'present' && cl.state === 'absent') {
       if (m.errorCode === 'DELETED_ON_CLOUD' && !m.requested) {
-        // Waits for request-sync, subtree too; a rename or move on-prem meanwhile is still recorded.
-        if (on.change.kind === 'changed' && (on.change.moved || on.change.renamed))
+        // Waits for request-sync, subtree too; a rename or move on-prem meanwhile is still recorded, and so is
+        // a node that replaced it (a save by rename, or a new file put where it was moved out from: model seed
+        // 4714, the new file was claimed as the member's and recorded nowhere).
+        if (
+          on.change.kind === 'changed' &&
+          (on.change.moved || on.change.renamed || on.change.node.id !== m.onprem?.id)
+        )
           this.push({
             type: 'fail',
             member: m.key,

@@ -2972,6 +2972,31 @@ export const neverLose: Scenario[] = [
     ],
   },
   {
+    name: 'model seed 4714: a new file put where a file waiting for request-sync was moved out from is recorded',
+    rule: '§3 a node deleted on the cloud waits for request-sync (DELETED_ON_CLOUD); a new node is always recorded',
+    ...folderSet,
+    steps: [
+      { on: 'cloud', rm: 'dst/P/sub' },
+      { sync: [], exit: 3 },
+      // On-prem moves the waiting file out of the set and writes a new one in its place: before the fix the
+      // new file was claimed as the member's (a save by rename) and recorded nowhere.
+      { on: 'onprem', mv: ['src/P/sub/d.txt', 'src/d.txt'] },
+      { on: 'onprem', write: 'src/P/sub/d.txt', content: 'new D' },
+      { sync: [], exit: 3 },
+      {
+        expect: {
+          onprem: { ...P, 'src/P/sub/d.txt': 'new D', 'src/d.txt': 'D' },
+          cloud: { dst: D, 'dst/P': D, 'dst/P/a.txt': 'A', 'dst/P/b.txt': 'B' },
+          members: {
+            'src/P/sub': 'FAILED DELETED_ON_CLOUD',
+            'src/P/sub/d.txt': 'FAILED DELETED_ON_CLOUD',
+          },
+        },
+      },
+      settled(3, ['fail']),
+    ],
+  },
+  {
     name: 'model seed 4332: a pass killed right after pushing a renamed file’s bytes, rerun, then the file moved again: no copy at its old place',
     rule: '§4 a pass killed at any instant and run again converges; every applied move updates the member’s place',
     ...folderSet,
